@@ -1,0 +1,283 @@
+"""The HTTP API (API.md): thin handlers that parse, authorize, call the store and answer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server.auth import check_password, check_username, hash_token, new_password
+from server.entries import parse_changes, parse_draft, parse_entry_id
+from server.exceptions import (
+    BadRequest,
+    Forbidden,
+    Invalid,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+)
+from server.hearings import parse_hearing_changes, parse_new_hearing
+from server.model import Role
+from server.services import Services
+from server.store import Actor, Hearing
+
+MAX_EVENTS_PAGE = 1000
+MAX_ENTRIES_PAGE = 200
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def optional_actor(request: Request) -> Actor | None:
+    token = bearer_token(request)
+    if token is None:
+        if "authorization" in request.headers:
+            raise Unauthorized("Use 'Authorization: Bearer <token>'.", code="bad_token")
+        return None
+    return await services(request).accounts.actor_for_token(token)
+
+
+async def require(request: Request, role: Role) -> Actor:
+    actor = await optional_actor(request)
+    if actor is None:
+        raise Unauthorized("Sign in first: this needs a staff token.", code="no_token")
+    if actor.role < role:
+        raise Forbidden(f"This needs the {role.label} role.")
+    return actor
+
+
+async def read_json(request: Request) -> Any:
+    """The request body as JSON, refused past the byte limit before it is all read."""
+    limit = services(request).settings.max_body
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The request is over {limit} bytes.")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"The request is over {limit} bytes.")
+        chunks.append(chunk)
+    try:
+        return json.loads(b"".join(chunks))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BadRequest("The body is not valid JSON.", code="malformed_json") from None
+
+
+def query_int(request: Request, name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit():
+        raise BadRequest(f"{name} must be a non-negative whole number.", field=name)
+    value = int(raw)
+    if maximum is not None and value > maximum:
+        raise BadRequest(f"{name} is at most {maximum}.", field=name)
+    return value
+
+
+def hearing_view(hearing: Hearing, actor: Actor | None) -> dict[str, Any]:
+    return hearing.for_staff() if actor is not None else hearing.public()
+
+
+# Accounts
+
+
+async def login(request: Request) -> Response:
+    found = services(request)
+    payload = await read_json(request)
+    if not isinstance(payload, dict):
+        raise BadRequest('Expected {"username", "password"}.')
+    username, password = payload.get("username"), payload.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise BadRequest('Expected {"username", "password"} as text.', code="bad_credentials")
+    address = request.client.host if request.client else "unknown"
+    found.login_failures_by_user.check(username)
+    found.login_failures_by_address.check(address)
+    try:
+        token, actor = await found.accounts.login(username, password)
+    except Unauthorized:
+        found.login_failures_by_user.hit(username)
+        found.login_failures_by_address.hit(address)
+        raise
+    found.login_failures_by_user.clear(username)
+    user = {"username": actor.username, "role": actor.role.label}
+    return JSONResponse({"token": token, "user": user})
+
+
+async def logout(request: Request) -> Response:
+    await require(request, Role.REPORTER)
+    token = bearer_token(request)
+    assert token is not None
+    await services(request).accounts.revoke_token(token)
+    return Response(status_code=204)
+
+
+async def me(request: Request) -> Response:
+    actor = await require(request, Role.REPORTER)
+    return JSONResponse({"user": {"username": actor.username, "role": actor.role.label}})
+
+
+async def list_users(request: Request) -> Response:
+    await require(request, Role.EDITOR)
+    users = await services(request).accounts.users()
+    return JSONResponse({"users": [{"username": u.username, "role": u.role.label} for u in users]})
+
+
+async def create_user(request: Request) -> Response:
+    """Editors add reporters and editors; only an admin adds an admin."""
+    actor = await require(request, Role.EDITOR)
+    payload = await read_json(request)
+    if not isinstance(payload, dict):
+        raise Invalid('Expected {"username", "role", "password"}.')
+    try:
+        role = Role.from_label(str(payload.get("role", "reporter")))
+    except KeyError:
+        raise Invalid("role is reporter, editor or admin.", field="role") from None
+    if role > actor.role:
+        raise Forbidden(f"Only an admin adds {role.label} accounts.", field="role")
+    password = payload.get("password") or new_password()
+    created = await services(request).accounts.add_user(
+        check_username(payload.get("username")), check_password(password), role
+    )
+    body: dict[str, Any] = {"user": {"username": created.username, "role": created.role.label}}
+    if not payload.get("password"):
+        body["password"] = password
+    return JSONResponse(body, status_code=201)
+
+
+async def revoke_user_tokens(request: Request) -> Response:
+    await require(request, Role.EDITOR)
+    username = request.path_params["username"]
+    if await services(request).accounts.user(username) is None:
+        raise NotFound(f"No user {username!r}.", code="user_not_found")
+    revoked = await services(request).accounts.revoke_user_tokens(username)
+    return JSONResponse({"revoked": revoked})
+
+
+# Hearings
+
+
+async def list_hearings(request: Request) -> Response:
+    actor = await optional_actor(request)
+    hearings = await services(request).store.hearings()
+    return JSONResponse({"hearings": [hearing_view(h, actor) for h in hearings]})
+
+
+async def get_hearing(request: Request) -> Response:
+    actor = await optional_actor(request)
+    hearing = await services(request).store.hearing(request.path_params["slug"])
+    return JSONResponse(hearing_view(hearing, actor))
+
+
+async def create_hearing(request: Request) -> Response:
+    await require(request, Role.EDITOR)
+    fields = parse_new_hearing(await read_json(request))
+    hearing = await services(request).store.create_hearing(fields)
+    return JSONResponse(hearing.for_staff(), status_code=201)
+
+
+async def update_hearing(request: Request) -> Response:
+    await require(request, Role.EDITOR)
+    changes = parse_hearing_changes(await read_json(request))
+    hearing, _ = await services(request).store.update_hearing(request.path_params["slug"], changes)
+    return JSONResponse(hearing.for_staff())
+
+
+# Entries
+
+
+async def list_entries(request: Request) -> Response:
+    """Visible entries, newest first; `before=<seq>` pages to older ones."""
+    found = services(request)
+    hearing = await found.store.hearing(request.path_params["slug"])
+    limit = query_int(request, "limit", 50, MAX_ENTRIES_PAGE)
+    entries = await found.store.entries(
+        hearing, limit=limit, before_seq=query_int(request, "before", 0) or None
+    )
+    return JSONResponse({"entries": entries, "last_seq": hearing.last_seq})
+
+
+async def post_entry(request: Request) -> Response:
+    found = services(request)
+    actor = await require(request, Role.REPORTER)
+    token = bearer_token(request)
+    assert token is not None
+    found.post_limit.take(hash_token(token))
+    draft = parse_draft(await read_json(request))
+    written = await found.store.post_entry(request.path_params["slug"], draft, actor)
+    return JSONResponse(
+        {"entry": written.entry, "seq": written.seq}, status_code=201 if written.created else 200
+    )
+
+
+async def revise_entry(request: Request) -> Response:
+    actor = await require(request, Role.REPORTER)
+    entry_id = parse_entry_id(request.path_params["entry_id"])
+    changes = parse_changes(await read_json(request))
+    written = await services(request).store.revise_entry(
+        request.path_params["slug"], entry_id, changes, actor
+    )
+    return JSONResponse({"entry": written.entry, "seq": written.seq})
+
+
+async def delete_entry(request: Request) -> Response:
+    actor = await require(request, Role.REPORTER)
+    entry_id = parse_entry_id(request.path_params["entry_id"])
+    written = await services(request).store.delete_entry(
+        request.path_params["slug"], entry_id, actor
+    )
+    return JSONResponse({"entry": written.entry, "seq": written.seq})
+
+
+# The log
+
+
+async def list_events(request: Request) -> Response:
+    found = services(request)
+    hearing = await found.store.hearing(request.path_params["slug"])
+    after = query_int(request, "after", 0)
+    limit = query_int(request, "limit", 100, MAX_EVENTS_PAGE)
+    if limit == 0:
+        raise BadRequest("limit must be at least 1.", field="limit")
+    texts = await found.store.events_after(hearing, after, limit)
+    body = '{"events":[' + ",".join(texts) + '],"last_seq":' + str(hearing.last_seq) + "}"
+    return Response(body, media_type="application/json")
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+routes = [
+    Route("/healthz", healthz),
+    Route("/api/login", login, methods=["POST"]),
+    Route("/api/logout", logout, methods=["POST"]),
+    Route("/api/me", me),
+    Route("/api/users", list_users),
+    Route("/api/users", create_user, methods=["POST"]),
+    Route("/api/users/{username}/revoke", revoke_user_tokens, methods=["POST"]),
+    Route("/api/hearings", list_hearings),
+    Route("/api/hearings", create_hearing, methods=["POST"]),
+    Route("/api/hearings/{slug}", get_hearing),
+    Route("/api/hearings/{slug}", update_hearing, methods=["PATCH"]),
+    Route("/api/hearings/{slug}/entries", list_entries),
+    Route("/api/hearings/{slug}/entries", post_entry, methods=["POST"]),
+    Route("/api/hearings/{slug}/entries/{entry_id}", revise_entry, methods=["PATCH"]),
+    Route("/api/hearings/{slug}/entries/{entry_id}", delete_entry, methods=["DELETE"]),
+    Route("/api/hearings/{slug}/events", list_events),
+]

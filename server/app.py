@@ -1,0 +1,58 @@
+"""create_app(settings): routes, middleware and lifespan; no logic of its own."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from server import api, live, pages
+from server.db import Database
+from server.demo import load_demo
+from server.errors import handle_courtwire_error, handle_http_exception, handle_unexpected
+from server.exceptions import CourtwireError
+from server.headers import SecurityHeaders
+from server.hub.fanout import Hub
+from server.hub.memory import MemoryBroker
+from server.services import Services
+from server.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        hub = Hub(MemoryBroker(), keep=settings.recent_events, buffer_limit=settings.reader_buffer)
+        async with Database(settings.db_path) as db:
+            found = Services.build(settings, db, hub)
+            if settings.load_demo and await found.store.count_hearings() == 0:
+                await load_demo(found.store, found.accounts)
+            app.state.services = found
+            logger.info("serving db=%s epoch=%s", settings.db_path, db.epoch)
+            try:
+                yield
+            finally:
+                hub.close()
+
+    return Starlette(
+        routes=[
+            *api.routes,
+            *live.routes,
+            *pages.routes,
+            Mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static"),
+        ],
+        middleware=[Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)],
+        exception_handlers={
+            CourtwireError: handle_courtwire_error,
+            HTTPException: handle_http_exception,
+            Exception: handle_unexpected,
+        },
+        lifespan=lifespan,
+    )

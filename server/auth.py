@@ -1,0 +1,159 @@
+"""Accounts and API tokens: argon2id password hashes, random tokens stored as SHA-256.
+
+Hashing runs in a thread: argon2id is deliberately slow and memory-hard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+
+import aiosqlite
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from server.db import Database
+from server.exceptions import Conflict, Invalid, Unauthorized
+from server.model import Role
+from server.store import Actor
+from server.times import format_time, now
+
+_hasher = PasswordHasher()
+# Verifying against this hash when the user does not exist keeps timing the same.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+MIN_PASSWORD_CHARS = 10
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(15)
+
+
+def check_username(username: object) -> str:
+    if (
+        not isinstance(username, str)
+        or not 2 <= len(username) <= 40
+        or not set(username) <= USERNAME_CHARS
+    ):
+        raise Invalid(
+            "A username is 2–40 lower-case letters, digits, '.', '_' or '-'.", field="username"
+        )
+    return username
+
+
+def check_password(password: object) -> str:
+    if not isinstance(password, str) or not MIN_PASSWORD_CHARS <= len(password) <= 1000:
+        raise Invalid(f"A password is at least {MIN_PASSWORD_CHARS} characters.", field="password")
+    return password
+
+
+class Accounts:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add_user(self, username: str, password: str, role: Role) -> Actor:
+        check_username(username)
+        check_password(password)
+        password_hash = await asyncio.to_thread(_hasher.hash, password)
+        async with self.db.write() as tx:
+            try:
+                cursor = await tx.conn.execute(
+                    "INSERT INTO users (username, role, password_hash, created_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (username, role.label, password_hash, format_time(now())),
+                )
+            except aiosqlite.IntegrityError:
+                raise Conflict(
+                    f"The username {username!r} is taken.", field="username", code="username_taken"
+                ) from None
+            assert cursor.lastrowid is not None
+            return Actor(cursor.lastrowid, username, role)
+
+    async def users(self) -> list[Actor]:
+        async with self.db.read() as conn:
+            rows = await conn.execute_fetchall("SELECT id, username, role FROM users ORDER BY id")
+        return [Actor(row[0], row[1], Role.from_label(row[2])) for row in rows]
+
+    async def user(self, username: str) -> Actor | None:
+        async with self.db.read() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    "SELECT id, username, role FROM users WHERE username = ?", (username,)
+                )
+            )
+        return Actor(rows[0][0], rows[0][1], Role.from_label(rows[0][2])) if rows else None
+
+    async def login(self, username: str, password: str) -> tuple[str, Actor]:
+        """A new token for a correct password; `Unauthorized` otherwise."""
+        async with self.db.read() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    "SELECT id, username, role, password_hash FROM users WHERE username = ?",
+                    (username,),
+                )
+            )
+        stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
+        try:
+            await asyncio.to_thread(_hasher.verify, stored, password)
+        except (VerificationError, InvalidHashError):
+            raise Unauthorized("Wrong username or password.", code="bad_credentials") from None
+        if not rows:
+            raise Unauthorized("Wrong username or password.", code="bad_credentials")
+        actor = Actor(rows[0]["id"], rows[0]["username"], Role.from_label(rows[0]["role"]))
+        if _hasher.check_needs_rehash(stored):
+            rehashed = await asyncio.to_thread(_hasher.hash, password)
+            async with self.db.write() as tx:
+                await tx.conn.execute(
+                    "UPDATE users SET password_hash = ? WHERE id = ?", (rehashed, actor.id)
+                )
+        return await self.issue_token(actor), actor
+
+    async def issue_token(self, actor: Actor) -> str:
+        token = new_token()
+        async with self.db.write() as tx:
+            await tx.conn.execute(
+                "INSERT INTO tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)",
+                (actor.id, hash_token(token), format_time(now())),
+            )
+        return token
+
+    async def actor_for_token(self, token: str) -> Actor:
+        async with self.db.read() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    "SELECT users.id, users.username, users.role FROM tokens"
+                    " JOIN users ON users.id = tokens.user_id"
+                    " WHERE tokens.token_hash = ? AND tokens.revoked_at IS NULL",
+                    (hash_token(token),),
+                )
+            )
+        if not rows:
+            raise Unauthorized("The token is unknown or revoked.", code="bad_token")
+        return Actor(rows[0][0], rows[0][1], Role.from_label(rows[0][2]))
+
+    async def revoke_token(self, token: str) -> None:
+        async with self.db.write() as tx:
+            await tx.conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                (format_time(now()), hash_token(token)),
+            )
+
+    async def revoke_user_tokens(self, username: str) -> int:
+        async with self.db.write() as tx:
+            cursor = await tx.conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL"
+                " AND user_id = (SELECT id FROM users WHERE username = ?)",
+                (format_time(now()), username),
+            )
+            return cursor.rowcount

@@ -1,0 +1,129 @@
+"""The `courtwire` command: serve, user add, token, backup."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from server.auth import Accounts, new_password
+from server.db import Database, migrate, new_epoch
+from server.exceptions import CourtwireError
+from server.model import Role
+from server.settings import Settings
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    from server.app import create_app
+    from server.sockets import FanoutProtocol
+
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        http="h11",
+        ws=FanoutProtocol,
+        ws_max_size=64 * 1024,
+        ws_per_message_deflate=False,
+        ws_ping_interval=settings.ping_interval,
+        ws_ping_timeout=settings.ping_timeout,
+        h11_max_incomplete_event_size=16 * 1024,
+        limit_concurrency=settings.max_readers + 500,
+        timeout_graceful_shutdown=5,
+        log_config=None,
+        access_log=False,
+    )
+
+
+async def add_user(settings: Settings, name: str, role: Role, password: str) -> None:
+    async with Database(settings.db_path) as db:
+        await Accounts(db).add_user(name, password, role)
+
+
+async def issue_token(settings: Settings, name: str) -> str:
+    async with Database(settings.db_path) as db:
+        accounts = Accounts(db)
+        actor = await accounts.user(name)
+        if actor is None:
+            raise SystemExit(f"No user {name!r}; add one with: courtwire user add {name}")
+        return await accounts.issue_token(actor)
+
+
+def backup(settings: Settings, target: Path) -> None:
+    """Copy the database with SQLite's backup API (safe while serving), then give the
+    copy a new epoch: a server restored from it tells readers their seqs are stale."""
+    if target.exists():
+        raise SystemExit(f"{target} exists; choose a new path")
+    migrate(settings.db_path)
+    source = sqlite3.connect(settings.db_path)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+        copy.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (new_epoch(),))
+        copy.commit()
+    finally:
+        copy.close()
+        source.close()
+
+
+def read_password(generated: bool) -> tuple[str, bool]:
+    if not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+        if password:
+            return password, False
+    if generated:
+        return new_password(), True
+    return getpass.getpass("Password: "), False
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="courtwire", description="Live courtroom coverage.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="run the server")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    user_cmd = commands.add_parser("user", help="manage accounts")
+    user_actions = user_cmd.add_subparsers(dest="action", required=True)
+    add_cmd = user_actions.add_parser("add", help="create an account")
+    add_cmd.add_argument("name")
+    add_cmd.add_argument("--role", choices=[role.label for role in Role], default="reporter")
+    token_cmd = commands.add_parser("token", help="print a new API token for a user")
+    token_cmd.add_argument("name")
+    backup_cmd = commands.add_parser("backup", help="copy the database safely while serving")
+    backup_cmd.add_argument("path", type=Path)
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(
+        level=os.environ.get("COURTWIRE_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    settings = Settings.from_env()
+    try:
+        if args.command == "serve":
+            serve(settings, args.host, args.port)
+        elif args.command == "user":
+            password, generated = read_password(generated=True)
+            asyncio.run(add_user(settings, args.name, Role.from_label(args.role), password))
+            print(f"Added {args.role} {args.name}.")
+            if generated:
+                print(f"Password: {password}")
+        elif args.command == "token":
+            token = asyncio.run(issue_token(settings, args.name))
+            print(f"Token for {args.name} (send as 'Authorization: Bearer <token>'):")
+            print(token)
+        elif args.command == "backup":
+            backup(settings, args.path)
+            print(f"Backed up {settings.db_path} to {args.path} (new epoch).")
+    except CourtwireError as error:
+        raise SystemExit(f"courtwire: {error.message}") from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Entry input: what a reporter may send, checked field by field before anything is stored.
+
+Pure functions: they take decoded JSON and a hearing's restricted terms, and return
+value objects or raise `Invalid`/`RestrictedTerm` naming the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from server.events import encode_json
+from server.exceptions import Invalid, RestrictedTerm
+from server.model import EntryKind, SpeakerRole
+from server.restrictions import find_restricted
+from server.times import format_time, parse_time
+from server.types import JSONObject
+
+MAX_BODY_CHARS = 5000
+MAX_NAME_CHARS = 200
+MAX_CORRECTION_CHARS = 1000
+
+POST_FIELDS = frozenset({"id", "kind", "body", "speaker", "occurred_at", "key", "pinned"})
+CHANGE_FIELDS = frozenset({"body", "kind", "speaker", "occurred_at", "key", "pinned", "correction"})
+
+
+@dataclass(frozen=True)
+class Speaker:
+    role: SpeakerRole
+    name: str | None
+
+    def to_json(self) -> JSONObject:
+        return {"role": self.role.value, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A new entry as the client sent it (absent fields are None)."""
+
+    id: str
+    kind: EntryKind
+    body: str
+    speaker: Speaker | None
+    occurred_at: str | None
+    key: bool
+    pinned: bool
+
+    def fingerprint(self) -> str:
+        """Identifies "the same content" for idempotent retries."""
+        content = {
+            "kind": self.kind.value,
+            "body": self.body,
+            "speaker": self.speaker.to_json() if self.speaker else None,
+            "occurred_at": self.occurred_at,
+            "key": self.key,
+            "pinned": self.pinned,
+        }
+        return hashlib.sha256(encode_json(content).encode()).hexdigest()
+
+
+def _reject_unknown(payload: JSONObject, allowed: frozenset[str]) -> None:
+    for name in payload:
+        if name not in allowed:
+            raise Invalid(f"Unknown field {name!r}.", field=name, code="unknown_field")
+
+
+def parse_entry_id(value: object) -> str:
+    if not isinstance(value, str):
+        raise Invalid("Each entry needs a client-generated UUID as its id.", field="id")
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise Invalid(f"{value!r} is not a UUID.", field="id") from None
+
+
+def _kind(value: object) -> EntryKind:
+    try:
+        return EntryKind(str(value))
+    except ValueError:
+        choices = ", ".join(kind.value for kind in EntryKind)
+        raise Invalid(f"Unknown kind; one of: {choices}.", field="kind") from None
+
+
+def _body(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("The body must be non-empty text.", field="body")
+    if len(value) > MAX_BODY_CHARS:
+        raise Invalid(
+            f"The body has {len(value)} characters; at most {MAX_BODY_CHARS}.",
+            field="body",
+            code="too_long",
+        )
+    return value
+
+
+def _speaker(value: object) -> Speaker | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise Invalid('Expected {"role": ..., "name": ...} or null.', field="speaker")
+    _reject_unknown(value, frozenset({"role", "name"}))
+    try:
+        role = SpeakerRole(str(value.get("role")))
+    except ValueError:
+        choices = ", ".join(role.value for role in SpeakerRole)
+        raise Invalid(f"Unknown speaker role; one of: {choices}.", field="speaker.role") from None
+    name = value.get("name")
+    if name is not None:
+        if not isinstance(name, str) or len(name) > MAX_NAME_CHARS:
+            raise Invalid(
+                f"The speaker's name must be text of at most {MAX_NAME_CHARS} characters.",
+                field="speaker.name",
+            )
+        name = name.strip() or None
+    return Speaker(role, name)
+
+
+def _flag(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("Expected true or false.", field=field)
+    return value
+
+
+def _occurred_at(value: object) -> str | None:
+    return None if value is None else format_time(parse_time(value, "occurred_at"))
+
+
+def _correction(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_CORRECTION_CHARS:
+        raise Invalid(
+            f"The correction note must be text of at most {MAX_CORRECTION_CHARS} characters.",
+            field="correction",
+        )
+    return value.strip() or None
+
+
+def parse_draft(payload: Any) -> Draft:
+    if not isinstance(payload, dict):
+        raise Invalid("Expected a JSON object.")
+    _reject_unknown(payload, POST_FIELDS)
+    return Draft(
+        id=parse_entry_id(payload.get("id")),
+        kind=_kind(payload.get("kind", EntryKind.NOTE.value)),
+        body=_body(payload.get("body")),
+        speaker=_speaker(payload.get("speaker")),
+        occurred_at=_occurred_at(payload.get("occurred_at")),
+        key=_flag(payload.get("key", False), "key"),
+        pinned=_flag(payload.get("pinned", False), "pinned"),
+    )
+
+
+def parse_changes(payload: Any) -> JSONObject:
+    """Validated PATCH fields, in their stored form; at least one field."""
+    if not isinstance(payload, dict):
+        raise Invalid("Expected a JSON object.")
+    _reject_unknown(payload, CHANGE_FIELDS)
+    if not payload:
+        raise Invalid("Nothing to change.", code="no_changes")
+    changes: JSONObject = {}
+    for name, value in payload.items():
+        if name == "body":
+            changes[name] = _body(value)
+        elif name == "kind":
+            changes[name] = _kind(value).value
+        elif name == "speaker":
+            speaker = _speaker(value)
+            changes[name] = speaker.to_json() if speaker else None
+        elif name == "occurred_at":
+            if value is None:
+                raise Invalid("occurred_at cannot be removed.", field=name)
+            changes[name] = _occurred_at(value)
+        elif name in ("key", "pinned"):
+            changes[name] = _flag(value, name)
+        else:
+            changes[name] = _correction(value)
+    return changes
+
+
+def check_restrictions(entry: JSONObject, terms: list[str]) -> None:
+    """Refuse an entry whose body, speaker name or correction names a restricted term."""
+    speaker = entry.get("speaker") or {}
+    for field, text in (
+        ("body", entry.get("body")),
+        ("speaker.name", speaker.get("name")),
+        ("correction", entry.get("correction")),
+    ):
+        hit = find_restricted(text or "", terms)
+        if hit is not None:
+            raise RestrictedTerm(
+                f"The {field} names a term under a reporting restriction "
+                f"at characters {hit.start + 1}–{hit.end}; it cannot be published.",
+                field=field,
+            )

@@ -1,0 +1,42 @@
+"""The one place errors become responses: `{"error": {"code", "message", "field"}}`."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server.exceptions import CourtwireError, RateLimited
+
+logger = logging.getLogger(__name__)
+
+
+def error_response(error: CourtwireError) -> JSONResponse:
+    headers = {}
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    body = {"error": {"code": error.code, "message": error.message, "field": error.field}}
+    return JSONResponse(body, status_code=error.status, headers=headers)
+
+
+async def handle_courtwire_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, CourtwireError)
+    if exc.status >= 500:
+        logger.error("request failed path=%s code=%s", request.url.path, exc.code)
+    return error_response(exc)
+
+
+async def handle_http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 in the same shape as ours."""
+    assert isinstance(exc, HTTPException)
+    codes = {404: "not_found", 405: "method_not_allowed"}
+    error = CourtwireError(exc.detail, code=codes.get(exc.status_code, "http_error"))
+    error.status = exc.status_code
+    return error_response(error)
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error path=%s", request.url.path)
+    return error_response(CourtwireError("Something went wrong on our side."))

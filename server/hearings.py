@@ -1,0 +1,122 @@
+"""Hearing input: creation and changes checked field by field, and slugs made from titles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from server.exceptions import Invalid
+from server.model import HearingStatus
+from server.restrictions import normalize_term
+from server.times import format_time, parse_time, zone
+from server.types import JSONObject
+
+TEXT_LIMITS = {
+    "title": 200,
+    "court": 200,
+    "case_ref": 100,
+    "location": 200,
+    "description": 2000,
+}
+MAX_TERMS = 200
+MAX_TERM_CHARS = 200
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_CHARS = 80
+
+CREATE_FIELDS = frozenset(
+    {*TEXT_LIMITS, "slug", "timezone", "status", "scheduled_start", "restricted_terms"}
+)
+CHANGE_FIELDS = CREATE_FIELDS - {"slug"}
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:MAX_SLUG_CHARS].rstrip("-") or "hearing"
+
+
+def _text(name: str, value: object) -> str:
+    limit = TEXT_LIMITS[name]
+    if not isinstance(value, str) or len(value) > limit:
+        raise Invalid(f"Expected text of at most {limit} characters.", field=name)
+    return value.strip()
+
+
+def _terms(value: object) -> list[str]:
+    if not isinstance(value, list) or len(value) > MAX_TERMS:
+        raise Invalid(f"Expected a list of at most {MAX_TERMS} terms.", field="restricted_terms")
+    terms: list[str] = []
+    for term in value:
+        if not isinstance(term, str) or len(term) > MAX_TERM_CHARS:
+            raise Invalid(
+                f"Each term must be text of at most {MAX_TERM_CHARS} characters.",
+                field="restricted_terms",
+            )
+        if not normalize_term(term):
+            raise Invalid("A term needs at least one letter or digit.", field="restricted_terms")
+        if term.strip() not in terms:
+            terms.append(term.strip())
+    return terms
+
+
+def _field(name: str, value: Any) -> Any:
+    if name in TEXT_LIMITS:
+        return _text(name, value)
+    if name == "timezone":
+        zone(value)
+        return value
+    if name == "status":
+        try:
+            return HearingStatus(value).value
+        except ValueError:
+            choices = ", ".join(status.value for status in HearingStatus)
+            raise Invalid(f"Unknown status; one of: {choices}.", field=name) from None
+    if name == "scheduled_start":
+        return None if value is None else format_time(parse_time(value, name))
+    if name == "restricted_terms":
+        return _terms(value)
+    if name == "slug":
+        if not isinstance(value, str) or not SLUG_PATTERN.match(value) or len(value) > 80:
+            raise Invalid(
+                "A slug is lower-case letters and digits joined by single hyphens.", field=name
+            )
+        return value
+    raise Invalid(f"Unknown field {name!r}.", field=name, code="unknown_field")
+
+
+def _object(payload: Any, allowed: frozenset[str]) -> JSONObject:
+    if not isinstance(payload, dict):
+        raise Invalid("Expected a JSON object.")
+    for name in payload:
+        if name not in allowed:
+            code = "immutable_field" if name == "slug" else "unknown_field"
+            raise Invalid(f"Field {name!r} cannot be set here.", field=name, code=code)
+    return {name: _field(name, value) for name, value in payload.items()}
+
+
+def parse_new_hearing(payload: Any) -> JSONObject:
+    """A complete hearing to create; `slug` only when the client chose one."""
+    fields = _object(payload, CREATE_FIELDS)
+    if not fields.get("title"):
+        raise Invalid("A hearing needs a title.", field="title")
+    defaults: JSONObject = {
+        "court": "",
+        "case_ref": "",
+        "location": "",
+        "timezone": "UTC",
+        "status": HearingStatus.SCHEDULED.value,
+        "scheduled_start": None,
+        "description": "",
+        "restricted_terms": [],
+    }
+    return defaults | fields
+
+
+def parse_hearing_changes(payload: Any) -> JSONObject:
+    fields = _object(payload, CHANGE_FIELDS)
+    if not fields:
+        raise Invalid("Nothing to change.", code="no_changes")
+    if "title" in fields and not fields["title"]:
+        raise Invalid("A hearing needs a title.", field="title")
+    return fields

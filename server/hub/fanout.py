@@ -1,0 +1,157 @@
+"""Local fan-out: each hearing's live readers and its recent events, in this process.
+
+An event arrives once (as JSON text), becomes one WebSocket frame, and that same bytes
+object is written to every live reader without awaiting: a reader is a `Sink` whose
+`write` never blocks. A reader whose unsent bytes pass the limit is closed with 1013
+and resumes later from its last seq; nobody else waits for it.
+
+Each hearing keeps its most recent events in memory (`Channel.recent`), contiguous up
+to the last published seq, so a reader resuming from a recent seq is served without a
+database read, and joining the live set happens in the same step as reading the
+window: no event can fall between backlog and live.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass
+from typing import Protocol
+
+from websockets.frames import Frame, Opcode
+
+from server.hub.base import Broker, Message
+
+logger = logging.getLogger(__name__)
+
+
+def text_frame(text: str) -> bytes:
+    """A complete unmasked server-to-client text frame."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
+class Sink(Protocol):
+    """A reader's connection as the fan-out sees it."""
+
+    def write(self, frame: bytes) -> None:
+        """Queue bytes for the reader; never blocks."""
+
+    def buffered(self) -> int:
+        """Bytes queued and not yet taken by the network."""
+
+    def close_too_slow(self) -> None:
+        """Close the connection with 1013 now, without waiting for the reader."""
+
+
+@dataclass
+class Recent:
+    seq: int
+    entry_id: str | None
+    frame: bytes
+
+
+class Channel:
+    """One hearing in this process: its last seq, recent frames and live readers."""
+
+    def __init__(self, hearing: str, last_seq: int, keep: int, buffer_limit: int) -> None:
+        self.hearing = hearing
+        self.last_seq = last_seq
+        self.recent: deque[Recent] = deque(maxlen=keep)
+        self.live: set[Sink] = set()
+        self._buffer_limit = buffer_limit
+
+    def recent_after(self, seq: int) -> list[bytes] | None:
+        """Frames of the events after `seq` if memory holds all of them, else None."""
+        if seq >= self.last_seq:
+            return []
+        if not self.recent or self.recent[0].seq > seq + 1:
+            return None
+        return [item.frame for item in self.recent if item.seq > seq]
+
+    def join(self, sink: Sink) -> None:
+        """Start pushing to `sink`; call right after sending it `recent_after(...)`."""
+        self.live.add(sink)
+
+    def leave(self, sink: Sink) -> None:
+        self.live.discard(sink)
+
+    def receive(self, message: Message) -> None:
+        if message.seq <= self.last_seq:
+            return  # already known: the channel was loaded after this commit
+        if message.seq != self.last_seq + 1:
+            logger.warning(
+                "event gap hearing=%s last_seq=%d seq=%d: live readers resume",
+                self.hearing,
+                self.last_seq,
+                message.seq,
+            )
+            self.recent.clear()
+            self._drop(list(self.live))
+        if message.rewritten:
+            self._redact(dict(message.rewritten))
+        self.last_seq = message.seq
+        frame = text_frame(message.text)
+        self.recent.append(Recent(message.seq, message.entry_id, frame))
+        self.broadcast(frame)
+
+    def broadcast(self, frame: bytes) -> None:
+        limit = self._buffer_limit
+        too_slow = []
+        for sink in self.live:
+            if sink.buffered() > limit:
+                too_slow.append(sink)
+            else:
+                sink.write(frame)
+        if too_slow:
+            self._drop(too_slow)
+
+    def _drop(self, sinks: list[Sink]) -> None:
+        for sink in sinks:
+            self.live.discard(sink)
+            sink.close_too_slow()
+        logger.info("readers closed as too slow hearing=%s count=%d", self.hearing, len(sinks))
+
+    def _redact(self, texts: dict[int, str]) -> None:
+        for item in self.recent:
+            if item.seq in texts:
+                item.frame = text_frame(texts[item.seq])
+
+
+class Hub:
+    """Every hearing's channel in this process, fed by the broker."""
+
+    def __init__(self, broker: Broker, *, keep: int, buffer_limit: int) -> None:
+        self.broker = broker
+        self.channels: dict[str, Channel] = {}
+        self._keep = keep
+        self._buffer_limit = buffer_limit
+        broker.start(self._receive)
+
+    def publish(self, message: Message) -> None:
+        self.broker.publish(message)
+
+    def channel(self, hearing: str, last_seq: int) -> Channel:
+        """The hearing's channel, made with `last_seq` (read from storage) if new.
+
+        An existing channel knows better: it has seen every event published since.
+        """
+        channel = self.channels.get(hearing)
+        if channel is None:
+            channel = Channel(hearing, last_seq, self._keep, self._buffer_limit)
+            self.channels[hearing] = channel
+        return channel
+
+    def readers(self) -> int:
+        return sum(len(channel.live) for channel in self.channels.values())
+
+    def _receive(self, message: Message) -> None:
+        channel = self.channels.get(message.hearing)
+        if channel is None:
+            channel = self.channel(message.hearing, message.seq - 1)
+        channel.receive(message)
+
+    def close(self) -> None:
+        for channel in self.channels.values():
+            for sink in list(channel.live):
+                channel.leave(sink)
+        self.broker.close()

@@ -1,0 +1,17 @@
+"""The in-process broker: one server process, messages handed straight to the fan-out."""
+
+from __future__ import annotations
+
+from server.hub.base import Broker, Message, Receiver
+
+
+class MemoryBroker(Broker):
+    def __init__(self) -> None:
+        self._receiver: Receiver | None = None
+
+    def start(self, receiver: Receiver) -> None:
+        self._receiver = receiver
+
+    def publish(self, message: Message) -> None:
+        assert self._receiver is not None, "broker not started"
+        self._receiver(message)

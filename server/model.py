@@ -1,0 +1,78 @@
+"""The named states and kinds of the domain: hearing status, entry kind, speaker and user roles."""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+
+class HearingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    RECESS = "recess"
+    ADJOURNED = "adjourned"
+    CLOSED = "closed"
+
+
+class EntryKind(StrEnum):
+    NOTE = "note"
+    QUOTE = "quote"
+    TESTIMONY = "testimony"
+    RULING = "ruling"
+    VERDICT = "verdict"
+    SENTENCE = "sentence"
+    PROCEDURAL = "procedural"
+    OUTSIDE = "outside"
+    SUMMARY = "summary"
+
+
+class SpeakerRole(StrEnum):
+    JUDGE = "judge"
+    PROSECUTION = "prosecution"
+    DEFENCE = "defence"
+    DEFENDANT = "defendant"
+    WITNESS = "witness"
+    CLERK = "clerk"
+    OTHER = "other"
+
+
+class Role(IntEnum):
+    """Staff roles, ordered so that a higher role may do what a lower one may."""
+
+    REPORTER = 1
+    EDITOR = 2
+    ADMIN = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def from_label(cls, label: str) -> Role:
+        return cls[label.upper()]
+
+
+class EventType(StrEnum):
+    ENTRY_PUBLISHED = "entry.published"
+    ENTRY_REVISED = "entry.revised"
+    ENTRY_DELETED = "entry.deleted"
+    HEARING_UPDATED = "hearing.updated"
+
+
+class CloseCode(IntEnum):
+    """WebSocket close codes the reader socket uses."""
+
+    NORMAL = 1000
+    GOING_AWAY = 1001
+    POLICY_VIOLATION = 1008
+    MESSAGE_TOO_BIG = 1009
+    TRY_AGAIN_LATER = 1013
+
+
+LIVE_ORDER = {
+    HearingStatus.LIVE: 0,
+    HearingStatus.RECESS: 1,
+    HearingStatus.SCHEDULED: 2,
+    HearingStatus.ADJOURNED: 3,
+    HearingStatus.CLOSED: 4,
+}
+"""How hearing lists sort: the ones under way first."""

@@ -1,0 +1,65 @@
+"""Settings, read once from COURTWIRE_* environment variables (each listed in the README)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number, not {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = Path("courtwire.db")
+    post_limit: int = 60
+    """Posts per minute per token."""
+    login_limit: int = 10
+    """Failed logins per account (and per address) per 15 minutes before 429."""
+    reader_buffer: int = 1024 * 1024
+    """Bytes queued for one reader before it counts as too slow and is closed with 1013."""
+    recent_events: int = 1000
+    """Events per hearing kept in memory so that resuming readers need no database read."""
+    ping_interval: float = 20.0
+    ping_timeout: float = 20.0
+    max_body: int = 64 * 1024
+    """Largest request body accepted, in bytes."""
+    max_readers: int = 19000
+    """Reader connections one process holds; more are refused with 1013."""
+    frame_ancestors: str = "'self'"
+    """Where the reader page may be embedded (the CSP frame-ancestors value)."""
+    load_demo: bool = True
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            db_path=Path(os.environ.get("COURTWIRE_DB") or "courtwire.db"),
+            post_limit=_int("COURTWIRE_POST_LIMIT", 60),
+            login_limit=_int("COURTWIRE_LOGIN_LIMIT", 10),
+            reader_buffer=_int("COURTWIRE_READER_BUFFER", 1024 * 1024),
+            recent_events=_int("COURTWIRE_RECENT_EVENTS", 1000),
+            ping_interval=_float("COURTWIRE_PING_INTERVAL", 20.0),
+            ping_timeout=_float("COURTWIRE_PING_TIMEOUT", 20.0),
+            max_body=_int("COURTWIRE_MAX_BODY", 64 * 1024),
+            max_readers=_int("COURTWIRE_MAX_READERS", 19000),
+            frame_ancestors=os.environ.get("COURTWIRE_FRAME_ANCESTORS") or "'self'",
+            load_demo=os.environ.get("COURTWIRE_DEMO", "1") not in ("0", "false", "no"),
+        )

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from server.model import Role
+from tests.support import LiveServer, Staff
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server shared by the tests that make their own hearings."""
+    live = LiveServer(tmp_path_factory.mktemp("server"), post_limit="100000")
+    live.start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server of the test's own, for tests that stop, kill or tune it; not started."""
+    live = LiveServer(tmp_path)
+    yield live
+    live.stop()
+
+
+_accounts = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(scope="session")
+def editor(server: LiveServer) -> Iterator[Staff]:
+    with Staff(server, server.staff("editor-main", Role.EDITOR)) as staff:
+        yield staff
+
+
+@pytest.fixture
+def reporter(server: LiveServer) -> Iterator[Staff]:
+    with Staff(server, server.staff(f"reporter-{next(_accounts)}", Role.REPORTER)) as staff:
+        yield staff
+
+
+@pytest.fixture
+def hearing(editor: Staff) -> dict[str, object]:
+    """A new live hearing."""
+    return editor.create_hearing("R v Example", status="live", timezone="Europe/London")

@@ -1,0 +1,163 @@
+"""The real thing, for tests: a uvicorn server process on a free port with its own SQLite
+file, staff accounts written through the real migrations, and WebSocket readers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+from server.auth import Accounts
+from server.db import Database
+from server.model import Role
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """`courtwire serve` in a child process."""
+
+    def __init__(self, directory: Path, **settings: str) -> None:
+        self.directory = directory
+        self.db_path = directory / "courtwire.db"
+        self.port = free_port()
+        self.env = os.environ | {
+            "COURTWIRE_DB": str(self.db_path),
+            "COURTWIRE_DEMO": "0",
+            "COURTWIRE_LOG_LEVEL": "WARNING",
+        }
+        self.env.update({f"COURTWIRE_{name.upper()}": value for name, value in settings.items()})
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        self.starts += 1
+        with open(self.directory / f"server-{self.starts}.log", "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+                cwd=self.directory,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError(f"server did not start: {self.log()}")
+
+    def log(self) -> str:
+        return (self.directory / f"server-{self.starts}.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush; what SQLite committed must survive."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+        self.process = None
+
+    def staff(self, username: str, role: Role = Role.REPORTER) -> str:
+        """A token for a new account, written straight into the database file."""
+
+        async def create() -> str:
+            async with Database(self.db_path) as db:
+                accounts = Accounts(db)
+                actor = await accounts.add_user(username, "correct horse battery", role)
+                return await accounts.issue_token(actor)
+
+        return asyncio.run(create())
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Staff:
+    """An HTTP client with a token."""
+
+    server: LiveServer
+    token: str
+    client: httpx.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.client = httpx.Client(base_url=self.server.url, headers=auth(self.token), timeout=30)
+
+    def __enter__(self) -> Staff:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
+    def create_hearing(self, title: str = "R v Example", **fields: Any) -> dict[str, Any]:
+        response = self.client.post("/api/hearings", json={"title": title, **fields})
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    def post(self, slug: str, body: str = "An update.", **fields: Any) -> httpx.Response:
+        payload = {"id": new_id(), "kind": "note", "body": body, **fields}
+        return self.client.post(f"/api/hearings/{slug}/entries", json=payload)
+
+
+def event_count(server: LiveServer, slug: str) -> int:
+    response = httpx.get(f"{server.url}/api/hearings/{slug}/events?limit=1000")
+    return len(response.json()["events"])
+
+
+async def read_events(
+    url: str, count: int, *, timeout: float = 20.0, **connect: Any
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Connect, take the hello and then exactly `count` events."""
+    async with websockets.connect(url, **connect) as ws:
+        hello = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        events = []
+        async with asyncio.timeout(timeout):
+            while len(events) < count:
+                events.append(json.loads(await ws.recv()))
+        return hello, events
