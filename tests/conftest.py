@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from server.model import Role
 from tests.support import LiveServer, Staff
@@ -45,3 +46,25 @@ def reporter(server: LiveServer) -> Iterator[Staff]:
 def hearing(editor: Staff) -> dict[str, object]:
     """A new live hearing."""
     return editor.create_hearing("R v Example", status="live", timezone="Europe/London")
+
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium, driven by Playwright (scripts/test installs both)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
+        )
+        yield launched
+        launched.close()

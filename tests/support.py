@@ -12,9 +12,11 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import websockets
@@ -24,6 +26,16 @@ from server.db import Database
 from server.model import Role
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion in a thread of its own: Playwright's sync API keeps
+    an event loop running in the test's thread, where `asyncio.run` is not allowed."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def free_port() -> int:
@@ -106,7 +118,7 @@ class LiveServer:
                 actor = await accounts.add_user(username, "correct horse battery", role)
                 return await accounts.issue_token(actor)
 
-        return asyncio.run(create())
+        return run(create())
 
 
 def auth(token: str) -> dict[str, str]:

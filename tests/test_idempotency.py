@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 
-from tests.support import LiveServer, Staff, auth, event_count, new_id
+from tests.support import LiveServer, Staff, auth, event_count, new_id, run
 
 
 def test_retry_with_same_content_returns_the_stored_entry_and_its_seq(
@@ -96,7 +96,7 @@ def test_concurrent_identical_posts_store_exactly_one_entry(
             ]
             return [response.status_code for response in await asyncio.gather(*requests)]
 
-    statuses = asyncio.run(race())
+    statuses = run(race())
     assert statuses.count(201) == 10
     assert statuses.count(200) == 40
     events = httpx.get(f"{server.url}/api/hearings/{slug}/events").json()["events"]
