@@ -19,6 +19,9 @@ from websockets.http11 import Request as HandshakeRequest
 from server.model import CloseCode
 
 SINK_EXTENSION = "courtwire.sink"
+CLOSE_GRACE = 30.0
+"""Seconds a closed reader has to take what is queued, the close frame last, before the
+connection is dropped; its memory stays bounded by the reader buffer meanwhile."""
 
 
 class FanoutProtocol(WebSocketsSansIOProtocol):
@@ -47,7 +50,7 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
 
     def close_now(self, code: int, reason: str) -> None:
         """Queue a close frame behind what is buffered; drop the connection if the
-        reader has not taken it within the close timeout."""
+        reader has not taken it within `CLOSE_GRACE`."""
         if self.close_sent or self.transport.is_closing():
             return
         self.queue.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})
@@ -57,7 +60,7 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         if self.read_paused:
             self.read_paused = False
             self.transport.resume_reading()
-        self.close_timer = self.loop.call_later(self.close_timeout, self.transport.abort)
+        self.close_timer = self.loop.call_later(CLOSE_GRACE, self.transport.abort)
 
     async def drained(self, patience: float) -> bool:
         """Wait until the transport takes more; False if it did not within `patience` s."""

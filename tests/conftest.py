@@ -13,7 +13,7 @@ from tests.support import LiveServer, Staff
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One server shared by the tests that make their own hearings."""
-    live = LiveServer(tmp_path_factory.mktemp("server"), post_limit="100000")
+    live = LiveServer(tmp_path_factory.mktemp("server"))
     live.start()
     yield live
     live.stop()

@@ -55,6 +55,7 @@ class LiveServer:
             "COURTWIRE_DB": str(self.db_path),
             "COURTWIRE_DEMO": "0",
             "COURTWIRE_LOG_LEVEL": "WARNING",
+            "COURTWIRE_POST_LIMIT": "100000",
         }
         self.env.update({f"COURTWIRE_{name.upper()}": value for name, value in settings.items()})
         self.process: subprocess.Popen[bytes] | None = None

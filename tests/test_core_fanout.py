@@ -1,0 +1,91 @@
+"""The channel's memory of recent events and its live set, driven with plain messages."""
+
+from __future__ import annotations
+
+from server.hub.base import Message
+from server.hub.fanout import Channel, Hub, text_frame
+from server.hub.memory import MemoryBroker
+
+
+class Sink:
+    """A reader that records frames; `backlog` simulates unsent bytes."""
+
+    def __init__(self, backlog: int = 0) -> None:
+        self.frames: list[bytes] = []
+        self.backlog = backlog
+        self.closed = False
+
+    def write(self, frame: bytes) -> None:
+        self.frames.append(frame)
+
+    def buffered(self) -> int:
+        return self.backlog
+
+    def close_too_slow(self) -> None:
+        self.closed = True
+
+
+def message(seq: int, entry: str = "e") -> Message:
+    return Message("h", seq, f'{{"seq":{seq}}}', entry)
+
+
+def test_recent_after_covers_only_what_memory_holds() -> None:
+    channel = Channel("h", last_seq=10, keep=3, buffer_limit=100)
+    assert channel.recent_after(10) == []
+    assert channel.recent_after(9) is None  # seq 10 was never seen here
+    for seq in (11, 12, 13, 14):
+        channel.receive(message(seq))
+    assert channel.recent_after(14) == []
+    assert channel.recent_after(11) == [text_frame(f'{{"seq":{s}}}') for s in (12, 13, 14)]
+    assert channel.recent_after(10) is None  # 11 fell out of the window of 3
+
+
+def test_duplicates_are_ignored_and_a_gap_drops_live_readers() -> None:
+    channel = Channel("h", last_seq=5, keep=10, buffer_limit=100)
+    reader = Sink()
+    channel.join(reader)
+    channel.receive(message(5))
+    channel.receive(message(6))
+    assert len(reader.frames) == 1
+    channel.receive(message(8))
+    assert reader.closed
+    assert reader not in channel.live
+    assert channel.last_seq == 8
+
+
+def test_a_reader_over_its_buffer_is_closed_and_the_others_still_get_the_frame() -> None:
+    channel = Channel("h", last_seq=0, keep=10, buffer_limit=100)
+    slow, fast = Sink(backlog=101), Sink()
+    channel.join(slow)
+    channel.join(fast)
+    channel.receive(message(1))
+    assert slow.closed
+    assert slow.frames == []
+    assert fast.frames == [text_frame('{"seq":1}')]
+    assert channel.live == {fast}
+
+
+def test_one_frame_object_is_shared_by_every_reader() -> None:
+    channel = Channel("h", last_seq=0, keep=10, buffer_limit=100)
+    readers = [Sink() for _ in range(3)]
+    for reader in readers:
+        channel.join(reader)
+    channel.receive(message(1))
+    assert readers[0].frames[0] is readers[1].frames[0] is readers[2].frames[0]
+
+
+def test_deletion_redacts_remembered_frames() -> None:
+    channel = Channel("h", last_seq=0, keep=10, buffer_limit=100)
+    channel.receive(message(1, "a"))
+    channel.receive(Message("h", 2, '{"seq":2,"deleted":true}', "a", ((1, '{"seq":1,"x":0}'),)))
+    assert channel.recent_after(0) == [
+        text_frame('{"seq":1,"x":0}'),
+        text_frame('{"seq":2,"deleted":true}'),
+    ]
+
+
+def test_hub_makes_a_channel_for_an_event_of_a_hearing_nobody_watches() -> None:
+    hub = Hub(MemoryBroker(), keep=5, buffer_limit=100)
+    hub.publish(message(1))
+    assert hub.channel("h", 0).last_seq == 1  # the existing channel knows better
+    assert hub.readers() == 0

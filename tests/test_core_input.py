@@ -1,0 +1,99 @@
+"""Entry and hearing input checks, and Markdown rendering: pure functions, no server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from server.entries import parse_changes, parse_draft
+from server.exceptions import Invalid
+from server.hearings import parse_new_hearing, slugify
+from server.markup import render
+
+
+def draft(**fields: Any) -> dict[str, Any]:
+    return {"id": "6F0C5A7E-3B8E-4C55-9A55-2E8F4CB0D1A4", "body": "x"} | fields
+
+
+def test_draft_normalises_id_and_defaults() -> None:
+    parsed = parse_draft(draft())
+    assert parsed.id == "6f0c5a7e-3b8e-4c55-9a55-2e8f4cb0d1a4"
+    assert parsed.kind == "note"
+    assert parsed.key is False
+    assert parsed.occurred_at is None
+
+
+def test_fingerprint_is_the_same_for_the_same_content_only() -> None:
+    same = parse_draft(draft(occurred_at="2020-01-20T12:00:00+06:00"))
+    again = parse_draft(draft(occurred_at="2020-01-20T12:00:00+06:00"))
+    other = parse_draft(draft(occurred_at="2020-01-20T12:01:00+06:00"))
+    assert same.fingerprint() == again.fingerprint()
+    assert same.fingerprint() != other.fingerprint()
+
+
+def test_body_limit_is_in_characters_not_bytes() -> None:
+    assert parse_draft(draft(body="ж" * 5000)).body == "ж" * 5000
+    with pytest.raises(Invalid) as refused:
+        parse_draft(draft(body="ж" * 5001))
+    assert refused.value.code == "too_long"
+
+
+def test_changes_keep_only_validated_fields() -> None:
+    changes = parse_changes(
+        {"speaker": {"role": "judge", "name": "  "}, "correction": " Fixed. ", "key": True}
+    )
+    assert changes == {
+        "speaker": {"role": "judge", "name": None},
+        "correction": "Fixed.",
+        "key": True,
+    }
+    with pytest.raises(Invalid):
+        parse_changes({"occurred_at": None})
+
+
+def test_new_hearing_gets_defaults_and_checks_the_time_zone() -> None:
+    hearing = parse_new_hearing({"title": " R v Smith ", "timezone": "Asia/Almaty"})
+    assert hearing["title"] == "R v Smith"
+    assert hearing["status"] == "scheduled"
+    assert hearing["restricted_terms"] == []
+    with pytest.raises(Invalid):
+        parse_new_hearing({"title": "x", "timezone": "Nowhere/Town"})
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("R v Smith", "r-v-smith"),
+        ("Zaysan: Musakhanuly & Alimuly", "zaysan-musakhanuly-alimuly"),
+        ("Qaşqyr — Öskemen", "qasqyr-oskemen"),
+        ("!!!", "hearing"),
+    ],
+)
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+@pytest.mark.parametrize(
+    ("body", "html"),
+    [
+        ("**bold** and *em*", "<p><strong>bold</strong> and <em>em</em></p>"),
+        ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
+        ("[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>"),
+        ("<img src=x onerror=alert(1)>", "<p>&lt;img src=x onerror=alert(1)&gt;</p>"),
+        (
+            "![img](https://e.com/x.png)",  # no remote images: a plain link instead
+            '<p>!<a href="https://e.com/x.png" rel="noopener noreferrer nofollow ugc">img</a></p>',
+        ),
+        ("# Not a heading", "<p># Not a heading</p>"),
+        ("line one\nline two", "<p>line one<br>\nline two</p>"),
+    ],
+)
+def test_markdown_subset_renders_safely(body: str, html: str) -> None:
+    assert render(body) == html
+
+
+def test_links_get_safe_rel() -> None:
+    assert render("[court](https://court.example/x)") == (
+        '<p><a href="https://court.example/x" rel="noopener noreferrer nofollow ugc">court</a></p>'
+    )
