@@ -6,6 +6,7 @@ Hashing runs in a thread: argon2id is deliberately slow and memory-hard.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import secrets
 
@@ -20,8 +21,16 @@ from server.store import Actor
 from server.times import format_time, now
 
 _hasher = PasswordHasher()
-# Verifying against this hash when the user does not exist keeps timing the same.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this hash when the user does not exist keeps timing the same.
+
+    Made on first use, not at import: hashing costs most of a second, and every start
+    (a restart after a crash included) would pay it before serving anything."""
+    return _hasher.hash(secrets.token_hex(16))
+
 
 MIN_PASSWORD_CHARS = 10
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -103,7 +112,7 @@ class Accounts:
                     (username,),
                 )
             )
-        stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
+        stored = rows[0]["password_hash"] if rows else await asyncio.to_thread(_dummy_hash)
         try:
             await asyncio.to_thread(_hasher.verify, stored, password)
         except (VerificationError, InvalidHashError):

@@ -21,8 +21,11 @@ from server.settings import Settings
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
+    from server import benchstats
     from server.app import create_app
     from server.sockets import FanoutProtocol
+
+    benchstats.install()
 
     uvicorn.run(
         create_app(settings),

@@ -6,22 +6,102 @@ coroutine step per reader. This protocol adds, under the scope extension
 `courtwire.sink`, a synchronous `write()` of one pre-encoded frame, the buffer size the
 hub checks against the reader's limit, and a close with 1013 that does not wait for
 the reader. Handshake, pings, limits and everything else stay uvicorn's.
+
+A reader, once caught up, is `detach()`ed: the ASGI task ends and the connection lives
+on as this protocol object alone, written to by the hub, answering pings, counting
+(and ignoring) what the client sends. That drops the task, its coroutine frames through
+the middleware stack, the scope and the handshake objects: at 10k readers most of the
+memory per reader and most of what the garbage collector walks (see docs/benchmarks.md).
+The receive queue and the writable flag are small slotted stand-ins for
+`asyncio.Queue`/`asyncio.Event`, which cost four deques (~2.5 KB) per connection.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
+from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.http11 import Request as HandshakeRequest
 
 from server.model import CloseCode
 
+logger = logging.getLogger(__name__)
+
 SINK_EXTENSION = "courtwire.sink"
-CLOSE_GRACE = 30.0
-"""Seconds a closed reader has to take what is queued, the close frame last, before the
-connection is dropped; its memory stays bounded by the reader buffer meanwhile."""
+CLIENT_MESSAGES_PER_MINUTE = 30
+"""Readers have nothing to say; past this many messages a minute they are closed, 1008."""
+
+
+class Inbox:
+    """What `asyncio.Queue` does for uvicorn's receive side (one consumer), in ~200 bytes."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: list[Any] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, item: Any) -> None:
+        self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> Any:
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.pop(0)
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+
+class Flag:
+    """What `asyncio.Event` does for uvicorn's writable flag, without a deque per flag."""
+
+    __slots__ = ("_set", "_waiters")
+
+    def __init__(self) -> None:
+        self._set = True
+        self._waiters: list[asyncio.Future[None]] | None = None
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        self._set = True
+        waiters, self._waiters = self._waiters, None
+        for waiter in waiters or ():
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._set = False
+
+    async def wait(self) -> None:
+        if self._set:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        finally:
+            if self._waiters is not None and waiter in self._waiters:
+                self._waiters.remove(waiter)
 
 
 class FanoutProtocol(WebSocketsSansIOProtocol):
@@ -29,6 +109,12 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         # Frames are encoded once for everybody: per-connection compression would break that.
         assert not config.ws_per_message_deflate, "permessage-deflate must be off"
         super().__init__(config, *args, **kwargs)
+        self.queue = Inbox()  # type: ignore[assignment]
+        self.writable = Flag()  # type: ignore[assignment]
+        self.detached = False
+        self.on_lost: Callable[[], None] | None = None
+        self.flood_window = 0.0
+        self.flood_count = 0
 
     def handle_connect(self, event: HandshakeRequest) -> None:
         super().handle_connect(event)
@@ -50,17 +136,18 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
 
     def close_now(self, code: int, reason: str) -> None:
         """Queue a close frame behind what is buffered; drop the connection if the
-        reader has not taken it within `CLOSE_GRACE`."""
+        reader has not taken it within the close timeout."""
         if self.close_sent or self.transport.is_closing():
             return
-        self.queue.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})
+        if not self.detached:
+            self.queue.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})
         self.conn.send_close(code, reason)
         self.transport.write(b"".join(self.conn.data_to_send()))
         self.close_sent = True
         if self.read_paused:
             self.read_paused = False
             self.transport.resume_reading()
-        self.close_timer = self.loop.call_later(CLOSE_GRACE, self.transport.abort)
+        self.close_timer = self.loop.call_later(self.close_timeout, self.transport.abort)
 
     async def drained(self, patience: float) -> bool:
         """Wait until the transport takes more; False if it did not within `patience` s."""
@@ -70,3 +157,61 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         except TimeoutError:
             return False
         return True
+
+    # Detached readers: the connection without its ASGI task
+
+    def detach(self, on_lost: Callable[[], None]) -> None:
+        """The app is done with this reader and its task may end: the connection stays
+        open, the hub keeps writing to it, and `on_lost` runs once it is gone (at once if
+        it already is)."""
+        if self.disconnected:
+            on_lost()
+            return
+        self.detached = True
+        self.on_lost = on_lost
+        self.flood_window = time.monotonic()
+        # Only the handshake and the app needed these.
+        self.request = None  # type: ignore[assignment]
+        self.response = None  # type: ignore[assignment]
+        self.scope = None  # type: ignore[assignment]
+        self.queue = Inbox()  # type: ignore[assignment]
+        if self.read_paused:
+            self.read_paused = False
+            self.transport.resume_reading()
+
+    def send_receive_event_to_app(self) -> None:
+        if not self.detached:
+            super().send_receive_event_to_app()
+            return
+        self.frames = []
+        now = time.monotonic()
+        if now - self.flood_window > 60:
+            self.flood_window, self.flood_count = now, 0
+        self.flood_count += 1
+        if self.flood_count > CLIENT_MESSAGES_PER_MINUTE:
+            logger.info("reader closed for flooding")
+            self.close_now(CloseCode.POLICY_VIOLATION, "readers do not send messages")
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        on_lost, self.on_lost = self.on_lost, None
+        if on_lost is not None:
+            on_lost()
+
+    async def run_asgi(self) -> None:
+        """uvicorn's, except that a detached connection stays open when the app returns."""
+        try:
+            result = await self.app(self.scope, self.receive, self.send)
+        except ClientDisconnected:
+            pass
+        except BaseException:
+            self.logger.exception("Exception in ASGI application\n")
+            self.send_500_response()
+        else:
+            if not self.handshake_complete:
+                self.logger.error("ASGI callable returned without completing handshake.")
+                self.send_500_response()
+            elif result is not None:
+                self.logger.error("ASGI callable should return None, but returned '%s'.", result)
+        if self.close_timer is None and not self.detached:
+            self.transport.close()

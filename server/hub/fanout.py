@@ -5,6 +5,13 @@ object is written to every live reader without awaiting: a reader is a `Sink` wh
 `write` never blocks. A reader whose unsent bytes pass the limit is closed with 1013
 and resumes later from its last seq; nobody else waits for it.
 
+A large live set is written in chunks of `CHUNK` readers, one chunk per turn of the
+event loop, so that a fan-out to 19k readers (~200 ms of `send()`) never holds up a
+reporter's ack or a handshake by more than one chunk. Each broadcast writes to the
+readers live when its event arrived (a snapshot; later joiners got the event from
+memory), and broadcasts run strictly one after another, so every reader still sees
+every event once and in order.
+
 Each hearing keeps its most recent events in memory (`Channel.recent`), contiguous up
 to the last published seq, so a reader resuming from a recent seq is served without a
 database read, and joining the live set happens in the same step as reading the
@@ -13,6 +20,7 @@ window: no event can fall between backlog and live.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 from dataclasses import dataclass
@@ -23,6 +31,9 @@ from websockets.frames import Frame, Opcode
 from server.hub.base import Broker, Message
 
 logger = logging.getLogger(__name__)
+
+CHUNK = 1000
+"""Readers written per turn of the event loop (~10 ms of `send()` on a small machine)."""
 
 
 def text_frame(text: str) -> bytes:
@@ -50,6 +61,13 @@ class Recent:
     frame: bytes
 
 
+@dataclass
+class _Broadcast:
+    frame: bytes
+    sinks: list[Sink]
+    done: int = 0
+
+
 class Channel:
     """One hearing in this process: its last seq, recent frames and live readers."""
 
@@ -59,6 +77,7 @@ class Channel:
         self.recent: deque[Recent] = deque(maxlen=keep)
         self.live: set[Sink] = set()
         self._buffer_limit = buffer_limit
+        self._jobs: deque[_Broadcast] = deque()
 
     def recent_after(self, seq: int) -> list[bytes] | None:
         """Frames of the events after `seq` if memory holds all of them, else None."""
@@ -95,15 +114,42 @@ class Channel:
         self.broadcast(frame)
 
     def broadcast(self, frame: bytes) -> None:
+        """Write `frame` to every reader live now: at once for up to `CHUNK` readers
+        when nothing is queued, else in chunks on the following turns of the loop."""
+        self._jobs.append(_Broadcast(frame, list(self.live)))
+        if len(self._jobs) == 1:
+            self._work()
+
+    def _work(self) -> None:
+        budget = CHUNK
+        jobs = self._jobs
+        while jobs:
+            job = jobs[0]
+            budget = self._write(job, budget)
+            if job.done < len(job.sinks):
+                asyncio.get_running_loop().call_soon(self._work)
+                return
+            jobs.popleft()
+            if budget <= 0 and jobs:
+                asyncio.get_running_loop().call_soon(self._work)
+                return
+
+    def _write(self, job: _Broadcast, budget: int) -> int:
+        """Write the job's frame to up to `budget` more readers; the budget left."""
+        start = job.done
+        sinks = job.sinks[start : start + budget]
+        job.done = start + len(sinks)
         limit = self._buffer_limit
+        frame = job.frame
         too_slow = []
-        for sink in self.live:
+        for sink in sinks:
             if sink.buffered() > limit:
                 too_slow.append(sink)
             else:
                 sink.write(frame)
         if too_slow:
             self._drop(too_slow)
+        return budget - len(sinks)
 
     def _drop(self, sinks: list[Sink]) -> None:
         for sink in sinks:
@@ -152,6 +198,7 @@ class Hub:
 
     def close(self) -> None:
         for channel in self.channels.values():
+            channel._jobs.clear()
             for sink in list(channel.live):
                 channel.leave(sink)
         self.broker.close()

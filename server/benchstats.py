@@ -1,0 +1,83 @@
+"""Bench-only figures: garbage-collection pauses and what reader resumes cost.
+
+Off unless `COURTWIRE_BENCH_STATS` names a file: then every collection is timed
+(`gc.callbacks`) and, on SIGUSR1, the figures are written to that file as JSON for
+`bench/run.py`. The counters are plain integers bumped on the reader path whether or
+not the file is set; they cost an addition each. Not part of the public contract.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import signal
+import time
+import tracemalloc
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+ENV = "COURTWIRE_BENCH_STATS"
+
+counters: dict[str, int] = {
+    # Reads of the event log from SQLite to serve a reader's backlog.
+    "backlog_db_reads": 0,
+    # Readers whose backlog (possibly empty) came entirely from the hub's memory.
+    "resumes_from_memory": 0,
+}
+
+
+class Pauses:
+    """Wall time of every collection, by generation."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.count = [0, 0, 0]
+        self.total = [0.0, 0.0, 0.0]
+        self.longest = [0.0, 0.0, 0.0]
+        self.over_50ms: list[tuple[float, int, float]] = []
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+            return
+        seconds = time.perf_counter() - self.started
+        generation = int(info["generation"])
+        self.count[generation] += 1
+        self.total[generation] += seconds
+        self.longest[generation] = max(self.longest[generation], seconds)
+        if seconds > 0.05 and len(self.over_50ms) < 1000:
+            self.over_50ms.append((time.time(), generation, seconds))
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "total_ms": [round(t * 1000, 3) for t in self.total],
+            "longest_ms": [round(t * 1000, 3) for t in self.longest],
+            "over_50ms": [(at, gen, round(s * 1000, 1)) for at, gen, s in self.over_50ms],
+        }
+
+
+def install(path: str | None = None) -> None:
+    """Start timing collections and answer SIGUSR1 with a dump; no-op without a path."""
+    target = path if path is not None else os.environ.get(ENV)
+    if not target:
+        return
+    pauses = Pauses()
+    gc.callbacks.append(pauses)
+
+    def dump(signum: int, frame: FrameType | None) -> None:
+        figures: dict[str, Any] = {
+            "gc": pauses.figures(),
+            "counters": dict(counters),
+            "at": time.time(),
+        }
+        if tracemalloc.is_tracing():  # PYTHONTRACEMALLOC=N: where the memory is
+            top = tracemalloc.take_snapshot().statistics("lineno")[:40]
+            figures["tracemalloc"] = [str(stat) for stat in top]
+        partial = Path(target + ".part")
+        partial.write_text(json.dumps(figures))
+        partial.replace(target)
+
+    signal.signal(signal.SIGUSR1, dump)
