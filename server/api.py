@@ -19,10 +19,18 @@ from server.exceptions import (
     PayloadTooLarge,
     Unauthorized,
 )
+from server.export import (
+    event_log,
+    file_name,
+    html_transcript,
+    markdown_transcript,
+    transcript_policy,
+)
 from server.hearings import parse_hearing_changes, parse_new_hearing
 from server.model import Role
 from server.services import Services
 from server.store import Actor, Hearing
+from server.timeline import replay
 
 MAX_EVENTS_PAGE = 1000
 MAX_ENTRIES_PAGE = 200
@@ -82,7 +90,8 @@ def query_int(request: Request, name: str, default: int, maximum: int | None = N
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit():
+    # ASCII digits only ("²".isdigit() is true), and short enough for an SQLite integer.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 15:
         raise BadRequest(f"{name} must be a non-negative whole number.", field=name)
     value = int(raw)
     if maximum is not None and value > maximum:
@@ -202,14 +211,15 @@ async def update_hearing(request: Request) -> Response:
 
 
 async def list_entries(request: Request) -> Response:
-    """Visible entries, newest first; `before=<seq>` pages to older ones."""
+    """Visible entries, newest first; `before=<seq>` pages to older ones, and
+    `next_before` is the value for the next page (null when there is none)."""
     found = services(request)
     hearing = await found.store.hearing(request.path_params["slug"])
     limit = query_int(request, "limit", 50, MAX_ENTRIES_PAGE)
-    entries = await found.store.entries(
+    entries, cursor = await found.store.entries(
         hearing, limit=limit, before_seq=query_int(request, "before", 0) or None
     )
-    return JSONResponse({"entries": entries, "last_seq": hearing.last_seq})
+    return JSONResponse({"entries": entries, "last_seq": hearing.last_seq, "next_before": cursor})
 
 
 async def post_entry(request: Request) -> Response:
@@ -259,6 +269,40 @@ async def list_events(request: Request) -> Response:
     return Response(body, media_type="application/json")
 
 
+# Exports
+
+
+async def export_file(request: Request, suffix: str) -> Response:
+    """Public, like the events API and the reader page: an export carries only public
+    content (public hearing fields, deleted entries as tombstones or absent), so anyone
+    may download it. Served as an attachment named after the hearing's slug."""
+    found = services(request)
+    hearing = await found.store.hearing(request.path_params["slug"])
+    events = await found.store.events(hearing)
+    fields = hearing.public()
+    headers = {"Content-Disposition": f'attachment; filename="{file_name(hearing.slug, suffix)}"'}
+    if suffix.endswith(".json"):
+        return Response(event_log(fields, events), media_type="application/json", headers=headers)
+    timeline = replay(events)
+    if suffix.endswith(".md"):
+        text = markdown_transcript(fields, timeline)
+        return Response(text, media_type="text/markdown; charset=utf-8", headers=headers)
+    headers["Content-Security-Policy"] = transcript_policy()
+    return Response(html_transcript(fields, timeline), media_type="text/html", headers=headers)
+
+
+async def export_json(request: Request) -> Response:
+    return await export_file(request, "events.json")
+
+
+async def export_markdown(request: Request) -> Response:
+    return await export_file(request, "transcript.md")
+
+
+async def export_html(request: Request) -> Response:
+    return await export_file(request, "transcript.html")
+
+
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -280,4 +324,7 @@ routes = [
     Route("/api/hearings/{slug}/entries/{entry_id}", revise_entry, methods=["PATCH"]),
     Route("/api/hearings/{slug}/entries/{entry_id}", delete_entry, methods=["DELETE"]),
     Route("/api/hearings/{slug}/events", list_events),
+    Route("/api/hearings/{slug}/export.json", export_json),
+    Route("/api/hearings/{slug}/export.md", export_markdown),
+    Route("/api/hearings/{slug}/export.html", export_html),
 ]

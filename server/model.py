@@ -68,6 +68,28 @@ class CloseCode(IntEnum):
     TRY_AGAIN_LATER = 1013
 
 
+STATUS_LABELS: dict[str, str] = {
+    HearingStatus.SCHEDULED: "Scheduled",
+    HearingStatus.LIVE: "Live",
+    HearingStatus.RECESS: "In recess",
+    HearingStatus.ADJOURNED: "Adjourned",
+    HearingStatus.CLOSED: "Closed",
+}
+"""How each status reads to a person (pages, transcripts)."""
+
+KIND_LABELS: dict[str, str] = {
+    EntryKind.NOTE: "Note",
+    EntryKind.QUOTE: "Quote",
+    EntryKind.TESTIMONY: "Testimony",
+    EntryKind.RULING: "Ruling",
+    EntryKind.VERDICT: "Verdict",
+    EntryKind.SENTENCE: "Sentence",
+    EntryKind.PROCEDURAL: "Procedure",
+    EntryKind.OUTSIDE: "Outside court",
+    EntryKind.SUMMARY: "Summary",
+}
+"""How each entry kind reads to a person (pages, transcripts)."""
+
 LIVE_ORDER = {
     HearingStatus.LIVE: 0,
     HearingStatus.RECESS: 1,

@@ -9,12 +9,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
 from server.events import encode_json
 from server.exceptions import CourtwireError
-from server.model import HearingStatus
+from server.model import KIND_LABELS, STATUS_LABELS, SpeakerRole
 from server.services import Services
 from server.store import Hearing
 from server.times import in_zone
@@ -22,25 +22,6 @@ from server.types import JSONObject
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 PAGE_ENTRIES = 500
-
-STATUS_LABELS = {
-    HearingStatus.SCHEDULED: "Scheduled",
-    HearingStatus.LIVE: "Live",
-    HearingStatus.RECESS: "In recess",
-    HearingStatus.ADJOURNED: "Adjourned",
-    HearingStatus.CLOSED: "Closed",
-}
-KIND_LABELS = {
-    "note": "Note",
-    "quote": "Quote",
-    "testimony": "Testimony",
-    "ruling": "Ruling",
-    "verdict": "Verdict",
-    "sentence": "Sentence",
-    "procedural": "Procedure",
-    "outside": "Outside court",
-    "summary": "Summary",
-}
 
 templates = Environment(
     loader=PackageLoader("server", "templates"),
@@ -110,21 +91,50 @@ async def hearing_page(request: Request) -> Response:
         hearing = await found.store.hearing(request.path_params["slug"])
     except CourtwireError as error:
         return render("not_found.html", status=error.status, message=error.message)
-    entries = await found.store.entries(hearing, limit=PAGE_ENTRIES)
+    # `?before=<seq>` serves the next older page, so a page without JavaScript reaches
+    # every entry through its "Older updates" link.
+    raw_before = request.query_params.get("before", "")
+    before = int(raw_before) if raw_before.isdigit() and int(raw_before) > 0 else None
+    entries, older = await found.store.entries(hearing, limit=PAGE_ENTRIES, before_seq=before)
     return render(
         "hearing.html",
         hearing=hearing.public(),
         entries=entries,
         pinned=[entry for entry in entries if entry["pinned"]],
         key_events=[entry for entry in entries if entry["key"]],
-        more=len(entries) == PAGE_ENTRIES,
+        before=before,
+        older=older,
         epoch=found.db.epoch,
         rendered_at=datetime.now().astimezone().isoformat(timespec="seconds"),
         live_blog=json_ld(live_blog_data(hearing, entries, str(request.url))),
     )
 
 
+async def desk(request: Request) -> Response:
+    """The editor desk: a static shell that signs in and works through the staff API."""
+    return render("desk.html")
+
+
+async def report(request: Request) -> Response:
+    """The reporter app: a static shell; it signs in and posts through the staff API."""
+    roles = [role.value for role in SpeakerRole]
+    return render("report.html", kinds=list(KIND_LABELS.items()), roles=roles)
+
+
+async def report_worker(request: Request) -> Response:
+    """The reporter app's service worker, served from the root so that its scope may
+    cover `/report`: it keeps the app's shell cached for a reload without network."""
+    return FileResponse(
+        STATIC_DIR / "js" / "report-sw.js",
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
 routes = [
     Route("/", index),
+    Route("/report", report),
+    Route("/report-sw.js", report_worker),
+    Route("/desk", desk),
     Route("/h/{slug}", hearing_page),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,8 @@ from server.hub.fanout import Hub
 from server.model import LIVE_ORDER, EventType, HearingStatus, Role
 from server.times import format_time, now
 from server.types import JSONObject
+
+logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -136,10 +139,11 @@ class Store:
 
     async def entries(
         self, hearing: Hearing, *, limit: int, before_seq: int | None = None
-    ) -> list[JSONObject]:
-        """Visible entries, newest court time first, optionally those after the entry
-        published at `before_seq` in that order (paging towards older ones)."""
-        query = "SELECT entry FROM entries WHERE hearing_id = ? AND deleted = 0"
+    ) -> tuple[list[JSONObject], int | None]:
+        """A page of visible entries, newest court time first, and the cursor for the next
+        (older) page or None. `before_seq` is such a cursor: the seq that published the
+        last entry of the previous page."""
+        query = "SELECT entry, published_seq FROM entries WHERE hearing_id = ? AND deleted = 0"
         params: list[Any] = [hearing.id]
         if before_seq is not None:
             query += (
@@ -148,10 +152,11 @@ class Store:
             )
             params.extend((hearing.id, before_seq))
         query += " ORDER BY occurred_utc DESC, published_seq DESC LIMIT ?"
-        params.append(limit)
+        params.append(limit + 1)
         async with self.db.read() as conn:
-            rows = await conn.execute_fetchall(query, params)
-        return [json.loads(row[0]) for row in rows]
+            rows = list(await conn.execute_fetchall(query, params))
+        cursor = int(rows[limit - 1][1]) if len(rows) > limit else None
+        return [json.loads(row[0]) for row in rows[:limit]], cursor
 
     async def events_after(self, hearing: Hearing, after: int, limit: int) -> list[str]:
         """Encoded events with seq > after, in seq order (tombstones for deleted entries)."""
@@ -377,8 +382,18 @@ class Store:
         )
         await tx.conn.execute("UPDATE hearings SET last_seq = ? WHERE id = ?", (seq, hearing.id))
         message = Message(hearing.slug, seq, text, event.entry_id, rewritten)
-        tx.after_commit(lambda: self.hub.publish(message))
+        tx.after_commit(lambda: self._committed(message, kind))
         return seq
+
+    def _committed(self, message: Message, kind: EventType) -> None:
+        logger.info(
+            "event committed hearing=%s seq=%d type=%s entry=%s",
+            message.hearing,
+            message.seq,
+            kind.value,
+            message.entry_id or "-",
+        )
+        self.hub.publish(message)
 
     async def _load_hearing(self, conn: aiosqlite.Connection, slug: str) -> Hearing:
         rows = list(await conn.execute_fetchall("SELECT * FROM hearings WHERE slug = ?", (slug,)))

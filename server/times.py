@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.exceptions import Invalid
 
+MIN_YEAR = 1000
+MAX_YEAR = 9998
+
 
 def now() -> datetime:
     return datetime.now(UTC)
@@ -30,6 +33,9 @@ def parse_time(value: object, field: str) -> datetime:
         ) from None
     if moment.tzinfo is None:
         raise Invalid("The time needs an offset, e.g. +06:00 or Z.", field=field)
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        # Years at the edge of datetime's range overflow when shown in another zone.
+        raise Invalid(f"The year must be from {MIN_YEAR} to {MAX_YEAR}.", field=field)
     return moment
 
 
@@ -38,7 +44,8 @@ def zone(name: object, field: str = "timezone") -> ZoneInfo:
         raise Invalid("Expected an IANA time zone name such as Asia/Almaty.", field=field)
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a name that is a directory ("Europe") or too long for a file name.
         raise Invalid(f"Unknown time zone {name!r}.", field=field) from None
 
 

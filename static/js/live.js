@@ -19,8 +19,13 @@ export class LiveFeed {
     this.attempt = 0;
     this.socket = null;
     this.timer = null;
-    window.addEventListener("online", () => this.reconnectNow());
-    window.addEventListener("offline", () => this.onState("offline"));
+    this.closed = false;
+    this.handleOnline = () => this.reconnectNow();
+    // A socket can outlive the network without noticing: drop it, and resume by seq
+    // when the network is back.
+    this.handleOffline = () => this.dropForOffline();
+    window.addEventListener("online", this.handleOnline);
+    window.addEventListener("offline", this.handleOffline);
   }
 
   url() {
@@ -31,11 +36,14 @@ export class LiveFeed {
   }
 
   connect() {
+    if (this.closed) return;
     clearTimeout(this.timer);
     this.onState(navigator.onLine === false ? "offline" : "connecting");
     const socket = new WebSocket(this.url());
     this.socket = socket;
-    socket.addEventListener("message", (message) => this.receive(JSON.parse(message.data)));
+    socket.addEventListener("message", (message) => {
+      if (this.socket === socket) this.receive(JSON.parse(message.data));
+    });
     socket.addEventListener("close", () => {
       if (this.socket !== socket) return;
       this.socket = null;
@@ -62,15 +70,46 @@ export class LiveFeed {
   }
 
   scheduleReconnect() {
-    this.onState(navigator.onLine === false ? "offline" : "reconnecting");
+    clearTimeout(this.timer);
+    if (navigator.onLine === false) {
+      // The "online" event reconnects; until then only a slow check, in case the
+      // browser's idea of being offline is wrong.
+      this.onState("offline");
+      this.timer = setTimeout(() => this.connect(), backoffDelay(10));
+      return;
+    }
+    this.onState("reconnecting");
     const delay = backoffDelay(this.attempt);
     this.attempt += 1;
     this.timer = setTimeout(() => this.connect(), delay);
   }
 
   reconnectNow() {
-    if (this.socket) return;
+    if (this.closed) return;
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) return;
+    const stale = this.socket;
+    this.socket = null;
+    if (stale) stale.close();
     this.attempt = 0;
     this.connect();
+  }
+
+  dropForOffline() {
+    const socket = this.socket;
+    this.socket = null;
+    clearTimeout(this.timer);
+    if (socket) socket.close();
+    this.onState("offline");
+  }
+
+  // Stop for good: no reconnect, no more callbacks (the page moves to another hearing).
+  close() {
+    this.closed = true;
+    clearTimeout(this.timer);
+    window.removeEventListener("online", this.handleOnline);
+    window.removeEventListener("offline", this.handleOffline);
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) socket.close(1000);
   }
 }

@@ -1,16 +1,38 @@
 // The reader page: server-rendered entries, then live updates applied in place.
+//
+// The page never moves under a reader: while they are scrolled down, new updates (and
+// changes to the panels above the updates) wait behind a "N new updates" button. Text
+// from the server goes in through textContent; only `entry.html`, which the server
+// sanitized when the entry was written, is set as HTML.
 
 import { LiveFeed } from "./live.js";
 
 const page = document.body.dataset;
 const timezone = page.timezone;
-const entriesEl = document.getElementById("entries");
-const template = document.getElementById("entry-template");
-const announcer = document.getElementById("announcer");
-const newButton = document.getElementById("new-updates");
-const statusEl = document.getElementById("status");
-const connectionEl = document.getElementById("connection");
-let waiting = [];
+const slug = page.hearing;
+const archive = page.archive !== undefined;
+const byId = (id) => document.getElementById(id);
+
+const entriesEl = byId("entries");
+const template = byId("entry-template");
+const announcer = byId("announcer");
+const newButton = byId("new-updates");
+const statusEl = byId("status");
+const startsEl = byId("starts");
+const connectionEl = byId("connection");
+const orderButton = byId("order");
+const olderNav = byId("older");
+const olderLink = byId("older-link");
+const olderStatus = byId("older-status");
+const keyNav = byId("key-events");
+const keyList = byId("key-list");
+const pinnedEl = byId("pinned");
+const emptyEl = byId("empty");
+const lastUpdatedEl = byId("last-updated");
+
+const ORDER_KEY = "courtwire.reader.order";
+const OLDER_PAGE = 100;
+const MINUTE_MS = 60000;
 
 const KIND_LABELS = {
   note: "Note", quote: "Quote", testimony: "Testimony", ruling: "Ruling", verdict: "Verdict",
@@ -19,37 +41,93 @@ const KIND_LABELS = {
 const STATUS_LABELS = {
   scheduled: "Scheduled", live: "Live", recess: "In recess", adjourned: "Adjourned", closed: "Closed",
 };
+const STATUS_NEWS = {
+  scheduled: "The hearing is scheduled.", live: "The hearing is live.",
+  recess: "The court is in recess.", adjourned: "The hearing is adjourned.",
+  closed: "The hearing is closed.",
+};
 const CONNECTION_LABELS = {
   connecting: "Connecting…", live: "Live updates on", reconnecting: "Reconnecting…",
   offline: "Offline — will catch up",
 };
 
-const clock = new Intl.DateTimeFormat("en-GB", { timeZone: timezone, hour: "2-digit", minute: "2-digit" });
+let oldestFirst = false;
+let held = []; // entries that arrived while the reader was scrolled down (newest first mode)
+let unseen = []; // ids appended below the reader (oldest first mode)
+let panelsStale = false;
+let loadingOlder = null;
+
+// Times
+
+const clock = new Intl.DateTimeFormat("en-GB", {
+  timeZone: timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+});
+const dayAndTime = new Intl.DateTimeFormat("en-GB", {
+  timeZone: timezone, day: "2-digit", month: "short", year: "numeric",
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+});
+const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const UNITS = [
+  ["year", 365 * 86400], ["month", 30 * 86400], ["week", 7 * 86400], ["day", 86400],
+  ["hour", 3600], ["minute", 60],
+];
 
 function courtTime(value) {
   return clock.format(new Date(value));
 }
 
-function fillEntry(article, entry) {
+export function relativeTime(value, now = Date.now()) {
+  const seconds = (new Date(value).getTime() - now) / 1000;
+  const size = Math.abs(seconds);
+  if (size < 60) return "just now";
+  for (const [unit, length] of UNITS) {
+    if (size >= length) return relativeFormat.format(Math.trunc(seconds / length), unit);
+  }
+  return "just now";
+}
+
+function refreshTimes() {
+  const now = Date.now();
+  for (const article of document.querySelectorAll(".entry[data-occurred]")) {
+    const ago = article.querySelector(".ago");
+    if (ago) ago.textContent = relativeTime(article.dataset.occurred, now);
+  }
+  const updated = lastUpdatedEl.getAttribute("datetime");
+  if (updated) lastUpdatedEl.title = relativeTime(updated, now);
+}
+
+function markUpdated(at) {
+  if (!at) return;
+  lastUpdatedEl.setAttribute("datetime", at);
+  lastUpdatedEl.textContent = dayAndTime.format(new Date(at));
+  lastUpdatedEl.title = relativeTime(at);
+  lastUpdatedEl.parentElement.hidden = false;
+}
+
+// Entries
+
+function speakerText(speaker) {
+  if (speaker.name) return `${speaker.name} (${speaker.role})`;
+  return speaker.role.charAt(0).toUpperCase() + speaker.role.slice(1);
+}
+
+function fillEntry(article, entry, prefix = "entry") {
   article.className = `entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}`;
-  article.id = `entry-${entry.id}`;
+  article.id = `${prefix}-${entry.id}`;
   article.dataset.id = entry.id;
   article.dataset.occurred = entry.occurred_at;
   article.dataset.published = entry.published_at;
-  const link = article.querySelector(".time");
-  link.href = `#entry-${entry.id}`;
+  if (entry.revised_at) article.dataset.revised = entry.revised_at;
+  article.querySelector(".time").href = `#entry-${entry.id}`;
   const time = article.querySelector("time");
   time.dateTime = entry.occurred_at;
   time.textContent = courtTime(entry.occurred_at);
+  article.querySelector(".ago").textContent = relativeTime(entry.occurred_at);
   article.querySelector(".kind").textContent = KIND_LABELS[entry.kind] || entry.kind;
   article.querySelector(".flag").hidden = !entry.key;
   const speaker = article.querySelector(".speaker");
   speaker.hidden = !entry.speaker;
-  if (entry.speaker) {
-    speaker.textContent = entry.speaker.name
-      ? `${entry.speaker.name} (${entry.speaker.role})`
-      : entry.speaker.role.charAt(0).toUpperCase() + entry.speaker.role.slice(1);
-  }
+  speaker.textContent = entry.speaker ? speakerText(entry.speaker) : "";
   // entry.html is sanitized by the server (nh3) when the entry is written.
   article.querySelector(".body").innerHTML = entry.html;
   const correction = article.querySelector(".correction");
@@ -63,18 +141,17 @@ function newArticle(entry) {
   return article;
 }
 
-function rebuildFromServerMarkup(article, entry) {
-  // Server-rendered articles have the same parts; normalise them to the template's shape.
-  const fresh = newArticle(entry);
-  article.replaceWith(fresh);
-  return fresh;
+function shownArticle(id) {
+  return byId(`entry-${id}`);
 }
 
 function placeEntry(article) {
-  const when = new Date(article.dataset.occurred).getTime();
+  // Court-time order; among equal times the later post comes first in newest-first order.
+  const when = Date.parse(article.dataset.occurred);
   for (const other of entriesEl.children) {
     if (other === article) continue;
-    if (new Date(other.dataset.occurred).getTime() < when) {
+    const then = Date.parse(other.dataset.occurred);
+    if (oldestFirst ? then > when : then <= when) {
       entriesEl.insertBefore(article, other);
       return;
     }
@@ -82,85 +159,219 @@ function placeEntry(article) {
   entriesEl.appendChild(article);
 }
 
+function entriesTop() {
+  return entriesEl.getBoundingClientRect().top + window.scrollY;
+}
+
 function atTop() {
-  return window.scrollY < entriesEl.offsetTop;
+  return window.scrollY < entriesTop();
 }
 
-function showWaiting() {
-  newButton.hidden = waiting.length === 0;
-  newButton.textContent = waiting.length === 1 ? "1 new update" : `${waiting.length} new updates`;
+function nearBottom() {
+  return window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
 }
 
-function publish(entry) {
-  const article = newArticle(entry);
-  if (atTop()) {
-    placeEntry(article);
-  } else {
-    waiting.push(article);
-    showWaiting();
-  }
-  document.getElementById("empty")?.remove();
-  announcer.textContent = `New update, ${KIND_LABELS[entry.kind] || entry.kind}: ${article.querySelector(".body").textContent.slice(0, 140)}`;
+function showEmpty() {
+  emptyEl.hidden = entriesEl.children.length > 0 || held.length > 0;
 }
 
-function revise(entry) {
-  const existing = document.getElementById(`entry-${entry.id}`);
-  if (!existing) return publish(entry);
-  const article = rebuildFromServerMarkup(existing, entry);
-  if (article.isConnected) placeEntry(article);
-  const pinnedCopy = document.getElementById(`pinned-${entry.id}`);
-  if (pinnedCopy) pinnedCopy.remove();
-  updateKeyList(entry);
+// Panels above the updates: pinned entries and key events, rebuilt from the page.
+
+function keyItem(article) {
+  const item = document.createElement("li");
+  item.dataset.id = article.dataset.id;
+  const link = document.createElement("a");
+  link.href = `#entry-${article.dataset.id}`;
+  const time = document.createElement("time");
+  time.dateTime = article.dataset.occurred;
+  time.textContent = courtTime(article.dataset.occurred);
+  const kind = article.querySelector(".kind").textContent;
+  let excerpt = article.querySelector(".body").textContent.trim().replace(/\s+/g, " ");
+  if (excerpt.length > 90) excerpt = `${excerpt.slice(0, 87)}...`;
+  link.append(time, ` · ${kind}: ${excerpt}`);
+  item.append(link);
+  return item;
 }
 
-function remove(entryId) {
-  for (const id of [`entry-${entryId}`, `pinned-${entryId}`]) document.getElementById(id)?.remove();
-  waiting = waiting.filter((article) => article.dataset.id !== entryId);
-  showWaiting();
-  document.querySelector(`#key-list li[data-id="${CSS.escape(entryId)}"]`)?.remove();
+function refreshPanels() {
+  panelsStale = false;
+  const articles = [...entriesEl.children];
+  const keyed = articles.filter((article) => article.classList.contains("key"));
+  keyList.replaceChildren(...keyed.map(keyItem));
+  keyNav.hidden = keyed.length === 0;
+  const pinned = articles.filter((article) => article.classList.contains("pinned"));
+  pinnedEl.replaceChildren(...pinned.map((article) => {
+    const copy = article.cloneNode(true);
+    copy.id = `pinned-${article.dataset.id}`;
+    copy.classList.remove("targeted");
+    return copy;
+  }));
+  pinnedEl.hidden = pinned.length === 0;
 }
 
-function updateKeyList(entry) {
-  const list = document.getElementById("key-list");
-  let item = list.querySelector(`li[data-id="${CSS.escape(entry.id)}"]`);
-  if (!entry.key) {
-    item?.remove();
-  } else {
-    if (!item) {
-      item = document.createElement("li");
-      item.dataset.id = entry.id;
-      item.appendChild(document.createElement("a"));
-      list.prepend(item);
+function panelsChanged() {
+  panelsStale = true;
+  if (atTop()) refreshPanels();
+}
+
+// New updates, announcements
+
+let announceQueue = [];
+let announceTimer = null;
+
+function announce(text) {
+  announceQueue.push(text);
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => {
+    const count = announceQueue.length;
+    const latest = announceQueue[count - 1];
+    announcer.textContent = count === 1 ? latest : `${count} new updates. Latest: ${latest}`;
+    announceQueue = [];
+  }, 600);
+}
+
+function summary(entry) {
+  const text = entry.body.replace(/\s+/g, " ").trim().slice(0, 160);
+  const speaker = entry.speaker ? `${speakerText(entry.speaker)}: ` : "";
+  return `${KIND_LABELS[entry.kind] || entry.kind}. ${speaker}${text}`;
+}
+
+function showNewButton() {
+  const count = oldestFirst ? unseen.length : held.length;
+  newButton.hidden = count === 0;
+  const noun = count === 1 ? "1 new update" : `${count} new updates`;
+  newButton.textContent = oldestFirst ? `${noun} below` : noun;
+}
+
+function showHeld({ focus }) {
+  const first = held.length ? held[held.length - 1].id : null;
+  for (const entry of held) placeEntry(newArticle(entry));
+  held = [];
+  showNewButton();
+  showEmpty();
+  refreshTimes();
+  if (panelsStale) refreshPanels();
+  if (focus && first) {
+    byId("updates-title").scrollIntoView({ block: "start" });
+    const article = shownArticle(first);
+    if (article) {
+      article.tabIndex = -1;
+      article.focus({ preventScroll: true });
     }
-    const link = item.querySelector("a");
-    link.href = `#entry-${entry.id}`;
-    link.textContent = `${courtTime(entry.occurred_at)} · ${KIND_LABELS[entry.kind] || entry.kind}`;
   }
-  list.closest("nav").hidden = list.children.length === 0;
 }
 
-function updateHearing(hearing) {
+function showUnseen() {
+  const first = unseen.map(shownArticle).find(Boolean);
+  unseen = [];
+  showNewButton();
+  if (first) {
+    first.scrollIntoView({ block: "start" });
+    first.tabIndex = -1;
+    first.focus({ preventScroll: true });
+  }
+}
+
+// Events
+
+function published(entry) {
+  if (entry.deleted) return;
+  if (shownArticle(entry.id) || held.some((other) => other.id === entry.id)) {
+    // Already on the page (rendered while this event was on its way): update it.
+    revised(entry);
+    return;
+  }
+  announce(summary(entry));
+  if (!oldestFirst && !atTop()) {
+    held.push(entry);
+    panelsStale = panelsStale || entry.key || entry.pinned;
+    showNewButton();
+    return;
+  }
+  const article = newArticle(entry);
+  placeEntry(article);
+  if (oldestFirst && !nearBottom()) {
+    unseen.push(entry.id);
+    showNewButton();
+  }
+  showEmpty();
+  if (entry.key || entry.pinned) panelsChanged();
+}
+
+function revised(entry) {
+  if (entry.deleted) {
+    removed(entry.id);
+    return;
+  }
+  const index = held.findIndex((other) => other.id === entry.id);
+  if (index >= 0) {
+    held[index] = entry;
+    return;
+  }
+  const article = shownArticle(entry.id);
+  if (!article) return; // an older entry not loaded on this page: it is right when loaded
+  const moved = article.dataset.occurred !== entry.occurred_at;
+  const panelBefore = `${article.classList.contains("key")}${article.classList.contains("pinned")}`;
+  fillEntry(article, entry);
+  if (moved) placeEntry(article);
+  const copy = byId(`pinned-${entry.id}`);
+  if (copy && entry.pinned) fillEntry(copy, entry, "pinned");
+  if (moved || panelBefore !== `${entry.key}${entry.pinned}` || entry.key || entry.pinned) {
+    panelsChanged();
+  }
+}
+
+function removed(entryId) {
+  // Deleted content leaves the page at once, wherever the reader is.
+  held = held.filter((entry) => entry.id !== entryId);
+  unseen = unseen.filter((id) => id !== entryId);
+  for (const id of [`entry-${entryId}`, `pinned-${entryId}`]) byId(id)?.remove();
+  keyList.querySelector(`li[data-id="${CSS.escape(entryId)}"]`)?.remove();
+  keyNav.hidden = keyList.children.length === 0;
+  pinnedEl.hidden = pinnedEl.children.length === 0;
+  showNewButton();
+  showEmpty();
+}
+
+function hearingUpdated(hearing) {
+  const before = statusEl.className;
   statusEl.className = `status status-${hearing.status}`;
   statusEl.textContent = STATUS_LABELS[hearing.status] || hearing.status;
-  document.querySelector(".starts")?.remove();
+  const scheduled = hearing.status === "scheduled" && hearing.scheduled_start;
+  startsEl.hidden = !scheduled;
+  if (scheduled) {
+    const time = document.createElement("time");
+    time.dateTime = hearing.scheduled_start;
+    time.textContent = dayAndTime.format(new Date(hearing.scheduled_start));
+    startsEl.replaceChildren("starts ", time);
+  }
+  byId("hearing-title").textContent = hearing.title;
+  document.title = `${hearing.title} · Courtwire`;
+  byId("hearing-court").textContent = hearing.court;
+  for (const [id, value] of [["hearing-case", hearing.case_ref], ["hearing-location", hearing.location]]) {
+    const part = byId(id);
+    part.textContent = value ? ` · ${value}` : "";
+    part.hidden = !value;
+  }
+  const description = byId("hearing-description");
+  if (description) description.textContent = hearing.description;
+  if (before !== statusEl.className) announce(STATUS_NEWS[hearing.status] || hearing.status);
 }
 
 function apply(event) {
+  markUpdated(event.at);
   switch (event.type) {
     case "entry.published":
-      if (event.data.deleted) return;
-      publish(event.data);
-      updateKeyList(event.data);
+      published(event.data);
       return;
     case "entry.revised":
-      if (event.data.deleted) return;
-      revise(event.data);
+      revised(event.data);
       return;
     case "entry.deleted":
-      remove(event.data.id);
+      removed(event.data.id);
       return;
     case "hearing.updated":
-      updateHearing(event.data);
+      hearingUpdated(event.data);
       return;
     default:
       // Types this page does not know are ignored, as the contract says.
@@ -170,27 +381,158 @@ function apply(event) {
 function showConnection(state) {
   connectionEl.hidden = false;
   connectionEl.dataset.state = state;
-  connectionEl.textContent = CONNECTION_LABELS[state];
+  connectionEl.textContent = CONNECTION_LABELS[state] || state;
 }
 
+// Order: newest first (the server's) or oldest first, remembered on this device.
+
+function placeOlderNav() {
+  if (oldestFirst) entriesEl.before(olderNav);
+  else emptyEl.after(olderNav);
+}
+
+function setOrder(oldest) {
+  if (oldest === oldestFirst) return;
+  showHeld({ focus: false });
+  unseen = [];
+  oldestFirst = oldest;
+  entriesEl.append(...[...entriesEl.children].reverse());
+  placeOlderNav();
+  refreshPanels();
+  showNewButton();
+  orderButton.setAttribute("aria-pressed", String(oldest));
+  try {
+    localStorage.setItem(ORDER_KEY, oldest ? "oldest" : "newest");
+  } catch {
+    // Private mode: the choice holds for this page only.
+  }
+}
+
+function storedOrder() {
+  try {
+    return localStorage.getItem(ORDER_KEY) === "oldest";
+  } catch {
+    return false;
+  }
+}
+
+// Older updates, on demand: the server page holds the newest ones.
+
+function setOlderCursor(before) {
+  olderLink.dataset.before = before ? String(before) : "";
+  olderLink.href = before ? `/h/${encodeURIComponent(slug)}?before=${before}#updates-title` : "#";
+  olderNav.hidden = !before;
+}
+
+async function fetchOlder() {
+  const before = olderLink.dataset.before;
+  if (!before) return [];
+  olderStatus.textContent = "Loading earlier updates…";
+  const params = new URLSearchParams({ limit: String(OLDER_PAGE), before });
+  const response = await fetch(`/api/hearings/${encodeURIComponent(slug)}/entries?${params}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const body = await response.json();
+  const fresh = body.entries
+    .filter((entry) => !shownArticle(entry.id) && !held.some((other) => other.id === entry.id))
+    .map(newArticle);
+  if (oldestFirst) entriesEl.prepend(...fresh.reverse());
+  else entriesEl.append(...fresh);
+  setOlderCursor(body.next_before);
+  olderStatus.textContent = fresh.length === 1 ? "1 earlier update loaded." : `${fresh.length} earlier updates loaded.`;
+  showEmpty();
+  if (fresh.some((article) => article.matches(".key, .pinned"))) panelsChanged();
+  return oldestFirst ? fresh[fresh.length - 1] : fresh[0];
+}
+
+function loadOlder() {
+  if (!loadingOlder) {
+    loadingOlder = fetchOlder()
+      .catch(() => {
+        olderStatus.textContent = "Could not load earlier updates. Try again.";
+        return null;
+      })
+      .finally(() => {
+        loadingOlder = null;
+      });
+  }
+  return loadingOlder;
+}
+
+// Permalinks: #entry-<id> scrolls to the entry, loading older pages when it is older.
+
+async function revealHash() {
+  const match = /^#entry-([0-9a-f-]{36})$/i.exec(location.hash);
+  if (!match) return;
+  const id = match[1];
+  if (held.some((entry) => entry.id === id)) showHeld({ focus: false });
+  let target = shownArticle(id);
+  for (let pages = 0; !target && olderLink.dataset.before && pages < 100; pages += 1) {
+    if ((await loadOlder()) === null) break;
+    target = shownArticle(id);
+  }
+  if (!target) return;
+  for (const other of document.querySelectorAll(".entry.targeted")) other.classList.remove("targeted");
+  target.classList.add("targeted");
+  target.scrollIntoView({ block: "start" });
+}
+
+// Wiring
+
 newButton.addEventListener("click", () => {
-  for (const article of waiting) placeEntry(article);
-  waiting = [];
-  showWaiting();
-  entriesEl.scrollIntoView({ block: "start" });
+  if (oldestFirst) showUnseen();
+  else showHeld({ focus: true });
 });
 
 window.addEventListener("scroll", () => {
-  if (atTop() && waiting.length) newButton.click();
+  if (!oldestFirst && atTop()) {
+    if (held.length) showHeld({ focus: false });
+    else if (panelsStale) refreshPanels();
+  }
+  if (oldestFirst && unseen.length && nearBottom()) {
+    unseen = [];
+    showNewButton();
+  }
+  if (oldestFirst && panelsStale && atTop()) refreshPanels();
 }, { passive: true });
 
-const feed = new LiveFeed({
-  hearing: page.hearing,
-  lastSeq: Number(page.lastSeq),
-  epoch: page.epoch,
-  onEvent: apply,
-  onState: showConnection,
-  onReset: () => location.reload(),
+orderButton.hidden = false;
+orderButton.addEventListener("click", () => setOrder(!oldestFirst));
+if (storedOrder()) setOrder(true);
+
+olderLink.addEventListener("click", async (event) => {
+  event.preventDefault();
+  const first = await loadOlder();
+  if (first) {
+    first.tabIndex = -1;
+    first.focus({ preventScroll: true });
+  }
 });
-window.courtwireFeed = feed;
-feed.connect();
+
+window.addEventListener("hashchange", revealHash);
+if (location.hash) revealHash();
+
+// The server compares times as text; the page knows better when offsets differ.
+const latest = Math.max(0, ...[...entriesEl.children].flatMap((article) => [
+  Date.parse(article.dataset.published), Date.parse(article.dataset.revised || "") || 0,
+]));
+if (latest > (Date.parse(lastUpdatedEl.getAttribute("datetime") || "") || 0)) {
+  markUpdated(new Date(latest).toISOString());
+}
+refreshTimes();
+setInterval(refreshTimes, MINUTE_MS);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") refreshTimes();
+});
+
+if (!archive) {
+  const feed = new LiveFeed({
+    hearing: slug,
+    lastSeq: Number(page.lastSeq),
+    epoch: page.epoch,
+    onEvent: apply,
+    onState: showConnection,
+    onReset: () => location.reload(),
+  });
+  window.courtwireFeed = feed;
+  feed.connect();
+}

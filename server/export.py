@@ -1,0 +1,249 @@
+"""Exports of a hearing: the JSON event log, and Markdown and HTML transcripts.
+
+Pure functions: they take the hearing's public fields and its events (or the state folded
+from them by `server.timeline.replay`) and return text; no I/O, no clock. The endpoints
+in `server.api` serve them as downloads.
+
+Transcripts are built from the folded state, so they hold the entries as they stand:
+deleted entries are absent (their events are tombstones, which the fold drops), revised
+ones appear in their last form with their correction note. Entries run in court order,
+oldest first, grouped by court day, with times in the hearing's time zone, kind,
+speaker, and key event / pinned marks.
+
+The HTML transcript is a standalone file: its own inline `<style>`, allowed by a hash in
+its own Content-Security-Policy, and no script at all. Entry bodies are the stored
+`entry.html`, which `server.markup` sanitized on write; every other text is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from html import escape
+
+from server.events import Event, encode_json
+from server.model import KIND_LABELS, STATUS_LABELS
+from server.timeline import Timeline
+from server.times import in_zone
+from server.types import JSONObject
+
+TRANSCRIPT_STYLE = """
+:root { color-scheme: light dark; --fg: #1a1a1a; --bg: #fff; --muted: #555; --line: #ddd;
+  --key: #fff4d6; --accent: #b3001b; }
+@media (prefers-color-scheme: dark) { :root { --fg: #ececec; --bg: #121212; --muted: #b0b0b0;
+  --line: #333; --key: #3a3112; --accent: #ff5c6c; } }
+body { margin: 0 auto; max-width: 46rem; padding: 1rem 1rem 4rem; background: var(--bg);
+  color: var(--fg); font: 17px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: .5rem 0; }
+h2 { font-size: 1.1rem; margin: 2rem 0 .5rem; border-bottom: 2px solid var(--line); }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem;
+  color: var(--muted); font-size: .9rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+article { border-bottom: 1px solid var(--line); padding: .6rem 0; overflow-wrap: anywhere; }
+article.key { border-left: 4px solid var(--accent); padding-left: .6rem; }
+article header { display: flex; flex-wrap: wrap; gap: .3rem .6rem; align-items: baseline;
+  font-size: .85rem; color: var(--muted); }
+time { font-weight: 700; color: var(--fg); font-variant-numeric: tabular-nums; }
+.kind { text-transform: uppercase; letter-spacing: .04em; font-size: .75rem; }
+.speaker { font-weight: 600; color: var(--fg); }
+.mark { background: var(--key); color: var(--fg); padding: 0 .35rem; border-radius: .2rem;
+  font-size: .75rem; }
+.body p { margin: .35rem 0; }
+.correction { font-size: .9rem; border-left: 3px solid var(--muted); padding-left: .5rem;
+  color: var(--muted); }
+footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; }
+@media print { article { break-inside: avoid; } }
+""".strip()
+
+
+def style_hash(style: str = TRANSCRIPT_STYLE) -> str:
+    digest = hashlib.sha256(style.encode()).digest()
+    return "sha256-" + base64.b64encode(digest).decode()
+
+
+def transcript_policy() -> str:
+    """The HTML transcript's Content-Security-Policy: its own style, nothing runnable."""
+    return (
+        f"default-src 'none'; style-src '{style_hash()}'; img-src 'self' data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+def file_name(slug: str, suffix: str) -> str:
+    """The download name, e.g. `zaysan-border-case-transcript.md` (slugs are ASCII)."""
+    return f"{slug}-{suffix}"
+
+
+def event_log(hearing: JSONObject, events: Sequence[Event]) -> str:
+    """The JSON event log: `{"hearing", "last_seq", "events"}`, events in seq order as the
+    events API serves them (deleted entries' events are tombstones)."""
+    last_seq = events[-1].seq if events else 0
+    log: JSONObject = {
+        "hearing": hearing | {"last_seq": last_seq},
+        "last_seq": last_seq,
+        "events": [event.to_json() for event in events],
+    }
+    return encode_json(log) + "\n"
+
+
+def court_order(timeline: Timeline) -> list[JSONObject]:
+    """The visible entries, oldest court time first: the order a transcript reads in."""
+    return list(reversed(timeline.visible()))
+
+
+def _status(hearing: JSONObject, timeline: Timeline) -> str:
+    status = str(timeline.hearing.get("status") or hearing.get("status") or "")
+    return STATUS_LABELS.get(status, status)
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%A} {moment.day} {moment:%B %Y}"
+
+
+def _kind(entry: JSONObject) -> str:
+    kind = str(entry["kind"])
+    return KIND_LABELS.get(kind, kind)
+
+
+def _speaker(entry: JSONObject) -> str:
+    speaker = entry.get("speaker")
+    if not speaker:
+        return ""
+    role = str(speaker["role"])
+    name = speaker.get("name")
+    return f"{name} ({role})" if name else role.capitalize()
+
+
+def _marks(entry: JSONObject) -> list[str]:
+    marks = []
+    if entry.get("key"):
+        marks.append("Key event")
+    if entry.get("pinned"):
+        marks.append("Pinned")
+    return marks
+
+
+def _by_day(
+    entries: Iterable[JSONObject], timezone: str
+) -> list[tuple[str, list[tuple[datetime, JSONObject]]]]:
+    days: list[tuple[str, list[tuple[datetime, JSONObject]]]] = []
+    for entry in entries:
+        moment = in_zone(entry["occurred_at"], timezone)
+        day = _day(moment)
+        if not days or days[-1][0] != day:
+            days.append((day, []))
+        days[-1][1].append((moment, entry))
+    return days
+
+
+def _facts(hearing: JSONObject, timeline: Timeline) -> list[tuple[str, str]]:
+    facts = [
+        ("Court", str(hearing.get("court") or "")),
+        ("Case", str(hearing.get("case_ref") or "")),
+        ("Location", str(hearing.get("location") or "")),
+        ("Status", _status(hearing, timeline)),
+        ("Court times", str(hearing["timezone"])),
+    ]
+    return [(name, value) for name, value in facts if value]
+
+
+def _markdown_text(text: str) -> str:
+    """Plain text made inert in Markdown: no markup, no HTML."""
+    specials = "\\`*_{}[]<>#|!~"
+    return "".join("\\" + char if char in specials else char for char in text.strip())
+
+
+def markdown_transcript(hearing: JSONObject, timeline: Timeline) -> str:
+    """A Markdown transcript. Entry bodies are their Markdown as written; the other texts
+    (title, speaker names, correction notes) are escaped so they stay plain text."""
+    timezone = str(hearing["timezone"])
+    lines = [f"# {_markdown_text(str(hearing['title']))}", ""]
+    lines += [f"- **{name}:** {_markdown_text(value)}" for name, value in _facts(hearing, timeline)]
+    lines.append("")
+    if hearing.get("description"):
+        lines += [_markdown_text(str(hearing["description"])), ""]
+    entries = court_order(timeline)
+    if not entries:
+        lines += ["No updates were published.", ""]
+    for day, items in _by_day(entries, timezone):
+        lines += [f"## {day}", ""]
+        for moment, entry in items:
+            parts = [f"**{moment:%H:%M}**", _kind(entry)]
+            if speaker := _speaker(entry):
+                parts.append(_markdown_text(speaker))
+            parts += [f"**{mark}**" for mark in _marks(entry)]
+            lines += [" · ".join(parts), "", str(entry["body"]).strip(), ""]
+            if entry.get("correction"):
+                lines += [f"> **Correction:** {_markdown_text(str(entry['correction']))}", ""]
+    lines.append(f"*Courtwire transcript, event log up to seq {timeline.last_seq}.*")
+    return "\n".join(lines) + "\n"
+
+
+def html_transcript(hearing: JSONObject, timeline: Timeline) -> str:
+    """A standalone HTML transcript: inline style, no script, bodies from `entry.html`."""
+    timezone = str(hearing["timezone"])
+    title = escape(str(hearing["title"]))
+    out = [
+        "<!doctype html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(transcript_policy())}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{title} · transcript</title>",
+        f"<style>{TRANSCRIPT_STYLE}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{title}</h1>",
+        '<dl class="facts">',
+    ]
+    for name, value in _facts(hearing, timeline):
+        out.append(f"<dt>{escape(name)}</dt><dd>{escape(value)}</dd>")
+    out.append("</dl>")
+    if hearing.get("description"):
+        out.append(f'<p class="description">{escape(str(hearing["description"]))}</p>')
+    out += ["</header>", "<main>"]
+    entries = court_order(timeline)
+    if not entries:
+        out.append("<p>No updates were published.</p>")
+    for day, items in _by_day(entries, timezone):
+        out += ["<section>", f"<h2>{escape(day)}</h2>"]
+        for moment, entry in items:
+            out.append(_html_entry(moment, entry))
+        out.append("</section>")
+    out += [
+        "</main>",
+        f"<footer>Courtwire transcript, event log up to seq {timeline.last_seq}. "
+        f"Times are court times ({escape(timezone)}).</footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _html_entry(moment: datetime, entry: JSONObject) -> str:
+    classes = "entry key" if entry.get("key") else "entry"
+    header = [
+        f'<time datetime="{escape(moment.isoformat())}">{moment:%H:%M}</time>',
+        f'<span class="kind">{escape(_kind(entry))}</span>',
+    ]
+    if speaker := _speaker(entry):
+        header.append(f'<span class="speaker">{escape(speaker)}</span>')
+    header += [f'<span class="mark">{escape(mark)}</span>' for mark in _marks(entry)]
+    parts = [
+        f'<article class="{classes}" id="entry-{escape(str(entry["id"]))}">',
+        f"<header>{' '.join(header)}</header>",
+        # entry.html was sanitized by server.markup (nh3) when the entry was written.
+        f'<div class="body">{entry["html"]}</div>',
+    ]
+    if entry.get("correction"):
+        parts.append(
+            f'<p class="correction"><strong>Correction:</strong> '
+            f"{escape(str(entry['correction']))}</p>"
+        )
+    parts.append("</article>")
+    return "\n".join(parts)

@@ -1,0 +1,977 @@
+// The editor desk: hearings (create, edit, status), live moderation of a hearing's
+// entries, people (accounts, revoking tokens), replay and export.
+//
+// Everything goes through the staff API (api.js) with the token kept in localStorage;
+// the moderation list is the hearing's event log folded by timeline.js, fed by the same
+// resuming WebSocket the reader page uses (live.js). DOM text goes in through
+// textContent; only entry.html, sanitized by the server, goes in as HTML.
+
+import {
+  ApiError, clearToken, del, get, getToken, login, logout, onUnauthorized, patch, post, seg,
+} from "./api.js";
+import { LiveFeed } from "./live.js";
+import { courtFormat, KIND_LABELS, ReplayPlayer, speakerText, STATUS_LABELS } from "./replay.js";
+import { applyEvent, emptyState, visible } from "./timeline.js";
+
+const KINDS = Object.keys(KIND_LABELS);
+const SPEAKER_ROLES = ["judge", "prosecution", "defence", "defendant", "witness", "clerk", "other"];
+const TABS = ["moderate", "details", "replay", "export"];
+const FRESH_MS = 8000;
+
+/** Status controls offered in each status: [label, new status, needs confirmation]. */
+const STATUS_ACTIONS = {
+  scheduled: [["Go live", "live"], ["Adjourn", "adjourned"], ["Close", "closed", true]],
+  live: [["Recess", "recess"], ["Adjourn", "adjourned"], ["Close", "closed", true]],
+  recess: [["Resume", "live"], ["Adjourn", "adjourned"], ["Close", "closed", true]],
+  adjourned: [["Resume", "live"], ["Close", "closed", true]],
+  closed: [["Reopen", "live", true]],
+};
+
+const $ = (selector, root = document) => root.querySelector(selector);
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(text, className, onClick) {
+  const node = element("button", className, text);
+  node.type = "button";
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+// Time zones: the <input type="datetime-local"> values are wall-clock times in the
+// hearing's zone; the API wants RFC 3339 with the zone's offset at that moment.
+
+function zoneParts(ms, timezone) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: timezone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  }).formatToParts(new Date(ms));
+  const value = (type) => parts.find((part) => part.type === type).value;
+  return {
+    year: value("year"), month: value("month"), day: value("day"),
+    hour: value("hour"), minute: value("minute"), second: value("second"),
+  };
+}
+
+function zoneOffset(ms, timezone) {
+  const p = zoneParts(ms, timezone);
+  const wall = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/** "2020-01-06T10:00[:ss]" in `timezone` → "2020-01-06T10:00:00+06:00". */
+export function wallToRfc3339(wall, timezone) {
+  const [date, time] = wall.split("T");
+  const [year, month, day] = date.split("-").map(Number);
+  const [hour, minute, second = 0] = time.split(":").map(Number);
+  const guess = Date.UTC(year, month - 1, day, hour, minute, second);
+  const offset = zoneOffset(guess - zoneOffset(guess, timezone), timezone);
+  const minutes = Math.round(offset / 60000);
+  const sign = minutes < 0 ? "-" : "+";
+  const pad = (n) => String(Math.abs(n)).padStart(2, "0");
+  return `${date}T${pad(hour)}:${pad(minute)}:${pad(second)}${sign}${pad(Math.trunc(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+/** An RFC 3339 time → the datetime-local value of that moment in `timezone`. */
+export function rfc3339ToWall(value, timezone) {
+  if (!value) return "";
+  const p = zoneParts(new Date(value).getTime(), timezone);
+  const base = `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+  return p.second === "00" ? base : `${base}:${p.second}`;
+}
+
+function validZone(timezone) {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Messages
+
+const toast = $("#toast");
+let toastTimer = null;
+
+function say(message, kind = "info") {
+  clearTimeout(toastTimer);
+  toast.textContent = message;
+  toast.dataset.kind = kind;
+  toast.classList.add("shown");
+  toastTimer = setTimeout(() => toast.classList.remove("shown"), 6000);
+}
+
+function showError(target, error) {
+  target.hidden = false;
+  target.textContent = error instanceof ApiError ? error.message : String(error);
+}
+
+/** A confirmation in a modal dialog; resolves to true when confirmed. */
+function confirmAction(title, text, action) {
+  const dialog = $("#confirm-dialog");
+  $("#confirm-title").textContent = title;
+  $("#confirm-text").textContent = text;
+  $("#confirm-ok").textContent = action;
+  dialog.returnValue = "";
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+    dialog.showModal();
+    $("#confirm-cancel").focus();
+  });
+}
+
+// State of the desk
+
+const desk = {
+  user: null,
+  hearings: [],
+  slug: null,
+  tab: "moderate",
+  hearing: null,
+  feed: null,
+  state: emptyState(),
+  liveFrom: Infinity,
+  editing: new Set(),
+  replay: null,
+  replayFor: null,
+};
+
+class DeskFeed extends LiveFeed {
+  /** live.js's feed, plus stop() for switching hearings and the hello's last_seq. */
+  receive(event) {
+    if (this.stopped) return;
+    if (event.type === "hello") this.onHello?.(event);
+    super.receive(event);
+  }
+
+  connect() {
+    if (!this.stopped) super.connect();
+  }
+
+  reconnectNow() {
+    if (!this.stopped) super.reconnectNow();
+  }
+
+  stop() {
+    this.stopped = true;
+    if (typeof super.close === "function") {
+      super.close(); // also unhooks the online/offline listeners
+      return;
+    }
+    clearTimeout(this.timer);
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000);
+  }
+}
+
+// Sign-in
+
+function showView(name) {
+  document.body.dataset.state = name;
+  $("#login-view").hidden = name !== "login";
+  $("#desk-view").hidden = name !== "desk";
+}
+
+async function start() {
+  onUnauthorized(() => signedOut("Your session has ended; sign in again."));
+  $("#login-form").addEventListener("submit", submitLogin);
+  $("#logout").addEventListener("click", async () => {
+    await logout();
+    signedOut("Signed out.");
+  });
+  if (!getToken()) {
+    showView("login");
+    return;
+  }
+  try {
+    const { user } = await get("/api/me");
+    await enter(user);
+  } catch (error) {
+    if (error instanceof ApiError && error.status !== 401) {
+      showView("login");
+      showError($("#login-error"), error);
+    }
+  }
+}
+
+async function submitLogin(submit) {
+  submit.preventDefault();
+  const form = submit.currentTarget;
+  const errorEl = $("#login-error");
+  errorEl.hidden = true;
+  form.querySelector("button").disabled = true;
+  try {
+    const user = await login(form.username.value.trim(), form.password.value);
+    form.password.value = "";
+    await enter(user);
+  } catch (error) {
+    showError(errorEl, error);
+  } finally {
+    form.querySelector("button").disabled = false;
+  }
+}
+
+async function enter(user) {
+  if (user.role !== "editor" && user.role !== "admin") {
+    await logout();
+    showView("login");
+    showError($("#login-error"), `${user.username} is a ${user.role}: the desk needs an editor or admin account.`);
+    return;
+  }
+  desk.user = user;
+  $("#whoami").textContent = `${user.username} (${user.role})`;
+  $("#user-role").querySelector("option[value=admin]").hidden = user.role !== "admin";
+  $("#user-role").querySelector("option[value=admin]").disabled = user.role !== "admin";
+  showView("desk");
+  await loadHearings();
+  await route();
+}
+
+function signedOut(message) {
+  clearToken();
+  desk.user = null;
+  closeHearing();
+  showView("login");
+  if (message) say(message);
+  $("#login-username").focus();
+}
+
+// Routing: #/hearings/<slug>/<tab>, #/new, #/people
+
+function parseRoute() {
+  const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+  if (parts[0] === "people") return { view: "people" };
+  if (parts[0] === "new") return { view: "new" };
+  if (parts[0] === "hearings" && parts[1]) {
+    return { view: "hearing", slug: parts[1], tab: TABS.includes(parts[2]) ? parts[2] : "moderate" };
+  }
+  return { view: "hearings" };
+}
+
+function hearingHash(slug, tab = "moderate") {
+  return `#/hearings/${encodeURIComponent(slug)}/${tab}`;
+}
+
+async function route() {
+  if (!desk.user) return;
+  const target = parseRoute();
+  $("#people-view").hidden = target.view !== "people";
+  $("#hearings-panel").hidden = target.view === "people";
+  $("#workspace").hidden = target.view === "people";
+  $("#nav-people").toggleAttribute("aria-current", target.view === "people");
+  $("#nav-hearings").toggleAttribute("aria-current", target.view !== "people");
+  if (target.view === "people") {
+    $("#nav-people").setAttribute("aria-current", "page");
+    await loadPeople();
+    return;
+  }
+  $("#nav-hearings").setAttribute("aria-current", "page");
+  $("#create-view").hidden = target.view !== "new";
+  if (target.view === "new") {
+    closeHearing();
+    $("#workspace-empty").hidden = true;
+    showCreateForm();
+    return;
+  }
+  if (target.view === "hearing") {
+    await openHearing(target.slug);
+    selectTab(target.tab);
+    return;
+  }
+  closeHearing();
+  $("#workspace-empty").hidden = false;
+}
+
+// Hearings list
+
+async function loadHearings() {
+  const { hearings } = await get("/api/hearings");
+  desk.hearings = hearings;
+  renderHearingList();
+}
+
+function renderHearingList() {
+  const list = $("#hearing-list");
+  list.replaceChildren(...desk.hearings.map((hearing) => {
+    const item = element("li");
+    const link = element("a", "hearing-link");
+    link.href = hearingHash(hearing.slug, desk.slug === hearing.slug ? desk.tab : "moderate");
+    link.dataset.slug = hearing.slug;
+    if (hearing.slug === desk.slug) link.setAttribute("aria-current", "true");
+    link.append(element("span", "hearing-name", hearing.title));
+    const meta = element("span", "hearing-sub");
+    meta.append(element("span", `status status-${hearing.status}`, STATUS_LABELS[hearing.status] || hearing.status));
+    if (hearing.court) meta.append(" ", hearing.court);
+    link.append(meta);
+    item.append(link);
+    return item;
+  }));
+  if (!desk.hearings.length) list.append(element("li", "hint", "No hearings yet."));
+}
+
+function upsertHearing(hearing) {
+  const index = desk.hearings.findIndex((h) => h.slug === hearing.slug);
+  if (index >= 0) desk.hearings[index] = { ...desk.hearings[index], ...hearing };
+  else desk.hearings.unshift(hearing);
+  renderHearingList();
+}
+
+// One hearing
+
+async function openHearing(slug) {
+  if (desk.slug === slug && desk.hearing) return;
+  closeHearing();
+  desk.slug = slug;
+  $("#workspace-empty").hidden = true;
+  $("#create-view").hidden = true;
+  let hearing;
+  try {
+    hearing = await get(`/api/hearings/${seg(slug)}`);
+  } catch (error) {
+    desk.slug = null;
+    $("#workspace-empty").hidden = false;
+    say(error.message, "error");
+    return;
+  }
+  if (desk.slug !== slug) return;
+  desk.hearing = hearing;
+  $("#hearing-view").hidden = false;
+  showHearing();
+  buildDetailsForm();
+  for (const [id, suffix] of [["#export-json", "json"], ["#export-md", "md"], ["#export-html", "html"]]) {
+    $(id).href = `/api/hearings/${seg(slug)}/export.${suffix}`;
+  }
+  startModeration(slug);
+  renderHearingList();
+}
+
+function closeHearing() {
+  desk.feed?.stop();
+  desk.feed = null;
+  desk.replay?.close();
+  desk.replayFor = null;
+  desk.slug = null;
+  desk.hearing = null;
+  desk.state = emptyState();
+  desk.editing.clear();
+  $("#mod-entries").replaceChildren();
+  $("#hearing-view").hidden = true;
+}
+
+function showHearing() {
+  const hearing = desk.hearing;
+  $("#hearing-title").textContent = hearing.title;
+  $("#hearing-meta").textContent = [hearing.court, hearing.case_ref, hearing.location, hearing.timezone]
+    .filter(Boolean).join(" · ");
+  const status = $("#hearing-status");
+  status.className = `status status-${hearing.status}`;
+  status.textContent = STATUS_LABELS[hearing.status] || hearing.status;
+  const reader = $("#reader-link");
+  reader.href = `/h/${seg(hearing.slug)}`;
+  reader.textContent = `Reader page /h/${hearing.slug}`;
+  const actions = $("#status-actions");
+  actions.replaceChildren(...(STATUS_ACTIONS[hearing.status] || []).map(([label, next, confirm]) => {
+    const control = button(label, `status-action to-${next}`, () => changeStatus(label, next, confirm));
+    control.dataset.status = next;
+    return control;
+  }));
+}
+
+async function changeStatus(label, next, confirm) {
+  const hearing = desk.hearing;
+  if (confirm) {
+    const text = next === "closed"
+      ? "Reporters can no longer post to a closed hearing. Editors can still correct it and reopen it."
+      : "Reporters can post again and readers see the hearing as live.";
+    if (!await confirmAction(`${label} “${hearing.title}”?`, text, label)) return;
+  }
+  for (const control of $("#status-actions").children) control.disabled = true;
+  try {
+    const updated = await patch(`/api/hearings/${seg(hearing.slug)}`, { status: next });
+    hearingChanged(updated);
+    say(`${hearing.title}: ${STATUS_LABELS[next].toLowerCase()}.`);
+  } catch (error) {
+    say(error.message, "error");
+    showHearing();
+  }
+}
+
+function hearingChanged(fields) {
+  if (!desk.hearing || fields.slug !== desk.hearing.slug) return;
+  desk.hearing = { ...desk.hearing, ...fields };
+  showHearing();
+  upsertHearing(desk.hearing);
+}
+
+// Tabs
+
+function selectTab(tab) {
+  desk.tab = tab;
+  for (const name of TABS) {
+    const selected = name === tab;
+    const control = $(`#tab-${name}`);
+    control.setAttribute("aria-selected", String(selected));
+    control.tabIndex = selected ? 0 : -1;
+    $(`#panel-${name}`).hidden = !selected;
+  }
+  if (tab !== "replay") desk.replay?.pause();
+  if (tab === "replay" && desk.hearing && desk.replayFor !== desk.hearing.slug) openReplay();
+  renderHearingList();
+}
+
+function setupTabs() {
+  const controls = TABS.map((name) => $(`#tab-${name}`));
+  controls.forEach((control, index) => {
+    control.addEventListener("click", () => {
+      if (desk.slug) location.hash = hearingHash(desk.slug, TABS[index]);
+    });
+    control.addEventListener("keydown", (key) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[key.key];
+      let next = null;
+      if (step) next = (index + step + TABS.length) % TABS.length;
+      if (key.key === "Home") next = 0;
+      if (key.key === "End") next = TABS.length - 1;
+      if (next === null || !desk.slug) return;
+      key.preventDefault();
+      location.hash = hearingHash(desk.slug, TABS[next]);
+      controls[next].focus();
+    });
+  });
+}
+
+// Moderation: the log folded into entries, live
+
+function startModeration(slug) {
+  desk.state = emptyState();
+  desk.liveFrom = Infinity;
+  setFeedState("connecting");
+  const feed = new DeskFeed({
+    hearing: slug,
+    lastSeq: 0,
+    epoch: null,
+    onEvent: (event) => moderationEvent(feed, event),
+    onState: (state) => {
+      if (desk.feed === feed) setFeedState(state);
+    },
+    onReset: () => {
+      // The server's history changed (a restored backup): fold it again from the start.
+      feed.stop();
+      if (desk.feed === feed) {
+        desk.editing.clear();
+        $("#mod-entries").replaceChildren();
+        startModeration(slug);
+      }
+    },
+  });
+  feed.onHello = (hello) => {
+    if (desk.liveFrom === Infinity) desk.liveFrom = hello.last_seq;
+  };
+  desk.feed = feed;
+  feed.connect();
+  renderModeration();
+}
+
+const FEED_LABELS = {
+  connecting: "Connecting…", live: "Live: updates appear as they are posted",
+  reconnecting: "Reconnecting…", offline: "Offline — will catch up",
+};
+
+function setFeedState(state) {
+  const el = $("#feed-state");
+  el.dataset.state = state;
+  el.textContent = FEED_LABELS[state] || state;
+}
+
+function moderationEvent(feed, event) {
+  if (desk.feed !== feed) return;
+  applyEvent(desk.state, event);
+  if (event.type === "hearing.updated") hearingChanged(event.data);
+  desk.replay?.append(event);
+  const fresh = event.seq > desk.liveFrom && event.type === "entry.published" ? event.data.id : null;
+  scheduleRender(fresh);
+}
+
+let renderQueued = false;
+const freshIds = new Set();
+
+function scheduleRender(freshId) {
+  if (freshId) freshIds.add(freshId);
+  if (renderQueued) return;
+  renderQueued = true;
+  // One render per burst of events (a backlog arrives as many frames at once).
+  setTimeout(() => {
+    renderQueued = false;
+    renderModeration();
+  }, 0);
+}
+
+function renderModeration() {
+  const list = $("#mod-entries");
+  const entries = visible(desk.state);
+  const wanted = new Set(entries.map((entry) => entry.id));
+  for (const item of [...list.children]) {
+    if (!wanted.has(item.dataset.id)) {
+      desk.editing.delete(item.dataset.id);
+      item.remove();
+    }
+  }
+  entries.forEach((entry, index) => {
+    let item = document.getElementById(`mod-${entry.id}`);
+    if (!item) {
+      item = moderationItem(entry);
+    } else if (item.dataset.revision !== String(entry.revision)) {
+      refreshItem(item, entry);
+    }
+    if (list.children[index] !== item) list.insertBefore(item, list.children[index] || null);
+  });
+  for (const id of freshIds) {
+    const item = document.getElementById(`mod-${id}`);
+    if (!item) continue;
+    item.classList.add("fresh");
+    setTimeout(() => item.classList.remove("fresh"), FRESH_MS);
+  }
+  freshIds.clear();
+  $("#mod-empty").hidden = entries.length > 0;
+  const keys = entries.filter((entry) => entry.key).length;
+  $("#entry-count").textContent = `${entries.length} ${entries.length === 1 ? "update" : "updates"}, ${keys} key`;
+  $("#panel-moderate").dataset.lastSeq = String(desk.state.lastSeq);
+}
+
+function moderationItem(entry) {
+  const item = element("li", "mod-entry");
+  item.id = `mod-${entry.id}`;
+  item.dataset.id = entry.id;
+  item.append(element("div", "display"), element("div", "actions"));
+  refreshItem(item, entry);
+  return item;
+}
+
+function refreshItem(item, entry) {
+  const format = courtFormat(desk.hearing.timezone);
+  item.dataset.revision = String(entry.revision);
+  item.className = `mod-entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}${item.classList.contains("fresh") ? " fresh" : ""}`;
+
+  const display = $(".display", item);
+  const header = element("header");
+  header.id = `mod-head-${entry.id}`;
+  const time = element("time", "time", format.time(entry.occurred_at));
+  time.dateTime = entry.occurred_at;
+  time.title = format.clock(entry.occurred_at);
+  header.append(time, element("span", "kind", KIND_LABELS[entry.kind] || entry.kind));
+  if (entry.speaker) header.append(element("span", "speaker", speakerText(entry.speaker)));
+  if (entry.key) header.append(element("span", "flag flag-key", "Key event"));
+  if (entry.pinned) header.append(element("span", "flag flag-pinned", "Pinned"));
+  const byline = `by ${entry.author}${entry.revision > 1 ? ` · revision ${entry.revision}` : ""}`;
+  header.append(element("span", "byline", byline));
+  const body = element("div", "body");
+  // entry.html is sanitized by the server (nh3) when the entry is written.
+  body.innerHTML = entry.html;
+  display.replaceChildren(header, body);
+  if (entry.correction) {
+    const note = element("p", "correction");
+    note.append(element("strong", "", "Correction:"), " ", element("span", "text", entry.correction));
+    display.append(note);
+  }
+  if (desk.editing.has(entry.id)) {
+    const stale = $(".edit-form .stale", item);
+    if (stale) stale.hidden = false;
+  }
+
+  const actions = $(".actions", item);
+  const label = `${format.time(entry.occurred_at)} ${KIND_LABELS[entry.kind] || entry.kind}`;
+  const edit = button("Edit", "edit", () => openEditor(item, entry.id));
+  const pin = button(entry.pinned ? "Unpin" : "Pin", "pin", () => toggle(entry.id, "pinned"));
+  pin.setAttribute("aria-pressed", String(Boolean(entry.pinned)));
+  const key = button("Key event", "key-toggle", () => toggle(entry.id, "key"));
+  key.setAttribute("aria-pressed", String(Boolean(entry.key)));
+  const remove = button("Delete", "delete danger", () => removeEntry(entry.id));
+  for (const control of [edit, pin, key, remove]) control.setAttribute("aria-describedby", header.id);
+  edit.setAttribute("aria-expanded", String(desk.editing.has(entry.id)));
+  actions.replaceChildren(edit, pin, key, remove);
+  actions.setAttribute("aria-label", `Actions for the ${label} update`);
+  actions.setAttribute("role", "group");
+}
+
+function currentEntry(id) {
+  return desk.state.entries.get(id);
+}
+
+async function toggle(id, field) {
+  const entry = currentEntry(id);
+  if (!entry) return;
+  try {
+    await patch(`/api/hearings/${seg(desk.slug)}/entries/${seg(id)}`, { [field]: !entry[field] });
+    const what = field === "pinned" ? (entry.pinned ? "Unpinned" : "Pinned") : (entry.key ? "No longer a key event" : "Marked as a key event");
+    say(`${what}.`);
+  } catch (error) {
+    say(error.message, "error");
+  }
+}
+
+async function removeEntry(id) {
+  const entry = currentEntry(id);
+  if (!entry) return;
+  const preview = entry.body.length > 120 ? `${entry.body.slice(0, 120)}…` : entry.body;
+  const confirmed = await confirmAction(
+    "Delete this update?",
+    `“${preview}” disappears from the reader page, the archive, replays and exports. This cannot be undone.`,
+    "Delete",
+  );
+  if (!confirmed) return;
+  try {
+    await del(`/api/hearings/${seg(desk.slug)}/entries/${seg(id)}`);
+    say("Update deleted.");
+  } catch (error) {
+    say(error.message, "error");
+  }
+}
+
+function field(labelText, control, name, hint) {
+  const wrapper = element("div", `field field-${name}`);
+  const label = element("label", "", labelText);
+  control.name = name;
+  control.id = `${name}-${Math.random().toString(36).slice(2, 9)}`;
+  label.htmlFor = control.id;
+  wrapper.append(label, control);
+  if (hint) {
+    const small = element("small", "", hint);
+    small.id = `${control.id}-hint`;
+    control.setAttribute("aria-describedby", small.id);
+    wrapper.append(small);
+  }
+  return wrapper;
+}
+
+function select(options, value) {
+  const control = element("select");
+  for (const [optionValue, text] of options) {
+    const option = element("option", "", text);
+    option.value = optionValue;
+    control.append(option);
+  }
+  control.value = value;
+  return control;
+}
+
+function openEditor(item, id) {
+  const entry = currentEntry(id);
+  if (!entry || desk.editing.has(id)) {
+    $(".edit-form textarea", item)?.focus();
+    return;
+  }
+  desk.editing.add(id);
+  $(".edit", item).setAttribute("aria-expanded", "true");
+  const timezone = desk.hearing.timezone;
+  const form = element("form", "edit-form");
+  const body = element("textarea");
+  body.value = entry.body;
+  body.rows = Math.min(12, Math.max(3, Math.ceil(entry.body.length / 80)));
+  body.maxLength = 5000;
+  const kind = select(KINDS.map((k) => [k, KIND_LABELS[k]]), entry.kind);
+  const role = select([["", "No speaker"], ...SPEAKER_ROLES.map((r) => [r, r.charAt(0).toUpperCase() + r.slice(1)])], entry.speaker?.role || "");
+  const name = element("input");
+  name.value = entry.speaker?.name || "";
+  name.maxLength = 200;
+  const occurred = element("input");
+  occurred.type = "datetime-local";
+  occurred.step = "1";
+  occurred.value = rfc3339ToWall(entry.occurred_at, timezone);
+  const correction = element("input");
+  correction.value = entry.correction || "";
+  correction.maxLength = 1000;
+  const stale = element("p", "stale", "This update changed while you were editing; saving replaces it with your version.");
+  stale.hidden = true;
+  const error = element("p", "error");
+  error.setAttribute("role", "alert");
+  error.hidden = true;
+  const save = element("button", "primary save", "Save");
+  save.type = "submit";
+  const cancel = button("Cancel", "cancel", () => closeEditor(item, id));
+  const buttons = element("div", "buttons");
+  buttons.append(save, cancel);
+  form.append(
+    field("Text", body, "body", "Markdown: **bold**, *italic*, links, lists, > quotes."),
+    field("Kind", kind, "kind"),
+    field("Speaker", role, "speaker_role"),
+    field("Speaker's name", name, "speaker_name"),
+    field(`Court time (${timezone})`, occurred, "occurred_at"),
+    field("Correction note", correction, "correction", "Shown to readers as a correction; leave empty for a silent fix of a typo."),
+    stale,
+    error,
+    buttons,
+  );
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    const now = currentEntry(id) || entry;
+    const changes = {};
+    if (body.value !== now.body) changes.body = body.value;
+    if (kind.value !== now.kind) changes.kind = kind.value;
+    const speaker = role.value ? { role: role.value, name: name.value.trim() || null } : null;
+    const before = now.speaker ? { role: now.speaker.role, name: now.speaker.name || null } : null;
+    if (JSON.stringify(speaker) !== JSON.stringify(before)) changes.speaker = speaker;
+    if (occurred.value && occurred.value !== rfc3339ToWall(now.occurred_at, timezone)) {
+      changes.occurred_at = wallToRfc3339(occurred.value, timezone);
+    }
+    const note = correction.value.trim() || null;
+    if (note !== (now.correction || null)) changes.correction = note;
+    if (!Object.keys(changes).length) {
+      closeEditor(item, id);
+      return;
+    }
+    save.disabled = true;
+    error.hidden = true;
+    try {
+      await patch(`/api/hearings/${seg(desk.slug)}/entries/${seg(id)}`, changes);
+      closeEditor(item, id);
+      say(changes.correction ? "Correction published." : "Update saved.");
+    } catch (failure) {
+      showError(error, failure);
+      const target = { body, kind, speaker: role, "speaker.role": role, "speaker.name": name, occurred_at: occurred, correction }[failure.field];
+      target?.setAttribute("aria-invalid", "true");
+      target?.focus();
+    } finally {
+      save.disabled = false;
+    }
+  });
+  form.addEventListener("keydown", (key) => {
+    if (key.key === "Escape") closeEditor(item, id);
+    if (key.key === "Enter" && (key.ctrlKey || key.metaKey)) form.requestSubmit();
+  });
+  item.append(form);
+  body.focus();
+}
+
+function closeEditor(item, id) {
+  desk.editing.delete(id);
+  $(".edit-form", item)?.remove();
+  const edit = $(".edit", item);
+  edit?.setAttribute("aria-expanded", "false");
+  const entry = currentEntry(id);
+  if (entry && item.dataset.revision !== String(entry.revision)) refreshItem(item, entry);
+  $(".edit", item)?.focus();
+}
+
+// Hearing forms: create and edit
+
+function hearingForm(prefix, mode) {
+  const form = $("#hearing-form-template").content.firstElementChild.cloneNode(true);
+  form.id = `${prefix}-form`;
+  form.dataset.mode = mode;
+  for (const control of form.querySelectorAll("[data-name]")) {
+    const name = control.dataset.name;
+    control.name = name;
+    control.id = `${prefix}-${name}`;
+    const label = form.querySelector(`label[data-for="${name}"]`);
+    label.htmlFor = control.id;
+    if (control.dataset.hint) {
+      const hint = element("small", "", control.dataset.hint);
+      hint.id = `${control.id}-hint`;
+      control.setAttribute("aria-describedby", hint.id);
+      control.parentElement.append(hint);
+    }
+  }
+  if (mode !== "create") for (const node of form.querySelectorAll(".create-only")) node.remove();
+  $("button[type=submit]", form).textContent = mode === "create" ? "Create hearing" : "Save changes";
+  return form;
+}
+
+function fillHearingForm(form, hearing) {
+  const timezone = hearing.timezone || "UTC";
+  form.title.value = hearing.title || "";
+  form.court.value = hearing.court || "";
+  form.case_ref.value = hearing.case_ref || "";
+  form.location.value = hearing.location || "";
+  form.timezone.value = timezone;
+  form.scheduled_start.value = hearing.scheduled_start ? rfc3339ToWall(hearing.scheduled_start, timezone).slice(0, 16) : "";
+  form.description.value = hearing.description || "";
+  form.restricted_terms.value = (hearing.restricted_terms || []).join("\n");
+}
+
+function readHearingForm(form) {
+  const timezone = form.timezone.value.trim();
+  const fields = {
+    title: form.title.value.trim(),
+    court: form.court.value.trim(),
+    case_ref: form.case_ref.value.trim(),
+    location: form.location.value.trim(),
+    timezone,
+    description: form.description.value.trim(),
+    restricted_terms: form.restricted_terms.value.split("\n").map((term) => term.trim()).filter(Boolean),
+    scheduled_start: null,
+  };
+  if (form.scheduled_start.value) {
+    if (!validZone(timezone)) throw new ApiError(422, { code: "invalid", message: `Unknown time zone ${timezone}.`, field: "timezone" });
+    fields.scheduled_start = wallToRfc3339(form.scheduled_start.value, timezone);
+  }
+  if (form.slug && form.slug.value.trim()) fields.slug = form.slug.value.trim();
+  return fields;
+}
+
+function formFailure(form, error) {
+  showError($(".error", form), error);
+  for (const control of form.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
+  const target = error.field && form.elements[error.field];
+  if (target) {
+    target.setAttribute("aria-invalid", "true");
+    target.focus();
+  }
+}
+
+function showCreateForm() {
+  const slot = $("#create-form-slot");
+  const form = hearingForm("create", "create");
+  fillHearingForm(form, { timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC" });
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    $(".error", form).hidden = true;
+    try {
+      const created = await post("/api/hearings", readHearingForm(form));
+      upsertHearing(created);
+      say(`Hearing “${created.title}” created.`);
+      location.hash = hearingHash(created.slug, "moderate");
+    } catch (error) {
+      formFailure(form, error);
+    }
+  });
+  slot.replaceChildren(form);
+  form.title.focus();
+}
+
+function buildDetailsForm() {
+  const form = hearingForm("details", "edit");
+  fillHearingForm(form, desk.hearing);
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    $(".error", form).hidden = true;
+    let fields;
+    try {
+      fields = readHearingForm(form);
+    } catch (error) {
+      formFailure(form, error);
+      return;
+    }
+    const changes = {};
+    for (const [name, value] of Object.entries(fields)) {
+      if (JSON.stringify(value) !== JSON.stringify(desk.hearing[name] ?? (name === "restricted_terms" ? [] : null))) {
+        changes[name] = value;
+      }
+    }
+    if (!Object.keys(changes).length) {
+      say("Nothing to save.");
+      return;
+    }
+    try {
+      const updated = await patch(`/api/hearings/${seg(desk.slug)}`, changes);
+      hearingChanged(updated);
+      fillHearingForm(form, desk.hearing);
+      say("Hearing saved.");
+    } catch (error) {
+      formFailure(form, error);
+    }
+  });
+  $("#details-form-slot").replaceChildren(form);
+}
+
+// Replay
+
+function openReplay() {
+  desk.replay ||= new ReplayPlayer($("#panel-replay"));
+  desk.replayFor = desk.hearing.slug;
+  desk.replay.open(desk.hearing).catch((error) => say(error.message, "error"));
+}
+
+// People
+
+async function loadPeople() {
+  const rows = $("#user-rows");
+  try {
+    const { users } = await get("/api/users");
+    rows.replaceChildren(...users.map((user) => {
+      const row = element("tr");
+      row.dataset.username = user.username;
+      const name = element("th", "", user.username);
+      name.scope = "row";
+      const revoke = button("Revoke tokens", "revoke", () => revokeUser(user.username));
+      revoke.setAttribute("aria-label", `Revoke every token of ${user.username}`);
+      const cell = element("td");
+      cell.append(revoke);
+      row.append(name, element("td", "", user.role), cell);
+      return row;
+    }));
+  } catch (error) {
+    say(error.message, "error");
+  }
+}
+
+async function revokeUser(username) {
+  const self = desk.user && username === desk.user.username;
+  const confirmed = await confirmAction(
+    `Revoke ${username}'s tokens?`,
+    `${username} is signed out on every phone and browser at once and must sign in again.${self ? " That includes you, here." : ""}`,
+    "Revoke",
+  );
+  if (!confirmed) return;
+  try {
+    const { revoked } = await post(`/api/users/${seg(username)}/revoke`);
+    say(`${username}: ${revoked} ${revoked === 1 ? "token" : "tokens"} revoked.`);
+    $("#user-rows").querySelector(`tr[data-username="${CSS.escape(username)}"]`)?.setAttribute("data-revoked", String(revoked));
+  } catch (error) {
+    say(error.message, "error");
+  }
+}
+
+function setupPeople() {
+  const form = $("#user-form");
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    const errorEl = $("#user-error");
+    errorEl.hidden = true;
+    $("#new-password").hidden = true;
+    const payload = { username: form.username.value.trim(), role: form.role.value };
+    if (form.password.value) payload.password = form.password.value;
+    try {
+      const created = await post("/api/users", payload);
+      form.reset();
+      if (created.password) {
+        $("#new-password-user").textContent = created.user.username;
+        $("#new-password-value").textContent = created.password;
+        $("#new-password").hidden = false;
+      }
+      say(`Account ${created.user.username} (${created.user.role}) created.`);
+      await loadPeople();
+    } catch (error) {
+      showError(errorEl, error);
+    }
+  });
+  $("#copy-password").addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText($("#new-password-value").textContent);
+      say("Password copied.");
+    } catch {
+      say("Copy it by hand: the clipboard is not available here.", "error");
+    }
+  });
+}
+
+function setupTimezones() {
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  $("#timezones").replaceChildren(...zones.map((zone) => {
+    const option = element("option");
+    option.value = zone;
+    return option;
+  }));
+}
+
+setupTabs();
+setupPeople();
+setupTimezones();
+$("#replay-reload").addEventListener("click", () => desk.hearing && openReplay());
+window.addEventListener("hashchange", () => route().catch((error) => say(error.message, "error")));
+start().catch((error) => say(error.message, "error"));

@@ -1,0 +1,321 @@
+// The reporter's outbox: every update is written to the phone (IndexedDB, durable
+// transaction) before it is sent, and stays there until the server answers 201 or 200
+// for its id. Sending is in order, one at a time, with backoff and jitter; a retry
+// always sends the same id and the same content, so the server's idempotency by id
+// means an update is never published twice, whatever the network did to the answer.
+//
+// States: waiting → sending → published (with its seq) | refused (the server's error;
+// the reporter edits and sends again, or discards) | waiting again (network error,
+// 5xx, 429, timeout: retried later).
+
+import { backoffDelay } from "./live.js";
+
+const DB_NAME = "courtwire-reporter";
+const STORE = "outbox";
+const CHANNEL = "courtwire-outbox";
+const LOCK = "courtwire-outbox-send";
+const KEEP_PUBLISHED = 20;
+const SEND_TIMEOUT_MS = 15000;
+
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function done(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function openDatabase() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => {
+      request.result.createObjectStore(STORE, { keyPath: "id" });
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error("The outbox is held by an old version of this app in another tab."));
+  });
+}
+
+// Server answers that mean "try again later" rather than "this update is refused".
+function retryable(status) {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+export class Outbox extends EventTarget {
+  /** `auth()` returns {token, username} of the signed-in reporter, or null. */
+  constructor({ auth }) {
+    super();
+    this.auth = auth;
+    this.db = null;
+    this.timer = null;
+    this.attempt = 0;
+    this.draining = false;
+    this.again = false;
+    this.status = { reason: null, retryAt: null };
+    this.channel = "BroadcastChannel" in window ? new BroadcastChannel(CHANNEL) : null;
+  }
+
+  async open() {
+    this.db = await openDatabase();
+    // An item left "sending" by a closed tab or a crash goes back in line, same id.
+    for (const item of await this.items()) {
+      if (item.state === "sending") await this.put({ ...item, state: "waiting" });
+    }
+    window.addEventListener("online", () => this.sendSoon(0));
+    window.addEventListener("offline", () => this.setStatus("offline"));
+    if (this.channel) this.channel.onmessage = () => this.changed(false);
+  }
+
+  // Storage
+
+  async transaction(mode, work) {
+    const tx = this.db.transaction(STORE, mode, { durability: "strict" });
+    const result = work(tx.objectStore(STORE));
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error || new Error("The outbox write was aborted."));
+    });
+    return result instanceof IDBRequest ? result.result : result;
+  }
+
+  async items() {
+    const all = await this.transaction("readonly", (store) => store.getAll());
+    return all.sort((a, b) => a.order - b.order);
+  }
+
+  get(id) {
+    return this.transaction("readonly", (store) => store.get(id));
+  }
+
+  put(item) {
+    return this.transaction("readwrite", (store) => store.put(item));
+  }
+
+  async update(id, changes) {
+    const item = await this.get(id);
+    if (!item) return null;
+    const updated = { ...item, ...changes };
+    await this.put(updated);
+    this.changed();
+    return updated;
+  }
+
+  changed(broadcast = true) {
+    this.dispatchEvent(new Event("change"));
+    if (broadcast && this.channel) this.channel.postMessage("change");
+  }
+
+  // What the reporter does
+
+  /** Store a new update (resolves once it is durably on the phone), then send. */
+  async add({ hearing, username, payload }) {
+    const items = await this.items();
+    const last = items.length ? items[items.length - 1].order : 0;
+    const item = {
+      id: payload.id,
+      hearing,
+      username,
+      payload,
+      state: "waiting",
+      order: Math.max(Date.now(), last + 1),
+      created: new Date().toISOString(),
+      attempts: 0,
+      note: "",
+      seq: null,
+      error: null,
+    };
+    await this.put(item);
+    this.changed();
+    this.sendSoon(0);
+    return item;
+  }
+
+  /** Send a refused update again: as it was, or edited (then under a new id). */
+  async resend(id, payload = null) {
+    const item = await this.get(id);
+    if (!item) return null;
+    const next = { ...item, state: "waiting", error: null, note: "", attempts: 0 };
+    if (payload) {
+      // Edited content is a new update to the server: a new id, so it can never be
+      // mistaken for the refused one (a 409 id_conflict) and never published twice.
+      next.payload = { ...payload, id: uuid() };
+      next.id = next.payload.id;
+      await this.transaction("readwrite", (store) => {
+        store.delete(id);
+        store.put(next);
+      });
+    } else {
+      await this.put(next);
+    }
+    this.changed();
+    this.sendSoon(0);
+    return next;
+  }
+
+  async discard(id) {
+    await this.transaction("readwrite", (store) => store.delete(id));
+    this.changed();
+  }
+
+  async clearPublished() {
+    const published = (await this.items()).filter((item) => item.state === "published");
+    await this.transaction("readwrite", (store) => {
+      for (const item of published) store.delete(item.id);
+    });
+    this.changed();
+  }
+
+  async pending(username) {
+    return (await this.items()).filter(
+      (item) => (item.state === "waiting" || item.state === "sending") && (!username || item.username === username),
+    );
+  }
+
+  // Sending
+
+  setStatus(reason, retryAt = null) {
+    if (this.status.reason === reason && this.status.retryAt === retryAt) return;
+    this.status = { reason, retryAt };
+    this.dispatchEvent(new Event("status"));
+  }
+
+  sendSoon(delay = 0) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.drain(), delay);
+  }
+
+  async drain() {
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = true;
+    try {
+      // One sender across this phone's tabs; the others wait, then find nothing to do.
+      if (navigator.locks) await navigator.locks.request(LOCK, () => this.sendAll());
+      else await this.sendAll();
+    } catch (error) {
+      console.error("outbox", error);
+      this.sendSoon(backoffDelay(this.attempt++));
+    } finally {
+      this.draining = false;
+      if (this.again) {
+        this.again = false;
+        this.sendSoon(0);
+      }
+    }
+  }
+
+  async sendAll() {
+    for (;;) {
+      const who = this.auth();
+      if (!who) {
+        this.setStatus("signed-out");
+        return;
+      }
+      const next = (await this.items()).find(
+        (item) => item.state === "waiting" && item.username === who.username,
+      );
+      if (!next) {
+        this.attempt = 0;
+        this.setStatus(null);
+        return;
+      }
+      if (navigator.onLine === false) {
+        // The "online" event sends; until then nothing can go, and no retry is spent.
+        this.setStatus("offline");
+        return;
+      }
+      const outcome = await this.sendOne(next, who.token);
+      if (outcome.retry) {
+        const delay = outcome.after ?? backoffDelay(this.attempt);
+        this.attempt += 1;
+        this.setStatus(navigator.onLine === false ? "offline" : "retrying", Date.now() + delay);
+        this.sendSoon(delay);
+        return;
+      }
+      if (outcome.signedOut) {
+        this.setStatus("signed-out");
+        this.dispatchEvent(new Event("unauthorized"));
+        return;
+      }
+      this.attempt = 0;
+    }
+  }
+
+  async sendOne(item, token) {
+    await this.update(item.id, { state: "sending", attempts: item.attempts + 1 });
+    this.setStatus("sending");
+    const controller = new AbortController();
+    const timeout = setTimeout(() => controller.abort(), SEND_TIMEOUT_MS);
+    let response;
+    try {
+      response = await fetch(`/api/hearings/${encodeURIComponent(item.hearing)}/entries`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        body: JSON.stringify(item.payload),
+        cache: "no-store",
+        signal: controller.signal,
+      });
+    } catch {
+      await this.update(item.id, { state: "waiting", note: "No connection: will retry." });
+      return { retry: true };
+    } finally {
+      clearTimeout(timeout);
+    }
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    if (response.status === 200 || response.status === 201) {
+      const published = await this.update(item.id, {
+        state: "published", seq: body.seq, entry: body.entry, error: null, note: "",
+        publishedAt: new Date().toISOString(),
+      });
+      this.dispatchEvent(new CustomEvent("published", { detail: published }));
+      await this.prune();
+      return {};
+    }
+    if (response.status === 401) {
+      await this.update(item.id, { state: "waiting", note: "Waiting for you to sign in again." });
+      return { signedOut: true };
+    }
+    if (retryable(response.status)) {
+      const seconds = Number(response.headers.get("Retry-After"));
+      const after = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 + Math.random() * 1000 : null;
+      const note = response.status === 429 ? "Too many posts: will retry." : `Server trouble (${response.status}): will retry.`;
+      await this.update(item.id, { state: "waiting", note });
+      return { retry: true, after };
+    }
+    const error = body?.error || {
+      code: `http_${response.status}`,
+      message: `The server refused this update (HTTP ${response.status}).`,
+      field: null,
+    };
+    const refused = await this.update(item.id, { state: "refused", error, note: "" });
+    this.dispatchEvent(new CustomEvent("refused", { detail: refused }));
+    return {};
+  }
+
+  async prune() {
+    const published = (await this.items()).filter((item) => item.state === "published");
+    const old = published.slice(0, Math.max(0, published.length - KEEP_PUBLISHED));
+    if (!old.length) return;
+    await this.transaction("readwrite", (store) => {
+      for (const item of old) store.delete(item.id);
+    });
+    this.changed();
+  }
+}

@@ -1,0 +1,275 @@
+// The replay player: a hearing's whole event log, played at 1×, 10× or 60× the pace of
+// its `at` timestamps, paused, or scrubbed to any moment; the view shows the page as
+// readers saw it then (static/js/timeline.js folds the events up to that moment).
+//
+// Idle stretches longer than a minute of court time are skipped at every speed (see
+// timeline.js `playLine`): the demo hearing's 14 days between sessions pass at once.
+
+import { get, seg } from "./api.js";
+import {
+  applyEvent, courtInstant, emptyState, eventsUpTo, fold, IDLE_GAP_MS, playLine,
+  skippedGaps, visible,
+} from "./timeline.js";
+
+export const KIND_LABELS = {
+  note: "Note", quote: "Quote", testimony: "Testimony", ruling: "Ruling", verdict: "Verdict",
+  sentence: "Sentence", procedural: "Procedure", outside: "Outside court", summary: "Summary",
+};
+export const STATUS_LABELS = {
+  scheduled: "Scheduled", live: "Live", recess: "In recess", adjourned: "Adjourned", closed: "Closed",
+};
+export const SPEEDS = [1, 10, 60];
+const EVENTS_PAGE = 1000;
+const TICK_MS = 100;
+
+/** Formatters of instants in a hearing's time zone (court time). */
+export function courtFormat(timezone) {
+  const zone = { timeZone: timezone || "UTC" };
+  const time = new Intl.DateTimeFormat("en-GB", { ...zone, hour: "2-digit", minute: "2-digit" });
+  const seconds = new Intl.DateTimeFormat("en-GB", {
+    ...zone, hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  const day = new Intl.DateTimeFormat("en-GB", {
+    ...zone, weekday: "short", day: "numeric", month: "short", year: "numeric",
+  });
+  return {
+    time: (value) => time.format(new Date(value)),
+    clock: (value) => `${day.format(new Date(value))}, ${seconds.format(new Date(value))}`,
+    day: (value) => day.format(new Date(value)),
+  };
+}
+
+export function speakerText(speaker) {
+  if (!speaker) return "";
+  if (speaker.name) return `${speaker.name} (${speaker.role})`;
+  return speaker.role.charAt(0).toUpperCase() + speaker.role.slice(1);
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** An entry as the reader page shows it (same classes, so app.css styles it alike). */
+export function readerEntry(entry, format, idPrefix = "replay") {
+  const article = element("article", `entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}`);
+  article.id = `${idPrefix}-${entry.id}`;
+  article.dataset.id = entry.id;
+  const header = element("header");
+  const time = element("time", "time", format.time(entry.occurred_at));
+  time.dateTime = entry.occurred_at;
+  header.append(time, element("span", "kind", KIND_LABELS[entry.kind] || entry.kind));
+  if (entry.key) header.append(element("span", "flag", "Key event"));
+  if (entry.speaker) header.append(element("span", "speaker", speakerText(entry.speaker)));
+  const body = element("div", "body");
+  // entry.html is sanitized by the server (nh3) when the entry is written.
+  body.innerHTML = entry.html;
+  article.append(header, body);
+  if (entry.correction) {
+    const note = element("p", "correction");
+    note.append(element("strong", "", "Correction:"), " ", element("span", "text", entry.correction));
+    article.append(note);
+  }
+  return article;
+}
+
+/** The whole log of a hearing, paged with `after` until `last_seq`. */
+export async function loadEvents(slug) {
+  const events = [];
+  for (;;) {
+    const after = events.length ? events[events.length - 1].seq : 0;
+    const page = await get(`/api/hearings/${seg(slug)}/events?after=${after}&limit=${EVENTS_PAGE}`);
+    events.push(...page.events);
+    if (!page.events.length || events[events.length - 1].seq >= page.last_seq) return events;
+  }
+}
+
+export class ReplayPlayer {
+  /** `root` holds the controls and the view (see server/templates/desk.html). */
+  constructor(root) {
+    this.root = root;
+    this.play = root.querySelector("#replay-play");
+    this.scrub = root.querySelector("#replay-scrub");
+    this.clock = root.querySelector("#replay-clock");
+    this.progress = root.querySelector("#replay-progress");
+    this.skipped = root.querySelector("#replay-skipped");
+    this.loaded = root.querySelector("#replay-loaded");
+    this.view = root.querySelector("#replay-view");
+    this.statusEl = root.querySelector("#replay-status");
+    this.titleEl = root.querySelector("#replay-title");
+    this.pinnedEl = root.querySelector("#replay-pinned");
+    this.keyEl = root.querySelector("#replay-key");
+    this.entriesEl = root.querySelector("#replay-entries");
+    this.emptyEl = root.querySelector("#replay-empty");
+    this.slug = null;
+    this.events = [];
+    this.line = playLine([]);
+    this.position = 0;
+    this.speed = 60;
+    this.timer = null;
+    this.state = emptyState();
+    this.applied = 0;
+    this.shown = -1;
+    this.hearing = {};
+    this.format = courtFormat("UTC");
+
+    this.play.addEventListener("click", () => (this.timer ? this.pause() : this.start()));
+    this.scrub.addEventListener("input", () => {
+      this.pause();
+      this.seek(Number(this.scrub.value));
+    });
+    for (const radio of root.querySelectorAll("input[name=replay-speed]")) {
+      radio.addEventListener("change", () => {
+        if (radio.checked) this.speed = Number(radio.value);
+      });
+      if (radio.checked) this.speed = Number(radio.value);
+    }
+  }
+
+  /** Load `hearing`'s log (a staff hearing object) and show its first moment. */
+  async open(hearing) {
+    this.pause();
+    this.slug = hearing.slug;
+    this.hearing = hearing;
+    this.format = courtFormat(hearing.timezone);
+    this.loaded.textContent = "Loading the event log…";
+    const events = await loadEvents(hearing.slug);
+    if (this.slug !== hearing.slug) return;
+    this.setEvents(events);
+    this.seek(0);
+  }
+
+  setEvents(events) {
+    this.events = events;
+    this.line = playLine(events, IDLE_GAP_MS);
+    this.state = emptyState();
+    this.applied = 0;
+    this.shown = -1;
+    this.scrub.max = String(this.line.length);
+    this.scrub.disabled = events.length === 0;
+    this.play.disabled = events.length === 0;
+    // Creating a hearing appends no event: before its first hearing.updated the hearing
+    // stood as created, which is "scheduled" unless it never changed since.
+    const changed = events.some((event) => event.type === "hearing.updated");
+    this.initialStatus = changed ? "scheduled" : this.hearing.status;
+    const gaps = skippedGaps(this.line);
+    const longest = gaps.reduce((most, gap) => Math.max(most, gap.to - gap.from), 0);
+    this.skipped.textContent = gaps.length
+      ? `Idle stretches longer than a minute of court time are skipped at every speed: ${gaps.length} skipped, the longest ${durationText(longest)}.`
+      : "Idle stretches longer than a minute of court time are skipped at every speed.";
+    const last = events.length ? events[events.length - 1].seq : 0;
+    this.loaded.textContent = `${events.length} events, log up to seq ${last}.`;
+  }
+
+  /**
+   * A live event of the hearing (from the desk's feed): extend the log, so a running
+   * hearing can be replayed up to now. A deletion turns the entry's earlier events into
+   * tombstones here too, as the server does in its log.
+   */
+  append(event) {
+    if (!this.slug || event.hearing !== this.slug) return;
+    const last = this.events.length ? this.events[this.events.length - 1].seq : 0;
+    if (event.seq !== last + 1) return;
+    if (event.type === "entry.deleted") {
+      const id = event.data.id;
+      this.events = this.events.map((old) => (old.data && old.data.id === id && old.type !== "hearing.updated"
+        ? { ...old, data: { id, deleted: true } } : old));
+    }
+    const atEnd = this.position >= this.line.length;
+    this.setEvents([...this.events, event]);
+    this.seek(atEnd && !this.timer ? this.line.length : this.position);
+  }
+
+  start() {
+    if (!this.events.length) return;
+    if (this.position >= this.line.length) this.seek(0);
+    let before = performance.now();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const next = this.position + (now - before) * this.speed;
+      before = now;
+      this.seek(Math.min(next, this.line.length));
+      if (this.position >= this.line.length) this.pause();
+    }, TICK_MS);
+    this.play.textContent = "Pause";
+    this.play.setAttribute("aria-pressed", "true");
+    this.root.dataset.playing = "true";
+  }
+
+  pause() {
+    clearInterval(this.timer);
+    this.timer = null;
+    this.play.textContent = "Play";
+    this.play.setAttribute("aria-pressed", "false");
+    this.root.dataset.playing = "false";
+  }
+
+  close() {
+    this.pause();
+    this.slug = null;
+  }
+
+  /** Show the moment at play-line `position` (ms). */
+  seek(position) {
+    this.position = Math.max(0, Math.min(position, this.line.length));
+    this.scrub.value = String(Math.round(this.position));
+    const moment = courtInstant(this.line, this.position);
+    const label = this.events.length ? this.format.clock(moment) : "—";
+    this.clock.textContent = label;
+    this.scrub.setAttribute("aria-valuetext", `${label}, court time`);
+    this.root.dataset.moment = this.events.length ? new Date(moment).toISOString() : "";
+    this.showCount(eventsUpTo(this.line, this.position));
+  }
+
+  showCount(count) {
+    if (count < this.applied) {
+      this.state = fold(this.events.slice(0, count));
+    } else {
+      for (const event of this.events.slice(this.applied, count)) applyEvent(this.state, event);
+    }
+    this.applied = count;
+    this.progress.textContent = `Event ${count} of ${this.events.length}`;
+    this.root.dataset.applied = String(count);
+    if (count !== this.shown) {
+      this.shown = count;
+      this.render();
+    }
+  }
+
+  render() {
+    const hearing = { ...this.hearing, ...this.state.hearing };
+    const status = this.state.hearing.status || this.initialStatus;
+    this.titleEl.textContent = hearing.title || "";
+    this.statusEl.className = `status status-${status}`;
+    this.statusEl.textContent = STATUS_LABELS[status] || status;
+    const entries = visible(this.state);
+    const pinned = entries.filter((entry) => entry.pinned);
+    this.pinnedEl.replaceChildren(...pinned.map((entry) => readerEntry(entry, this.format, "replay-pinned")));
+    this.pinnedEl.hidden = pinned.length === 0;
+    const keyItems = entries.filter((entry) => entry.key).map((entry) => {
+      const item = element("li");
+      const link = element("a", "", `${this.format.time(entry.occurred_at)} · ${KIND_LABELS[entry.kind] || entry.kind}`);
+      link.href = `#replay-${entry.id}`;
+      link.addEventListener("click", (click) => {
+        click.preventDefault();
+        document.getElementById(`replay-${entry.id}`)?.scrollIntoView({ block: "center" });
+      });
+      item.append(link);
+      return item;
+    });
+    this.keyEl.replaceChildren(...keyItems);
+    this.keyEl.closest("nav").hidden = keyItems.length === 0;
+    this.entriesEl.replaceChildren(...entries.map((entry) => readerEntry(entry, this.format)));
+    this.emptyEl.hidden = entries.length > 0;
+  }
+}
+
+function durationText(ms) {
+  const minutes = Math.round(ms / 60000);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.round(hours / 24)} days`;
+}

@@ -1,0 +1,62 @@
+// The reporter app's service worker (served at /report-sw.js, scope /report): keeps the
+// app's own files so that a reload in a courtroom without network still opens the app
+// and its outbox. Network first, so a deploy is picked up at once; the cache answers
+// only when the network does not. The API is never cached.
+
+const CACHE = "courtwire-report-v1";
+const SHELL = [
+  "/report",
+  "/static/css/app.css",
+  "/static/css/report.css",
+  "/static/js/reporter.js",
+  "/static/js/outbox.js",
+  "/static/js/live.js",
+];
+const NETWORK_TIMEOUT_MS = 4000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(
+        keys.filter((key) => key.startsWith("courtwire-report-") && key !== CACHE).map((key) => caches.delete(key)),
+      ))
+      .then(() => self.clients.claim()),
+  );
+});
+
+function fromNetwork(request) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("network timeout")), NETWORK_TIMEOUT_MS);
+    fetch(request).then((response) => {
+      clearTimeout(timer);
+      resolve(response);
+    }, (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+async function networkFirst(request, path) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fromNetwork(request);
+    if (response.ok) await cache.put(path, response.clone());
+    return response;
+  } catch (error) {
+    const cached = await cache.match(path);
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (!SHELL.includes(url.pathname)) return;
+  event.respondWith(networkFirst(event.request, url.pathname));
+});

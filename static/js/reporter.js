@@ -1,0 +1,1061 @@
+// The reporter app: sign in once, pick a hearing, post updates through the outbox,
+// correct or delete your own. Text from the server and from the reporter goes into
+// the page through textContent only.
+
+import { LiveFeed } from "./live.js";
+import { Outbox, uuid } from "./outbox.js";
+
+const TOKEN_KEY = "courtwire.token";
+const USER_KEY = "courtwire.user";
+const HEARING_KEY = "courtwire.reporter.hearing";
+const HEARINGS_KEY = "courtwire.reporter.hearings";
+const DRAFT_KEY = "courtwire.reporter.draft";
+const MAX_BODY = 5000;
+const MINE_SHOWN = 30;
+
+const KIND_LABELS = {
+  note: "Note", quote: "Quote", testimony: "Testimony", ruling: "Ruling", verdict: "Verdict",
+  sentence: "Sentence", procedural: "Procedure", outside: "Outside court", summary: "Summary",
+};
+const STATUS_LABELS = {
+  scheduled: "Scheduled", live: "Live", recess: "In recess", adjourned: "Adjourned", closed: "Closed",
+};
+const STATE_LABELS = {
+  waiting: "Waiting", sending: "Sending…", published: "Published", refused: "Refused",
+};
+
+const byId = (id) => document.getElementById(id);
+const views = { login: byId("login-view"), pick: byId("pick-view"), compose: byId("compose-view") };
+const composeForm = byId("compose-form");
+const bodyInput = byId("body");
+const roleSelect = byId("speaker-role");
+const nameInput = byId("speaker-name");
+const keyInput = byId("key");
+const timeInput = byId("court-time");
+const editDialog = byId("edit-dialog");
+const confirmDialog = byId("confirm-dialog");
+
+const state = {
+  token: null,
+  user: null,
+  hearings: [],
+  hearing: null,
+  feed: null,
+  stamp: null, // the court time of the update being written (a Date)
+  mine: new Map(), // id -> the reporter's own entries in this hearing
+  editing: null, // {kind: "entry", entry} | {kind: "outbox", item}
+};
+let outbox = null;
+
+// Storage that may be unavailable (private mode): the app still works for the session.
+
+function load(key, fallback = null) {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw === null ? fallback : JSON.parse(raw);
+  } catch {
+    return fallback;
+  }
+}
+
+function save(key, value) {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Full or unavailable: nothing to do.
+  }
+}
+
+// Court time in the hearing's time zone
+
+function zoneParts(date, timeZone) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  }).formatToParts(date);
+  const value = (type) => Number(parts.find((part) => part.type === type).value);
+  return {
+    year: value("year"), month: value("month"), day: value("day"),
+    hour: value("hour"), minute: value("minute"), second: value("second"),
+  };
+}
+
+function offsetMinutes(date, timeZone) {
+  const p = zoneParts(date, timeZone);
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((wall - Math.floor(date.getTime() / 1000) * 1000) / 60000);
+}
+
+const pad = (number, size = 2) => String(Math.abs(number)).padStart(size, "0");
+
+/** RFC 3339 with the zone's offset, whole seconds: 2020-01-22T11:05:00+06:00. */
+export function rfc3339InZone(date, timeZone) {
+  const p = zoneParts(date, timeZone);
+  const offset = offsetMinutes(date, timeZone);
+  const sign = offset < 0 ? "-" : "+";
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` +
+    `${sign}${pad(Math.trunc(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+}
+
+/** The moment a wall-clock time on a given day in the zone stands for. */
+function wallToDate({ year, month, day, hour, minute, second }, timeZone) {
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  let moment = wall - offsetMinutes(new Date(wall), timeZone) * 60000;
+  moment = wall - offsetMinutes(new Date(moment), timeZone) * 60000;
+  return new Date(moment);
+}
+
+function timeValue(date, timeZone) {
+  const p = zoneParts(date, timeZone);
+  return `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}
+
+/** The time input's value (HH:MM[:SS]) on the day of `reference`, in the zone. */
+function withTime(reference, value, timeZone) {
+  const match = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!match) return null;
+  const day = zoneParts(reference, timeZone);
+  return wallToDate({ ...day, hour: Number(match[1]), minute: Number(match[2]), second: Number(match[3] || 0) }, timeZone);
+}
+
+function zoneLabel(timeZone, date = new Date()) {
+  const offset = offsetMinutes(date, timeZone);
+  const sign = offset < 0 ? "−" : "+";
+  const city = timeZone.split("/").pop().replaceAll("_", " ");
+  return `${city}, UTC${sign}${pad(Math.trunc(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+}
+
+function courtClock(value) {
+  const zone = state.hearing?.timezone || "UTC";
+  return new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    .format(new Date(value));
+}
+
+// Restricted terms: the server decides; the app warns first, with the server's rules
+// (whole words, ignoring case, diacritics and runs of spaces or punctuation).
+
+function fold(text) {
+  const out = [" "];
+  const origin = [0];
+  let index = 0;
+  for (const char of text) {
+    const folded = char.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+    for (const piece of folded) {
+      if (/[\p{L}\p{N}]/u.test(piece)) {
+        out.push(piece);
+        origin.push(index);
+      } else if (out[out.length - 1] !== " ") {
+        out.push(" ");
+        origin.push(index);
+      }
+    }
+    index += 1;
+  }
+  if (out[out.length - 1] !== " ") {
+    out.push(" ");
+    origin.push(index);
+  }
+  return { folded: out, origin };
+}
+
+/** The earliest restricted term in text as {start, end} code point positions, or null. */
+export function findRestricted(text, terms) {
+  if (!text || !terms?.length) return null;
+  const { folded, origin } = fold(text);
+  let best = null;
+  for (const term of terms) {
+    // " word word ": one code point per slot, single spaces, spaces at both ends.
+    const needle = fold(term).folded;
+    if (needle.length < 3) continue;
+    for (let at = 0; at + needle.length <= folded.length; at += 1) {
+      if (!needle.every((char, offset) => folded[at + offset] === char)) continue;
+      const hit = { term, start: origin[at + 1], end: origin[at + needle.length - 2] + 1 };
+      if (!best || hit.start < best.start) best = hit;
+      break;
+    }
+  }
+  return best;
+}
+
+function unitIndex(text, codePoint) {
+  return [...text].slice(0, codePoint).join("").length;
+}
+
+/** {start, end} (code points, end exclusive) from the server's "at characters 5–14". */
+function positionsIn(message) {
+  const match = /characters (\d+)\s*[–-]\s*(\d+)/.exec(message || "");
+  return match ? { start: Number(match[1]) - 1, end: Number(match[2]) } : null;
+}
+
+// The API
+
+class ApiError extends Error {
+  constructor(status, error) {
+    super(error.message);
+    this.status = status;
+    this.code = error.code;
+    this.field = error.field;
+  }
+}
+
+async function api(path, { method = "GET", body, auth = true } = {}) {
+  const headers = {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (auth && state.token) headers.Authorization = `Bearer ${state.token}`;
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { code: "network", message: "No connection. Try again when the network is back.", field: null });
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const error = data?.error || { code: `http_${response.status}`, message: `The server answered ${response.status}.`, field: null };
+    if (response.status === 401 && auth) signedOut();
+    throw new ApiError(response.status, error);
+  }
+  return data;
+}
+
+// Views
+
+function showView(name) {
+  byId("booting").hidden = true;
+  for (const [key, view] of Object.entries(views)) view.hidden = key !== name;
+  for (const who of document.querySelectorAll(".who")) who.textContent = state.user?.username || "";
+}
+
+function setNotice(element, text) {
+  element.textContent = text || "";
+  element.hidden = !text;
+}
+
+// Session
+
+function storeSession(token, user) {
+  state.token = token;
+  state.user = user;
+  save(TOKEN_KEY, token);
+  save(USER_KEY, user);
+}
+
+function clearSession() {
+  state.token = null;
+  state.user = null;
+  save(TOKEN_KEY, null);
+  save(USER_KEY, null);
+}
+
+function signedOut() {
+  if (!state.token) return;
+  clearSession();
+  byId("signed-out").hidden = false;
+}
+
+function showLogin(note = "") {
+  setNotice(byId("login-note"), note);
+  showView("login");
+  byId(byId("login-username").value ? "login-password" : "login-username").focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const username = byId("login-username").value.trim();
+  const password = byId("login-password").value;
+  const errorEl = byId("login-error");
+  if (!username || !password) {
+    setNotice(errorEl, "Enter your username and password.");
+    return;
+  }
+  const button = byId("login-submit");
+  button.disabled = true;
+  button.textContent = "Signing in…";
+  try {
+    const data = await api("/api/login", { method: "POST", body: { username, password }, auth: false });
+    storeSession(data.token, data.user);
+    setNotice(errorEl, "");
+    byId("login-password").value = "";
+    byId("signed-out").hidden = true;
+    await afterSignIn();
+  } catch (error) {
+    setNotice(errorEl, error.status === 401 ? "Wrong username or password." : error.message);
+  } finally {
+    button.disabled = false;
+    button.textContent = "Sign in";
+  }
+}
+
+async function afterSignIn() {
+  await loadHearings();
+  const slug = load(HEARING_KEY);
+  if (slug && state.hearings.some((hearing) => hearing.slug === slug)) openHearing(slug);
+  else showPicker();
+  outbox.sendSoon(0);
+  renderOutbox();
+}
+
+async function signOut() {
+  const waiting = state.user ? (await outbox.pending(state.user.username)).length : 0;
+  if (waiting) {
+    const plural = waiting === 1 ? "1 update is" : `${waiting} updates are`;
+    const ok = await confirmAction(
+      "Sign out?",
+      `${plural} still waiting to be sent. They stay on this phone and are sent when you sign in again.`,
+      "Sign out",
+    );
+    if (!ok) return;
+  }
+  try {
+    await api("/api/logout", { method: "POST" });
+  } catch {
+    // Offline or already revoked: the token is forgotten on this phone either way.
+  }
+  state.feed?.close();
+  state.feed = null;
+  clearSession();
+  showLogin("You are signed out.");
+}
+
+// Hearings
+
+async function loadHearings() {
+  const note = byId("pick-note");
+  try {
+    const data = await api("/api/hearings");
+    state.hearings = data.hearings;
+    save(HEARINGS_KEY, { at: new Date().toISOString(), hearings: data.hearings });
+    setNotice(note, "");
+  } catch (error) {
+    if (error.status === 401) return;
+    const cached = load(HEARINGS_KEY);
+    state.hearings = cached?.hearings || [];
+    setNotice(note, cached ? "Offline: this is the list as it was when you last had a connection." : error.message);
+  }
+}
+
+function showPicker() {
+  state.feed?.close();
+  state.feed = null;
+  const list = byId("hearing-list");
+  const template = byId("hearing-item");
+  list.replaceChildren(...state.hearings.map((hearing) => {
+    const item = template.content.firstElementChild.cloneNode(true);
+    const button = item.querySelector("button");
+    button.dataset.slug = hearing.slug;
+    button.querySelector(".title").textContent = hearing.title;
+    const status = button.querySelector(".status");
+    status.textContent = STATUS_LABELS[hearing.status] || hearing.status;
+    status.className = `status status-${hearing.status}`;
+    const meta = [hearing.court, hearing.location].filter(Boolean);
+    if (hearing.scheduled_start) {
+      meta.push(new Intl.DateTimeFormat("en-GB", {
+        timeZone: hearing.timezone, day: "2-digit", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+      }).format(new Date(hearing.scheduled_start)));
+    }
+    button.querySelector(".meta").textContent = meta.join(" · ");
+    button.addEventListener("click", () => openHearing(hearing.slug));
+    return item;
+  }));
+  byId("pick-empty").hidden = state.hearings.length > 0;
+  showView("pick");
+}
+
+function renderHearing() {
+  const hearing = state.hearing;
+  byId("hearing-title").textContent = hearing.title;
+  const status = byId("hearing-status");
+  status.textContent = STATUS_LABELS[hearing.status] || hearing.status;
+  status.className = `status status-${hearing.status}`;
+  byId("zone-label").textContent = `(${zoneLabel(hearing.timezone)})`;
+  byId("menu-reader").href = `/h/${encodeURIComponent(hearing.slug)}`;
+  const warnings = {
+    closed: "This hearing is closed: the server refuses new updates until an editor reopens it.",
+    scheduled: "This hearing has not started: what you send is published at once.",
+  };
+  setNotice(byId("hearing-warning"), warnings[hearing.status] || "");
+  if (state.stamp) timeInput.value = timeValue(state.stamp, hearing.timezone);
+}
+
+function openHearing(slug) {
+  const hearing = state.hearings.find((item) => item.slug === slug);
+  if (!hearing) {
+    showPicker();
+    return;
+  }
+  state.hearing = hearing;
+  save(HEARING_KEY, slug);
+  state.mine = new Map();
+  renderHearing();
+  restoreDraft();
+  showView("compose");
+  renderMine();
+  renderOutbox();
+  refreshMine();
+  state.feed?.close();
+  startFeed(hearing.last_seq);
+}
+
+function startFeed(lastSeq) {
+  const slug = state.hearing.slug;
+  const feed = new LiveFeed({
+    hearing: slug,
+    lastSeq,
+    epoch: null,
+    onEvent: (event) => {
+      if (state.feed === feed) liveEvent(event);
+    },
+    onState: (connection) => {
+      if (state.feed === feed) showNet(connection);
+    },
+    onReset: async () => {
+      feed.close();
+      try {
+        const fresh = await api(`/api/hearings/${encodeURIComponent(slug)}`);
+        updateHearing(fresh);
+        refreshMine();
+        if (state.feed === feed) {
+          state.feed = null;
+          startFeed(fresh.last_seq);
+        }
+      } catch {
+        setTimeout(() => state.feed === feed && startFeed(lastSeq), 5000);
+      }
+    },
+  });
+  state.feed = feed;
+  feed.connect();
+}
+
+function updateHearing(fields) {
+  if (!state.hearing || fields.slug !== state.hearing.slug) return;
+  state.hearing = { ...state.hearing, ...fields };
+  const index = state.hearings.findIndex((hearing) => hearing.slug === fields.slug);
+  if (index >= 0) state.hearings[index] = state.hearing;
+  save(HEARINGS_KEY, { at: new Date().toISOString(), hearings: state.hearings });
+  renderHearing();
+}
+
+async function liveEvent(event) {
+  if (event.type === "hearing.updated") {
+    updateHearing(event.data);
+    // The public event leaves out restricted terms: fetch them with the staff token.
+    try {
+      updateHearing(await api(`/api/hearings/${encodeURIComponent(state.hearing.slug)}`));
+    } catch {
+      // Offline: the terms are refreshed on the next update.
+    }
+    return;
+  }
+  const entry = event.data;
+  if (entry.deleted || event.type === "entry.deleted") {
+    if (state.mine.delete(entry.id)) renderMine();
+    return;
+  }
+  if (entry.author === state.user?.username) {
+    state.mine.set(entry.id, entry);
+    renderMine();
+  }
+}
+
+function showNet(connection) {
+  const el = byId("net-state");
+  const online = navigator.onLine !== false;
+  el.dataset.state = online ? connection : "offline";
+  el.textContent = !online ? "Offline: updates wait on this phone" : connection === "live" ? "Online" : "Connecting…";
+}
+
+// Composing
+
+function selectedKind() {
+  return composeForm.querySelector('input[name="kind"]:checked')?.value || "note";
+}
+
+function setKind(kind) {
+  const input = composeForm.querySelector(`input[name="kind"][value="${CSS.escape(kind)}"]`);
+  if (input) input.checked = true;
+}
+
+function stampNow() {
+  state.stamp = new Date();
+  timeInput.value = timeValue(state.stamp, state.hearing.timezone);
+  saveDraft();
+}
+
+function occurredAt() {
+  const zone = state.hearing.timezone;
+  if (!state.stamp) state.stamp = new Date();
+  const chosen = withTime(state.stamp, timeInput.value, zone) || state.stamp;
+  return rfc3339InZone(chosen, zone);
+}
+
+function draftKey() {
+  return `${DRAFT_KEY}.${state.hearing?.slug}`;
+}
+
+let draftTimer = null;
+function saveDraft() {
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => {
+    if (!state.hearing) return;
+    const text = bodyInput.value;
+    save(draftKey(), text || nameInput.value || roleSelect.value ? {
+      body: text, kind: selectedKind(), role: roleSelect.value, name: nameInput.value,
+      key: keyInput.checked, stamp: state.stamp?.toISOString() || null, time: timeInput.value,
+    } : null);
+  }, 250);
+}
+
+function restoreDraft() {
+  const draft = load(draftKey());
+  clearFieldErrors();
+  bodyInput.value = draft?.body || "";
+  setKind(draft?.kind || "note");
+  roleSelect.value = draft?.role || "";
+  nameInput.value = draft?.name || "";
+  keyInput.checked = Boolean(draft?.key);
+  state.stamp = draft?.stamp ? new Date(draft.stamp) : null;
+  timeInput.value = state.stamp ? draft.time || timeValue(state.stamp, state.hearing.timezone) : "";
+  showCount();
+}
+
+function resetComposer() {
+  bodyInput.value = "";
+  keyInput.checked = false;
+  setKind("note");
+  state.stamp = null;
+  timeInput.value = "";
+  clearFieldErrors();
+  showCount();
+  save(draftKey(), null);
+}
+
+function showCount() {
+  const length = bodyInput.value.length;
+  byId("body-count").textContent = length > MAX_BODY - 500 ? `${length} / ${MAX_BODY}` : "";
+}
+
+function clearFieldErrors(root = document) {
+  for (const el of root.querySelectorAll(".field-error")) {
+    if (el.id === "login-error") continue;
+    el.hidden = true;
+    el.replaceChildren();
+  }
+  for (const el of root.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+}
+
+/**
+ * Show an error on a field, right where it is: the message under it and, for a
+ * restricted term, the words themselves marked and selected in the text.
+ */
+function fieldError({ errorEl, input, message, text = null, range = null, focus = true }) {
+  const parts = [];
+  if (range && text) {
+    const words = [...text].slice(range.start, range.end).join("");
+    const mark = document.createElement("mark");
+    mark.textContent = words;
+    parts.push("Reporting restriction: ", mark,
+      ` (characters ${range.start + 1}–${range.end}) cannot be published. Remove or reword it.`);
+  } else {
+    parts.push(message);
+  }
+  errorEl.replaceChildren(...parts);
+  errorEl.dataset.code = range ? "restricted_term" : "";
+  errorEl.hidden = false;
+  if (input) {
+    input.setAttribute("aria-invalid", "true");
+    if (focus) {
+      input.focus();
+      if (range && text && input.setSelectionRange) {
+        input.setSelectionRange(unitIndex(text, range.start), unitIndex(text, range.end));
+      }
+    }
+  }
+}
+
+function checkRestricted(fields, { focus }) {
+  const terms = state.hearing?.restricted_terms || [];
+  for (const [input, errorEl] of fields) {
+    const hit = findRestricted(input.value, terms);
+    if (hit) {
+      fieldError({ errorEl, input, text: input.value, range: hit, focus });
+      return true;
+    }
+  }
+  return false;
+}
+
+let checkTimer = null;
+function onBodyInput() {
+  if (!state.stamp && bodyInput.value.trim()) stampNow();
+  showCount();
+  saveDraft();
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(() => {
+    const errorEl = byId("body-error");
+    if (errorEl.dataset.code === "restricted_term" || errorEl.hidden) {
+      errorEl.hidden = true;
+      bodyInput.removeAttribute("aria-invalid");
+      checkRestricted([[bodyInput, errorEl]], { focus: false });
+    }
+  }, 200);
+}
+
+async function send(event) {
+  event?.preventDefault();
+  if (!state.hearing || !state.user) return;
+  clearFieldErrors(composeForm);
+  const body = bodyInput.value;
+  if (!body.trim()) {
+    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: "Write the update first." });
+    return;
+  }
+  if (body.length > MAX_BODY) {
+    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: `The text has ${body.length} characters; at most ${MAX_BODY}.` });
+    return;
+  }
+  const name = nameInput.value.trim();
+  if (name && !roleSelect.value) {
+    fieldError({ errorEl: byId("speaker-error"), input: roleSelect, message: "Pick the speaker's role as well." });
+    return;
+  }
+  if (timeInput.value && !withTime(state.stamp || new Date(), timeInput.value, state.hearing.timezone)) {
+    fieldError({ errorEl: byId("time-error"), input: timeInput, message: "Enter the court time as hours and minutes." });
+    return;
+  }
+  if (checkRestricted([[bodyInput, byId("body-error")], [nameInput, byId("speaker-error")]], { focus: true })) return;
+  const payload = {
+    id: uuid(),
+    kind: selectedKind(),
+    body,
+    occurred_at: occurredAt(),
+    key: keyInput.checked,
+  };
+  if (roleSelect.value) payload.speaker = { role: roleSelect.value, name: name || null };
+  // Saved on the phone first; the outbox sends it (now, or when the network is back).
+  try {
+    await outbox.add({ hearing: state.hearing.slug, username: state.user.username, payload });
+  } catch (error) {
+    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: `Not saved on this phone: ${error.message}` });
+    return;
+  }
+  resetComposer();
+  bodyInput.focus();
+}
+
+// The outbox on screen
+
+function itemText(element, text, range) {
+  if (!range) {
+    element.textContent = text;
+    return;
+  }
+  const chars = [...text];
+  const mark = document.createElement("mark");
+  mark.textContent = chars.slice(range.start, range.end).join("");
+  element.replaceChildren(chars.slice(0, range.start).join(""), mark, chars.slice(range.end).join(""));
+}
+
+function retryText() {
+  const { reason, retryAt } = outbox.status;
+  if (reason === "offline") return "Offline: waiting updates are sent when the network is back.";
+  if (reason === "signed-out") return "Signed out: sign in again to send what is waiting.";
+  if (reason === "retrying" && retryAt) {
+    return `Could not reach the server; trying again in ${Math.max(1, Math.round((retryAt - Date.now()) / 1000))} s.`;
+  }
+  if (reason === "sending") return "Sending…";
+  return "";
+}
+
+const outboxView = { running: false, dirty: false, waiting: 0, refused: 0, total: 0 };
+
+async function renderOutbox() {
+  if (!outbox || !state.user) return;
+  // One render at a time; changes during a render cause one more.
+  if (outboxView.running) {
+    outboxView.dirty = true;
+    return;
+  }
+  outboxView.running = true;
+  try {
+    do {
+      outboxView.dirty = false;
+      await drawOutbox();
+    } while (outboxView.dirty);
+  } finally {
+    outboxView.running = false;
+  }
+}
+
+function drawOutboxState() {
+  const { waiting, refused, total } = outboxView;
+  const summary = [];
+  if (waiting) summary.push(waiting === 1 ? "1 update waiting." : `${waiting} updates waiting.`);
+  if (refused) summary.push(refused === 1 ? "1 refused: edit it or discard it." : `${refused} refused: edit them or discard them.`);
+  const status = retryText();
+  if (status && waiting) summary.push(status);
+  byId("outbox-state").textContent = summary.join(" ") || (total ? "Everything is sent." : "Nothing waiting.");
+}
+
+async function drawOutbox() {
+  const items = (await outbox.items()).filter((item) => item.username === state.user?.username).reverse();
+  const waiting = items.filter((item) => item.state === "waiting" || item.state === "sending").length;
+  const refused = items.filter((item) => item.state === "refused").length;
+  const badge = byId("outbox-badge");
+  badge.dataset.count = String(waiting);
+  badge.dataset.refused = String(refused);
+  byId("outbox-count").textContent = String(waiting);
+  const template = byId("outbox-item");
+  byId("outbox-list").replaceChildren(...items.map((item) => outboxItem(template, item)));
+  byId("clear-published").hidden = !items.some((item) => item.state === "published");
+  Object.assign(outboxView, { waiting, refused, total: items.length });
+  drawOutboxState();
+}
+
+function outboxItem(template, item) {
+  const li = template.content.firstElementChild.cloneNode(true);
+  li.dataset.state = item.state;
+  li.dataset.id = item.id;
+  const label = item.state === "published" ? `Published · #${item.seq}` : STATE_LABELS[item.state];
+  li.querySelector(".state").textContent = label;
+  const when = li.querySelector(".when");
+  when.dateTime = item.payload.occurred_at;
+  when.textContent = courtClock(item.payload.occurred_at);
+  li.querySelector(".kind").textContent = KIND_LABELS[item.payload.kind] || item.payload.kind;
+  const other = item.hearing !== state.hearing?.slug;
+  li.querySelector(".where").textContent = other ? `in ${state.hearings.find((h) => h.slug === item.hearing)?.title || item.hearing}` : "";
+  const error = item.error;
+  const range = error && error.field === "body" ? positionsIn(error.message) : null;
+  itemText(li.querySelector(".text"), item.payload.body, range);
+  const note = li.querySelector(".note");
+  note.textContent = item.state === "waiting" || item.state === "sending" ? item.note || "" : "";
+  note.hidden = !note.textContent;
+  const problem = li.querySelector(".problem");
+  if (item.state === "refused") {
+    problem.hidden = false;
+    problem.textContent = error.field && error.field !== "body" ? `${error.message} (${error.field})` : error.message;
+    const actions = li.querySelector(".actions");
+    actions.hidden = false;
+    actions.querySelector(".edit").addEventListener("click", () => openEdit({ kind: "outbox", item }));
+    actions.querySelector(".resend").addEventListener("click", () => outbox.resend(item.id));
+    actions.querySelector(".discard").addEventListener("click", async () => {
+      if (await confirmAction("Discard this update?", "It was never published; it will be gone from this phone.", "Discard")) {
+        outbox.discard(item.id);
+      }
+    });
+  }
+  return li;
+}
+
+// The reporter's own entries
+
+async function refreshMine() {
+  if (!state.hearing) return;
+  const slug = state.hearing.slug;
+  const stateEl = byId("mine-state");
+  try {
+    const data = await api(`/api/hearings/${encodeURIComponent(slug)}/entries?limit=200`);
+    if (state.hearing?.slug !== slug) return;
+    state.mine = new Map(data.entries.filter((entry) => entry.author === state.user?.username).map((entry) => [entry.id, entry]));
+    stateEl.textContent = "";
+    renderMine();
+  } catch (error) {
+    stateEl.textContent = error.status === 0 ? "Offline: your updates are shown as last loaded." : error.message;
+  }
+}
+
+function renderMine() {
+  const entries = [...state.mine.values()]
+    .sort((a, b) => Date.parse(b.occurred_at) - Date.parse(a.occurred_at))
+    .slice(0, MINE_SHOWN);
+  const template = byId("mine-item");
+  byId("mine-list").replaceChildren(...entries.map((entry) => {
+    const li = template.content.firstElementChild.cloneNode(true);
+    li.dataset.id = entry.id;
+    const when = li.querySelector(".when");
+    when.dateTime = entry.occurred_at;
+    when.textContent = courtClock(entry.occurred_at);
+    li.querySelector(".kind").textContent = KIND_LABELS[entry.kind] || entry.kind;
+    li.querySelector(".flag").hidden = !entry.key;
+    const role = entry.speaker ? entry.speaker.role.charAt(0).toUpperCase() + entry.speaker.role.slice(1) : "";
+    const speaker = entry.speaker?.name ? `${entry.speaker.name} (${entry.speaker.role})` : role;
+    li.querySelector(".speaker").textContent = speaker;
+    li.querySelector(".revision").textContent = entry.revision > 1 ? `revision ${entry.revision}` : "";
+    li.querySelector(".text").textContent = entry.body;
+    li.querySelector(".correction").hidden = !entry.correction;
+    li.querySelector(".correction-text").textContent = entry.correction || "";
+    li.querySelector(".edit").addEventListener("click", () => openEdit({ kind: "entry", entry }));
+    li.querySelector(".delete").addEventListener("click", () => deleteEntry(entry));
+    li.querySelector(".edit").setAttribute("aria-label", `Edit the update at ${when.textContent}`);
+    li.querySelector(".delete").setAttribute("aria-label", `Delete the update at ${when.textContent}`);
+    return li;
+  }));
+  const stateEl = byId("mine-state");
+  const none = "You have not published anything in this hearing yet.";
+  if (!entries.length && !stateEl.textContent) stateEl.textContent = none;
+  else if (entries.length && stateEl.textContent === none) stateEl.textContent = "";
+  const names = new Set([...state.mine.values()].map((entry) => entry.speaker?.name).filter(Boolean));
+  byId("speaker-names").replaceChildren(...[...names].map((name) => {
+    const option = document.createElement("option");
+    option.value = name;
+    return option;
+  }));
+}
+
+async function deleteEntry(entry) {
+  const ok = await confirmAction(
+    "Delete this update?",
+    `“${entry.body.slice(0, 120)}” will disappear from the reader page and the record.`,
+    "Delete",
+  );
+  if (!ok) return;
+  try {
+    await api(`/api/hearings/${encodeURIComponent(state.hearing.slug)}/entries/${entry.id}`, { method: "DELETE" });
+    state.mine.delete(entry.id);
+    byId("mine-state").textContent = "Deleted.";
+    renderMine();
+  } catch (error) {
+    byId("mine-state").textContent = `Not deleted: ${error.message}`;
+  }
+}
+
+// The edit dialog: a published entry (PATCH with a correction note) or a refused
+// outbox item (edited, then sent again).
+
+const editFields = {
+  body: [byId("edit-body"), byId("edit-body-error")],
+  "speaker.name": [byId("edit-name"), byId("edit-speaker-error")],
+  "speaker.role": [byId("edit-role"), byId("edit-speaker-error")],
+  speaker: [byId("edit-role"), byId("edit-speaker-error")],
+  correction: [byId("edit-correction"), byId("edit-correction-error")],
+};
+
+function openEdit(target) {
+  state.editing = target;
+  const source = target.kind === "entry" ? target.entry : target.item.payload;
+  clearFieldErrors(editDialog);
+  byId("edit-title").textContent = target.kind === "entry" ? "Correct your update" : "Edit and send again";
+  byId("edit-save").textContent = target.kind === "entry" ? "Save correction" : "Send again";
+  byId("edit-body").value = source.body;
+  byId("edit-kind").value = source.kind;
+  byId("edit-role").value = source.speaker?.role || "";
+  byId("edit-name").value = source.speaker?.name || "";
+  byId("edit-key").checked = Boolean(source.key);
+  byId("edit-time").value = timeValue(new Date(source.occurred_at), state.hearing.timezone);
+  byId("edit-correction-field").hidden = target.kind !== "entry";
+  byId("edit-correction").value = target.kind === "entry" ? source.correction || "" : "";
+  editDialog.showModal();
+  const error = target.kind === "outbox" ? target.item.error : null;
+  if (error) showServerError(error, editFields, byId("edit-error"));
+  else byId("edit-body").focus();
+}
+
+function showServerError(error, fields, fallbackEl) {
+  const [input, errorEl] = fields[error.field] || [];
+  if (!input) {
+    setNotice(fallbackEl, error.message);
+    return;
+  }
+  const range = error.code === "restricted_term" ? positionsIn(error.message) : null;
+  fieldError({ errorEl, input, message: error.message, text: input.value, range });
+}
+
+function editedFields(source) {
+  const zone = state.hearing.timezone;
+  const role = byId("edit-role").value;
+  const name = byId("edit-name").value.trim();
+  const reference = new Date(source.occurred_at);
+  const time = withTime(reference, byId("edit-time").value, zone);
+  return {
+    body: byId("edit-body").value,
+    kind: byId("edit-kind").value,
+    speaker: role ? { role, name: name || null } : null,
+    key: byId("edit-key").checked,
+    occurred_at: time && byId("edit-time").value !== timeValue(reference, zone) ? rfc3339InZone(time, zone) : source.occurred_at,
+  };
+}
+
+async function saveEdit(event) {
+  event.preventDefault();
+  const target = state.editing;
+  if (!target) return;
+  clearFieldErrors(editDialog);
+  setNotice(byId("edit-error"), "");
+  const source = target.kind === "entry" ? target.entry : target.item.payload;
+  const fields = editedFields(source);
+  if (!fields.body.trim()) {
+    fieldError({ errorEl: byId("edit-body-error"), input: byId("edit-body"), message: "The text cannot be empty." });
+    return;
+  }
+  if (byId("edit-name").value.trim() && !fields.speaker) {
+    fieldError({ errorEl: byId("edit-speaker-error"), input: byId("edit-role"), message: "Pick the speaker's role as well." });
+    return;
+  }
+  const checks = [[byId("edit-body"), byId("edit-body-error")], [byId("edit-name"), byId("edit-speaker-error")]];
+  if (target.kind === "entry") checks.push([byId("edit-correction"), byId("edit-correction-error")]);
+  if (checkRestricted(checks, { focus: true })) return;
+  if (target.kind === "outbox") {
+    const payload = { id: source.id, ...fields };
+    if (!payload.speaker) delete payload.speaker;
+    await outbox.resend(target.item.id, payload);
+    editDialog.close();
+    return;
+  }
+  const changes = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (JSON.stringify(value) !== JSON.stringify(source[name] ?? null)) changes[name] = value;
+  }
+  const correction = byId("edit-correction").value.trim();
+  if (correction !== (source.correction || "")) changes.correction = correction || null;
+  if (!Object.keys(changes).length) {
+    setNotice(byId("edit-error"), "Nothing has changed.");
+    return;
+  }
+  const button = byId("edit-save");
+  button.disabled = true;
+  try {
+    const data = await api(
+      `/api/hearings/${encodeURIComponent(state.hearing.slug)}/entries/${source.id}`,
+      { method: "PATCH", body: changes },
+    );
+    state.mine.set(data.entry.id, data.entry);
+    renderMine();
+    byId("mine-state").textContent = "Correction published.";
+    editDialog.close();
+  } catch (error) {
+    showServerError(error, editFields, byId("edit-error"));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function confirmAction(title, text, okLabel) {
+  byId("confirm-title").textContent = title;
+  byId("confirm-text").textContent = text;
+  byId("confirm-ok").textContent = okLabel;
+  confirmDialog.returnValue = "";
+  confirmDialog.showModal();
+  return new Promise((resolve) => {
+    confirmDialog.addEventListener("close", () => resolve(confirmDialog.returnValue === "ok"), { once: true });
+  });
+}
+
+// Offline start: the service worker keeps this app's files for a reload without network.
+
+async function registerWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  try {
+    await navigator.serviceWorker.register("/report-sw.js", { scope: "/report" });
+    await navigator.serviceWorker.ready;
+    document.body.dataset.offlineReady = "true";
+  } catch (error) {
+    console.warn("offline start unavailable", error);
+  }
+}
+
+// Wiring
+
+function wire() {
+  byId("login-form").addEventListener("submit", signIn);
+  for (const button of document.querySelectorAll(".sign-out")) button.addEventListener("click", signOut);
+  byId("pick-refresh").addEventListener("click", async () => {
+    await loadHearings();
+    showPicker();
+  });
+  const toPicker = async () => {
+    document.querySelector("details.account").open = false;
+    showPicker();
+    await loadHearings();
+    showPicker();
+  };
+  byId("change-hearing").addEventListener("click", toPicker);
+  byId("menu-change").addEventListener("click", toPicker);
+  byId("sign-in-again").addEventListener("click", () => showLogin("Sign in again: your waiting updates are kept."));
+  composeForm.addEventListener("submit", send);
+  composeForm.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) send(event);
+  });
+  bodyInput.addEventListener("input", onBodyInput);
+  for (const input of [roleSelect, nameInput, keyInput, timeInput]) input.addEventListener("input", saveDraft);
+  composeForm.addEventListener("change", saveDraft);
+  nameInput.addEventListener("input", () => {
+    const errorEl = byId("speaker-error");
+    errorEl.hidden = true;
+    nameInput.removeAttribute("aria-invalid");
+    roleSelect.removeAttribute("aria-invalid");
+  });
+  byId("time-now").addEventListener("click", stampNow);
+  byId("edit-form").addEventListener("submit", saveEdit);
+  byId("edit-form").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) saveEdit(event);
+  });
+  byId("edit-cancel").addEventListener("click", () => editDialog.close());
+  editDialog.addEventListener("close", () => {
+    state.editing = null;
+  });
+  byId("mine-refresh").addEventListener("click", refreshMine);
+  byId("clear-published").addEventListener("click", () => outbox.clearPublished());
+  outbox.addEventListener("change", renderOutbox);
+  outbox.addEventListener("status", drawOutboxState);
+  outbox.addEventListener("published", (event) => {
+    const entry = event.detail?.entry;
+    if (entry && entry.author === state.user?.username && entry.id && state.hearing && event.detail.hearing === state.hearing.slug) {
+      state.mine.set(entry.id, entry);
+      renderMine();
+    }
+  });
+  outbox.addEventListener("unauthorized", signedOut);
+  window.addEventListener("online", () => showNet("connecting"));
+  window.addEventListener("offline", () => showNet("offline"));
+  setInterval(() => {
+    if (outbox.status.reason === "retrying") drawOutboxState();
+  }, 1000);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      outbox.sendSoon(0);
+      if (state.hearing) refreshMine();
+    }
+  });
+}
+
+async function boot() {
+  registerWorker();
+  outbox = new Outbox({
+    auth: () => (state.token && state.user ? { token: state.token, username: state.user.username } : null),
+  });
+  try {
+    await outbox.open();
+  } catch (error) {
+    byId("booting").textContent = `This browser cannot keep an outbox (${error.message}). Updates cannot be saved offline.`;
+    return;
+  }
+  wire();
+  state.token = load(TOKEN_KEY);
+  state.user = load(USER_KEY);
+  if (!state.token || !state.user) {
+    showLogin();
+    return;
+  }
+  try {
+    const me = await api("/api/me");
+    storeSession(state.token, me.user);
+  } catch (error) {
+    if (error.status === 401) {
+      byId("signed-out").hidden = true;
+      showLogin("Your session has ended. Sign in again.");
+      return;
+    }
+    // Offline: carry on as the stored user; the outbox sends once the network is back.
+  }
+  await afterSignIn();
+}
+
+boot();

@@ -1,0 +1,186 @@
+"""Exports through a real server: the JSON event log and the Markdown and HTML transcripts
+(server/export.py) hold what readers may see, in court order, and nothing deleted."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+
+from server.events import Event
+from server.export import html_transcript, markdown_transcript, style_hash
+from server.model import EventType
+from server.timeline import replay
+from tests.support import LiveServer, Staff, new_id
+
+DELETED_TEXT = "Zebra-crossing witness statement that was withdrawn"
+RESTRICTED = "Anonymous Witness"
+
+
+def post(staff: Staff, slug: str, body: str, occurred: str, **fields: Any) -> str:
+    entry_id = new_id()
+    response = staff.client.post(
+        f"/api/hearings/{slug}/entries",
+        json={"id": entry_id, "kind": "note", "body": body, "occurred_at": occurred, **fields},
+    )
+    assert response.status_code == 201, response.text
+    return entry_id
+
+
+@pytest.fixture
+def covered(editor: Staff, reporter: Staff) -> dict[str, Any]:
+    """A hearing in Almaty time with five posts, one revised with a correction, one pinned,
+    one deleted; posted out of court order."""
+    hearing = editor.create_hearing(
+        "R v <b>Example</b> & others",
+        status="live",
+        timezone="Asia/Almaty",
+        court="Zaysan District Court",
+        restricted_terms=[RESTRICTED],
+    )
+    slug = hearing["slug"]
+    ids = {
+        "opening": post(reporter, slug, "Court opens. **Both** defendants present.",
+                        "2020-01-20T10:00:00+06:00", kind="procedural"),
+        "sentence": post(reporter, slug, "One year in prison for each.",
+                         "2020-01-20T12:01:00+06:00", kind="sentence", key=True,
+                         speaker={"role": "judge"}),
+        "deleted": post(reporter, slug, DELETED_TEXT, "2020-01-20T11:00:00+06:00"),
+        "quote": post(reporter, slug, "This is a victory <script>alert(1)</script>",
+                      "2020-01-20T12:15:00+06:00", kind="quote",
+                      speaker={"role": "defence", "name": "Lyazzat *Akhatova*"}),
+        "late": post(reporter, slug, "The prosecutor asked for two years.",
+                     "2020-01-20T11:30:00+06:00"),
+    }  # fmt: skip
+    base = f"/api/hearings/{slug}/entries"
+    revised = editor.client.patch(
+        f"{base}/{ids['late']}",
+        json={"body": "The prosecutor asked for 18 months.", "correction": "Not two years."},
+    )
+    assert revised.status_code == 200, revised.text
+    assert editor.client.patch(f"{base}/{ids['sentence']}", json={"pinned": True}).is_success
+    assert editor.client.delete(f"{base}/{ids['deleted']}").status_code == 200
+    return {"slug": slug, "ids": ids}
+
+
+ORDER = [
+    "Court opens.",
+    "The prosecutor asked for 18 months.",
+    "One year in prison for each.",
+    "This is a victory",
+]
+
+
+def positions(text: str, needles: list[str]) -> list[int]:
+    found = [text.find(needle) for needle in needles]
+    assert all(index >= 0 for index in found), list(zip(needles, found, strict=True))
+    return found
+
+
+def download(server: LiveServer, slug: str, suffix: str) -> httpx.Response:
+    response = httpx.get(f"{server.url}/api/hearings/{slug}/export.{suffix}")
+    assert response.status_code == 200, response.text
+    return response
+
+
+def test_json_export_is_the_whole_log_with_tombstones(
+    server: LiveServer, covered: dict[str, Any]
+) -> None:
+    slug = covered["slug"]
+    response = download(server, slug, "json")
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["content-disposition"] == f'attachment; filename="{slug}-events.json"'
+    assert DELETED_TEXT not in response.text
+    assert RESTRICTED not in response.text
+    exported = response.json()
+    events = httpx.get(f"{server.url}/api/hearings/{slug}/events?limit=1000").json()
+    assert exported["events"] == events["events"]
+    assert exported["last_seq"] == events["last_seq"] == 8
+    assert [event["seq"] for event in exported["events"]] == list(range(1, 9))
+    assert exported["hearing"]["slug"] == slug
+    assert "restricted_terms" not in exported["hearing"]
+    deleted_id = covered["ids"]["deleted"]
+    about_deleted = [e for e in exported["events"] if e["data"].get("id") == deleted_id]
+    assert [e["type"] for e in about_deleted] == ["entry.published", "entry.deleted"]
+    assert all(e["data"] == {"id": deleted_id, "deleted": True} for e in about_deleted)
+
+
+def test_markdown_transcript_in_court_order_with_marks_and_corrections(
+    server: LiveServer, covered: dict[str, Any]
+) -> None:
+    slug = covered["slug"]
+    response = download(server, slug, "md")
+    assert response.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert response.headers["content-disposition"] == f'attachment; filename="{slug}-transcript.md"'
+    text = response.text
+    assert DELETED_TEXT not in text
+    assert RESTRICTED not in text
+    assert text.startswith("# R v \\<b\\>Example\\</b\\> & others\n")
+    found = positions(text, ORDER)
+    assert found == sorted(found)
+    assert text.count("## Monday 20 January 2020") == 1
+    assert "- **Court times:** Asia/Almaty" in text
+    # Court times in the hearing's zone (UTC+6), kinds, speakers, marks.
+    assert "**10:00** · Procedure\n\nCourt opens. **Both** defendants present." in text
+    assert "**12:01** · Sentence · Judge · **Key event** · **Pinned**" in text
+    assert "**12:15** · Quote · Lyazzat \\*Akhatova\\* (defence)" in text
+    assert "**11:30** · Note\n\nThe prosecutor asked for 18 months.\n\n" in text
+    assert "> **Correction:** Not two years." in text
+    assert "two years." not in text.replace("Not two years.", "")
+    assert len(re.findall(r"^\*\*\d\d:\d\d\*\* · ", text, re.MULTILINE)) == 4
+
+
+def test_html_transcript_is_standalone_escaped_and_without_script(
+    server: LiveServer, covered: dict[str, Any]
+) -> None:
+    slug = covered["slug"]
+    response = download(server, slug, "html")
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert (
+        response.headers["content-disposition"] == f'attachment; filename="{slug}-transcript.html"'
+    )
+    policy = response.headers["content-security-policy"]
+    assert f"style-src '{style_hash()}'" in policy
+    assert "script-src" not in policy
+    assert "default-src 'none'" in policy
+    text = response.text
+    assert DELETED_TEXT not in text
+    assert RESTRICTED not in text
+    assert "<script" not in text.lower()
+    assert text.count("<style>") == 1
+    assert 'rel="stylesheet"' not in text
+    assert f'content="{policy}"' in text.replace("&#x27;", "'")
+    assert "<title>R v &lt;b&gt;Example&lt;/b&gt; &amp; others · transcript</title>" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # the body's text, as text
+    assert "Court opens. <strong>Both</strong> defendants present." in text  # entry.html
+    found = positions(text, ORDER)
+    assert found == sorted(found)
+    assert text.count("<article") == 4
+    assert '<time datetime="2020-01-20T12:01:00+06:00">12:01</time>' in text
+    assert '<span class="mark">Key event</span> <span class="mark">Pinned</span>' in text
+    assert '<span class="speaker">Lyazzat *Akhatova* (defence)</span>' in text
+    assert '<p class="correction"><strong>Correction:</strong> Not two years.</p>' in text
+    assert "<h2>Monday 20 January 2020</h2>" in text
+
+
+def test_exports_of_an_unknown_hearing_are_404_errors(server: LiveServer) -> None:
+    for suffix in ("json", "md", "html"):
+        response = httpx.get(f"{server.url}/api/hearings/no-such-hearing/export.{suffix}")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "hearing_not_found"
+
+
+def test_transcripts_of_a_hearing_without_entries_say_so() -> None:
+    hearing = {"slug": "empty", "title": "R v Nobody", "timezone": "Europe/London"}
+    events = [
+        Event(1, EventType.HEARING_UPDATED, "2024-05-01T09:00:00Z", "empty", {"status": "live"})
+    ]
+    timeline = replay(events)
+    markdown = markdown_transcript(hearing, timeline)
+    assert "No updates were published." in markdown
+    assert "- **Status:** Live" in markdown
+    html = html_transcript(hearing, timeline)
+    assert "<p>No updates were published.</p>" in html
+    assert "<article" not in html
