@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from starlette.requests import Request
@@ -31,6 +32,8 @@ from server.model import Role
 from server.services import Services
 from server.store import Actor, Hearing
 from server.timeline import replay
+
+logger = logging.getLogger(__name__)
 
 MAX_EVENTS_PAGE = 1000
 MAX_ENTRIES_PAGE = 200
@@ -122,8 +125,10 @@ async def login(request: Request) -> Response:
     except Unauthorized:
         found.login_failures_by_user.hit(username)
         found.login_failures_by_address.hit(address)
+        logger.warning("login failed username=%s address=%s", username[:40], address)
         raise
     found.login_failures_by_user.clear(username)
+    logger.info("login username=%s role=%s", actor.username, actor.role.label)
     user = {"username": actor.username, "role": actor.role.label}
     return JSONResponse({"token": token, "user": user})
 
