@@ -43,10 +43,12 @@ export function onUnauthorized(listener) {
 /**
  * `method path` with an optional JSON body; resolves to the decoded JSON (null for 204),
  * rejects with ApiError (status 0 when the network failed).
+ *
+ * Options: `token`, the bearer token to send (the stored one unless given; null sends
+ * none, and a 401 then signs no one out); `offline`, the message of the status-0 error.
  */
-export async function api(method, path, body = undefined) {
+export async function api(method, path, body = undefined, { token = getToken(), offline } = {}) {
   const headers = { Accept: "application/json" };
-  const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
@@ -58,7 +60,7 @@ export async function api(method, path, body = undefined) {
       cache: "no-store",
     });
   } catch {
-    throw new ApiError(0);
+    throw new ApiError(0, { message: offline });
   }
   if (response.status === 204) return null;
   let payload = null;

@@ -9,8 +9,10 @@
 import {
   ApiError, clearToken, del, get, getToken, login, logout, onUnauthorized, patch, post, seg,
 } from "./api.js";
+import { element, entryNodes } from "./entryview.js";
+import { KIND_LABELS, kindText, roleText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
-import { courtFormat, KIND_LABELS, ReplayPlayer, speakerText, STATUS_LABELS } from "./replay.js";
+import { courtFormat, ReplayPlayer } from "./replay.js";
 import { applyEvent, emptyState, visible } from "./timeline.js";
 
 const KINDS = Object.keys(KIND_LABELS);
@@ -28,13 +30,6 @@ const STATUS_ACTIONS = {
 };
 
 const $ = (selector, root = document) => root.querySelector(selector);
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function button(text, className, onClick) {
   const node = element("button", className, text);
@@ -307,7 +302,7 @@ function renderHearingList() {
     if (hearing.slug === desk.slug) link.setAttribute("aria-current", "true");
     link.append(element("span", "hearing-name", hearing.title));
     const meta = element("span", "hearing-sub");
-    meta.append(element("span", `status status-${hearing.status}`, STATUS_LABELS[hearing.status] || hearing.status));
+    meta.append(element("span", `status status-${hearing.status}`, statusText(hearing.status)));
     if (hearing.court) meta.append(" ", hearing.court);
     link.append(meta);
     item.append(link);
@@ -372,7 +367,7 @@ function showHearing() {
     .filter(Boolean).join(" · ");
   const status = $("#hearing-status");
   status.className = `status status-${hearing.status}`;
-  status.textContent = STATUS_LABELS[hearing.status] || hearing.status;
+  status.textContent = statusText(hearing.status);
   const reader = $("#reader-link");
   reader.href = `/h/${seg(hearing.slug)}`;
   reader.textContent = `Reader page /h/${hearing.slug}`;
@@ -396,7 +391,7 @@ async function changeStatus(label, next, confirm) {
   try {
     const updated = await patch(`/api/hearings/${seg(hearing.slug)}`, { status: next });
     hearingChanged(updated);
-    say(`${hearing.title}: ${STATUS_LABELS[next].toLowerCase()}.`);
+    say(`${hearing.title}: ${statusText(next).toLowerCase()}.`);
   } catch (error) {
     say(error.message, "error");
     showHearing();
@@ -558,34 +553,17 @@ function refreshItem(item, entry) {
   item.dataset.revision = String(entry.revision);
   item.className = `mod-entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}${item.classList.contains("fresh") ? " fresh" : ""}`;
 
-  const display = $(".display", item);
-  const header = element("header");
+  const nodes = entryNodes(entry, format, { pinnedFlag: true, byline: true });
+  const [header] = nodes;
   header.id = `mod-head-${entry.id}`;
-  const time = element("time", "time", format.time(entry.occurred_at));
-  time.dateTime = entry.occurred_at;
-  time.title = format.clock(entry.occurred_at);
-  header.append(time, element("span", "kind", KIND_LABELS[entry.kind] || entry.kind));
-  if (entry.speaker) header.append(element("span", "speaker", speakerText(entry.speaker)));
-  if (entry.key) header.append(element("span", "flag flag-key", "Key event"));
-  if (entry.pinned) header.append(element("span", "flag flag-pinned", "Pinned"));
-  const byline = `by ${entry.author}${entry.revision > 1 ? ` · revision ${entry.revision}` : ""}`;
-  header.append(element("span", "byline", byline));
-  const body = element("div", "body");
-  // entry.html is sanitized by the server (nh3) when the entry is written.
-  body.innerHTML = entry.html;
-  display.replaceChildren(header, body);
-  if (entry.correction) {
-    const note = element("p", "correction");
-    note.append(element("strong", "", "Correction:"), " ", element("span", "text", entry.correction));
-    display.append(note);
-  }
+  $(".display", item).replaceChildren(...nodes);
   if (desk.editing.has(entry.id)) {
     const stale = $(".edit-form .stale", item);
     if (stale) stale.hidden = false;
   }
 
   const actions = $(".actions", item);
-  const label = `${format.time(entry.occurred_at)} ${KIND_LABELS[entry.kind] || entry.kind}`;
+  const label = `${format.time(entry.occurred_at)} ${kindText(entry.kind)}`;
   const edit = button("Edit", "edit", () => openEditor(item, entry.id));
   const pin = button(entry.pinned ? "Unpin" : "Pin", "pin", () => toggle(entry.id, "pinned"));
   pin.setAttribute("aria-pressed", String(Boolean(entry.pinned)));
@@ -675,7 +653,7 @@ function openEditor(item, id) {
   body.rows = Math.min(12, Math.max(3, Math.ceil(entry.body.length / 80)));
   body.maxLength = 5000;
   const kind = select(KINDS.map((k) => [k, KIND_LABELS[k]]), entry.kind);
-  const role = select([["", "No speaker"], ...SPEAKER_ROLES.map((r) => [r, r.charAt(0).toUpperCase() + r.slice(1)])], entry.speaker?.role || "");
+  const role = select([["", "No speaker"], ...SPEAKER_ROLES.map((r) => [r, roleText(r)])], entry.speaker?.role || "");
   const name = element("input");
   name.value = entry.speaker?.name || "";
   name.maxLength = 200;

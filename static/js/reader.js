@@ -5,6 +5,7 @@
 // from the server goes in through textContent; only `entry.html`, which the server
 // sanitized when the entry was written, is set as HTML.
 
+import { kindText, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
 
 const page = document.body.dataset;
@@ -34,13 +35,6 @@ const ORDER_KEY = "courtwire.reader.order";
 const OLDER_PAGE = 100;
 const MINUTE_MS = 60000;
 
-const KIND_LABELS = {
-  note: "Note", quote: "Quote", testimony: "Testimony", ruling: "Ruling", verdict: "Verdict",
-  sentence: "Sentence", procedural: "Procedure", outside: "Outside court", summary: "Summary",
-};
-const STATUS_LABELS = {
-  scheduled: "Scheduled", live: "Live", recess: "In recess", adjourned: "Adjourned", closed: "Closed",
-};
 const STATUS_NEWS = {
   scheduled: "The hearing is scheduled.", live: "The hearing is live.",
   recess: "The court is in recess.", adjourned: "The hearing is adjourned.",
@@ -106,11 +100,6 @@ function markUpdated(at) {
 
 // Entries
 
-function speakerText(speaker) {
-  if (speaker.name) return `${speaker.name} (${speaker.role})`;
-  return speaker.role.charAt(0).toUpperCase() + speaker.role.slice(1);
-}
-
 function fillEntry(article, entry, prefix = "entry") {
   article.className = `entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}`;
   article.id = `${prefix}-${entry.id}`;
@@ -123,11 +112,11 @@ function fillEntry(article, entry, prefix = "entry") {
   time.dateTime = entry.occurred_at;
   time.textContent = courtTime(entry.occurred_at);
   article.querySelector(".ago").textContent = relativeTime(entry.occurred_at);
-  article.querySelector(".kind").textContent = KIND_LABELS[entry.kind] || entry.kind;
+  article.querySelector(".kind").textContent = kindText(entry.kind);
   article.querySelector(".flag").hidden = !entry.key;
   const speaker = article.querySelector(".speaker");
   speaker.hidden = !entry.speaker;
-  speaker.textContent = entry.speaker ? speakerText(entry.speaker) : "";
+  speaker.textContent = speakerText(entry.speaker);
   // entry.html is sanitized by the server (nh3) when the entry is written.
   article.querySelector(".body").innerHTML = entry.html;
   const correction = article.querySelector(".correction");
@@ -233,7 +222,7 @@ function announce(text) {
 function summary(entry) {
   const text = entry.body.replace(/\s+/g, " ").trim().slice(0, 160);
   const speaker = entry.speaker ? `${speakerText(entry.speaker)}: ` : "";
-  return `${KIND_LABELS[entry.kind] || entry.kind}. ${speaker}${text}`;
+  return `${kindText(entry.kind)}. ${speaker}${text}`;
 }
 
 function showNewButton() {
@@ -336,7 +325,7 @@ function removed(entryId) {
 function hearingUpdated(hearing) {
   const before = statusEl.className;
   statusEl.className = `status status-${hearing.status}`;
-  statusEl.textContent = STATUS_LABELS[hearing.status] || hearing.status;
+  statusEl.textContent = statusText(hearing.status);
   const scheduled = hearing.status === "scheduled" && hearing.scheduled_start;
   startsEl.hidden = !scheduled;
   if (scheduled) {

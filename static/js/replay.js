@@ -6,18 +6,13 @@
 // timeline.js `playLine`): the demo hearing's 14 days between sessions pass at once.
 
 import { get, seg } from "./api.js";
+import { element, entryNodes } from "./entryview.js";
+import { kindText, statusText } from "./labels.js";
 import {
   applyEvent, courtInstant, emptyState, eventsUpTo, fold, IDLE_GAP_MS, playLine,
   skippedGaps, visible,
 } from "./timeline.js";
 
-export const KIND_LABELS = {
-  note: "Note", quote: "Quote", testimony: "Testimony", ruling: "Ruling", verdict: "Verdict",
-  sentence: "Sentence", procedural: "Procedure", outside: "Outside court", summary: "Summary",
-};
-export const STATUS_LABELS = {
-  scheduled: "Scheduled", live: "Live", recess: "In recess", adjourned: "Adjourned", closed: "Closed",
-};
 export const SPEEDS = [1, 10, 60];
 const EVENTS_PAGE = 1000;
 const TICK_MS = 100;
@@ -39,39 +34,12 @@ export function courtFormat(timezone) {
   };
 }
 
-export function speakerText(speaker) {
-  if (!speaker) return "";
-  if (speaker.name) return `${speaker.name} (${speaker.role})`;
-  return speaker.role.charAt(0).toUpperCase() + speaker.role.slice(1);
-}
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 /** An entry as the reader page shows it (same classes, so app.css styles it alike). */
 export function readerEntry(entry, format, idPrefix = "replay") {
   const article = element("article", `entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}`);
   article.id = `${idPrefix}-${entry.id}`;
   article.dataset.id = entry.id;
-  const header = element("header");
-  const time = element("time", "time", format.time(entry.occurred_at));
-  time.dateTime = entry.occurred_at;
-  header.append(time, element("span", "kind", KIND_LABELS[entry.kind] || entry.kind));
-  if (entry.key) header.append(element("span", "flag", "Key event"));
-  if (entry.speaker) header.append(element("span", "speaker", speakerText(entry.speaker)));
-  const body = element("div", "body");
-  // entry.html is sanitized by the server (nh3) when the entry is written.
-  body.innerHTML = entry.html;
-  article.append(header, body);
-  if (entry.correction) {
-    const note = element("p", "correction");
-    note.append(element("strong", "", "Correction:"), " ", element("span", "text", entry.correction));
-    article.append(note);
-  }
+  article.append(...entryNodes(entry, format));
   return article;
 }
 
@@ -243,14 +211,14 @@ export class ReplayPlayer {
     const status = this.state.hearing.status || this.initialStatus;
     this.titleEl.textContent = hearing.title || "";
     this.statusEl.className = `status status-${status}`;
-    this.statusEl.textContent = STATUS_LABELS[status] || status;
+    this.statusEl.textContent = statusText(status);
     const entries = visible(this.state);
     const pinned = entries.filter((entry) => entry.pinned);
     this.pinnedEl.replaceChildren(...pinned.map((entry) => readerEntry(entry, this.format, "replay-pinned")));
     this.pinnedEl.hidden = pinned.length === 0;
     const keyItems = entries.filter((entry) => entry.key).map((entry) => {
       const item = element("li");
-      const link = element("a", "", `${this.format.time(entry.occurred_at)} · ${KIND_LABELS[entry.kind] || entry.kind}`);
+      const link = element("a", "", `${this.format.time(entry.occurred_at)} · ${kindText(entry.kind)}`);
       link.href = `#replay-${entry.id}`;
       link.addEventListener("click", (click) => {
         click.preventDefault();

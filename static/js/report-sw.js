@@ -9,6 +9,8 @@ const SHELL = [
   "/static/css/app.css",
   "/static/css/report.css",
   "/static/js/reporter.js",
+  "/static/js/api.js",
+  "/static/js/labels.js",
   "/static/js/outbox.js",
   "/static/js/live.js",
 ];

@@ -2,6 +2,8 @@
 // correct or delete your own. Text from the server and from the reporter goes into
 // the page through textContent only.
 
+import { api, onUnauthorized } from "./api.js";
+import { kindText, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
 import { Outbox, uuid } from "./outbox.js";
 
@@ -13,13 +15,6 @@ const DRAFT_KEY = "courtwire.reporter.draft";
 const MAX_BODY = 5000;
 const MINE_SHOWN = 30;
 
-const KIND_LABELS = {
-  note: "Note", quote: "Quote", testimony: "Testimony", ruling: "Ruling", verdict: "Verdict",
-  sentence: "Sentence", procedural: "Procedure", outside: "Outside court", summary: "Summary",
-};
-const STATUS_LABELS = {
-  scheduled: "Scheduled", live: "Live", recess: "In recess", adjourned: "Adjourned", closed: "Closed",
-};
 const STATE_LABELS = {
   waiting: "Waiting", sending: "Sending…", published: "Published", refused: "Refused",
 };
@@ -188,42 +183,13 @@ function positionsIn(message) {
   return match ? { start: Number(match[1]) - 1, end: Number(match[2]) } : null;
 }
 
-// The API
+// The API (api.js) with this phone's session: the reporter keeps its token itself
+// (state.token), so that a session lasts while storage is unavailable.
 
-class ApiError extends Error {
-  constructor(status, error) {
-    super(error.message);
-    this.status = status;
-    this.code = error.code;
-    this.field = error.field;
-  }
-}
+const NO_CONNECTION = "No connection. Try again when the network is back.";
 
-async function api(path, { method = "GET", body, auth = true } = {}) {
-  const headers = {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (auth && state.token) headers.Authorization = `Bearer ${state.token}`;
-  let response;
-  try {
-    response = await fetch(path, {
-      method, headers, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, { code: "network", message: "No connection. Try again when the network is back.", field: null });
-  }
-  if (response.status === 204) return null;
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (!response.ok) {
-    const error = data?.error || { code: `http_${response.status}`, message: `The server answered ${response.status}.`, field: null };
-    if (response.status === 401 && auth) signedOut();
-    throw new ApiError(response.status, error);
-  }
-  return data;
+function request(method, path, body = undefined) {
+  return api(method, path, body, { token: state.token, offline: NO_CONNECTION });
 }
 
 // Views
@@ -280,7 +246,7 @@ async function signIn(event) {
   button.disabled = true;
   button.textContent = "Signing in…";
   try {
-    const data = await api("/api/login", { method: "POST", body: { username, password }, auth: false });
+    const data = await api("POST", "/api/login", { username, password }, { token: null, offline: NO_CONNECTION });
     storeSession(data.token, data.user);
     setNotice(errorEl, "");
     byId("login-password").value = "";
@@ -315,7 +281,7 @@ async function signOut() {
     if (!ok) return;
   }
   try {
-    await api("/api/logout", { method: "POST" });
+    await request("POST", "/api/logout");
   } catch {
     // Offline or already revoked: the token is forgotten on this phone either way.
   }
@@ -330,7 +296,7 @@ async function signOut() {
 async function loadHearings() {
   const note = byId("pick-note");
   try {
-    const data = await api("/api/hearings");
+    const data = await request("GET", "/api/hearings");
     state.hearings = data.hearings;
     save(HEARINGS_KEY, { at: new Date().toISOString(), hearings: data.hearings });
     setNotice(note, "");
@@ -353,7 +319,7 @@ function showPicker() {
     button.dataset.slug = hearing.slug;
     button.querySelector(".title").textContent = hearing.title;
     const status = button.querySelector(".status");
-    status.textContent = STATUS_LABELS[hearing.status] || hearing.status;
+    status.textContent = statusText(hearing.status);
     status.className = `status status-${hearing.status}`;
     const meta = [hearing.court, hearing.location].filter(Boolean);
     if (hearing.scheduled_start) {
@@ -373,7 +339,7 @@ function renderHearing() {
   const hearing = state.hearing;
   byId("hearing-title").textContent = hearing.title;
   const status = byId("hearing-status");
-  status.textContent = STATUS_LABELS[hearing.status] || hearing.status;
+  status.textContent = statusText(hearing.status);
   status.className = `status status-${hearing.status}`;
   byId("zone-label").textContent = `(${zoneLabel(hearing.timezone)})`;
   byId("menu-reader").href = `/h/${encodeURIComponent(hearing.slug)}`;
@@ -419,7 +385,7 @@ function startFeed(lastSeq) {
     onReset: async () => {
       feed.close();
       try {
-        const fresh = await api(`/api/hearings/${encodeURIComponent(slug)}`);
+        const fresh = await request("GET", `/api/hearings/${encodeURIComponent(slug)}`);
         updateHearing(fresh);
         refreshMine();
         if (state.feed === feed) {
@@ -449,7 +415,7 @@ async function liveEvent(event) {
     updateHearing(event.data);
     // The public event leaves out restricted terms: fetch them with the staff token.
     try {
-      updateHearing(await api(`/api/hearings/${encodeURIComponent(state.hearing.slug)}`));
+      updateHearing(await request("GET", `/api/hearings/${encodeURIComponent(state.hearing.slug)}`));
     } catch {
       // Offline: the terms are refreshed on the next update.
     }
@@ -729,7 +695,7 @@ function outboxItem(template, item) {
   const when = li.querySelector(".when");
   when.dateTime = item.payload.occurred_at;
   when.textContent = courtClock(item.payload.occurred_at);
-  li.querySelector(".kind").textContent = KIND_LABELS[item.payload.kind] || item.payload.kind;
+  li.querySelector(".kind").textContent = kindText(item.payload.kind);
   const other = item.hearing !== state.hearing?.slug;
   li.querySelector(".where").textContent = other ? `in ${state.hearings.find((h) => h.slug === item.hearing)?.title || item.hearing}` : "";
   const error = item.error;
@@ -762,7 +728,7 @@ async function refreshMine() {
   const slug = state.hearing.slug;
   const stateEl = byId("mine-state");
   try {
-    const data = await api(`/api/hearings/${encodeURIComponent(slug)}/entries?limit=200`);
+    const data = await request("GET", `/api/hearings/${encodeURIComponent(slug)}/entries?limit=200`);
     if (state.hearing?.slug !== slug) return;
     state.mine = new Map(data.entries.filter((entry) => entry.author === state.user?.username).map((entry) => [entry.id, entry]));
     stateEl.textContent = "";
@@ -783,11 +749,9 @@ function renderMine() {
     const when = li.querySelector(".when");
     when.dateTime = entry.occurred_at;
     when.textContent = courtClock(entry.occurred_at);
-    li.querySelector(".kind").textContent = KIND_LABELS[entry.kind] || entry.kind;
+    li.querySelector(".kind").textContent = kindText(entry.kind);
     li.querySelector(".flag").hidden = !entry.key;
-    const role = entry.speaker ? entry.speaker.role.charAt(0).toUpperCase() + entry.speaker.role.slice(1) : "";
-    const speaker = entry.speaker?.name ? `${entry.speaker.name} (${entry.speaker.role})` : role;
-    li.querySelector(".speaker").textContent = speaker;
+    li.querySelector(".speaker").textContent = speakerText(entry.speaker);
     li.querySelector(".revision").textContent = entry.revision > 1 ? `revision ${entry.revision}` : "";
     li.querySelector(".text").textContent = entry.body;
     li.querySelector(".correction").hidden = !entry.correction;
@@ -818,7 +782,7 @@ async function deleteEntry(entry) {
   );
   if (!ok) return;
   try {
-    await api(`/api/hearings/${encodeURIComponent(state.hearing.slug)}/entries/${entry.id}`, { method: "DELETE" });
+    await request("DELETE", `/api/hearings/${encodeURIComponent(state.hearing.slug)}/entries/${entry.id}`);
     state.mine.delete(entry.id);
     byId("mine-state").textContent = "Deleted.";
     renderMine();
@@ -922,9 +886,8 @@ async function saveEdit(event) {
   const button = byId("edit-save");
   button.disabled = true;
   try {
-    const data = await api(
-      `/api/hearings/${encodeURIComponent(state.hearing.slug)}/entries/${source.id}`,
-      { method: "PATCH", body: changes },
+    const data = await request(
+      "PATCH", `/api/hearings/${encodeURIComponent(state.hearing.slug)}/entries/${source.id}`, changes,
     );
     state.mine.set(data.entry.id, data.entry);
     renderMine();
@@ -1013,6 +976,7 @@ function wire() {
     }
   });
   outbox.addEventListener("unauthorized", signedOut);
+  onUnauthorized(signedOut);
   window.addEventListener("online", () => showNet("connecting"));
   window.addEventListener("offline", () => showNet("offline"));
   setInterval(() => {
@@ -1045,7 +1009,7 @@ async function boot() {
     return;
   }
   try {
-    const me = await api("/api/me");
+    const me = await request("GET", "/api/me");
     storeSession(state.token, me.user);
   } catch (error) {
     if (error.status === 401) {

@@ -1,0 +1,41 @@
+// An entry built in the DOM, as the desk shows it in its moderation list and its replay
+// view: a header (court time, kind, flags, speaker), the body and the correction note.
+// Text goes in through textContent; only entry.html, sanitized by the server, as HTML.
+
+import { kindText, speakerText } from "./labels.js";
+
+/** A new `tag` element with an optional class and text. */
+export function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * The nodes of an entry's view: [header, body] and, when it was corrected, the
+ * correction note. `format` is a courtFormat (replay.js) of the hearing's time zone.
+ * The header follows the reader page's order; `pinnedFlag` adds a "Pinned" flag and
+ * `byline` the author and revision, which the desk's moderation list shows.
+ */
+export function entryNodes(entry, format, { pinnedFlag = false, byline = false } = {}) {
+  const header = element("header");
+  const time = element("time", "time", format.time(entry.occurred_at));
+  time.dateTime = entry.occurred_at;
+  time.title = format.clock(entry.occurred_at);
+  header.append(time, element("span", "kind", kindText(entry.kind)));
+  if (entry.key) header.append(element("span", "flag flag-key", "Key event"));
+  if (pinnedFlag && entry.pinned) header.append(element("span", "flag flag-pinned", "Pinned"));
+  if (entry.speaker) header.append(element("span", "speaker", speakerText(entry.speaker)));
+  if (byline) {
+    const revision = entry.revision > 1 ? ` · revision ${entry.revision}` : "";
+    header.append(element("span", "byline", `by ${entry.author}${revision}`));
+  }
+  const body = element("div", "body");
+  // entry.html is sanitized by the server (nh3) when the entry is written.
+  body.innerHTML = entry.html;
+  if (!entry.correction) return [header, body];
+  const note = element("p", "correction");
+  note.append(element("strong", "", "Correction:"), " ", element("span", "text", entry.correction));
+  return [header, body, note];
+}
