@@ -2,12 +2,11 @@
 // correct or delete your own. Text from the server and from the reporter goes into
 // the page through textContent only.
 
-import { api, onUnauthorized } from "./api.js";
+import { api, clearToken, getToken, onUnauthorized, setToken } from "./api.js";
 import { kindText, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
 import { Outbox, uuid } from "./outbox.js";
 
-const TOKEN_KEY = "courtwire.token";
 const USER_KEY = "courtwire.user";
 const HEARING_KEY = "courtwire.reporter.hearing";
 const HEARINGS_KEY = "courtwire.reporter.hearings";
@@ -210,14 +209,18 @@ function setNotice(element, text) {
 function storeSession(token, user) {
   state.token = token;
   state.user = user;
-  save(TOKEN_KEY, token);
+  try {
+    setToken(token); // the same sign-in as the desk's
+  } catch {
+    // Storage unavailable: the session lasts while the page is open.
+  }
   save(USER_KEY, user);
 }
 
 function clearSession() {
   state.token = null;
   state.user = null;
-  save(TOKEN_KEY, null);
+  clearToken();
   save(USER_KEY, null);
 }
 
@@ -1002,7 +1005,7 @@ async function boot() {
     return;
   }
   wire();
-  state.token = load(TOKEN_KEY);
+  state.token = getToken();
   state.user = load(USER_KEY);
   if (!state.token || !state.user) {
     showLogin();
