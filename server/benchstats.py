@@ -2,8 +2,9 @@
 
 Off unless `COURTWIRE_BENCH_STATS` names a file: then every collection is timed
 (`gc.callbacks`) and, on SIGUSR1, the figures are written to that file as JSON for
-`bench/run.py`. The counters are plain integers bumped on the reader path whether or
-not the file is set; they cost an addition each. Not part of the public contract.
+`bench/run.py`; SIGUSR2 runs a full collection and notes what it found (leak checks).
+The counters are plain integers bumped on the reader path whether or not the file is
+set; they cost an addition each. Not part of the public contract.
 """
 
 from __future__ import annotations
@@ -67,11 +68,16 @@ def install(path: str | None = None) -> None:
     pauses = Pauses()
     gc.callbacks.append(pauses)
 
+    swept: dict[str, Any] = {}
+
     def dump(signum: int, frame: FrameType | None) -> None:
         figures: dict[str, Any] = {
             "gc": pauses.figures(),
             "counters": dict(counters),
             "at": time.time(),
+            "frozen": gc.get_freeze_count(),
+            "gc_counts": gc.get_count(),
+            "swept": swept,
         }
         if tracemalloc.is_tracing():  # PYTHONTRACEMALLOC=N: where the memory is
             top = tracemalloc.take_snapshot().statistics("lineno")[:40]
@@ -80,4 +86,13 @@ def install(path: str | None = None) -> None:
         partial.write_text(json.dumps(figures))
         partial.replace(target)
 
+    def sweep(signum: int, frame: FrameType | None) -> None:
+        """A full collection on demand: what it found unreachable shows leaked cycles."""
+        started = time.perf_counter()
+        swept["unreachable"] = gc.collect()
+        swept["ms"] = round((time.perf_counter() - started) * 1000, 2)
+        swept["tracked"] = len(gc.get_objects())
+        swept["frozen"] = gc.get_freeze_count()
+
     signal.signal(signal.SIGUSR1, dump)
+    signal.signal(signal.SIGUSR2, sweep)

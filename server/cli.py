@@ -32,6 +32,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         host=host,
         port=port,
         http="h11",
+        loop="uvloop",  # measured: lower fan-out latency and CPU than asyncio's loop
         ws=FanoutProtocol,
         ws_max_size=64 * 1024,
         ws_per_message_deflate=False,

@@ -64,6 +64,9 @@ async def catch_up(found: Services, sink: FanoutProtocol, channel: Channel, afte
         benchstats.counters["backlog_db_reads"] += 1
         hearing = await found.store.hearing(channel.hearing)
         page = await found.store.events_after(hearing, cursor, BACKLOG_PAGE)
+        # Storage may be ahead of memory: an event committed whose publish has not run
+        # yet. It reaches this reader live once it joins; sent now too, it came twice.
+        page = page[: max(0, channel.last_seq - cursor)]
         if not page:
             return False  # memory is ahead of storage: only a broker fault does this
         for text in page:

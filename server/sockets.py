@@ -19,7 +19,9 @@ The receive queue and the writable flag are small slotted stand-ins for
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -33,8 +35,52 @@ from server.model import CloseCode
 logger = logging.getLogger(__name__)
 
 SINK_EXTENSION = "courtwire.sink"
+KERNEL_UNSENT = 64 * 1024
+"""Bytes not yet sent that the kernel holds for one reader (TCP_NOTSENT_LOWAT); the
+rest waits in the transport's buffer, where the hub counts it against the limit."""
 CLIENT_MESSAGES_PER_MINUTE = 30
 """Readers have nothing to say; past this many messages a minute they are closed, 1008."""
+
+
+FREEZE_EVERY = 100
+"""Detached readers between two `gc.freeze()` calls."""
+
+
+class Freezer:
+    """Keeps long-lived readers out of the garbage collector's full collections.
+
+    A full collection walks every tracked object, ~40 per reader: at 10k readers that is
+    a pause of 100-300 ms, and it comes whenever the objects promoted since the last one
+    pass a quarter of the old generation - during a fan-out as likely as not. So, soon
+    (0.1 s) after `FREEZE_EVERY` readers have been detached, a full collection clears
+    the garbage of their handshakes (their ASGI tasks have ended by then; it is cheap,
+    as it walks only what is not frozen yet: a few thousand objects) and `gc.freeze()`
+    (a list splice) moves what survived into the permanent generation, which
+    collections skip. A reader's objects
+    hold no reference cycles once its connection is lost, so frozen readers are still
+    freed, by reference counting, when they go (docs/benchmarks.md, "Garbage collection").
+    """
+
+    def __init__(self, every: int = FREEZE_EVERY, delay: float = 0.1) -> None:
+        self.every = every
+        self.delay = delay
+        self.pending = 0
+        self.scheduled = False
+
+    def note(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.pending += 1
+        if self.pending >= self.every and not self.scheduled:
+            self.scheduled = True
+            loop.call_later(self.delay, self.freeze)
+
+    def freeze(self) -> None:
+        self.scheduled = False
+        self.pending = 0
+        gc.collect()
+        gc.freeze()
+
+
+freezer = Freezer()
 
 
 class Inbox:
@@ -116,6 +162,23 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         self.flood_window = 0.0
         self.flood_count = 0
 
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None and hasattr(socket, "TCP_NOTSENT_LOWAT"):
+            # Without this the kernel takes up to 4 MiB a socket that the reader has not
+            # read: a stalled reader would hold that much before the hub's limit noticed.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT, KERNEL_UNSENT)
+
+    def keepalive_timeout(self) -> None:
+        """A reader that did not answer the ping is gone: drop the connection rather
+        than wait, maybe forever, to flush what it will never read (uvicorn's close()
+        waits for the write buffer to drain)."""
+        unanswered = not self.close_sent and not self.transport.is_closing()
+        super().keepalive_timeout()
+        if unanswered and self.transport.get_write_buffer_size():
+            self.transport.abort()
+
     def handle_connect(self, event: HandshakeRequest) -> None:
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
@@ -178,6 +241,7 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         if self.read_paused:
             self.read_paused = False
             self.transport.resume_reading()
+        freezer.note(self.loop)
 
     def send_receive_event_to_app(self) -> None:
         if not self.detached:
@@ -194,6 +258,9 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
+        # The frame parser is a generator whose frame refers back to its protocol: a
+        # reference cycle, which a frozen reader would never lose. Closing it breaks it.
+        self.conn.parser.close()
         on_lost, self.on_lost = self.on_lost, None
         if on_lost is not None:
             on_lost()

@@ -1,0 +1,79 @@
+"""Turn the JSON that `bench/run.py --json` writes into Markdown tables of medians.
+
+/tmp/venv/bin/python -m bench.report bench-fanout.json [more.json ...]
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+FIGURES = {
+    "connect_s": "time to connect all, s",
+    "mem_per_reader_kb": "server memory per reader, KB",
+    "p50_ms": "delivery p50, ms",
+    "p99_ms": "delivery p99, ms",
+    "max_ms": "delivery max, ms",
+    "last_reader_ms": "until the last reader has it (median over updates), ms",
+    "cpu_us_per_delivery": "server CPU per delivery, µs",
+    "fanout_cpu_us_per_delivery": "… less the posts' own CPU, µs",
+    "post_cpu_ms": "CPU of one post with no reader, ms",
+    "ack_p50_ms": "publish ack p50, ms",
+    "ack_p99_ms": "publish ack p99, ms",
+    "gc_longest_window_ms": "longest GC pause in the window, ms",
+    "gc_over_50ms": "GC pauses over 50 ms in the window",
+    "missing_readers": "readers missing the last update",
+    "gaps": "gaps",
+    "dups": "duplicates",
+    "all_resumed_s": "until all resumed, s",
+    "resumed": "readers resumed",
+    "sqlite_backlog_reads": "SQLite backlog reads",
+    "resumes_from_memory": "resumes served from memory",
+    "cpu_s": "server CPU during the storm, s",
+    "rss_mb": "server RSS with all connected, MB",
+    "rss_after_mb": "server RSS after the updates, MB",
+    "closed_1013": "readers closed 1013",
+}
+
+
+def median(rows: list[dict[str, Any]], key: str) -> float | None:
+    values = [float(r[key]) for r in rows if isinstance(r.get(key), int | float)]
+    return statistics.median(values) if values else None
+
+
+def cell(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def table(label: str, by_kind: dict[str, list[dict[str, Any]]]) -> str:
+    ref, cw = by_kind.get("reference", []), by_kind.get("courtwire", [])
+    runs = max(len(ref), len(cw))
+    lines = [
+        f"#### {label} (medians of {runs} runs)",
+        "",
+        "| figure | reference | Courtwire | Courtwire / reference |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    keys = [k for k in FIGURES if any(k in r for r in ref + cw)]
+    for key in keys:
+        r, c = median(ref, key), median(cw, key)
+        ratio = f"{c / r:.2f}" if r and c is not None and r > 0 else ""
+        lines.append(f"| {FIGURES[key]} | {cell(r)} | {cell(c)} | {ratio} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    for name in sys.argv[1:]:
+        results = json.loads(Path(name).read_text())
+        for label, by_kind in results.items():
+            print(table(label, by_kind))
+            print()
+
+
+if __name__ == "__main__":
+    main()
