@@ -29,6 +29,7 @@ from server.export import (
 )
 from server.hearings import parse_hearing_changes, parse_new_hearing
 from server.model import Role
+from server.openapi import openapi_json
 from server.services import Services
 from server.store import Actor, Hearing
 from server.timeline import replay
@@ -314,6 +315,7 @@ async def healthz(request: Request) -> Response:
 
 routes = [
     Route("/healthz", healthz),
+    Route("/api/openapi.json", openapi_json),
     Route("/api/login", login, methods=["POST"]),
     Route("/api/logout", logout, methods=["POST"]),
     Route("/api/me", me),

@@ -34,7 +34,10 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
     codes = {404: "not_found", 405: "method_not_allowed"}
     error = CourtwireError(exc.detail, code=codes.get(exc.status_code, "http_error"))
     error.status = exc.status_code
-    return error_response(error)
+    response = error_response(error)
+    if exc.headers:  # a 405's Allow
+        response.headers.update(exc.headers)
+    return response
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:

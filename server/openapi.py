@@ -1,0 +1,584 @@
+"""The OpenAPI 3.1 document of the HTTP API, served at `GET /api/openapi.json`.
+
+Written by hand from API.md and the handlers, and checked against the live server by
+schemathesis (tests/test_openapi.py): every response must match what is declared here.
+The WebSocket (`/ws/hearings/{slug}`) is outside OpenAPI; API.md describes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
+from server.hearings import MAX_SLUG_CHARS, MAX_TERM_CHARS, MAX_TERMS, TEXT_LIMITS
+from server.model import EntryKind, HearingStatus, Role, SpeakerRole
+
+JSON = "application/json"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {JSON: {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ref("Error"), description)
+
+
+RATE_LIMITED = {
+    **_error("Rate limited."),
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        }
+    },
+}
+ERRORS = {
+    "400": _error("Malformed request: not JSON, or a bad query parameter."),
+    "401": _error("No token, or a bad or revoked one."),
+    "403": _error("The token's role may not do this."),
+    "404": _error("No such hearing, entry or user."),
+    "405": _error("Method not allowed."),
+    "409": _error("Conflict: a taken slug or username, a reused id, a closed hearing."),
+    "413": _error("The request body is over the size limit."),
+    "422": _error("A field is invalid, or names a restricted term."),
+    "429": RATE_LIMITED,
+}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(code): ERRORS[str(code)] for code in codes}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {JSON: {"schema": schema}}}
+
+
+def _text(limit: int, *, nullable: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string"}
+    schema["maxLength"] = limit
+    return schema
+
+
+TIME = {"type": "string", "format": "date-time"}
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1},
+}
+ENTRY_ID = {
+    "name": "entry_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+}
+
+
+def _query_int(name: str, description: str, maximum: int | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "integer", "minimum": 0}
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+HEARING_FIELDS: dict[str, Any] = {
+    **{name: _text(limit) for name, limit in TEXT_LIMITS.items()},
+    "timezone": {"type": "string", "description": "IANA time zone name"},
+    "status": {"type": "string", "enum": [status.value for status in HearingStatus]},
+    "scheduled_start": NULLABLE_TIME,
+    "restricted_terms": {
+        "type": "array",
+        "maxItems": MAX_TERMS,
+        "items": {"type": "string", "maxLength": MAX_TERM_CHARS},
+    },
+}
+SPEAKER = {
+    "type": ["object", "null"],
+    "properties": {
+        "role": {"type": "string", "enum": [role.value for role in SpeakerRole]},
+        "name": _text(MAX_NAME_CHARS, nullable=True),
+    },
+    "required": ["role"],
+    "additionalProperties": False,
+}
+ENTRY_CHANGES: dict[str, Any] = {
+    "body": {"type": "string", "minLength": 1, "maxLength": MAX_BODY_CHARS},
+    "kind": {"type": "string", "enum": [kind.value for kind in EntryKind]},
+    "speaker": SPEAKER,
+    "occurred_at": TIME,
+    "key": {"type": "boolean"},
+    "pinned": {"type": "boolean"},
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "field"],
+                "properties": {
+                    "code": {"type": "string", "pattern": "^[a-z_]+$"},
+                    "message": {"type": "string"},
+                    "field": {"type": ["string", "null"]},
+                },
+            }
+        },
+    },
+    "User": {
+        "type": "object",
+        "required": ["username", "role"],
+        "properties": {
+            "username": {"type": "string"},
+            "role": {"type": "string", "enum": [role.label for role in Role]},
+        },
+    },
+    "Hearing": {
+        "type": "object",
+        "required": [
+            "slug",
+            "title",
+            "court",
+            "case_ref",
+            "location",
+            "timezone",
+            "status",
+            "scheduled_start",
+            "description",
+            "last_seq",
+        ],
+        "properties": {
+            "slug": {"type": "string"},
+            **{name: schema for name, schema in HEARING_FIELDS.items()},
+            "last_seq": {"type": "integer", "minimum": 0},
+        },
+        "description": "restricted_terms is shown to staff only.",
+    },
+    "Entry": {
+        "type": "object",
+        "required": [
+            "id",
+            "kind",
+            "body",
+            "html",
+            "speaker",
+            "occurred_at",
+            "published_at",
+            "author",
+            "key",
+            "pinned",
+            "revision",
+            "correction",
+        ],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "kind": ENTRY_CHANGES["kind"],
+            "body": {"type": "string"},
+            "html": {"type": "string"},
+            "speaker": SPEAKER,
+            "occurred_at": TIME,
+            "published_at": TIME,
+            "author": {"type": "string"},
+            "key": {"type": "boolean"},
+            "pinned": {"type": "boolean"},
+            "revision": {"type": "integer", "minimum": 1},
+            "correction": {"type": ["string", "null"]},
+            "revised_at": NULLABLE_TIME,
+        },
+    },
+    "Tombstone": {
+        "type": "object",
+        "required": ["id", "deleted"],
+        "properties": {"id": {"type": "string"}, "deleted": {"const": True}},
+        "additionalProperties": False,
+    },
+    "Written": {
+        "type": "object",
+        "required": ["entry", "seq"],
+        "properties": {
+            "entry": {"anyOf": [_ref("Entry"), _ref("Tombstone")]},
+            "seq": {"type": "integer", "minimum": 1},
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": ["seq", "type", "at", "hearing", "data"],
+        "properties": {
+            "seq": {"type": "integer", "minimum": 1},
+            "type": {"type": "string"},
+            "at": TIME,
+            "hearing": {"type": "string"},
+            "data": {"type": "object"},
+        },
+    },
+}
+
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+PUBLIC: list[dict[str, list[str]]] = [{}, {"bearer": []}]
+
+
+def _operation(
+    summary: str,
+    responses: dict[str, Any],
+    *,
+    security: list[dict[str, list[str]]] | None = None,
+    parameters: list[dict[str, Any]] | None = None,
+    body: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    operation["security"] = security if security is not None else []
+    if parameters:
+        operation["parameters"] = parameters
+    if body is not None:
+        operation["requestBody"] = _body(body)
+    return operation
+
+
+def _export(kind: str, media_type: str) -> dict[str, Any]:
+    schema = {"type": "object"} if media_type == JSON else {"type": "string"}
+    return {
+        "get": _operation(
+            f"The hearing's {kind}, as a download (public content only).",
+            {
+                "200": {
+                    "description": kind,
+                    "content": {media_type: {"schema": schema}},
+                },
+                **_errors(404),
+            },
+            parameters=[SLUG],
+        )
+    }
+
+
+def document() -> dict[str, Any]:
+    hearing = _ref("Hearing")
+    entries_page = {
+        "type": "object",
+        "required": ["entries", "last_seq"],
+        "properties": {
+            "entries": {"type": "array", "items": _ref("Entry")},
+            "last_seq": {"type": "integer", "minimum": 0},
+            "next_before": {"type": ["integer", "null"]},
+        },
+    }
+    events_page = {
+        "type": "object",
+        "required": ["events", "last_seq"],
+        "properties": {
+            "events": {"type": "array", "items": _ref("Event")},
+            "last_seq": {"type": "integer", "minimum": 0},
+        },
+    }
+    draft = {
+        "type": "object",
+        "required": ["id", "body"],
+        "properties": {"id": {"type": "string", "format": "uuid"}, **ENTRY_CHANGES},
+        "additionalProperties": False,
+    }
+    changes = {
+        "type": "object",
+        "minProperties": 1,
+        "properties": {
+            **ENTRY_CHANGES,
+            "correction": _text(MAX_CORRECTION_CHARS, nullable=True),
+        },
+        "additionalProperties": False,
+    }
+    new_hearing = {
+        "type": "object",
+        "required": ["title"],
+        "properties": {
+            "slug": {
+                "type": "string",
+                "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                "maxLength": MAX_SLUG_CHARS,
+            },
+            **HEARING_FIELDS,
+            "title": {"type": "string", "minLength": 1, "maxLength": TEXT_LIMITS["title"]},
+        },
+        "additionalProperties": False,
+    }
+    hearing_changes = {
+        "type": "object",
+        "minProperties": 1,
+        "properties": HEARING_FIELDS,
+        "additionalProperties": False,
+    }
+    user_reply = {
+        "type": "object",
+        "required": ["user"],
+        "properties": {"user": _ref("User")},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Courtwire",
+            "version": "1",
+            "description": "Live courtroom coverage: hearings, their entries and event log.",
+        },
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "paths": {
+            "/healthz": {
+                "get": _operation(
+                    "Liveness.",
+                    {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["status"],
+                                "properties": {"status": {"const": "ok"}},
+                            },
+                            "Serving.",
+                        )
+                    },
+                )
+            },
+            "/api/login": {
+                "post": _operation(
+                    "A new token for a username and password.",
+                    {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["token", "user"],
+                                "properties": {
+                                    "token": {"type": "string"},
+                                    "user": _ref("User"),
+                                },
+                            },
+                            "Signed in.",
+                        ),
+                        **_errors(400, 401, 413, 429),
+                    },
+                    body={
+                        "type": "object",
+                        "required": ["username", "password"],
+                        "properties": {
+                            "username": {"type": "string"},
+                            "password": {"type": "string"},
+                        },
+                    },
+                )
+            },
+            "/api/logout": {
+                "post": _operation(
+                    "Revoke the token in use.",
+                    {"204": {"description": "Revoked."}, **_errors(401)},
+                    security=BEARER,
+                )
+            },
+            "/api/me": {
+                "get": _operation(
+                    "The signed-in user.",
+                    {"200": _json(user_reply, "The user."), **_errors(401)},
+                    security=BEARER,
+                )
+            },
+            "/api/users": {
+                "get": _operation(
+                    "Every staff account (editors).",
+                    {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["users"],
+                                "properties": {"users": {"type": "array", "items": _ref("User")}},
+                            },
+                            "The accounts.",
+                        ),
+                        **_errors(401, 403),
+                    },
+                    security=BEARER,
+                ),
+                "post": _operation(
+                    "Add an account (editors; admins for admin accounts).",
+                    {
+                        "201": _json(
+                            {
+                                "type": "object",
+                                "required": ["user"],
+                                "properties": {
+                                    "user": _ref("User"),
+                                    "password": {
+                                        "type": "string",
+                                        "description": "Only when generated.",
+                                    },
+                                },
+                            },
+                            "Added.",
+                        ),
+                        **_errors(400, 401, 403, 409, 413, 422),
+                    },
+                    security=BEARER,
+                    body={
+                        "type": "object",
+                        "required": ["username"],
+                        "properties": {
+                            "username": {"type": "string"},
+                            "role": {"type": "string", "enum": [r.label for r in Role]},
+                            "password": {"type": "string"},
+                        },
+                    },
+                ),
+            },
+            "/api/users/{username}/revoke": {
+                "post": _operation(
+                    "Revoke every token of a user (editors).",
+                    {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["revoked"],
+                                "properties": {"revoked": {"type": "integer", "minimum": 0}},
+                            },
+                            "How many tokens were revoked.",
+                        ),
+                        **_errors(401, 403, 404),
+                    },
+                    security=BEARER,
+                    parameters=[
+                        {
+                            "name": "username",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1},
+                        }
+                    ],
+                )
+            },
+            "/api/hearings": {
+                "get": _operation(
+                    "Every hearing, live ones first.",
+                    {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["hearings"],
+                                "properties": {"hearings": {"type": "array", "items": hearing}},
+                            },
+                            "The hearings.",
+                        ),
+                        **_errors(401),
+                    },
+                    security=PUBLIC,
+                ),
+                "post": _operation(
+                    "Create a hearing (editors).",
+                    {"201": _json(hearing, "Created."), **_errors(400, 401, 403, 409, 413, 422)},
+                    security=BEARER,
+                    body=new_hearing,
+                ),
+            },
+            "/api/hearings/{slug}": {
+                "get": _operation(
+                    "A hearing.",
+                    {"200": _json(hearing, "The hearing."), **_errors(401, 404)},
+                    security=PUBLIC,
+                    parameters=[SLUG],
+                ),
+                "patch": _operation(
+                    "Change a hearing (editors); appends a hearing.updated event.",
+                    {
+                        "200": _json(hearing, "Changed."),
+                        **_errors(400, 401, 403, 404, 413, 422),
+                    },
+                    security=BEARER,
+                    parameters=[SLUG],
+                    body=hearing_changes,
+                ),
+            },
+            "/api/hearings/{slug}/entries": {
+                "get": _operation(
+                    "Visible entries, newest first; `before` pages to older ones.",
+                    {"200": _json(entries_page, "A page of entries."), **_errors(400, 404)},
+                    parameters=[
+                        SLUG,
+                        _query_int("limit", "At most this many (default 50).", 200),
+                        _query_int("before", "The seq that published the entry to page past."),
+                    ],
+                ),
+                "post": _operation(
+                    "Publish an entry; a retry with the same id and content returns it.",
+                    {
+                        "200": _json(_ref("Written"), "A retry: the entry as stored."),
+                        "201": _json(_ref("Written"), "Published."),
+                        **_errors(400, 401, 403, 404, 409, 413, 422, 429),
+                    },
+                    security=BEARER,
+                    parameters=[SLUG],
+                    body=draft,
+                ),
+            },
+            "/api/hearings/{slug}/entries/{entry_id}": {
+                "patch": _operation(
+                    "Revise an entry (its author or an editor).",
+                    {
+                        "200": _json(_ref("Written"), "Revised."),
+                        **_errors(400, 401, 403, 404, 413, 422),
+                    },
+                    security=BEARER,
+                    parameters=[SLUG, ENTRY_ID],
+                    body=changes,
+                ),
+                "delete": _operation(
+                    "Delete an entry (its author or an editor).",
+                    {"200": _json(_ref("Written"), "Deleted."), **_errors(401, 403, 404, 422)},
+                    security=BEARER,
+                    parameters=[SLUG, ENTRY_ID],
+                ),
+            },
+            "/api/hearings/{slug}/events": {
+                "get": _operation(
+                    "The event log after `after`, in seq order.",
+                    {"200": _json(events_page, "A page of events."), **_errors(400, 404)},
+                    parameters=[
+                        SLUG,
+                        _query_int("after", "Events with a greater seq (default 0)."),
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+                        },
+                    ],
+                )
+            },
+            "/api/hearings/{slug}/export.json": _export("event log", JSON),
+            "/api/hearings/{slug}/export.md": _export("Markdown transcript", "text/markdown"),
+            "/api/hearings/{slug}/export.html": _export("HTML transcript", "text/html"),
+            "/api/openapi.json": {
+                "get": _operation(
+                    "This document.",
+                    {"200": _json({"type": "object"}, "The OpenAPI document.")},
+                )
+            },
+        },
+    }
+
+
+_DOCUMENT = document()
+
+
+async def openapi_json(request: Request) -> Response:
+    return JSONResponse(_DOCUMENT)
