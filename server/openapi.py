@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
 from server.hearings import MAX_SLUG_CHARS, MAX_TERM_CHARS, MAX_TERMS, TEXT_LIMITS
 from server.model import EntryKind, HearingStatus, Role, SpeakerRole
+from server.store import PUBLIC_HEARING_FIELDS
 
 JSON = "application/json"
 
@@ -152,18 +153,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Hearing": {
         "type": "object",
-        "required": [
-            "slug",
-            "title",
-            "court",
-            "case_ref",
-            "location",
-            "timezone",
-            "status",
-            "scheduled_start",
-            "description",
-            "last_seq",
-        ],
+        "required": list(PUBLIC_HEARING_FIELDS),
         "properties": {
             "slug": {"type": "string"},
             **{name: schema for name, schema in HEARING_FIELDS.items()},

@@ -18,14 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import axe_playwright_python
 import httpx
 import websockets
+from playwright.sync_api import Page
 
 from server.auth import Accounts
 from server.db import Database
 from server.model import Role
 
 ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 
 
 T = TypeVar("T")
@@ -174,3 +178,15 @@ async def read_events(
             while len(events) < count:
                 events.append(json.loads(await ws.recv()))
         return hello, events
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now. Injected through
+    the DevTools protocol, which the pages' CSP does not govern."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -7,22 +7,18 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from axe_playwright_python import sync_playwright as axe_package
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from server.events import Event
 from server.model import Role
 from server.timeline import replay
-from tests.support import ROOT, LiveServer, Staff, auth, new_id
+from tests.support import SCREENSHOTS, LiveServer, Staff, auth, new_id, serious_violations
 
 DEMO = "zaysan-border-case"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-AXE_SOURCE = (Path(axe_package.__file__).parent / "axe.min.js").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -302,35 +298,23 @@ def test_the_desk_creates_a_hearing_changes_its_status_and_manages_a_reporter(
     context.close()
 
 
-def serious(page: Page) -> list[str]:
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_axe_finds_no_serious_violation_on_the_desk_with_replay_open(
     browser: Browser, demo: tuple[LiveServer, str]
 ) -> None:
     server, token = demo
-    # axe is injected as an inline script, which the desk's own CSP rightly refuses.
-    context = signed_in(browser, token, bypass_csp=True)
+    context = signed_in(browser, token)
     page = open_desk(context, server, f"/hearings/{DEMO}/replay")
     expect(page.locator("#replay-progress")).to_contain_text("Event 1 of")
     page.locator("#replay-scrub").press("End")
     expect(page.locator("#replay-entries .entry").first).to_be_visible()
-    page.add_script_tag(content=AXE_SOURCE)
-    assert serious(page) == []
+    assert serious_violations(page) == []
     context.close()
 
-    anonymous = browser.new_context(bypass_csp=True)
+    anonymous = browser.new_context()
     login = anonymous.new_page()
     login.goto(f"{server.url}/desk")
     expect(login.locator("#login-view")).to_be_visible()
-    login.add_script_tag(content=AXE_SOURCE)
-    assert serious(login) == []
+    assert serious_violations(login) == []
     anonymous.close()
 
 
@@ -338,15 +322,14 @@ def test_axe_finds_no_serious_violation_in_moderation_and_people(
     browser: Browser, demo: tuple[LiveServer, str]
 ) -> None:
     server, token = demo
-    context = signed_in(browser, token, bypass_csp=True)
+    context = signed_in(browser, token)
     page = open_desk(context, server, f"/hearings/{DEMO}/moderate")
     expect(page.locator("#mod-entries > li").first).to_be_visible()
     page.locator("#mod-entries > li").first.get_by_role("button", name="Edit", exact=True).click()
-    page.add_script_tag(content=AXE_SOURCE)
-    assert serious(page) == []
+    assert serious_violations(page) == []
     page.get_by_role("link", name="People", exact=True).click()
     expect(page.locator("#user-rows tr").first).to_be_visible()
-    assert serious(page) == []
+    assert serious_violations(page) == []
     context.close()
 
 

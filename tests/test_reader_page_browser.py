@@ -5,19 +5,15 @@ accessibility violation in light or dark, and screenshots for the README."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import axe_playwright_python
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.support import ROOT, LiveServer, Staff
+from tests.support import SCREENSHOTS, LiveServer, Staff, serious_violations
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 DEMO = "zaysan-border-case"
-AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +30,6 @@ def entries_of(server: LiveServer, slug: str) -> list[dict[str, Any]]:
     assert response.status_code == 200
     entries: list[dict[str, Any]] = response.json()["entries"]
     return entries
-
-
-def serious_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now."""
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_posted_update_appears_on_an_open_reader_page_without_reload(

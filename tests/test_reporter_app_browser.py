@@ -12,8 +12,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
 from server.model import Role
-from tests.support import LiveServer, Staff
-from tests.test_reader_page_browser import SCREENSHOTS, serious_violations
+from tests.support import SCREENSHOTS, LiveServer, Staff, serious_violations
 
 PASSWORD = "correct horse battery"
 
