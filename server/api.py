@@ -209,8 +209,12 @@ async def create_hearing(request: Request) -> Response:
 async def update_hearing(request: Request) -> Response:
     await require(request, Role.EDITOR)
     changes = parse_hearing_changes(await read_json(request))
-    hearing, _ = await services(request).store.update_hearing(request.path_params["slug"], changes)
-    return JSONResponse(hearing.for_staff())
+    store = services(request).store
+    hearing, _ = await store.update_hearing(request.path_params["slug"], changes)
+    body = hearing.for_staff()
+    if "restricted_terms" in changes:
+        body["restricted_entries"] = await store.restricted_entries(hearing)
+    return JSONResponse(body)
 
 
 # Entries

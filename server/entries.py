@@ -180,8 +180,8 @@ def parse_changes(payload: Any) -> JSONObject:
     return changes
 
 
-def check_restrictions(entry: JSONObject, terms: list[str]) -> None:
-    """Refuse an entry whose body, speaker name or correction names a restricted term."""
+def restriction_breach(entry: JSONObject, terms: list[str]) -> RestrictedTerm | None:
+    """The first restricted term in an entry's body, speaker name or correction, if any."""
     speaker = entry.get("speaker") or {}
     for field, text in (
         ("body", entry.get("body")),
@@ -190,8 +190,16 @@ def check_restrictions(entry: JSONObject, terms: list[str]) -> None:
     ):
         hit = find_restricted(text or "", terms)
         if hit is not None:
-            raise RestrictedTerm(
+            return RestrictedTerm(
                 f"The {field} names a term under a reporting restriction "
                 f"at characters {hit.start + 1}–{hit.end}; it cannot be published.",
                 field=field,
             )
+    return None
+
+
+def check_restrictions(entry: JSONObject, terms: list[str]) -> None:
+    """Refuse an entry whose body, speaker name or correction names a restricted term."""
+    breach = restriction_breach(entry, terms)
+    if breach is not None:
+        raise breach

@@ -158,8 +158,23 @@ SCHEMAS: dict[str, Any] = {
             "slug": {"type": "string"},
             **{name: schema for name, schema in HEARING_FIELDS.items()},
             "last_seq": {"type": "integer", "minimum": 0},
+            "restricted_entries": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "field", "message"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "field": {"type": "string"},
+                        "message": {"type": "string"},
+                    },
+                },
+            },
         },
-        "description": "restricted_terms is shown to staff only.",
+        "description": (
+            "restricted_terms is shown to staff only; restricted_entries only in the answer"
+            " to a PATCH that sets restricted_terms: published entries naming a term now."
+        ),
     },
     "Entry": {
         "type": "object",

@@ -21,7 +21,7 @@ import aiosqlite
 
 from server import markup
 from server.db import Database, Transaction
-from server.entries import Draft, check_restrictions
+from server.entries import Draft, check_restrictions, restriction_breach
 from server.events import Event, encode_json, tombstone_data
 from server.exceptions import Conflict, Forbidden, NotFound
 from server.hearings import slugify
@@ -157,6 +157,26 @@ class Store:
             rows = list(await conn.execute_fetchall(query, params))
         cursor = int(rows[limit - 1][1]) if len(rows) > limit else None
         return [json.loads(row[0]) for row in rows[:limit]], cursor
+
+    async def restricted_entries(self, hearing: Hearing) -> list[JSONObject]:
+        """Published entries that name one of the hearing's restricted terms now: terms
+        added after publication do not withdraw anything by themselves, so the desk is
+        told which entries to correct or delete."""
+        terms = hearing.restricted_terms
+        if not terms:
+            return []
+        found: list[JSONObject] = []
+        cursor: int | None = None
+        while True:
+            page, cursor = await self.entries(hearing, limit=500, before_seq=cursor)
+            for entry in page:
+                breach = restriction_breach(entry, terms)
+                if breach is not None:
+                    found.append(
+                        {"id": entry["id"], "field": breach.field, "message": breach.message}
+                    )
+            if cursor is None:
+                return found
 
     async def events_after(self, hearing: Hearing, after: int, limit: int) -> list[str]:
         """Encoded events with seq > after, in seq order (tombstones for deleted entries)."""

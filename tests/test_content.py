@@ -122,3 +122,24 @@ def test_a_word_that_merely_contains_the_term_is_allowed(editor: Staff, reporter
     slug = editor.create_hearing("R v Words", status="live", restricted_terms=["Ann"])["slug"]
     assert reporter.post(slug, "The annual report and Annabel's note.").status_code == 201
     assert reporter.post(slug, "Ann said nothing.").status_code == 422
+
+
+def test_terms_restricted_after_publication_name_the_entries_to_correct(
+    editor: Staff, reporter: Staff
+) -> None:
+    slug = editor.create_hearing("R v Later", status="live")["slug"]
+    named = reporter.post(slug, "Witness Zhana Olmez arrives.").json()["entry"]
+    reporter.post(slug, "The court rises.")
+    by_name = reporter.post(
+        slug, "A witness.", speaker={"role": "witness", "name": "zhaña olmez"}
+    ).json()["entry"]
+    patched = editor.client.patch(
+        f"/api/hearings/{slug}", json={"restricted_terms": ["Zhana Olmez"]}
+    ).json()
+    hits = {hit["id"]: hit["field"] for hit in patched["restricted_entries"]}
+    assert hits == {named["id"]: "body", by_name["id"]: "speaker.name"}
+    assert all("characters" in hit["message"] for hit in patched["restricted_entries"])
+    cleared = editor.client.patch(f"/api/hearings/{slug}", json={"restricted_terms": []})
+    assert cleared.json()["restricted_entries"] == []
+    plain = editor.client.patch(f"/api/hearings/{slug}", json={"title": "R v Later (2)"})
+    assert "restricted_entries" not in plain.json()

@@ -347,3 +347,21 @@ def test_desk_screenshots(
     page.screenshot(path=str(SCREENSHOTS / name))
     assert (SCREENSHOTS / name).stat().st_size > 10_000
     context.close()
+
+
+def test_adding_a_restricted_term_warns_of_entries_already_published(
+    browser: Browser, server: LiveServer, editor: Staff, reporter: Staff
+) -> None:
+    slug = editor.create_hearing("R v Afterwards", status="live")["slug"]
+    post(reporter, slug, "Witness Jane Roe takes the stand.")
+    post(reporter, slug, "The court rises.")
+    context = signed_in(browser, editor.token)
+    page = open_desk(context, server, f"/hearings/{slug}/details")
+    page.locator("textarea[name=restricted_terms]").fill("Jane Roe")
+    page.get_by_role("button", name="Save").click()
+    notice = page.locator("#details-form-slot .error")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("1 published entry names a restricted term")
+    stored = editor.client.get(f"/api/hearings/{slug}").json()
+    assert stored["restricted_terms"] == ["Jane Roe"]
+    context.close()

@@ -822,6 +822,16 @@ function showCreateForm() {
   form.title.focus();
 }
 
+/** New restricted terms withdraw nothing already published: say which entries to fix. */
+function warnRestricted(form, named) {
+  if (!named.length) return;
+  const notice = $(".error", form);
+  notice.textContent = named.length === 1
+    ? "1 published entry names a restricted term and is still public: correct or delete it in Moderation."
+    : `${named.length} published entries name a restricted term and are still public: correct or delete them in Moderation.`;
+  notice.hidden = false;
+}
+
 function buildDetailsForm() {
   const form = hearingForm("details", "edit");
   fillHearingForm(form, desk.hearing);
@@ -850,6 +860,7 @@ function buildDetailsForm() {
       hearingChanged(updated);
       fillHearingForm(form, desk.hearing);
       say("Hearing saved.");
+      warnRestricted(form, updated.restricted_entries || []);
     } catch (error) {
       formFailure(form, error);
     }
