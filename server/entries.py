@@ -66,6 +66,15 @@ def _reject_unknown(payload: JSONObject, allowed: frozenset[str]) -> None:
             raise Invalid(f"Unknown field {name!r}.", field=name, code="unknown_field")
 
 
+def speaker_text(speaker: JSONObject | None) -> str:
+    """How a speaker reads on a page or in a transcript: "Name (role)" or "Role"."""
+    if not speaker:
+        return ""
+    role = str(speaker["role"])
+    name = speaker.get("name")
+    return f"{name} ({role})" if name else role.capitalize()
+
+
 def parse_entry_id(value: object) -> str:
     if not isinstance(value, str):
         raise Invalid("Each entry needs a client-generated UUID as its id.", field="id")

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
 
+from server.entries import speaker_text
 from server.events import Event, encode_json
 from server.model import KIND_LABELS, STATUS_LABELS
 from server.timeline import Timeline
@@ -108,15 +109,6 @@ def _kind(entry: JSONObject) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
-def _speaker(entry: JSONObject) -> str:
-    speaker = entry.get("speaker")
-    if not speaker:
-        return ""
-    role = str(speaker["role"])
-    name = speaker.get("name")
-    return f"{name} ({role})" if name else role.capitalize()
-
-
 def _marks(entry: JSONObject) -> list[str]:
     marks = []
     if entry.get("key"):
@@ -172,7 +164,7 @@ def markdown_transcript(hearing: JSONObject, timeline: Timeline) -> str:
         lines += [f"## {day}", ""]
         for moment, entry in items:
             parts = [f"**{moment:%H:%M}**", _kind(entry)]
-            if speaker := _speaker(entry):
+            if speaker := speaker_text(entry.get("speaker")):
                 parts.append(_markdown_text(speaker))
             parts += [f"**{mark}**" for mark in _marks(entry)]
             lines += [" · ".join(parts), "", str(entry["body"]).strip(), ""]
@@ -231,7 +223,7 @@ def _html_entry(moment: datetime, entry: JSONObject) -> str:
         f'<time datetime="{escape(moment.isoformat())}">{moment:%H:%M}</time>',
         f'<span class="kind">{escape(_kind(entry))}</span>',
     ]
-    if speaker := _speaker(entry):
+    if speaker := speaker_text(entry.get("speaker")):
         header.append(f'<span class="speaker">{escape(speaker)}</span>')
     header += [f'<span class="mark">{escape(mark)}</span>' for mark in _marks(entry)]
     parts = [

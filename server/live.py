@@ -52,6 +52,7 @@ async def open_channel(found: Services, slug: str) -> Channel:
 async def catch_up(found: Services, sink: FanoutProtocol, channel: Channel, after: int) -> bool:
     """Send every event after `after` and join the live set; False if the reader stalled."""
     cursor = after
+    hearing = None
     while True:
         recent = channel.recent_after(cursor)
         if recent is not None:
@@ -62,7 +63,7 @@ async def catch_up(found: Services, sink: FanoutProtocol, channel: Channel, afte
                 benchstats.counters["resumes_from_memory"] += 1
             return True
         benchstats.counters["backlog_db_reads"] += 1
-        hearing = await found.store.hearing(channel.hearing)
+        hearing = hearing or await found.store.hearing(channel.hearing)
         page = await found.store.events_after(hearing, cursor, BACKLOG_PAGE)
         # Storage may be ahead of memory: an event committed whose publish has not run
         # yet. It reaches this reader live once it joins; sent now too, it came twice.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
+from server.entries import speaker_text
 from server.events import encode_json
 from server.exceptions import CourtwireError
 from server.model import KIND_LABELS, STATUS_LABELS, SpeakerRole
@@ -42,7 +42,10 @@ def json_ld(data: JSONObject) -> Markup:
 
 
 templates.globals.update(
-    court_time=court_time, status_labels=STATUS_LABELS, kind_labels=KIND_LABELS
+    court_time=court_time,
+    speaker_text=speaker_text,
+    status_labels=STATUS_LABELS,
+    kind_labels=KIND_LABELS,
 )
 
 
@@ -105,7 +108,6 @@ async def hearing_page(request: Request) -> Response:
         before=before,
         older=older,
         epoch=found.db.epoch,
-        rendered_at=datetime.now().astimezone().isoformat(timespec="seconds"),
         live_blog=json_ld(live_blog_data(hearing, entries, str(request.url))),
     )
 
