@@ -9,12 +9,12 @@ import asyncio
 import functools
 import hashlib
 import secrets
+import sqlite3
 
-import aiosqlite
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server.db import Database
+from server.db import Database, Transaction
 from server.exceptions import Conflict, Invalid, Unauthorized
 from server.model import Role
 from server.store import Actor
@@ -75,19 +75,21 @@ class Accounts:
         check_username(username)
         check_password(password)
         password_hash = await asyncio.to_thread(_hasher.hash, password)
-        async with self.db.write() as tx:
-            try:
-                cursor = await tx.conn.execute(
-                    "INSERT INTO users (username, role, password_hash, created_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    (username, role.label, password_hash, format_time(now())),
-                )
-            except aiosqlite.IntegrityError:
-                raise Conflict(
-                    f"The username {username!r} is taken.", field="username", code="username_taken"
-                ) from None
-            assert cursor.lastrowid is not None
-            return Actor(cursor.lastrowid, username, role)
+
+        def insert(tx: Transaction) -> int | None:
+            return tx.conn.execute(
+                "INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                (username, role.label, password_hash, format_time(now())),
+            ).lastrowid
+
+        try:
+            user_id = await self.db.write(insert)
+        except sqlite3.IntegrityError:
+            raise Conflict(
+                f"The username {username!r} is taken.", field="username", code="username_taken"
+            ) from None
+        assert user_id is not None
+        return Actor(user_id, username, role)
 
     async def users(self) -> list[Actor]:
         async with self.db.read() as conn:
@@ -122,19 +124,21 @@ class Accounts:
         actor = Actor(rows[0]["id"], rows[0]["username"], Role.from_label(rows[0]["role"]))
         if _hasher.check_needs_rehash(stored):
             rehashed = await asyncio.to_thread(_hasher.hash, password)
-            async with self.db.write() as tx:
-                await tx.conn.execute(
+            await self.db.write(
+                lambda tx: tx.conn.execute(
                     "UPDATE users SET password_hash = ? WHERE id = ?", (rehashed, actor.id)
                 )
+            )
         return await self.issue_token(actor), actor
 
     async def issue_token(self, actor: Actor) -> str:
         token = new_token()
-        async with self.db.write() as tx:
-            await tx.conn.execute(
+        await self.db.write(
+            lambda tx: tx.conn.execute(
                 "INSERT INTO tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)",
                 (actor.id, hash_token(token), format_time(now())),
             )
+        )
         return token
 
     async def actor_for_token(self, token: str) -> Actor:
@@ -152,17 +156,20 @@ class Accounts:
         return Actor(rows[0][0], rows[0][1], Role.from_label(rows[0][2]))
 
     async def revoke_token(self, token: str) -> None:
-        async with self.db.write() as tx:
-            await tx.conn.execute(
+        await self.db.write(
+            lambda tx: tx.conn.execute(
                 "UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
                 (format_time(now()), hash_token(token)),
             )
+        )
 
     async def revoke_user_tokens(self, username: str) -> int:
-        async with self.db.write() as tx:
-            cursor = await tx.conn.execute(
-                "UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL"
-                " AND user_id = (SELECT id FROM users WHERE username = ?)",
-                (format_time(now()), username),
+        return await self.db.write(
+            lambda tx: (
+                tx.conn.execute(
+                    "UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL"
+                    " AND user_id = (SELECT id FROM users WHERE username = ?)",
+                    (format_time(now()), username),
+                ).rowcount
             )
-            return cursor.rowcount
+        )

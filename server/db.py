@@ -1,10 +1,10 @@
 """SQLite, the way the design needs it: one writer, read-only readers, migrations on open.
 
-All writes go through `Database.write()`, which serializes them on one connection and
-wraps each in `BEGIN IMMEDIATE … COMMIT`, so `seq` is assigned inside the transaction
-that stores the change. Reads use a small pool of read-only connections (WAL lets them
-run beside the writer). `synchronous=FULL` makes a commit survive power loss, which is
-what the 201 to a reporter promises.
+All writes go through `Database.write()`, which runs each as one `BEGIN IMMEDIATE …
+COMMIT` on a single connection owned by one writer thread, so `seq` is assigned inside
+the transaction that stores the change. Reads use a small pool of read-only connections
+(WAL lets them run beside the writer). `synchronous=FULL` makes a commit survive power
+loss, which is what the 201 to a reporter promises.
 """
 
 from __future__ import annotations
@@ -14,14 +14,18 @@ import logging
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 import aiosqlite
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
 READERS = 4
@@ -86,14 +90,27 @@ def new_epoch() -> str:
     return secrets.token_hex(8)
 
 
-class Transaction:
-    """A write transaction in progress."""
+def _transact(tx: Transaction, work: Callable[[Transaction], T]) -> T:
+    tx.conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(tx)
+        tx.conn.execute("COMMIT")
+    except BaseException:
+        if tx.conn.in_transaction:
+            tx.conn.rollback()
+        raise
+    return result
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+
+class Transaction:
+    """A write transaction in progress, on the writer thread."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.callbacks: list[Callable[[], None]] = []
 
     def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` on the event loop once the transaction has committed."""
         self.callbacks.append(callback)
 
 
@@ -103,17 +120,16 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.epoch = ""
-        self._writer: aiosqlite.Connection | None = None
+        self._writer: sqlite3.Connection | None = None
+        self._writer_thread: ThreadPoolExecutor | None = None
         self._write_lock = asyncio.Lock()
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
 
     async def open(self) -> None:
         self.epoch = await asyncio.to_thread(migrate, self.path)
-        self._writer = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._writer.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await self._writer.execute("PRAGMA foreign_keys = ON")
-        await self._writer.execute("PRAGMA synchronous = FULL")
+        self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="courtwire-writer")
+        self._writer = await self._on_writer_thread(self._connect_writer)
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         for _ in range(READERS):
             reader = await aiosqlite.connect(uri, uri=True, isolation_level=None)
@@ -121,7 +137,16 @@ class Database:
             reader.row_factory = aiosqlite.Row
             self._all_readers.append(reader)
             self._readers.put_nowait(reader)
-        self._writer.row_factory = aiosqlite.Row
+
+    def _connect_writer(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        _pragmas(conn)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    async def _on_writer_thread(self, work: Callable[[], T]) -> T:
+        assert self._writer_thread is not None, "database is not open"
+        return await asyncio.get_running_loop().run_in_executor(self._writer_thread, work)
 
     async def close(self) -> None:
         """Idempotent: closes every connection that is open."""
@@ -130,7 +155,10 @@ class Database:
             await reader.close()
         if self._writer is not None:
             writer, self._writer = self._writer, None
-            await writer.close()
+            await self._on_writer_thread(writer.close)
+        if self._writer_thread is not None:
+            self._writer_thread.shutdown()
+            self._writer_thread = None
 
     async def __aenter__(self) -> Database:
         await self.open()
@@ -144,27 +172,22 @@ class Database:
     ) -> None:
         await self.close()
 
-    @asynccontextmanager
-    async def write(self) -> AsyncIterator[Transaction]:
-        """One write transaction at a time, committed when the block ends without error.
+    async def write(self, work: Callable[[Transaction], T]) -> T:
+        """Run `work` as one transaction on the writer thread, committed if it returns.
 
-        Callbacks registered with `Transaction.after_commit` run after the commit and
-        before the next transaction starts, so events reach the hub in seq order.
+        The whole transaction is one hand-over to the thread, not one per statement, so a
+        reporter's post does not queue behind a fan-out once for every statement it runs.
+        Callbacks registered with `Transaction.after_commit` run on the event loop after
+        the commit and before the next transaction starts, so events reach the hub in seq
+        order.
         """
-        assert self._writer is not None, "database is not open"
         async with self._write_lock:
-            conn = self._writer
-            await conn.execute("BEGIN IMMEDIATE")
-            tx = Transaction(conn)
-            try:
-                yield tx
-                await conn.commit()
-            except BaseException:
-                if conn.in_transaction:
-                    await conn.rollback()
-                raise
+            assert self._writer is not None, "database is not open"
+            tx = Transaction(self._writer)
+            result = await self._on_writer_thread(lambda: _transact(tx, work))
             for callback in tx.callbacks:
                 callback()
+            return result
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -7,9 +7,13 @@ Positions are reported in the text as the reporter wrote it.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,10 @@ class Hit:
     """Index one past the last character of the match in the original text."""
 
 
+@functools.cache
 def _fold_char(char: str) -> str:
+    """Cached: a body repeats a few dozen distinct characters, and Unicode normalization
+    one character at a time is the slow part of checking a post."""
     decomposed = unicodedata.normalize("NFKD", char)
     base = "".join(c for c in decomposed if not unicodedata.combining(c))
     return base.casefold()
@@ -49,6 +56,7 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_term(term: str) -> str:
     """The folded form of a term, or "" when it has no letters or digits."""
     return fold(term)[0].strip()
@@ -56,14 +64,18 @@ def normalize_term(term: str) -> str:
 
 def find_restricted(text: str, terms: Iterable[str]) -> Hit | None:
     """The earliest restricted term in `text`, or None."""
-    if not text:
+    needles = [(term, needle) for term in terms if (needle := normalize_term(term))]
+    if not text or not needles:
         return None
+    if text.isascii():
+        # Most posts are plain ASCII and name no restricted term: say so without mapping
+        # every character back to its position.
+        words = f" {' '.join(_ASCII_WORD.findall(text.lower()))} "
+        if not any(f" {needle} " in words for _, needle in needles):
+            return None
     folded, origin = fold(text)
     best: Hit | None = None
-    for term in terms:
-        needle = normalize_term(term)
-        if not needle:
-            continue
+    for term, needle in needles:
         at = folded.find(f" {needle} ")
         if at < 0:
             continue

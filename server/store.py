@@ -1,9 +1,9 @@
 """Hearings and entries in SQLite: every change appends its event in the same transaction.
 
-Each write runs inside `Database.write()`: it reads the hearing's `last_seq`, stores the
-change and the event with `last_seq + 1`, and registers the hub publish to run after the
-commit. Writes are shielded from cancellation, so a request whose client hangs up
-mid-write still commits and publishes, or does neither.
+Each write is one function run by `Database.write()` on the writer thread: it reads the
+hearing's `last_seq`, stores the change and the event with `last_seq + 1`, and registers
+the hub publish to run after the commit. Writes are shielded from cancellation, so a
+request whose client hangs up mid-write still commits and publishes, or does neither.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -102,7 +103,7 @@ def shielded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
     return wrapper
 
 
-def _hearing(row: aiosqlite.Row) -> Hearing:
+def _hearing(row: sqlite3.Row) -> Hearing:
     fields = {name: row[name] for name in PUBLIC_HEARING_FIELDS}
     fields["restricted_terms"] = json.loads(row["restricted_terms"])
     return Hearing(int(row["id"]), fields)
@@ -201,12 +202,12 @@ class Store:
     @shielded
     async def create_hearing(self, fields: JSONObject, *, at: datetime | None = None) -> Hearing:
         stamp = format_time(at or now())
-        async with self.db.write() as tx:
-            slug = fields.get("slug") or await self._free_slug(tx.conn, slugify(fields["title"]))
-            taken = await tx.conn.execute_fetchall("SELECT 1 FROM hearings WHERE slug = ?", (slug,))
-            if list(taken):
+
+        def create(tx: Transaction) -> Hearing:
+            slug = fields.get("slug") or _free_slug(tx.conn, slugify(fields["title"]))
+            if tx.conn.execute("SELECT 1 FROM hearings WHERE slug = ?", (slug,)).fetchall():
                 raise Conflict(f"The slug {slug!r} is taken.", field="slug", code="slug_taken")
-            await tx.conn.execute(
+            tx.conn.execute(
                 "INSERT INTO hearings (slug, title, court, case_ref, location, timezone, status,"
                 " scheduled_start, description, restricted_terms, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -225,14 +226,16 @@ class Store:
                     stamp,
                 ),
             )
-            return await self._load_hearing(tx.conn, slug)
+            return _hearing_in(tx.conn, slug)
+
+        return await self.db.write(create)
 
     @shielded
     async def update_hearing(
         self, slug: str, changes: JSONObject, *, at: datetime | None = None
     ) -> tuple[Hearing, int]:
-        async with self.db.write() as tx:
-            hearing = await self._load_hearing(tx.conn, slug)
+        def update(tx: Transaction) -> tuple[Hearing, int]:
+            hearing = _hearing_in(tx.conn, slug)
             fields = hearing.fields | changes
             seq = hearing.last_seq + 1
             fields["last_seq"] = seq
@@ -241,13 +244,15 @@ class Store:
                 encode_json(value) if name == "restricted_terms" else value
                 for name, value in changes.items()
             ]
-            await tx.conn.execute(
+            tx.conn.execute(
                 f"UPDATE hearings SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608 - names are validated field names
                 (*values, format_time(at or now()), hearing.id),
             )
             updated = Hearing(hearing.id, fields)
-            await self._append(tx, hearing, EventType.HEARING_UPDATED, updated.public(), at)
+            self._append(tx, hearing, EventType.HEARING_UPDATED, updated.public(), at)
             return updated, seq
+
+        return await self.db.write(update)
 
     # Entries
 
@@ -258,17 +263,14 @@ class Store:
         """Publish a new entry, or return the stored one for a retry of the same post."""
         html = markup.render(draft.body)
         fingerprint = draft.fingerprint()
-        async with self.db.write() as tx:
-            hearing = await self._load_hearing(tx.conn, slug)
-            rows = list(
-                await tx.conn.execute_fetchall(
-                    "SELECT hearing_id, fingerprint, published_seq, entry FROM entries"
-                    " WHERE id = ?",
-                    (draft.id,),
-                )
-            )
-            if rows:
-                stored = rows[0]
+
+        def post(tx: Transaction) -> Written:
+            hearing = _hearing_in(tx.conn, slug)
+            stored = tx.conn.execute(
+                "SELECT hearing_id, fingerprint, published_seq, entry FROM entries WHERE id = ?",
+                (draft.id,),
+            ).fetchone()
+            if stored is not None:
                 if stored["hearing_id"] != hearing.id or stored["fingerprint"] != fingerprint:
                     raise Conflict(
                         "An entry with this id exists with other content.",
@@ -299,7 +301,7 @@ class Store:
             }
             check_restrictions(entry, hearing.restricted_terms)
             seq = hearing.last_seq + 1
-            await tx.conn.execute(
+            tx.conn.execute(
                 "INSERT INTO entries (id, hearing_id, author_id, occurred_utc, published_seq,"
                 " fingerprint, entry) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -312,8 +314,10 @@ class Store:
                     encode_json(entry),
                 ),
             )
-            await self._append(tx, hearing, EventType.ENTRY_PUBLISHED, entry, at)
+            self._append(tx, hearing, EventType.ENTRY_PUBLISHED, entry, at)
             return Written(entry, seq)
+
+        return await self.db.write(post)
 
     @shielded
     async def revise_entry(
@@ -326,9 +330,10 @@ class Store:
         at: datetime | None = None,
     ) -> Written:
         html = markup.render(changes["body"]) if "body" in changes else None
-        async with self.db.write() as tx:
-            hearing = await self._load_hearing(tx.conn, slug)
-            entry = await self._editable_entry(tx.conn, hearing, entry_id, actor)
+
+        def revise(tx: Transaction) -> Written:
+            hearing = _hearing_in(tx.conn, slug)
+            entry = _editable_entry(tx.conn, hearing, entry_id, actor)
             if "pinned" in changes and actor.role < Role.EDITOR:
                 raise Forbidden("Only editors pin entries.", field="pinned")
             revised = entry | changes
@@ -338,53 +343,54 @@ class Store:
             revised["revised_at"] = format_time(at or now())
             check_restrictions(revised, hearing.restricted_terms)
             seq = hearing.last_seq + 1
-            await tx.conn.execute(
+            tx.conn.execute(
                 "UPDATE entries SET entry = ?, occurred_utc = ? WHERE id = ?",
                 (encode_json(revised), _utc_key(revised["occurred_at"]), entry_id),
             )
-            await self._append(tx, hearing, EventType.ENTRY_REVISED, revised, at)
+            self._append(tx, hearing, EventType.ENTRY_REVISED, revised, at)
             return Written(revised, seq)
+
+        return await self.db.write(revise)
 
     @shielded
     async def delete_entry(
         self, slug: str, entry_id: str, actor: Actor, *, at: datetime | None = None
     ) -> Written:
         """Delete an entry and replace every earlier event about it with a tombstone."""
-        async with self.db.write() as tx:
-            hearing = await self._load_hearing(tx.conn, slug)
-            rows = list(
-                await tx.conn.execute_fetchall(
-                    "SELECT deleted FROM entries WHERE id = ? AND hearing_id = ?",
-                    (entry_id, hearing.id),
+
+        def delete(tx: Transaction) -> Written:
+            hearing = _hearing_in(tx.conn, slug)
+            row = tx.conn.execute(
+                "SELECT deleted FROM entries WHERE id = ? AND hearing_id = ?",
+                (entry_id, hearing.id),
+            ).fetchone()
+            if row is not None and row["deleted"]:
+                return _existing_deletion(tx.conn, hearing, entry_id)
+            _editable_entry(tx.conn, hearing, entry_id, actor)
+            rewritten = tuple(
+                (int(row["seq"]), Event.decode(row["data"]).tombstone().encode())
+                for row in tx.conn.execute(
+                    "SELECT seq, data FROM events WHERE hearing_id = ? AND entry_id = ?",
+                    (hearing.id, entry_id),
                 )
             )
-            if rows and rows[0]["deleted"]:
-                return await self._existing_deletion(tx.conn, hearing, entry_id)
-            await self._editable_entry(tx.conn, hearing, entry_id, actor)
-            rewritten = []
-            for row in await tx.conn.execute_fetchall(
-                "SELECT seq, data FROM events WHERE hearing_id = ? AND entry_id = ?",
-                (hearing.id, entry_id),
-            ):
-                text = Event.decode(row["data"]).tombstone().encode()
-                rewritten.append((int(row["seq"]), text))
-            await tx.conn.executemany(
+            tx.conn.executemany(
                 "UPDATE events SET data = ? WHERE hearing_id = ? AND seq = ?",
                 [(text, hearing.id, seq) for seq, text in rewritten],
             )
             tombstone = tombstone_data(entry_id)
-            await tx.conn.execute(
+            tx.conn.execute(
                 "UPDATE entries SET deleted = 1, entry = ? WHERE id = ?",
                 (encode_json(tombstone), entry_id),
             )
-            seq = await self._append(
-                tx, hearing, EventType.ENTRY_DELETED, tombstone, at, tuple(rewritten)
-            )
+            seq = self._append(tx, hearing, EventType.ENTRY_DELETED, tombstone, at, rewritten)
             return Written(tombstone, seq)
+
+        return await self.db.write(delete)
 
     # Helpers
 
-    async def _append(
+    def _append(
         self,
         tx: Transaction,
         hearing: Hearing,
@@ -396,11 +402,11 @@ class Store:
         seq = hearing.last_seq + 1
         event = Event(seq, kind, format_time((at or now()).astimezone(UTC)), hearing.slug, data)
         text = event.encode()
-        await tx.conn.execute(
+        tx.conn.execute(
             "INSERT INTO events (hearing_id, seq, entry_id, data) VALUES (?, ?, ?, ?)",
             (hearing.id, seq, event.entry_id, text),
         )
-        await tx.conn.execute("UPDATE hearings SET last_seq = ? WHERE id = ?", (seq, hearing.id))
+        tx.conn.execute("UPDATE hearings SET last_seq = ? WHERE id = ?", (seq, hearing.id))
         message = Message(hearing.slug, seq, text, event.entry_id, rewritten)
         tx.after_commit(lambda: self._committed(message, kind))
         return seq
@@ -416,45 +422,54 @@ class Store:
         self.hub.publish(message)
 
     async def _load_hearing(self, conn: aiosqlite.Connection, slug: str) -> Hearing:
-        rows = list(await conn.execute_fetchall("SELECT * FROM hearings WHERE slug = ?", (slug,)))
-        if not rows:
-            raise NotFound(f"No hearing {slug!r}.", code="hearing_not_found")
-        return _hearing(rows[0])
+        return _only_hearing(list(await conn.execute_fetchall(HEARING_BY_SLUG, (slug,))), slug)
 
-    async def _free_slug(self, conn: aiosqlite.Connection, base: str) -> str:
-        rows = await conn.execute_fetchall(
-            "SELECT slug FROM hearings WHERE slug = ? OR slug LIKE ?", (base, f"{base}-%")
-        )
-        taken = {row[0] for row in rows}
-        slug, number = base, 1
-        while slug in taken:
-            number += 1
-            slug = f"{base}-{number}"
-        return slug
 
-    async def _editable_entry(
-        self, conn: aiosqlite.Connection, hearing: Hearing, entry_id: str, actor: Actor
-    ) -> JSONObject:
-        rows = list(
-            await conn.execute_fetchall(
-                "SELECT author_id, deleted, entry FROM entries WHERE id = ? AND hearing_id = ?",
-                (entry_id, hearing.id),
-            )
-        )
-        if not rows or rows[0]["deleted"]:
-            raise NotFound("No such entry in this hearing.", code="entry_not_found")
-        if rows[0]["author_id"] != actor.id and actor.role < Role.EDITOR:
-            raise Forbidden("Only the entry's author or an editor may change it.")
-        entry: JSONObject = json.loads(rows[0]["entry"])
-        return entry
+# The parts of a write transaction, run on the writer thread.
 
-    async def _existing_deletion(
-        self, conn: aiosqlite.Connection, hearing: Hearing, entry_id: str
-    ) -> Written:
-        rows = list(
-            await conn.execute_fetchall(
-                "SELECT max(seq) FROM events WHERE hearing_id = ? AND entry_id = ?",
-                (hearing.id, entry_id),
-            )
-        )
-        return Written(tombstone_data(entry_id), int(rows[0][0]), False)
+HEARING_BY_SLUG = "SELECT * FROM hearings WHERE slug = ?"
+
+
+def _only_hearing(rows: list[sqlite3.Row], slug: str) -> Hearing:
+    if not rows:
+        raise NotFound(f"No hearing {slug!r}.", code="hearing_not_found")
+    return _hearing(rows[0])
+
+
+def _hearing_in(conn: sqlite3.Connection, slug: str) -> Hearing:
+    return _only_hearing(conn.execute(HEARING_BY_SLUG, (slug,)).fetchall(), slug)
+
+
+def _free_slug(conn: sqlite3.Connection, base: str) -> str:
+    rows = conn.execute(
+        "SELECT slug FROM hearings WHERE slug = ? OR slug LIKE ?", (base, f"{base}-%")
+    )
+    taken = {row[0] for row in rows}
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _editable_entry(
+    conn: sqlite3.Connection, hearing: Hearing, entry_id: str, actor: Actor
+) -> JSONObject:
+    row = conn.execute(
+        "SELECT author_id, deleted, entry FROM entries WHERE id = ? AND hearing_id = ?",
+        (entry_id, hearing.id),
+    ).fetchone()
+    if row is None or row["deleted"]:
+        raise NotFound("No such entry in this hearing.", code="entry_not_found")
+    if row["author_id"] != actor.id and actor.role < Role.EDITOR:
+        raise Forbidden("Only the entry's author or an editor may change it.")
+    entry: JSONObject = json.loads(row["entry"])
+    return entry
+
+
+def _existing_deletion(conn: sqlite3.Connection, hearing: Hearing, entry_id: str) -> Written:
+    (seq,) = conn.execute(
+        "SELECT max(seq) FROM events WHERE hearing_id = ? AND entry_id = ?",
+        (hearing.id, entry_id),
+    ).fetchone()
+    return Written(tombstone_data(entry_id), int(seq), False)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from server.restrictions import find_restricted, fold, normalize_term
 
@@ -66,3 +68,16 @@ def test_fold_maps_every_folded_character_to_an_original_index() -> None:
     assert folded == " ab ce "
     assert len(origin) == len(folded)
     assert [origin[i] for i in range(1, 6)] == [0, 1, 2, 4, 5]
+
+
+@given(
+    text=st.text(alphabet="abAB1 -_.\n\té", max_size=40),
+    terms=st.lists(st.text(alphabet="abAB1 -é", min_size=1, max_size=6), max_size=3),
+)
+def test_a_hit_is_found_exactly_when_the_folded_text_holds_a_term(
+    text: str, terms: list[str]
+) -> None:
+    # ASCII text takes a quicker path when nothing matches; it must agree with the fold.
+    folded = fold(text)[0]
+    expected = any((needle := normalize_term(term)) and f" {needle} " in folded for term in terms)
+    assert (find_restricted(text, terms) is not None) == expected
