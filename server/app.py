@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -22,13 +23,14 @@ from server.hub.fanout import Hub
 from server.hub.memory import MemoryBroker
 from server.services import Services
 from server.settings import Settings
+from server.sockets import READER_SERVICE
 
 logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         hub = Hub(MemoryBroker(), keep=settings.recent_events, buffer_limit=settings.reader_buffer)
         async with Database(settings.db_path) as db:
             found = Services.build(settings, db, hub)
@@ -37,14 +39,13 @@ def create_app(settings: Settings) -> Starlette:
             app.state.services = found
             logger.info("serving db=%s epoch=%s", settings.db_path, db.epoch)
             try:
-                yield
+                yield {READER_SERVICE: live.Readers(found)}
             finally:
                 hub.close()
 
     return Starlette(
         routes=[
             *api.routes,
-            *live.routes,
             *pages.routes,
             Mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static"),
         ],

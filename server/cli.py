@@ -19,6 +19,11 @@ from server.exceptions import CourtwireError
 from server.model import Role
 from server.settings import Settings
 
+# After a network blip every reader reconnects within a second or two. Connections the
+# kernel cannot queue have their SYN dropped, and the client's retry comes 1, 3, 7 s later:
+# the queue must hold the storm. Linux caps it at net.core.somaxconn (4096 by default).
+ACCEPT_BACKLOG = 65535
+
 
 def serve(settings: Settings, host: str, port: int) -> None:
     from server import benchstats
@@ -40,6 +45,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         ws_ping_timeout=settings.ping_timeout,
         h11_max_incomplete_event_size=16 * 1024,
         limit_concurrency=settings.max_readers + 500,
+        backlog=ACCEPT_BACKLOG,
         timeout_graceful_shutdown=5,
         log_config=None,
         access_log=False,

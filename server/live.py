@@ -10,9 +10,7 @@ both, so nothing is sent twice.
 from __future__ import annotations
 
 import logging
-
-from starlette.routing import WebSocketRoute
-from starlette.websockets import WebSocket
+from urllib.parse import parse_qsl
 
 from server import benchstats
 from server.errors import error_response
@@ -21,12 +19,13 @@ from server.exceptions import BadRequest, CourtwireError
 from server.hub.fanout import Channel, text_frame
 from server.model import CloseCode
 from server.services import Services
-from server.sockets import CLIENT_MESSAGES_PER_MINUTE, SINK_EXTENSION, FanoutProtocol
+from server.sockets import CLIENT_MESSAGES_PER_MINUTE, FanoutProtocol
 
-__all__ = ["CLIENT_MESSAGES_PER_MINUTE", "reader_socket", "routes"]
+__all__ = ["CLIENT_MESSAGES_PER_MINUTE", "READER_PATH", "Readers"]
 
 logger = logging.getLogger(__name__)
 
+READER_PATH = "/ws/hearings/"
 BACKLOG_PAGE = 500
 DRAIN_TIMEOUT = 30.0
 
@@ -77,43 +76,55 @@ async def catch_up(found: Services, sink: FanoutProtocol, channel: Channel, afte
             return False
 
 
-async def reader_socket(websocket: WebSocket) -> None:
-    found: Services = websocket.app.state.services
-    slug = websocket.path_params["slug"]
-    try:
-        after = parse_after(websocket.query_params.get("after"))
-        channel = await open_channel(found, slug)
-    except CourtwireError as error:
-        await websocket.send_denial_response(error_response(error))
-        return
-    sink = websocket.scope["extensions"].get(SINK_EXTENSION)
-    if not isinstance(sink, FanoutProtocol):
-        raise RuntimeError("the reader socket needs courtwire's uvicorn protocol (courtwire serve)")
-    await websocket.accept()
-    if found.hub.readers() >= found.settings.max_readers:
-        sink.close_now(CloseCode.TRY_AGAIN_LATER, "server full")
-        return
-    epoch = found.db.epoch
-    hello = {"type": "hello", "hearing": slug, "last_seq": channel.last_seq, "epoch": epoch}
-    sink.write(text_frame(encode_json(hello)))
-    client_epoch = websocket.query_params.get("epoch")
-    if after > channel.last_seq or (client_epoch is not None and client_epoch != epoch):
-        reset = {"type": "reset", "last_seq": channel.last_seq, "epoch": epoch}
-        sink.write(text_frame(encode_json(reset)))
-        sink.close_now(CloseCode.NORMAL, "reset")
-        return
-    try:
-        caught_up = await catch_up(found, sink, channel, after)
-    except BaseException:
-        channel.leave(sink)
-        raise
-    if not caught_up:
-        channel.leave(sink)
-        sink.close_too_slow()
-        return
-    # The hub writes to it from now on; the protocol answers pings, counts what the
-    # reader sends (closing a chatty one with 1008) and leaves the channel when it goes.
-    sink.detach(lambda: channel.leave(sink))
+class Readers:
+    """Serves `/ws/hearings/{slug}` on the connection itself, with no app in between.
 
+    A reconnect storm is thousands of handshakes a second on one core: the middleware
+    stack, the router and a Starlette `WebSocket` per reader were a fifth of each one.
+    `FanoutProtocol` hands over the paths this claims; any other WebSocket path still
+    goes to the ASGI app (which refuses it).
+    """
 
-routes = [WebSocketRoute("/ws/hearings/{slug}", reader_socket)]
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def claims(self, path: str) -> bool:
+        slug = path.removeprefix(READER_PATH)
+        return slug != path and bool(slug) and "/" not in slug
+
+    async def serve(self, sink: FanoutProtocol, path: str, query_string: bytes) -> None:
+        found = self.services
+        slug = path.removeprefix(READER_PATH)
+        query = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+        try:
+            after = parse_after(query.get("after"))
+            channel = await open_channel(found, slug)
+        except CourtwireError as error:
+            response = error_response(error)
+            await sink.deny(response.status_code, response.raw_headers, bytes(response.body))
+            return
+        await sink.accept()
+        if found.hub.readers() >= found.settings.max_readers:
+            sink.close_now(CloseCode.TRY_AGAIN_LATER, "server full")
+            return
+        epoch = found.db.epoch
+        hello = {"type": "hello", "hearing": slug, "last_seq": channel.last_seq, "epoch": epoch}
+        sink.write(text_frame(encode_json(hello)))
+        client_epoch = query.get("epoch")
+        if after > channel.last_seq or (client_epoch is not None and client_epoch != epoch):
+            reset = {"type": "reset", "last_seq": channel.last_seq, "epoch": epoch}
+            sink.write(text_frame(encode_json(reset)))
+            sink.close_now(CloseCode.NORMAL, "reset")
+            return
+        try:
+            caught_up = await catch_up(found, sink, channel, after)
+        except BaseException:
+            channel.leave(sink)
+            raise
+        if not caught_up:
+            channel.leave(sink)
+            sink.close_too_slow()
+            return
+        # The hub writes to it from now on; the protocol answers pings, counts what the
+        # reader sends (closing a chatty one with 1008) and leaves the channel when it goes.
+        sink.detach(lambda: channel.leave(sink))

@@ -2,12 +2,14 @@
 
 ASGI's `send()` is awaited once per message and, in uvicorn, waits while a client's
 write buffer is full: a fan-out loop over it stalls on one slow reader and costs a
-coroutine step per reader. This protocol adds, under the scope extension
-`courtwire.sink`, a synchronous `write()` of one pre-encoded frame, the buffer size the
-hub checks against the reader's limit, and a close with 1013 that does not wait for
-the reader. Handshake, pings, limits and everything else stay uvicorn's.
+coroutine step per reader. This protocol adds a synchronous `write()` of one
+pre-encoded frame, the buffer size the hub checks against the reader's limit, and a
+close with 1013 that does not wait for the reader. Handshake, pings, limits and
+everything else stay uvicorn's.
 
-A reader, once caught up, is `detach()`ed: the ASGI task ends and the connection lives
+Reader sockets are served by the `ReaderService` the app puts in its lifespan state
+(`server.live.Readers`), called from the connection's task in place of the ASGI app.
+A reader, once caught up, is `detach()`ed: the task ends and the connection lives
 on as this protocol object alone, written to by the hub, answering pings, counting
 (and ignoring) what the client sends. That drops the task, its coroutine frames through
 the middleware stack, the scope and the handshake objects: at 10k readers most of the
@@ -24,17 +26,17 @@ import logging
 import socket
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from websockets.http11 import Request as HandshakeRequest
 
 from server.model import CloseCode
 
 logger = logging.getLogger(__name__)
 
-SINK_EXTENSION = "courtwire.sink"
+READER_SERVICE = "courtwire.readers"
+"""Key, in the app's lifespan state, of the `ReaderService`."""
 KERNEL_UNSENT = 64 * 1024
 """Bytes not yet sent that the kernel holds for one reader (TCP_NOTSENT_LOWAT); the
 rest waits in the transport's buffer, where the hub counts it against the limit."""
@@ -150,11 +152,26 @@ class Flag:
                 self._waiters.remove(waiter)
 
 
+class ReaderService(Protocol):
+    """Serves reader sockets on the protocol itself, without the ASGI app (server.live)."""
+
+    def claims(self, path: str) -> bool: ...
+
+    async def serve(self, sink: FanoutProtocol, path: str, query_string: bytes) -> None: ...
+
+
+# uvicorn logs each accepted WebSocket at INFO: an access line per reader, which a
+# reconnect storm turns into tens of thousands. Like the HTTP access log, it is off.
+handshake_logger = logging.getLogger(f"{__name__}.handshakes")
+handshake_logger.setLevel(logging.WARNING)
+
+
 class FanoutProtocol(WebSocketsSansIOProtocol):
     def __init__(self, config: Any, *args: Any, **kwargs: Any) -> None:
         # Frames are encoded once for everybody: per-connection compression would break that.
         assert not config.ws_per_message_deflate, "permessage-deflate must be off"
         super().__init__(config, *args, **kwargs)
+        self.logger = handshake_logger
         self.queue = Inbox()  # type: ignore[assignment]
         self.writable = Flag()  # type: ignore[assignment]
         self.detached = False
@@ -179,11 +196,15 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         if unanswered and self.transport.get_write_buffer_size():
             self.transport.abort()
 
-    def handle_connect(self, event: HandshakeRequest) -> None:
-        super().handle_connect(event)
-        scope = getattr(self, "scope", None)
-        if scope is not None:
-            scope["extensions"][SINK_EXTENSION] = self
+    async def accept(self) -> None:
+        await self.send({"type": "websocket.accept"})
+
+    async def deny(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        """Refuse the handshake with an HTTP response."""
+        await self.send(
+            {"type": "websocket.http.response.start", "status": status, "headers": headers}
+        )
+        await self.send({"type": "websocket.http.response.body", "body": body})
 
     # The Sink interface (server.hub.fanout.Sink)
 
@@ -266,9 +287,16 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
             on_lost()
 
     async def run_asgi(self) -> None:
-        """uvicorn's, except that a detached connection stays open when the app returns."""
+        """uvicorn's, except that the reader service serves the paths it claims, and a
+        detached connection stays open when that returns."""
+        readers: ReaderService | None = self.app_state.get(READER_SERVICE)
+        path = self.scope["path"]
+        result = None
         try:
-            result = await self.app(self.scope, self.receive, self.send)
+            if readers is not None and readers.claims(path):
+                await readers.serve(self, path, self.scope["query_string"])
+            else:
+                result = await self.app(self.scope, self.receive, self.send)
         except ClientDisconnected:
             pass
         except BaseException:

@@ -222,16 +222,26 @@ def test_bad_after_on_the_websocket_is_http_400_before_the_upgrade(
     assert b'"field":"after"' in refused.response.body
 
 
-def test_unknown_hearing_on_the_websocket_is_http_404(server: LiveServer) -> None:
-    async def attempt() -> int:
-        try:
-            async with websockets.connect(f"{server.ws_url}/ws/hearings/nope"):
-                pass
-        except websockets.InvalidStatus as refused:
-            return refused.response.status_code
-        return 101
+async def websocket_status(url: str) -> int:
+    try:
+        async with websockets.connect(url):
+            pass
+    except websockets.InvalidStatus as refused:
+        return refused.response.status_code
+    return 101
 
-    assert run(attempt()) == 404
+
+def test_unknown_hearing_on_the_websocket_is_http_404(server: LiveServer) -> None:
+    assert run(websocket_status(f"{server.ws_url}/ws/hearings/nope")) == 404
+
+
+@pytest.mark.parametrize("path", ["/ws/hearings/", "/ws/hearings/a/b", "/ws/elsewhere"])
+def test_websocket_paths_that_are_no_reader_socket_are_refused(
+    server: LiveServer, hearing: dict[str, object], path: str
+) -> None:
+    # Reader sockets are served by the protocol; anything else falls to the app's router.
+    assert run(websocket_status(f"{server.ws_url}{path}")) == 403
+    assert run(websocket_status(f"{server.ws_url}/ws/hearings/{hearing['slug']}")) == 101
 
 
 def test_bad_login_is_401_and_a_good_one_gives_a_working_token(server: LiveServer) -> None:
