@@ -36,6 +36,8 @@ FIGURES = {
     "rss_mb": "server RSS with all connected, MB",
     "rss_after_mb": "server RSS after the updates, MB",
     "closed_1013": "readers closed 1013",
+    "p99_before_slow_ms": "delivery p99 before any reader stalled (same run), ms",
+    "p99_vs_before": "healthy p99 with slow readers / before",
 }
 
 

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from array import array
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -320,7 +321,7 @@ def running(
 
 def post_cost(server: Server, posts: int = 40) -> float:
     """CPU ms one post costs the server with no reader: storage, rendering, the ack."""
-    slug = new_hearings(server, 1, prefix="idle")[0]
+    slug = new_hearings(server, 1, prefix=f"idle-{uuid.uuid4().hex[:8]}")[0]
     publisher = Publisher(server.publish_url, server.token)
     publisher.post(slug)  # warm
     before = cpu_seconds(server.pid)
@@ -419,9 +420,13 @@ def scenario_slow(kind: str, args: argparse.Namespace, readers: int) -> dict[str
     with running(kind, args.swarm, {}) as (server, pool):
         slugs = new_hearings(server, 1)
         row = connect_readers(server, pool, slugs, readers)
+        size, updates = args.slow_size, args.updates
+        # The same fan-out first with every reader healthy: the ratio is taken in one run.
+        before = fan_out(server, pool, slugs, updates, 1 / args.rate, size, updates)
         slow = sum(pool.all("slow", args.slow_fraction))
-        size = args.slow_size
-        row |= fan_out(server, pool, slugs, args.updates, 1 / args.rate, size, args.updates)
+        row |= fan_out(server, pool, slugs, updates, 1 / args.rate, size, 2 * updates)
+        row["p99_before_slow_ms"] = before["p99_ms"]
+        row["p99_vs_before"] = row["p99_ms"] / before["p99_ms"]
         row["slow_readers"] = slow
         row["closed_1013"] = row["closes"].get(1013, 0)
         return row
@@ -520,8 +525,10 @@ SHOWN = {
         "dups",
     ],
     "slow": [
+        "p99_before_slow_ms",
         "p50_ms",
         "p99_ms",
+        "p99_vs_before",
         "max_ms",
         "cpu_us_per_delivery",
         "rss_mb",

@@ -14,7 +14,7 @@ import logging
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -122,7 +122,6 @@ class Database:
         self.epoch = ""
         self._writer: sqlite3.Connection | None = None
         self._writer_thread: ThreadPoolExecutor | None = None
-        self._write_lock = asyncio.Lock()
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
 
@@ -177,17 +176,35 @@ class Database:
 
         The whole transaction is one hand-over to the thread, not one per statement, so a
         reporter's post does not queue behind a fan-out once for every statement it runs.
-        Callbacks registered with `Transaction.after_commit` run on the event loop after
-        the commit and before the next transaction starts, so events reach the hub in seq
-        order.
+        Callbacks registered with `Transaction.after_commit` run on the event loop in
+        commit order (the thread runs transactions one at a time, and each hands its
+        outcome back before the next starts), so events reach the hub in seq order.
+
+        Cancelling the caller does not cancel a write that has started: it commits and
+        its callbacks run, or it never began.
         """
-        async with self._write_lock:
-            assert self._writer is not None, "database is not open"
-            tx = Transaction(self._writer)
-            result = await self._on_writer_thread(lambda: _transact(tx, work))
-            for callback in tx.callbacks:
-                callback()
-            return result
+        assert self._writer_thread is not None, "database is not open"
+        assert self._writer is not None, "database is not open"
+        loop = asyncio.get_running_loop()
+        tx = Transaction(self._writer)
+        outcome: asyncio.Future[T] = loop.create_future()
+
+        def finished(done: Future[T]) -> None:
+            try:
+                if done.exception() is None:
+                    for callback in tx.callbacks:
+                        callback()
+            finally:
+                if not outcome.cancelled():
+                    error = done.exception()
+                    if error is None:
+                        outcome.set_result(done.result())
+                    else:
+                        outcome.set_exception(error)
+
+        submitted = self._writer_thread.submit(_transact, tx, work)
+        submitted.add_done_callback(lambda done: loop.call_soon_threadsafe(finished, done))
+        return await outcome
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:

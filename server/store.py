@@ -2,20 +2,18 @@
 
 Each write is one function run by `Database.write()` on the writer thread: it reads the
 hearing's `last_seq`, stores the change and the event with `last_seq + 1`, and registers
-the hub publish to run after the commit. Writes are shielded from cancellation, so a
-request whose client hangs up mid-write still commits and publishes, or does neither.
+the hub publish to run after the commit. A request whose client hangs up mid-write
+still commits and publishes, or does neither (`Database.write`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -34,8 +32,6 @@ from server.types import JSONObject
 
 logger = logging.getLogger(__name__)
 
-P = ParamSpec("P")
-T = TypeVar("T")
 
 PUBLIC_HEARING_FIELDS = (
     "slug",
@@ -92,15 +88,6 @@ class Written:
     entry: JSONObject
     seq: int
     created: bool = True
-
-
-def shielded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        return await asyncio.shield(method(*args, **kwargs))
-
-    wrapper.__doc__ = method.__doc__
-    wrapper.__name__ = method.__name__
-    return wrapper
 
 
 def _hearing(row: sqlite3.Row) -> Hearing:
@@ -199,7 +186,6 @@ class Store:
 
     # Hearings
 
-    @shielded
     async def create_hearing(self, fields: JSONObject, *, at: datetime | None = None) -> Hearing:
         stamp = format_time(at or now())
 
@@ -230,7 +216,6 @@ class Store:
 
         return await self.db.write(create)
 
-    @shielded
     async def update_hearing(
         self, slug: str, changes: JSONObject, *, at: datetime | None = None
     ) -> tuple[Hearing, int]:
@@ -256,7 +241,6 @@ class Store:
 
     # Entries
 
-    @shielded
     async def post_entry(
         self, slug: str, draft: Draft, actor: Actor, *, at: datetime | None = None
     ) -> Written:
@@ -319,7 +303,6 @@ class Store:
 
         return await self.db.write(post)
 
-    @shielded
     async def revise_entry(
         self,
         slug: str,
@@ -352,7 +335,6 @@ class Store:
 
         return await self.db.write(revise)
 
-    @shielded
     async def delete_entry(
         self, slug: str, entry_id: str, actor: Actor, *, at: datetime | None = None
     ) -> Written:
