@@ -34,8 +34,8 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 200
 """Readers written per turn of the event loop (~3 ms of `send()` on a small machine): a
-reporter's post makes ~10 round trips to the database thread while an earlier fan-out
-may still be going, and each waits for at most one chunk."""
+reporter's post takes a few turns (its request, the token check, the write) while a
+fan-out may be going, and each waits for at most one chunk."""
 
 
 def text_frame(text: str) -> bytes:
@@ -116,12 +116,15 @@ class Channel:
         self.broadcast(frame)
 
     def broadcast(self, frame: bytes) -> None:
-        """Write `frame` to every reader live now: the first `CHUNK` readers at once, the
-        rest `CHUNK` a turn on the following turns of the loop (all at once when no loop
-        runs, as in plain unit tests)."""
+        """Write `frame` to every reader live now, `CHUNK` readers a turn of the loop from
+        the next turn on, so that the publisher (a reporter's post, waiting for its ack)
+        goes first (all at once when no loop runs, as in plain unit tests)."""
         self._jobs.append(_Broadcast(frame, list(self.live)))
         if len(self._jobs) == 1:
-            self._work()
+            try:
+                asyncio.get_running_loop().call_soon(self._work)
+            except RuntimeError:
+                self._work()
 
     def _work(self) -> None:
         budget = CHUNK
