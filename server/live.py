@@ -80,7 +80,7 @@ class Readers:
     """Serves `/ws/hearings/{slug}` on the connection itself, with no app in between.
 
     A reconnect storm is thousands of handshakes a second on one core: the middleware
-    stack, the router and a Starlette `WebSocket` per reader were a fifth of each one.
+    stack, the router and a Starlette `WebSocket` per reader were a tenth of each one.
     `FanoutProtocol` hands over the paths this claims; any other WebSocket path still
     goes to the ASGI app (which refuses it).
     """

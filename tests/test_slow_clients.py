@@ -390,7 +390,8 @@ def test_reader_that_never_reads_is_dropped_by_the_ping_timeout(
 
     baseline, held, left = run(scenario())
     print(f"\nserver sockets: {baseline} before, {held} with 10 stalled readers, {left} after")
-    assert held >= baseline + 10
+    # The baseline may include the set-up's own HTTP connection, still closing.
+    assert held - left >= 10, "the stalled readers were not all held, then dropped"
     assert left <= baseline
 
 
