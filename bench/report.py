@@ -1,6 +1,8 @@
 """Turn the JSON that `bench/run.py --json` writes into Markdown tables of medians.
 
 /tmp/venv/bin/python -m bench.report bench-fanout.json [more.json ...]
+
+Runs with the same label in several files are pooled.
 """
 
 from __future__ import annotations
@@ -58,23 +60,42 @@ def table(label: str, by_kind: dict[str, list[dict[str, Any]]]) -> str:
     lines = [
         f"#### {label} (medians of {runs} runs)",
         "",
-        "| figure | reference | Courtwire | Courtwire / reference |",
-        "| --- | ---: | ---: | ---: |",
+        "| figure | reference | Courtwire | Courtwire / reference | per-run ratios, median |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
     keys = [k for k in FIGURES if any(k in r for r in ref + cw)]
     for key in keys:
         r, c = median(ref, key), median(cw, key)
         ratio = f"{c / r:.2f}" if r and c is not None and r > 0 else ""
-        lines.append(f"| {FIGURES[key]} | {cell(r)} | {cell(c)} | {ratio} |")
+        lines.append(
+            f"| {FIGURES[key]} | {cell(r)} | {cell(c)} | {ratio} | {paired(ref, cw, key)} |"
+        )
     return "\n".join(lines)
 
 
+def paired(ref: list[dict[str, Any]], cw: list[dict[str, Any]], key: str) -> str:
+    """The median of Courtwire / reference within each repetition: both servers ran
+    back to back, so a busy spell on the shared machine falls on both of a pair."""
+    ratios = [
+        float(c[key]) / float(r[key])
+        for r, c in zip(ref, cw, strict=False)
+        if isinstance(r.get(key), int | float)
+        and isinstance(c.get(key), int | float)
+        and r[key] > 0
+    ]
+    return f"{statistics.median(ratios):.2f}" if ratios else ""
+
+
 def main() -> None:
+    """Runs of the same scenario in several files are pooled (more repetitions)."""
+    pooled: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for name in sys.argv[1:]:
-        results = json.loads(Path(name).read_text())
-        for label, by_kind in results.items():
-            print(table(label, by_kind))
-            print()
+        for label, by_kind in json.loads(Path(name).read_text()).items():
+            for kind, rows in by_kind.items():
+                pooled.setdefault(label, {}).setdefault(kind, []).extend(rows)
+    for label, by_kind in pooled.items():
+        print(table(label, by_kind))
+        print()
 
 
 if __name__ == "__main__":
