@@ -190,13 +190,13 @@ class Database:
         outcome: asyncio.Future[T] = loop.create_future()
 
         def finished(done: Future[T]) -> None:
+            error = done.exception()
             try:
-                if done.exception() is None:
+                if error is None:
                     for callback in tx.callbacks:
                         callback()
             finally:
                 if not outcome.cancelled():
-                    error = done.exception()
                     if error is None:
                         outcome.set_result(done.result())
                     else:

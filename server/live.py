@@ -9,7 +9,6 @@ both, so nothing is sent twice.
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import parse_qsl
 
 from server import benchstats
@@ -22,8 +21,6 @@ from server.services import Services
 from server.sockets import CLIENT_MESSAGES_PER_MINUTE, FanoutProtocol
 
 __all__ = ["CLIENT_MESSAGES_PER_MINUTE", "READER_PATH", "Readers"]
-
-logger = logging.getLogger(__name__)
 
 READER_PATH = "/ws/hearings/"
 BACKLOG_PAGE = 500

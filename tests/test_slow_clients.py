@@ -259,17 +259,21 @@ def latencies(readers: list[RawReader], sent: dict[int, float], seqs: list[int])
     return [reader.arrivals[seq] - sent[seq] for reader in readers for seq in seqs]
 
 
+def start_with(server: LiveServer, **settings: str) -> tuple[int, str]:
+    """Start the server with these settings: its pid and an editor's token."""
+    server.env.update(settings)
+    server.start()
+    assert server.process is not None
+    return server.process.pid, server.staff("ed", Role.EDITOR)
+
+
 def test_slow_reader_among_500_does_not_slow_the_others_and_is_closed_with_1013(
     fresh_server: LiveServer,
 ) -> None:
     """Rounds of updates without, then with, a slow reader (interleaved, so that the noise
     of a shared machine falls on both alike); each slow reader fills its 64 KiB queue
     and is closed with 1013 while the 500 others go on."""
-    fresh_server.env["COURTWIRE_READER_BUFFER"] = "65536"
-    fresh_server.start()
-    assert fresh_server.process is not None
-    pid = fresh_server.process.pid
-    token = fresh_server.staff("ed", Role.EDITOR)
+    pid, token = start_with(fresh_server, COURTWIRE_READER_BUFFER="65536")
     with Staff(fresh_server, token) as editor:
         slug = editor.create_hearing("R v Crowd", status="live")["slug"]
     rounds, per_block = 6, 8
@@ -346,12 +350,7 @@ def test_reader_that_never_reads_is_dropped_by_the_ping_timeout(
 ) -> None:
     """Stalled readers, some with nothing pending and some with a backed-up buffer that is
     under the too-slow limit: the ping goes unanswered, and the server lets go of them."""
-    fresh_server.env["COURTWIRE_PING_INTERVAL"] = "2"
-    fresh_server.env["COURTWIRE_PING_TIMEOUT"] = "1"
-    fresh_server.start()
-    assert fresh_server.process is not None
-    pid = fresh_server.process.pid
-    token = fresh_server.staff("ed", Role.EDITOR)
+    pid, token = start_with(fresh_server, COURTWIRE_PING_INTERVAL="2", COURTWIRE_PING_TIMEOUT="1")
     with Staff(fresh_server, token) as editor:
         busy = editor.create_hearing("R v Busy", status="live")["slug"]
         quiet = editor.create_hearing("R v Quiet", status="live")["slug"]
