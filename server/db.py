@@ -190,17 +190,18 @@ class Database:
         outcome: asyncio.Future[T] = loop.create_future()
 
         def finished(done: Future[T]) -> None:
+            # The outcome first: its waiter is scheduled ahead of whatever the callbacks
+            # schedule, so a post's ack is not queued behind the first chunk of its own
+            # fan-out. The waiter still runs only after every callback has.
             error = done.exception()
-            try:
+            if not outcome.cancelled():
                 if error is None:
-                    for callback in tx.callbacks:
-                        callback()
-            finally:
-                if not outcome.cancelled():
-                    if error is None:
-                        outcome.set_result(done.result())
-                    else:
-                        outcome.set_exception(error)
+                    outcome.set_result(done.result())
+                else:
+                    outcome.set_exception(error)
+            if error is None:
+                for callback in tx.callbacks:
+                    callback()
 
         submitted = self._writer_thread.submit(_transact, tx, work)
         submitted.add_done_callback(lambda done: loop.call_soon_threadsafe(finished, done))
