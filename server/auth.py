@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.db import Database, Transaction
 from server.exceptions import Conflict, Invalid, Unauthorized
+from server.known_tokens import KnownTokens
 from server.model import Role
 from server.store import Actor
 from server.times import format_time, now
@@ -70,6 +71,7 @@ def check_password(password: object) -> str:
 class Accounts:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.known = KnownTokens()
 
     async def add_user(self, username: str, password: str, role: Role) -> Actor:
         check_username(username)
@@ -142,34 +144,46 @@ class Accounts:
         return token
 
     async def actor_for_token(self, token: str) -> Actor:
+        token_hash = hash_token(token)
+        known = self.known.get(token_hash)
+        if known is not None:
+            return known
+        generation = self.known.generation
         async with self.db.read() as conn:
             rows = list(
                 await conn.execute_fetchall(
                     "SELECT users.id, users.username, users.role FROM tokens"
                     " JOIN users ON users.id = tokens.user_id"
                     " WHERE tokens.token_hash = ? AND tokens.revoked_at IS NULL",
-                    (hash_token(token),),
+                    (token_hash,),
                 )
             )
         if not rows:
             raise Unauthorized("The token is unknown or revoked.", code="bad_token")
-        return Actor(rows[0][0], rows[0][1], Role.from_label(rows[0][2]))
+        actor = Actor(rows[0][0], rows[0][1], Role.from_label(rows[0][2]))
+        self.known.remember(token_hash, actor, generation)
+        return actor
 
     async def revoke_token(self, token: str) -> None:
-        await self.db.write(
-            lambda tx: tx.conn.execute(
+        token_hash = hash_token(token)
+
+        def revoke(tx: Transaction) -> None:
+            tx.conn.execute(
                 "UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
-                (format_time(now()), hash_token(token)),
+                (format_time(now()), token_hash),
             )
-        )
+            tx.after_commit(lambda: self.known.forget(lambda known, _: known == token_hash))
+
+        await self.db.write(revoke)
 
     async def revoke_user_tokens(self, username: str) -> int:
-        return await self.db.write(
-            lambda tx: (
-                tx.conn.execute(
-                    "UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL"
-                    " AND user_id = (SELECT id FROM users WHERE username = ?)",
-                    (format_time(now()), username),
-                ).rowcount
-            )
-        )
+        def revoke(tx: Transaction) -> int:
+            revoked = tx.conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL"
+                " AND user_id = (SELECT id FROM users WHERE username = ?)",
+                (format_time(now()), username),
+            ).rowcount
+            tx.after_commit(lambda: self.known.forget(lambda _, actor: actor.username == username))
+            return revoked
+
+        return await self.db.write(revoke)

@@ -22,7 +22,7 @@ from server.db import Database
 from server.live import READER_PATH
 from server.model import Role
 from server.settings import Settings
-from tests.support import LiveServer, auth, new_id, run
+from tests.support import LiveServer, Staff, auth, new_id, run
 
 PASSWORD = "correct horse battery"
 
@@ -106,6 +106,37 @@ def test_tokens_are_random_256_bit_stored_only_as_hashes_and_revocable(
     assert httpx.post(f"{limited.url}/api/logout", headers=auth(first)).status_code == 204
     assert httpx.get(f"{limited.url}/api/me", headers=auth(first)).status_code == 401
     assert httpx.get(f"{limited.url}/api/me", headers=auth(second)).status_code == 200
+
+
+def test_a_token_revoked_just_after_use_is_refused_at_once_and_posts_nothing(
+    server: LiveServer, editor: Staff
+) -> None:
+    """The server remembers tokens it has seen valid; a revocation must still bite on the
+    very next request, for every token of the account and no other account's."""
+    slug = editor.create_hearing("R v Revoked", status="live")["slug"]
+    with (
+        Staff(server, server.staff("soon-revoked")) as gone,
+        Staff(server, server.staff("still-here")) as kept,
+    ):
+        second = issue_token(server, "soon-revoked")
+        assert gone.post(slug, "Before the revocation.").status_code == 201
+        assert httpx.get(f"{server.url}/api/me", headers=auth(second)).status_code == 200
+        assert kept.post(slug, "Another reporter.").status_code == 201
+
+        revoked = editor.client.post("/api/users/soon-revoked/revoke")
+        assert revoked.json() == {"revoked": 2}
+
+        refused = gone.post(slug, "After the revocation.")
+        assert refused.status_code == 401
+        assert refused.json()["error"]["code"] == "bad_token"
+        assert httpx.get(f"{server.url}/api/me", headers=auth(second)).status_code == 401
+        assert kept.post(slug, "Still posting.").status_code == 201
+    bodies = [
+        e["body"] for e in editor.client.get(f"/api/hearings/{slug}/entries").json()["entries"]
+    ]
+    assert sorted(bodies) == sorted(
+        ["Before the revocation.", "Another reporter.", "Still posting."]
+    )
 
 
 def test_repeated_failed_logins_for_one_account_get_429(limited: LiveServer) -> None:
