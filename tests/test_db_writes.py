@@ -7,17 +7,12 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from server.db import Database, Transaction
-
-
-def run(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    asyncio.run(main())
+from tests.support import run
 
 
 def hearing_count(path: Path) -> int:
@@ -38,8 +33,10 @@ def insert_hearing(tx: Transaction, slug: str) -> int:
 
 def test_callbacks_run_in_commit_order_on_the_loop(tmp_path: Path) -> None:
     seen: list[tuple[int, threading.Thread]] = []
+    loop_threads: list[threading.Thread] = []
 
     async def main() -> None:
+        loop_threads.append(threading.current_thread())
         async with Database(tmp_path / "order.db") as db:
 
             async def write(n: int) -> int:
@@ -53,9 +50,9 @@ def test_callbacks_run_in_commit_order_on_the_loop(tmp_path: Path) -> None:
             rows = await asyncio.gather(*(write(n) for n in range(200)))
             assert sorted(rows) == list(range(1, 201))
 
-    run(main)
+    run(main())
     assert [row for row, _ in seen] == list(range(1, 201))
-    assert {thread for _, thread in seen} == {threading.main_thread()}
+    assert {thread for _, thread in seen} == set(loop_threads)
     assert hearing_count(tmp_path / "order.db") == 200
 
 
@@ -74,7 +71,7 @@ def test_a_failed_write_rolls_back_and_runs_no_callback(tmp_path: Path) -> None:
                 await db.write(work)
             assert await db.write(lambda tx: insert_hearing(tx, "next")) == 1
 
-    run(main)
+    run(main())
     assert called == []
     assert hearing_count(tmp_path / "fail.db") == 1
 
@@ -101,6 +98,6 @@ def test_a_cancelled_caller_does_not_cancel_a_started_write(tmp_path: Path) -> N
             await db.write(lambda tx: insert_hearing(tx, "after"))
             await asyncio.sleep(0)
 
-    run(main)
+    run(main())
     assert called == ["published"]
     assert hearing_count(tmp_path / "cancel.db") == 2

@@ -5,9 +5,9 @@ object is written to every live reader without awaiting: a reader is a `Sink` wh
 `write` never blocks. A reader whose unsent bytes pass the limit is closed with 1013
 and resumes later from its last seq; nobody else waits for it.
 
-The first `CHUNK` readers are written at once and the rest `CHUNK` a turn of the
-event loop, so that a fan-out to 19k readers (~300 ms of `send()`) holds up neither
-the reporter's ack nor anything else by more than about one chunk. Each broadcast writes to the
+Readers are written `CHUNK` a turn of the event loop, from the turn after the event
+arrived, so that a fan-out to 19k readers (~300 ms of `send()`) holds up neither the
+reporter's ack nor anything else by more than about one chunk. Each broadcast writes to the
 readers live when its event arrived (a snapshot; later joiners got the event from
 memory), and broadcasts run strictly one after another, so every reader still sees
 every event once and in order.
@@ -34,8 +34,8 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 200
 """Readers written per turn of the event loop (~3 ms of `send()` on a small machine): a
-reporter's post takes a few turns (its request, the token check, the write) while a
-fan-out may be going, and each waits for at most one chunk."""
+reporter's post takes a few turns (its request, its write's hand-back) while a fan-out
+may be going, and each waits for at most one chunk."""
 
 
 def text_frame(text: str) -> bytes:
@@ -118,13 +118,12 @@ class Channel:
     def broadcast(self, frame: bytes) -> None:
         """Write `frame` to every reader live now, `CHUNK` readers a turn of the loop from
         the next turn on, so that the publisher (a reporter's post, waiting for its ack)
-        goes first (all at once when no loop runs, as in plain unit tests)."""
+        goes first."""
+        if not self.live:
+            return
         self._jobs.append(_Broadcast(frame, list(self.live)))
         if len(self._jobs) == 1:
-            try:
-                asyncio.get_running_loop().call_soon(self._work)
-            except RuntimeError:
-                self._work()
+            asyncio.get_running_loop().call_soon(self._work)
 
     def _work(self) -> None:
         budget = CHUNK
@@ -135,11 +134,8 @@ class Channel:
             if job.done >= len(job.sinks):
                 jobs.popleft()
             if jobs and budget <= 0:
-                try:
-                    asyncio.get_running_loop().call_soon(self._work)
-                    return
-                except RuntimeError:
-                    budget = CHUNK
+                asyncio.get_running_loop().call_soon(self._work)
+                return
 
     def _write(self, job: _Broadcast, budget: int) -> int:
         """Write the job's frame to up to `budget` more readers; the budget left."""
