@@ -14,6 +14,7 @@ import { KIND_LABELS, kindText, roleText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
 import { courtFormat, ReplayPlayer } from "./replay.js";
 import { applyEvent, emptyState, visible } from "./timeline.js";
+import { pad, rfc3339InZone, validZone, wallToDate, zoneParts } from "./zones.js";
 
 const KINDS = Object.keys(KIND_LABELS);
 const SPEAKER_ROLES = ["judge", "prosecution", "defence", "defendant", "witness", "clerk", "other"];
@@ -41,52 +42,20 @@ function button(text, className, onClick) {
 // Time zones: the <input type="datetime-local"> values are wall-clock times in the
 // hearing's zone; the API wants RFC 3339 with the zone's offset at that moment.
 
-function zoneParts(ms, timezone) {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: timezone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit",
-  }).formatToParts(new Date(ms));
-  const value = (type) => parts.find((part) => part.type === type).value;
-  return {
-    year: value("year"), month: value("month"), day: value("day"),
-    hour: value("hour"), minute: value("minute"), second: value("second"),
-  };
-}
-
-function zoneOffset(ms, timezone) {
-  const p = zoneParts(ms, timezone);
-  const wall = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
-  return wall - Math.floor(ms / 1000) * 1000;
-}
-
 /** "2020-01-06T10:00[:ss]" in `timezone` → "2020-01-06T10:00:00+06:00". */
 export function wallToRfc3339(wall, timezone) {
   const [date, time] = wall.split("T");
   const [year, month, day] = date.split("-").map(Number);
   const [hour, minute, second = 0] = time.split(":").map(Number);
-  const guess = Date.UTC(year, month - 1, day, hour, minute, second);
-  const offset = zoneOffset(guess - zoneOffset(guess, timezone), timezone);
-  const minutes = Math.round(offset / 60000);
-  const sign = minutes < 0 ? "-" : "+";
-  const pad = (n) => String(Math.abs(n)).padStart(2, "0");
-  return `${date}T${pad(hour)}:${pad(minute)}:${pad(second)}${sign}${pad(Math.trunc(minutes / 60))}:${pad(minutes % 60)}`;
+  return rfc3339InZone(wallToDate({ year, month, day, hour, minute, second }, timezone), timezone);
 }
 
 /** An RFC 3339 time → the datetime-local value of that moment in `timezone`. */
 export function rfc3339ToWall(value, timezone) {
   if (!value) return "";
-  const p = zoneParts(new Date(value).getTime(), timezone);
-  const base = `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
-  return p.second === "00" ? base : `${base}:${p.second}`;
-}
-
-function validZone(timezone) {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
+  const p = zoneParts(new Date(value), timezone);
+  const base = `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+  return p.second === 0 ? base : `${base}:${pad(p.second)}`;
 }
 
 // Messages

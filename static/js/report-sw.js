@@ -3,7 +3,7 @@
 // and its outbox. Network first, so a deploy is picked up at once; the cache answers
 // only when the network does not. The API is never cached.
 
-const CACHE = "courtwire-report-v1";
+const CACHE = "courtwire-report-v2";
 const SHELL = [
   "/report",
   "/static/css/app.css",
@@ -13,6 +13,7 @@ const SHELL = [
   "/static/js/labels.js",
   "/static/js/outbox.js",
   "/static/js/live.js",
+  "/static/js/zones.js",
 ];
 const NETWORK_TIMEOUT_MS = 4000;
 

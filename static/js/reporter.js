@@ -6,6 +6,7 @@ import { api, clearToken, getToken, onUnauthorized, setToken } from "./api.js";
 import { kindText, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
 import { Outbox, uuid } from "./outbox.js";
+import { pad, rfc3339InZone, wallToDate, zoneLabel, zoneParts } from "./zones.js";
 
 const USER_KEY = "courtwire.user";
 const HEARING_KEY = "courtwire.reporter.hearing";
@@ -63,43 +64,6 @@ function save(key, value) {
 
 // Court time in the hearing's time zone
 
-function zoneParts(date, timeZone) {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit",
-  }).formatToParts(date);
-  const value = (type) => Number(parts.find((part) => part.type === type).value);
-  return {
-    year: value("year"), month: value("month"), day: value("day"),
-    hour: value("hour"), minute: value("minute"), second: value("second"),
-  };
-}
-
-function offsetMinutes(date, timeZone) {
-  const p = zoneParts(date, timeZone);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((wall - Math.floor(date.getTime() / 1000) * 1000) / 60000);
-}
-
-const pad = (number, size = 2) => String(Math.abs(number)).padStart(size, "0");
-
-/** RFC 3339 with the zone's offset, whole seconds: 2020-01-22T11:05:00+06:00. */
-export function rfc3339InZone(date, timeZone) {
-  const p = zoneParts(date, timeZone);
-  const offset = offsetMinutes(date, timeZone);
-  const sign = offset < 0 ? "-" : "+";
-  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` +
-    `${sign}${pad(Math.trunc(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-}
-
-/** The moment a wall-clock time on a given day in the zone stands for. */
-function wallToDate({ year, month, day, hour, minute, second }, timeZone) {
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
-  let moment = wall - offsetMinutes(new Date(wall), timeZone) * 60000;
-  moment = wall - offsetMinutes(new Date(moment), timeZone) * 60000;
-  return new Date(moment);
-}
-
 function timeValue(date, timeZone) {
   const p = zoneParts(date, timeZone);
   return `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
@@ -111,13 +75,6 @@ function withTime(reference, value, timeZone) {
   if (!match) return null;
   const day = zoneParts(reference, timeZone);
   return wallToDate({ ...day, hour: Number(match[1]), minute: Number(match[2]), second: Number(match[3] || 0) }, timeZone);
-}
-
-function zoneLabel(timeZone, date = new Date()) {
-  const offset = offsetMinutes(date, timeZone);
-  const sign = offset < 0 ? "−" : "+";
-  const city = timeZone.split("/").pop().replaceAll("_", " ");
-  return `${city}, UTC${sign}${pad(Math.trunc(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
 }
 
 function courtClock(value) {
