@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -25,7 +26,8 @@ from playwright.sync_api import Page
 
 from server.auth import Accounts
 from server.db import Database
-from server.model import Role
+from server.events import Event
+from server.model import EventType, Role
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -190,3 +192,54 @@ def serious_violations(page: Page) -> list[str]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def fill_log(server: LiveServer, slug: str, count: int) -> None:
+    """Append `count` published entries straight into the database, in one transaction,
+    in the form the store writes them."""
+    db = sqlite3.connect(server.db_path)
+    try:
+        with db:
+            hearing_id, last_seq = db.execute(
+                "SELECT id, last_seq FROM hearings WHERE slug = ?", (slug,)
+            ).fetchone()
+            author = db.execute("SELECT id, username FROM users").fetchone()
+            for seq in range(last_seq + 1, last_seq + count + 1):
+                entry = {
+                    "id": new_id(),
+                    "kind": "note",
+                    "body": f"Backlog {seq}",
+                    "html": f"<p>Backlog {seq}</p>",
+                    "speaker": None,
+                    "occurred_at": "2020-01-22T11:05:00+06:00",
+                    "published_at": "2020-01-22T05:05:00Z",
+                    "author": author[1],
+                    "key": False,
+                    "pinned": False,
+                    "revision": 1,
+                    "correction": None,
+                    "revised_at": None,
+                }
+                event = Event(seq, EventType.ENTRY_PUBLISHED, "2020-01-22T05:05:00Z", slug, entry)
+                db.execute(
+                    "INSERT INTO entries (id, hearing_id, author_id, occurred_utc,"
+                    " published_seq, fingerprint, entry) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        entry["id"],
+                        hearing_id,
+                        author[0],
+                        "2020-01-22T05:05:00.000000+00:00",
+                        seq,
+                        "-",
+                        json.dumps(entry),
+                    ),
+                )
+                db.execute(
+                    "INSERT INTO events (hearing_id, seq, entry_id, data) VALUES (?, ?, ?, ?)",
+                    (hearing_id, seq, entry["id"], event.encode()),
+                )
+            db.execute(
+                "UPDATE hearings SET last_seq = ? WHERE id = ?", (last_seq + count, hearing_id)
+            )
+    finally:
+        db.close()

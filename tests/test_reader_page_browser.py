@@ -11,7 +11,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.support import SCREENSHOTS, LiveServer, Staff, serious_violations
+from server.model import Role
+from tests.support import SCREENSHOTS, LiveServer, Staff, fill_log, serious_violations
 
 DEMO = "zaysan-border-case"
 
@@ -150,6 +151,49 @@ def test_reader_page_shows_corrections_key_events_pinned_entry_and_order_toggle(
     expect(page.locator(f"#entry-{second_id}")).to_have_count(0)
     expect(page.locator("#key-events")).to_be_hidden()
     context.close()
+
+
+def test_an_older_entry_moved_into_the_loaded_updates_appears_and_older_pages_load_once(
+    browser: Browser, fresh_server: LiveServer
+) -> None:
+    """The page holds the newest 500 updates. An editor moves an older one's court time
+    among them: no older page will bring it now, so its correction must show it."""
+    fresh_server.start()
+    with Staff(fresh_server, fresh_server.staff("ed", Role.EDITOR)) as editor:
+        slug = editor.create_hearing("R v Paging", status="live")["slug"]
+        fill_log(fresh_server, slug, 510)  # seq 1-510, all at 11:05; the page holds 11-510
+        fresh_server.stop()  # the hub reads last_seq afresh
+        fresh_server.start()
+        every: list[dict[str, Any]] = []
+        query = "limit=200"
+        while query:
+            found = editor.client.get(f"/api/hearings/{slug}/entries?{query}").json()
+            every += found["entries"]
+            query = f"limit=200&before={found['next_before']}" if found["next_before"] else ""
+        assert len(every) == 510
+        moved = next(entry for entry in every if entry["body"] == "Backlog 3")
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.goto(f"{fresh_server.url}/h/{slug}")
+        expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+        expect(page.locator("#entries .entry")).to_have_count(500)
+        expect(page.locator(f"#entry-{moved['id']}")).to_have_count(0)
+
+        later = {"occurred_at": "2020-01-22T11:30:00+06:00"}
+        path = f"/api/hearings/{slug}/entries/{moved['id']}"
+        assert editor.client.patch(path, json=later).status_code == 200
+        expect(page.locator("#entries .entry").first).to_have_attribute("data-id", moved["id"])
+        expect(page.locator("#entries .entry")).to_have_count(501)
+
+        page.locator("#older-link").click()
+        expect(page.locator("#older-status")).to_have_text("9 earlier updates loaded.")
+        ids = page.locator("#entries .entry").evaluate_all(
+            "items => items.map(item => item.dataset.id)"
+        )
+        assert len(ids) == len(set(ids)) == 510
+        assert ids == [moved["id"]] + [entry["id"] for entry in every if entry is not moved]
+        expect(page.locator("#older")).to_be_hidden()
+        context.close()
 
 
 def test_without_javascript_the_reader_page_shows_every_entry_of_the_demo_hearing(

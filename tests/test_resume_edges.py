@@ -21,7 +21,7 @@ from server.events import Event
 from server.hub.base import Message
 from server.hub.fanout import Channel
 from server.model import EventType, Role
-from tests.support import LiveServer, Staff, new_id, read_events, run
+from tests.support import LiveServer, Staff, fill_log, read_events, run
 
 BAD_AFTERS = ["-1", "abc", "1.5", "", "%C2%B2", "1e3", "0x10", "9" * 40, "%201", "+1", "1%00"]
 
@@ -161,57 +161,6 @@ def test_far_behind_reader_over_the_network_gets_every_event_then_live_ones(
             return [event["seq"] for event in events]
 
         assert run(scenario()) == list(range(1, backlog + 3))
-
-
-def fill_log(server: LiveServer, slug: str, count: int) -> None:
-    """Append `count` published entries straight into the database, in one transaction,
-    in the form the store writes them."""
-    db = sqlite3.connect(server.db_path)
-    try:
-        with db:
-            hearing_id, last_seq = db.execute(
-                "SELECT id, last_seq FROM hearings WHERE slug = ?", (slug,)
-            ).fetchone()
-            author = db.execute("SELECT id, username FROM users").fetchone()
-            for seq in range(last_seq + 1, last_seq + count + 1):
-                entry = {
-                    "id": new_id(),
-                    "kind": "note",
-                    "body": f"Backlog {seq}",
-                    "html": f"<p>Backlog {seq}</p>",
-                    "speaker": None,
-                    "occurred_at": "2020-01-22T11:05:00+06:00",
-                    "published_at": "2020-01-22T05:05:00Z",
-                    "author": author[1],
-                    "key": False,
-                    "pinned": False,
-                    "revision": 1,
-                    "correction": None,
-                    "revised_at": None,
-                }
-                event = Event(seq, EventType.ENTRY_PUBLISHED, "2020-01-22T05:05:00Z", slug, entry)
-                db.execute(
-                    "INSERT INTO entries (id, hearing_id, author_id, occurred_utc,"
-                    " published_seq, fingerprint, entry) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        entry["id"],
-                        hearing_id,
-                        author[0],
-                        "2020-01-22T05:05:00.000000+00:00",
-                        seq,
-                        "-",
-                        json.dumps(entry),
-                    ),
-                )
-                db.execute(
-                    "INSERT INTO events (hearing_id, seq, entry_id, data) VALUES (?, ?, ?, ?)",
-                    (hearing_id, seq, entry["id"], event.encode()),
-                )
-            db.execute(
-                "UPDATE hearings SET last_seq = ? WHERE id = ?", (last_seq + count, hearing_id)
-            )
-    finally:
-        db.close()
 
 
 def test_restored_backup_announces_a_new_epoch_and_old_readers_are_told_to_reload(

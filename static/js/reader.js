@@ -148,6 +148,14 @@ function placeEntry(article) {
   entriesEl.appendChild(article);
 }
 
+/** Whether `entry` is older in court time than every update on the page. A tie counts
+ * as on the page: the server breaks ties by seq, which the page does not keep, and an
+ * older page that brings the entry again does not show it twice. */
+function olderThanLoaded(entry) {
+  const oldest = oldestFirst ? entriesEl.firstElementChild : entriesEl.lastElementChild;
+  return !oldest || Date.parse(entry.occurred_at) < Date.parse(oldest.dataset.occurred);
+}
+
 function entriesTop() {
   return entriesEl.getBoundingClientRect().top + window.scrollY;
 }
@@ -298,7 +306,16 @@ function revised(entry) {
     return;
   }
   const article = shownArticle(entry.id);
-  if (!article) return; // an older entry not loaded on this page: it is right when loaded
+  if (!article) {
+    // Not loaded yet: an older page brings it, unless its new court time puts it among
+    // the updates already here, where no older page will.
+    if (!olderLink.dataset.before || !olderThanLoaded(entry)) {
+      placeEntry(newArticle(entry));
+      showEmpty();
+      if (entry.key || entry.pinned) panelsChanged();
+    }
+    return;
+  }
   const moved = article.dataset.occurred !== entry.occurred_at;
   const panelBefore = `${article.classList.contains("key")}${article.classList.contains("pinned")}`;
   fillEntry(article, entry);
