@@ -184,6 +184,12 @@ def test_an_older_entry_moved_into_the_loaded_updates_appears_and_older_pages_lo
         assert editor.client.patch(path, json=later).status_code == 200
         expect(page.locator("#entries .entry").first).to_have_attribute("data-id", moved["id"])
         expect(page.locator("#entries .entry")).to_have_count(501)
+        # And the other way: a loaded update moved before every other one.
+        back = next(entry for entry in every if entry["body"] == "Backlog 20")
+        earlier = {"occurred_at": "2020-01-22T10:00:00+06:00"}
+        path = f"/api/hearings/{slug}/entries/{back['id']}"
+        assert editor.client.patch(path, json=earlier).status_code == 200
+        expect(page.locator("#entries .entry").last).to_have_attribute("data-id", back["id"])
 
         page.locator("#older-link").click()
         expect(page.locator("#older-status")).to_have_text("9 earlier updates loaded.")
@@ -191,7 +197,8 @@ def test_an_older_entry_moved_into_the_loaded_updates_appears_and_older_pages_lo
             "items => items.map(item => item.dataset.id)"
         )
         assert len(ids) == len(set(ids)) == 510
-        assert ids == [moved["id"]] + [entry["id"] for entry in every if entry is not moved]
+        rest = [entry["id"] for entry in every if entry not in (moved, back)]
+        assert ids == [moved["id"], *rest, back["id"]]
         expect(page.locator("#older")).to_be_hidden()
         context.close()
 

@@ -443,6 +443,11 @@ async function fetchOlder() {
     .map(newArticle);
   if (oldestFirst) entriesEl.prepend(...fresh.reverse());
   else entriesEl.append(...fresh);
+  for (const entry of body.entries) {
+    // Here already, but a correction moved its court time among these older ones.
+    const article = shownArticle(entry.id);
+    if (article && !fresh.includes(article)) placeEntry(article);
+  }
   setOlderCursor(body.next_before);
   olderStatus.textContent = fresh.length === 1 ? "1 earlier update loaded." : `${fresh.length} earlier updates loaded.`;
   showEmpty();
