@@ -337,9 +337,10 @@ def test_slow_reader_among_500_does_not_slow_the_others_and_is_closed_with_1013(
         assert order == list(range(1, result["total"] + 1))
     assert result["slow_codes"] == [1013] * rounds
     # A guard against the others waiting on the slow reader (which would cost them
-    # seconds), not the 1.2x goal: that is measured by `bench.run --scenario slow`, at
-    # 10k readers and over repeated runs, since one run on shared cores varies by more.
-    assert with_slow <= 2 * without + 50, "the slow readers slowed the others down"
+    # seconds: it never drains), not the 1.2x goal: that is measured by
+    # `bench.run --scenario slow`, at 10k readers and over repeated runs, since one run
+    # on shared cores, beside another test worker, varies by more (0.75-2.7x seen here).
+    assert with_slow <= 2 * without + 250, "the slow readers slowed the others down"
     # Each slow reader was sent ~50 events it never took; bounded means the server let
     # go of them, and grew by no more than a small allowance for the 500 readers.
     assert rss_after - rss_before < 32 * 1024
