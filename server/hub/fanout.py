@@ -7,8 +7,8 @@ and resumes later from its last seq; nobody else waits for it.
 
 Readers are written `CHUNK` a turn of the event loop, from the turn after the event
 arrived, so that a fan-out to 19k readers (~300 ms of `send()`) holds up neither the
-reporter's ack nor anything else by more than about one chunk. Each broadcast writes to the
-readers live when its event arrived (a snapshot; later joiners got the event from
+reporter's ack nor anything else by more than about one chunk. Each broadcast writes to
+the readers live when its event arrived (a snapshot; later joiners got the event from
 memory), and broadcasts run strictly one after another, so every reader still sees
 every event once and in order.
 
