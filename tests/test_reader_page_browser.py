@@ -27,9 +27,15 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 def entries_of(server: LiveServer, slug: str) -> list[dict[str, Any]]:
-    response = httpx.get(f"{server.url}/api/hearings/{slug}/entries?limit=200")
-    assert response.status_code == 200
-    entries: list[dict[str, Any]] = response.json()["entries"]
+    """Every visible entry, newest first, page by page."""
+    entries: list[dict[str, Any]] = []
+    query = "limit=200"
+    while query:
+        response = httpx.get(f"{server.url}/api/hearings/{slug}/entries?{query}")
+        assert response.status_code == 200
+        page = response.json()
+        entries += page["entries"]
+        query = f"limit=200&before={page['next_before']}" if page["next_before"] else ""
     return entries
 
 
@@ -164,12 +170,7 @@ def test_an_older_entry_moved_into_the_loaded_updates_appears_and_older_pages_lo
         fill_log(fresh_server, slug, 510)  # seq 1-510, all at 11:05; the page holds 11-510
         fresh_server.stop()  # the hub reads last_seq afresh
         fresh_server.start()
-        every: list[dict[str, Any]] = []
-        query = "limit=200"
-        while query:
-            found = editor.client.get(f"/api/hearings/{slug}/entries?{query}").json()
-            every += found["entries"]
-            query = f"limit=200&before={found['next_before']}" if found["next_before"] else ""
+        every = entries_of(fresh_server, slug)
         assert len(every) == 510
         moved = next(entry for entry in every if entry["body"] == "Backlog 3")
         context = browser.new_context(viewport={"width": 1280, "height": 800})

@@ -285,12 +285,16 @@ function published(entry) {
     showNewButton();
     return;
   }
-  const article = newArticle(entry);
-  placeEntry(article);
+  showEntry(entry);
   if (oldestFirst && !nearBottom()) {
     unseen.push(entry.id);
     showNewButton();
   }
+}
+
+/** Put an entry that is not on the page yet in its place by court time. */
+function showEntry(entry) {
+  placeEntry(newArticle(entry));
   showEmpty();
   if (entry.key || entry.pinned) panelsChanged();
 }
@@ -309,11 +313,7 @@ function revised(entry) {
   if (!article) {
     // Not loaded yet: an older page brings it, unless its new court time puts it among
     // the updates already here, where no older page will.
-    if (!olderLink.dataset.before || !olderThanLoaded(entry)) {
-      placeEntry(newArticle(entry));
-      showEmpty();
-      if (entry.key || entry.pinned) panelsChanged();
-    }
+    if (!olderLink.dataset.before || !olderThanLoaded(entry)) showEntry(entry);
     return;
   }
   const moved = article.dataset.occurred !== entry.occurred_at;
