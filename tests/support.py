@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Coroutine
@@ -30,7 +31,11 @@ from server.events import Event
 from server.model import EventType, Role
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = Path(
+    os.environ.get("COURTWIRE_SCREENSHOTS") or tempfile.mkdtemp(prefix="courtwire-screenshots-")
+)
+"""Where the screenshot tests write: a temporary folder, so that the suite changes no
+tracked file; `scripts/screenshots` points it at `docs/screenshots` for the README."""
 AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 
 
