@@ -30,6 +30,7 @@ from server.export import (
 from server.hearings import parse_hearing_changes, parse_new_hearing
 from server.model import Role
 from server.openapi import openapi_json
+from server.register import parse_restriction
 from server.services import Services
 from server.store import Actor, Hearing
 from server.timeline import replay
@@ -90,14 +91,19 @@ async def read_json(request: Request) -> Any:
         raise BadRequest("The body is not valid JSON.", code="malformed_json") from None
 
 
+def whole_number(raw: str) -> int | None:
+    """`raw` as a non-negative integer, or None: ASCII digits only ("²".isdigit() is
+    true), and short enough for an SQLite integer."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 15 else None
+
+
 def query_int(request: Request, name: str, default: int, maximum: int | None = None) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    # ASCII digits only ("²".isdigit() is true), and short enough for an SQLite integer.
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 15:
+    value = whole_number(raw)
+    if value is None:
         raise BadRequest(f"{name} must be a non-negative whole number.", field=name)
-    value = int(raw)
     if maximum is not None and value > maximum:
         raise BadRequest(f"{name} is at most {maximum}.", field=name)
     return value
@@ -200,21 +206,71 @@ async def get_hearing(request: Request) -> Response:
 
 
 async def create_hearing(request: Request) -> Response:
-    await require(request, Role.EDITOR)
+    actor = await require(request, Role.EDITOR)
     fields = parse_new_hearing(await read_json(request))
-    hearing = await services(request).store.create_hearing(fields)
+    hearing = await services(request).store.create_hearing(fields, actor)
     return JSONResponse(hearing.for_staff(), status_code=201)
 
 
 async def update_hearing(request: Request) -> Response:
-    await require(request, Role.EDITOR)
+    """The answer names the entries the change withheld (`withheld`), if it restricted
+    terms that published entries name."""
+    actor = await require(request, Role.EDITOR)
     changes = parse_hearing_changes(await read_json(request))
-    store = services(request).store
-    hearing, _ = await store.update_hearing(request.path_params["slug"], changes)
-    body = hearing.for_staff()
+    changed = await services(request).store.update_hearing(
+        request.path_params["slug"], changes, actor
+    )
+    return JSONResponse(changed.hearing.for_staff() | {"withheld": changed.withheld})
+
+
+# Court safety: the register of restrictions, and what it withholds
+
+
+async def list_restrictions(request: Request) -> Response:
+    await require(request, Role.EDITOR)
+    hearing = await services(request).store.hearing(request.path_params["slug"])
+    return JSONResponse({"restrictions": [r.to_json() for r in hearing.restrictions]})
+
+
+async def add_restriction(request: Request) -> Response:
+    """A new restriction; `hearing` may carry changes of the hearing's own fields (its
+    title or slug, say) that name the term, made in the same transaction."""
+    actor = await require(request, Role.EDITOR)
+    new, hearing_payload = parse_restriction(await read_json(request))
+    changes = {} if hearing_payload is None else parse_hearing_changes(hearing_payload)
     if "restricted_terms" in changes:
-        body["restricted_entries"] = await store.restricted_entries(hearing)
-    return JSONResponse(body)
+        raise Invalid("Send restrictions one by one here.", field="hearing.restricted_terms")
+    changed = await services(request).store.add_restriction(
+        request.path_params["slug"], new, changes, actor
+    )
+    body = {
+        "restriction": changed.added[0].to_json(),
+        "withheld": changed.withheld,
+        "hearing": changed.hearing.for_staff(),
+    }
+    return JSONResponse(body, status_code=201)
+
+
+async def remove_restriction(request: Request) -> Response:
+    """Lifts a restriction: what it withheld stays withheld until an editor republishes
+    it with a correction, and history once redacted stays redacted."""
+    actor = await require(request, Role.EDITOR)
+    restriction_id = whole_number(request.path_params["restriction_id"])
+    if restriction_id is None:
+        raise NotFound("No such restriction on this hearing.", code="restriction_not_found")
+    changed = await services(request).store.remove_restriction(
+        request.path_params["slug"], restriction_id, actor
+    )
+    return JSONResponse(
+        {"restriction": changed.removed[0].to_json(), "hearing": changed.hearing.for_staff()}
+    )
+
+
+async def list_withheld(request: Request) -> Response:
+    await require(request, Role.EDITOR)
+    store = services(request).store
+    hearing = await store.hearing(request.path_params["slug"])
+    return JSONResponse({"withheld": await store.withheld_entries(hearing)})
 
 
 # Entries
@@ -330,6 +386,14 @@ routes = [
     Route("/api/hearings", create_hearing, methods=["POST"]),
     Route("/api/hearings/{slug}", get_hearing),
     Route("/api/hearings/{slug}", update_hearing, methods=["PATCH"]),
+    Route("/api/hearings/{slug}/restrictions", list_restrictions),
+    Route("/api/hearings/{slug}/restrictions", add_restriction, methods=["POST"]),
+    Route(
+        "/api/hearings/{slug}/restrictions/{restriction_id}",
+        remove_restriction,
+        methods=["DELETE"],
+    ),
+    Route("/api/hearings/{slug}/withheld", list_withheld),
     Route("/api/hearings/{slug}/entries", list_entries),
     Route("/api/hearings/{slug}/entries", post_entry, methods=["POST"]),
     Route("/api/hearings/{slug}/entries/{entry_id}", revise_entry, methods=["PATCH"]),

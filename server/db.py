@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
+SCRUB_BUSY_MS = 200
 READERS = 4
 
 
@@ -44,6 +45,9 @@ def _pragmas(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
+    # Text taken out of public view (deleted, withheld, redacted) is overwritten in place,
+    # not left in the file's free pages; its one copy is the staff-only archive.
+    conn.execute("PRAGMA secure_delete = ON")
 
 
 def migrate(path: Path) -> str:
@@ -99,7 +103,22 @@ def _transact(tx: Transaction, work: Callable[[Transaction], T]) -> T:
         if tx.conn.in_transaction:
             tx.conn.rollback()
         raise
+    if tx.scrub_wal:
+        _truncate_wal(tx.conn)
     return result
+
+
+def _truncate_wal(conn: sqlite3.Connection) -> None:
+    """Copy the WAL into the file and empty it, so that page images from before a
+    redaction do not stay in it. A reader in the middle of a read makes this give up
+    (briefly busy); the next redaction, or SQLite's own checkpoints, catch up."""
+    conn.execute(f"PRAGMA busy_timeout = {SCRUB_BUSY_MS}")
+    try:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if busy:
+        logger.warning("wal not truncated after a redaction: readers busy")
 
 
 class Transaction:
@@ -108,6 +127,9 @@ class Transaction:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.callbacks: list[Callable[[], None]] = []
+        self.scrub_wal = False
+        """Set when the transaction takes text out of public view: the WAL is emptied
+        after the commit."""
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` on the event loop once the transaction has committed."""

@@ -14,7 +14,7 @@ from typing import Any
 from server.events import encode_json
 from server.exceptions import Invalid, RestrictedTerm
 from server.model import EntryKind, SpeakerRole
-from server.restrictions import find_restricted
+from server.register import breach
 from server.times import format_time, parse_time
 from server.types import JSONObject
 
@@ -192,23 +192,18 @@ def parse_changes(payload: Any) -> JSONObject:
 def restriction_breach(entry: JSONObject, terms: list[str]) -> RestrictedTerm | None:
     """The first restricted term in an entry's body, speaker name or correction, if any."""
     speaker = entry.get("speaker") or {}
-    for field, text in (
-        ("body", entry.get("body")),
-        ("speaker.name", speaker.get("name")),
-        ("correction", entry.get("correction")),
-    ):
-        hit = find_restricted(text or "", terms)
-        if hit is not None:
-            return RestrictedTerm(
-                f"The {field} names a term under a reporting restriction "
-                f"at characters {hit.start + 1}–{hit.end}; it cannot be published.",
-                field=field,
-            )
-    return None
+    return breach(
+        (
+            ("body", entry.get("body")),
+            ("speaker.name", speaker.get("name")),
+            ("correction", entry.get("correction")),
+        ),
+        terms,
+    )
 
 
 def check_restrictions(entry: JSONObject, terms: list[str]) -> None:
     """Refuse an entry whose body, speaker name or correction names a restricted term."""
-    breach = restriction_breach(entry, terms)
-    if breach is not None:
-        raise breach
+    refused = restriction_breach(entry, terms)
+    if refused is not None:
+        raise refused

@@ -47,8 +47,15 @@ class Event:
     def encode(self) -> str:
         return encode_json(self.to_json())
 
+    @property
+    def is_tombstone(self) -> bool:
+        """An entry event whose content has already been taken out of public view."""
+        return self.entry_id is not None and bool(
+            self.data.get("deleted") or self.data.get("withheld")
+        )
+
     def tombstone(self) -> Event:
-        """This event with the entry's content removed (the entry was deleted)."""
+        """This event with the entry's content removed (deleted, withheld or redacted)."""
         assert self.entry_id is not None, "only entry events have tombstones"
         return Event(self.seq, self.type, self.at, self.hearing, tombstone_data(self.entry_id))
 
@@ -60,3 +67,8 @@ class Event:
 
 def tombstone_data(entry_id: str) -> JSONObject:
     return {"id": entry_id, "deleted": True}
+
+
+def withheld_data(entry_id: str) -> JSONObject:
+    """What an `entry.withheld` event, and the withheld entry's public form, carry."""
+    return {"id": entry_id, "withheld": True}

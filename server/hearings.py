@@ -8,7 +8,7 @@ from typing import Any
 
 from server.exceptions import Invalid
 from server.model import HearingStatus
-from server.restrictions import normalize_term
+from server.register import MAX_TERMS, check_term
 from server.times import format_time, parse_time, zone
 from server.types import JSONObject
 
@@ -19,15 +19,14 @@ TEXT_LIMITS = {
     "location": 200,
     "description": 2000,
 }
-MAX_TERMS = 200
-MAX_TERM_CHARS = 200
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_CHARS = 80
 
 CREATE_FIELDS = frozenset(
     {*TEXT_LIMITS, "slug", "timezone", "status", "scheduled_start", "restricted_terms"}
 )
-CHANGE_FIELDS = CREATE_FIELDS - {"slug"}
+CHANGE_FIELDS = CREATE_FIELDS
+"""A slug may change too: when it names a new restriction, the same request renames it."""
 
 
 def slugify(title: str) -> str:
@@ -48,15 +47,9 @@ def _terms(value: object) -> list[str]:
         raise Invalid(f"Expected a list of at most {MAX_TERMS} terms.", field="restricted_terms")
     terms: list[str] = []
     for term in value:
-        if not isinstance(term, str) or len(term) > MAX_TERM_CHARS:
-            raise Invalid(
-                f"Each term must be text of at most {MAX_TERM_CHARS} characters.",
-                field="restricted_terms",
-            )
-        if not normalize_term(term):
-            raise Invalid("A term needs at least one letter or digit.", field="restricted_terms")
-        if term.strip() not in terms:
-            terms.append(term.strip())
+        checked = check_term(term, "restricted_terms")
+        if checked not in terms:
+            terms.append(checked)
     return terms
 
 
@@ -90,8 +83,7 @@ def _object(payload: Any, allowed: frozenset[str]) -> JSONObject:
         raise Invalid("Expected a JSON object.")
     for name in payload:
         if name not in allowed:
-            code = "immutable_field" if name == "slug" else "unknown_field"
-            raise Invalid(f"Field {name!r} cannot be set here.", field=name, code=code)
+            raise Invalid(f"Field {name!r} cannot be set here.", field=name, code="unknown_field")
     return {name: _field(name, value) for name, value in payload.items()}
 
 

@@ -55,7 +55,24 @@ class EventType(StrEnum):
     ENTRY_PUBLISHED = "entry.published"
     ENTRY_REVISED = "entry.revised"
     ENTRY_DELETED = "entry.deleted"
+    ENTRY_WITHHELD = "entry.withheld"
     HEARING_UPDATED = "hearing.updated"
+
+
+class EntryState(StrEnum):
+    """Only a published entry reaches a public channel."""
+
+    PUBLISHED = "published"
+    WITHHELD = "withheld"
+    """It names a restriction added after it went out: staff see it, readers do not."""
+    DELETED = "deleted"
+
+
+class RestrictionKind(StrEnum):
+    PERSON = "person"
+    PLACE = "place"
+    ORGANISATION = "organisation"
+    OTHER = "other"
 
 
 class CloseCode(IntEnum):

@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
-from server.hearings import MAX_SLUG_CHARS, MAX_TERM_CHARS, MAX_TERMS, TEXT_LIMITS
-from server.model import EntryKind, HearingStatus, Role, SpeakerRole
-from server.store import PUBLIC_HEARING_FIELDS
+from server.hearings import MAX_SLUG_CHARS, TEXT_LIMITS
+from server.ledger import PUBLIC_HEARING_FIELDS
+from server.model import EntryKind, HearingStatus, RestrictionKind, Role, SpeakerRole
+from server.register import MAX_ALIASES, MAX_ORDER_CHARS, MAX_TERM_CHARS, MAX_TERMS
 
 JSON = "application/json"
 
@@ -98,16 +99,35 @@ def _query_int(name: str, description: str, maximum: int | None = None) -> dict[
     }
 
 
+SLUG_FIELD = {
+    "type": "string",
+    "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+    "maxLength": MAX_SLUG_CHARS,
+}
+TERM = {"type": "string", "maxLength": MAX_TERM_CHARS}
 HEARING_FIELDS: dict[str, Any] = {
     **{name: _text(limit) for name, limit in TEXT_LIMITS.items()},
+    "slug": SLUG_FIELD,
     "timezone": {"type": "string", "description": "IANA time zone name"},
     "status": {"type": "string", "enum": [status.value for status in HearingStatus]},
     "scheduled_start": NULLABLE_TIME,
     "restricted_terms": {
         "type": "array",
         "maxItems": MAX_TERMS,
-        "items": {"type": "string", "maxLength": MAX_TERM_CHARS},
+        "items": TERM,
     },
+}
+RESTRICTION_INPUT: dict[str, Any] = {
+    "term": TERM,
+    "aliases": {"type": "array", "maxItems": MAX_ALIASES, "items": TERM},
+    "kind": {"type": "string", "enum": [kind.value for kind in RestrictionKind]},
+    "order": _text(MAX_ORDER_CHARS),
+    "expires_at": NULLABLE_TIME,
+}
+WITHHELD_IDS = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "Ids of the entries the change withheld.",
 }
 SPEAKER = {
     "type": ["object", "null"],
@@ -158,23 +178,21 @@ SCHEMAS: dict[str, Any] = {
             "slug": {"type": "string"},
             **{name: schema for name, schema in HEARING_FIELDS.items()},
             "last_seq": {"type": "integer", "minimum": 0},
-            "restricted_entries": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "field", "message"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "field": {"type": "string"},
-                        "message": {"type": "string"},
-                    },
-                },
-            },
+            "withheld": WITHHELD_IDS,
         },
         "description": (
-            "restricted_terms is shown to staff only; restricted_entries only in the answer"
-            " to a PATCH that sets restricted_terms: published entries naming a term now."
+            "restricted_terms is shown to staff only; withheld only in the answer to a PATCH."
         ),
+    },
+    "Restriction": {
+        "type": "object",
+        "required": [*RESTRICTION_INPUT, "id", "added_by", "added_at"],
+        "properties": {
+            **RESTRICTION_INPUT,
+            "id": {"type": "integer"},
+            "added_by": {"type": "string"},
+            "added_at": TIME,
+        },
     },
     "Entry": {
         "type": "object",
@@ -210,9 +228,14 @@ SCHEMAS: dict[str, Any] = {
     },
     "Tombstone": {
         "type": "object",
-        "required": ["id", "deleted"],
-        "properties": {"id": {"type": "string"}, "deleted": {"const": True}},
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string"},
+            "deleted": {"const": True},
+            "withheld": {"const": True},
+        },
         "additionalProperties": False,
+        "description": "A deleted or withheld entry: {id, deleted: true} or {id, withheld: true}.",
     },
     "Written": {
         "type": "object",
@@ -311,11 +334,6 @@ def document() -> dict[str, Any]:
         "type": "object",
         "required": ["title"],
         "properties": {
-            "slug": {
-                "type": "string",
-                "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
-                "maxLength": MAX_SLUG_CHARS,
-            },
             **HEARING_FIELDS,
             "title": {"type": "string", "minLength": 1, "maxLength": TEXT_LIMITS["title"]},
         },
@@ -506,11 +524,121 @@ def document() -> dict[str, Any]:
                     "Change a hearing (editors); appends a hearing.updated event.",
                     {
                         "200": _json(hearing, "Changed."),
-                        **_errors(400, 401, 403, 404, 413, 422),
+                        **_errors(400, 401, 403, 404, 409, 413, 422),
                     },
                     security=BEARER,
                     parameters=[SLUG],
                     body=hearing_changes,
+                ),
+            },
+            "/api/hearings/{slug}/restrictions": {
+                "get": _operation(
+                    "The hearing's register of reporting restrictions (editors).",
+                    {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["restrictions"],
+                                "properties": {
+                                    "restrictions": {
+                                        "type": "array",
+                                        "items": _ref("Restriction"),
+                                    }
+                                },
+                            },
+                            "The register.",
+                        ),
+                        **_errors(401, 403, 404),
+                    },
+                    security=BEARER,
+                    parameters=[SLUG],
+                ),
+                "post": _operation(
+                    "Add a restriction (editors); withholds every entry that names it, in the"
+                    " same transaction. `hearing` may rename fields that name the term.",
+                    {
+                        "201": _json(
+                            {
+                                "type": "object",
+                                "required": ["restriction", "withheld", "hearing"],
+                                "properties": {
+                                    "restriction": _ref("Restriction"),
+                                    "withheld": WITHHELD_IDS,
+                                    "hearing": hearing,
+                                },
+                            },
+                            "Added.",
+                        ),
+                        **_errors(400, 401, 403, 404, 409, 413, 422),
+                    },
+                    security=BEARER,
+                    parameters=[SLUG],
+                    body={
+                        "type": "object",
+                        "required": ["term"],
+                        "properties": {**RESTRICTION_INPUT, "hearing": hearing_changes},
+                        "additionalProperties": False,
+                    },
+                ),
+            },
+            "/api/hearings/{slug}/restrictions/{restriction_id}": {
+                "delete": _operation(
+                    "Lift a restriction (editors); what it withheld stays withheld.",
+                    {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["restriction", "hearing"],
+                                "properties": {
+                                    "restriction": _ref("Restriction"),
+                                    "hearing": hearing,
+                                },
+                            },
+                            "Lifted.",
+                        ),
+                        **_errors(401, 403, 404),
+                    },
+                    security=BEARER,
+                    parameters=[
+                        SLUG,
+                        {
+                            "name": "restriction_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                ),
+            },
+            "/api/hearings/{slug}/withheld": {
+                "get": _operation(
+                    "Withheld entries as they stood, and what each names (editors).",
+                    {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["withheld"],
+                                "properties": {
+                                    "withheld": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["entry", "field", "message"],
+                                            "properties": {
+                                                "entry": _ref("Entry"),
+                                                "field": {"type": ["string", "null"]},
+                                                "message": {"type": ["string", "null"]},
+                                            },
+                                        },
+                                    }
+                                },
+                            },
+                            "Withheld entries.",
+                        ),
+                        **_errors(401, 403, 404),
+                    },
+                    security=BEARER,
+                    parameters=[SLUG],
                 ),
             },
             "/api/hearings/{slug}/entries": {

@@ -19,7 +19,7 @@ from server.types import JSONObject
 class Timeline:
     hearing: JSONObject = field(default_factory=dict)
     entries: dict[str, JSONObject] = field(default_factory=dict)
-    """Entries by id in publication order; deleted ones are removed."""
+    """Entries by id in publication order; deleted and withheld ones are removed."""
     last_seq: int = 0
 
     def apply(self, event: Event) -> None:
@@ -27,7 +27,9 @@ class Timeline:
         self.last_seq = event.seq
         if event.type == EventType.HEARING_UPDATED:
             self.hearing = dict(event.data)
-        elif event.type == EventType.ENTRY_DELETED or event.data.get("deleted"):
+        elif event.type in (EventType.ENTRY_DELETED, EventType.ENTRY_WITHHELD) or (
+            event.is_tombstone
+        ):
             self.entries.pop(event.data["id"], None)
         else:
             self.entries[event.data["id"]] = dict(event.data)

@@ -211,6 +211,10 @@ MATRIX: list[tuple[str, str, tuple[Any, ...]]] = [
     ("POST", "/api/hearings", (401, 403, 403, OK, OK, 401)),
     ("GET", "/api/hearings/{slug}", (OK, OK, OK, OK, OK, 401)),
     ("PATCH", "/api/hearings/{slug}", (401, 403, 403, OK, OK, 401)),
+    ("GET", "/api/hearings/{slug}/restrictions", (401, 403, 403, OK, OK, 401)),
+    ("POST", "/api/hearings/{slug}/restrictions", (401, 403, 403, OK, OK, 401)),
+    ("DELETE", "/api/hearings/{slug}/restrictions/{restriction_id}", (401, 403, 403, OK, OK, 401)),
+    ("GET", "/api/hearings/{slug}/withheld", (401, 403, 403, OK, OK, 401)),
     ("GET", "/api/hearings/{slug}/entries", (OK, OK, OK, OK, OK, OK)),
     ("POST", "/api/hearings/{slug}/entries", (401, OK, OK, OK, OK, 401)),
     ("PATCH", "/api/hearings/{slug}/entries/{entry_id}", (401, OK, 403, OK, OK, 401)),
@@ -233,6 +237,7 @@ SUCCESS = {
     "POST /api/users": 201,
     "POST /api/hearings": 201,
     "POST /api/hearings/{slug}/entries": 201,
+    "POST /api/hearings/{slug}/restrictions": 201,
 }
 
 
@@ -292,6 +297,14 @@ def request_for(cast: Cast, method: str, route: str, caller: int) -> Callable[[]
         )
         assert created.status_code == 201
         path = path.replace("{entry_id}", entry_id)
+    if "{restriction_id}" in route:
+        added = httpx.post(
+            f"{base}/api/hearings/{cast.slug}/restrictions",
+            json={"term": f"Lifted Name {n}"},
+            headers=auth(str(cast.tokens[EDITOR])),
+        )
+        assert added.status_code == 201, added.text
+        path = path.replace("{restriction_id}", str(added.json()["restriction"]["id"]))
     if "{username}" in route:
         path = path.replace("{username}", "m-other-victim")
     if route == "/api/login":
@@ -302,6 +315,8 @@ def request_for(cast: Cast, method: str, route: str, caller: int) -> Callable[[]
         body = {"title": f"R v Matrix {n}"}
     elif route == "/api/hearings/{slug}":
         body = {"description": f"Changed {n}"}
+    elif route == "/api/hearings/{slug}/restrictions":
+        body = {"term": f"Protected Name {n}", "kind": "person"}
     elif route == "/api/hearings/{slug}/entries":
         body = {"id": new_id(), "body": f"Post {n}"}
     elif route.endswith("{entry_id}") and method == "PATCH":

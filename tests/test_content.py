@@ -124,7 +124,7 @@ def test_a_word_that_merely_contains_the_term_is_allowed(editor: Staff, reporter
     assert reporter.post(slug, "Ann said nothing.").status_code == 422
 
 
-def test_terms_restricted_after_publication_name_the_entries_to_correct(
+def test_terms_restricted_after_publication_withhold_the_entries_that_name_them(
     editor: Staff, reporter: Staff
 ) -> None:
     slug = editor.create_hearing("R v Later", status="live")["slug"]
@@ -136,10 +136,16 @@ def test_terms_restricted_after_publication_name_the_entries_to_correct(
     patched = editor.client.patch(
         f"/api/hearings/{slug}", json={"restricted_terms": ["Zhana Olmez"]}
     ).json()
-    hits = {hit["id"]: hit["field"] for hit in patched["restricted_entries"]}
-    assert hits == {named["id"]: "body", by_name["id"]: "speaker.name"}
-    assert all("characters" in hit["message"] for hit in patched["restricted_entries"])
+    assert sorted(patched["withheld"]) == sorted([named["id"], by_name["id"]])
+    withheld = editor.client.get(f"/api/hearings/{slug}/withheld").json()["withheld"]
+    assert {item["entry"]["id"]: item["field"] for item in withheld} == {
+        named["id"]: "body",
+        by_name["id"]: "speaker.name",
+    }
+    assert all("characters" in item["message"] for item in withheld)
+    public = reporter.client.get(f"/api/hearings/{slug}/entries").json()["entries"]
+    assert [entry["body"] for entry in public] == ["The court rises."]
     cleared = editor.client.patch(f"/api/hearings/{slug}", json={"restricted_terms": []})
-    assert cleared.json()["restricted_entries"] == []
+    assert cleared.json()["withheld"] == []
     plain = editor.client.patch(f"/api/hearings/{slug}", json={"title": "R v Later (2)"})
-    assert "restricted_entries" not in plain.json()
+    assert plain.json()["withheld"] == []

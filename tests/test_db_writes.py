@@ -23,8 +23,8 @@ def hearing_count(path: Path) -> int:
 def insert_hearing(tx: Transaction, slug: str) -> int:
     cursor = tx.conn.execute(
         "INSERT INTO hearings (slug, title, court, case_ref, location, timezone, status,"
-        " scheduled_start, description, restricted_terms, created_at, updated_at)"
-        " VALUES (?, 't', '', '', '', 'UTC', 'scheduled', NULL, '', '[]', '', '')",
+        " scheduled_start, description, created_at, updated_at)"
+        " VALUES (?, 't', '', '', '', 'UTC', 'scheduled', NULL, '', '', '')",
         (slug,),
     )
     assert cursor.lastrowid is not None

@@ -349,11 +349,11 @@ def test_desk_screenshots(
     context.close()
 
 
-def test_adding_a_restricted_term_warns_of_entries_already_published(
+def test_adding_a_restricted_term_says_which_entries_it_withheld(
     browser: Browser, server: LiveServer, editor: Staff, reporter: Staff
 ) -> None:
     slug = editor.create_hearing("R v Afterwards", status="live")["slug"]
-    post(reporter, slug, "Witness Jane Roe takes the stand.")
+    named = post(reporter, slug, "Witness Jane Roe takes the stand.")
     post(reporter, slug, "The court rises.")
     context = signed_in(browser, editor.token)
     page = open_desk(context, server, f"/hearings/{slug}/details")
@@ -361,7 +361,61 @@ def test_adding_a_restricted_term_warns_of_entries_already_published(
     page.get_by_role("button", name="Save").click()
     notice = page.locator("#details-form-slot .error")
     expect(notice).to_be_visible()
-    expect(notice).to_contain_text("1 published entry names a restricted term")
+    expect(notice).to_contain_text("1 published update named a restricted term and was withheld")
     stored = editor.client.get(f"/api/hearings/{slug}").json()
     assert stored["restricted_terms"] == ["Jane Roe"]
+    public = editor.client.get(f"/api/hearings/{slug}/entries").json()["entries"]
+    assert [entry["body"] for entry in public] == ["The court rises."]
+    page.get_by_role("tab", name="Moderation").click()
+    expect(page.locator(f"#withheld-{named}")).to_be_visible()
     context.close()
+
+
+def test_a_new_restriction_drops_the_entry_live_and_the_desk_republishes_it_corrected(
+    browser: Browser, server: LiveServer, editor: Staff, reporter: Staff, hearing: dict[str, Any]
+) -> None:
+    slug = str(hearing["slug"])
+    named = post(reporter, slug, "Zhana Olmez, the first witness, is sworn in.")
+    other = post(reporter, slug, "The jury returns.")
+    readers = browser.new_context()
+    reader = readers.new_page()
+    reader.goto(f"{server.url}/h/{slug}")
+    expect(reader.locator("#connection")).to_have_attribute("data-state", "live")
+    expect(reader.locator("#entries .entry")).to_have_count(2)
+    desk_context = signed_in(browser, editor.token)
+    desk = open_desk(desk_context, server, f"/hearings/{slug}/moderate")
+    problems = csp_watch(desk)
+    expect(desk.locator("#feed-state")).to_have_attribute("data-state", "live")
+    expect(desk.locator("#withheld")).to_be_hidden()
+
+    added = editor.client.post(
+        f"/api/hearings/{slug}/restrictions", json={"term": "Zhana Olmez", "kind": "person"}
+    )
+    assert added.json()["withheld"] == [named]
+    expect(reader.locator(f"#entry-{named}")).to_have_count(0, timeout=1000)
+    expect(reader.locator(f"#entry-{other}")).to_have_count(1)
+    assert "Olmez" not in reader.content()
+
+    panel = desk.locator("#withheld")
+    expect(panel).to_be_visible()
+    expect(panel.locator("h2")).to_have_text("Withheld by a reporting restriction (1)")
+    item = desk.locator(f"#withheld-{named}")
+    expect(item).to_contain_text("Zhana Olmez, the first witness")
+    expect(item.locator(".why")).to_contain_text("characters 1–11")
+    expect(desk.locator(f"#mod-{named}")).to_have_count(0)
+    assert serious_violations(desk) == []
+
+    item.get_by_role("button", name="Correct", exact=True).click()
+    item.locator("textarea[name=body]").fill("Witness A, the first witness, is sworn in.")
+    item.locator("input[name=correction]").fill("The witness's name is withheld by order.")
+    item.get_by_role("button", name="Save", exact=True).click()
+    republished = reader.locator(f"#entry-{named}")
+    expect(republished.locator(".body")).to_have_text(
+        "Witness A, the first witness, is sworn in.", timeout=3000
+    )
+    expect(panel).to_be_hidden()
+    expect(desk.locator(f"#mod-{named}")).to_have_count(1)
+    assert "Olmez" not in reader.content()
+    assert problems == []
+    desk_context.close()
+    readers.close()

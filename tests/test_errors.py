@@ -191,7 +191,9 @@ def test_invalid_hearing_patch_appends_no_event(
 ) -> None:
     url = f"/api/hearings/{hearing['slug']}"
     assert_error(editor.client.patch(url, json={"status": "paused"}), 422, "invalid", "status")
-    assert_error(editor.client.patch(url, json={"slug": "new"}), 422, "immutable_field", "slug")
+    assert_error(editor.client.patch(url, json={"slug": "Not A Slug"}), 422, "invalid", "slug")
+    taken = editor.create_hearing("R v Taken")["slug"]
+    assert_error(editor.client.patch(url, json={"slug": taken}), 409, "slug_taken", "slug")
     assert_error(editor.client.patch(url, json={}), 422, "no_changes", None)
     assert event_count(server, hearing["slug"]) == 0
 

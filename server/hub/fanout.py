@@ -29,6 +29,7 @@ from typing import Protocol
 from websockets.frames import Frame, Opcode
 
 from server.hub.base import Broker, Message
+from server.model import CloseCode
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,9 @@ class Sink(Protocol):
 
     def close_too_slow(self) -> None:
         """Close the connection with 1013 now, without waiting for the reader."""
+
+    def close_now(self, code: int, reason: str) -> None:
+        """Close the connection now with `code`, after what is already queued."""
 
 
 @dataclass
@@ -160,6 +164,17 @@ class Channel:
             sink.close_too_slow()
         logger.info("readers closed as too slow hearing=%s count=%d", self.hearing, len(sinks))
 
+    def retire(self, reset: str) -> None:
+        """The hearing is gone under this name (its slug changed): every reader gets
+        `reset` (the page reloads) and is closed; what memory held is dropped."""
+        self._jobs.clear()
+        self.recent.clear()
+        frame = text_frame(reset)
+        for sink in list(self.live):
+            self.live.discard(sink)
+            sink.write(frame)
+            sink.close_now(CloseCode.NORMAL, "reset")
+
     def _redact(self, texts: dict[int, str]) -> None:
         for item in self.recent:
             if item.seq in texts:
@@ -189,6 +204,11 @@ class Hub:
             channel = Channel(hearing, last_seq, self._keep, self._buffer_limit)
             self.channels[hearing] = channel
         return channel
+
+    def retire(self, hearing: str, reset: str) -> None:
+        channel = self.channels.pop(hearing, None)
+        if channel is not None:
+            channel.retire(reset)
 
     def readers(self) -> int:
         return sum(len(channel.live) for channel in self.channels.values())

@@ -102,6 +102,7 @@ const desk = {
   state: emptyState(),
   liveFrom: Infinity,
   editing: new Set(),
+  withheld: new Map(),
   replay: null,
   replayFor: null,
 };
@@ -440,6 +441,43 @@ function startModeration(slug) {
   desk.feed = feed;
   feed.connect();
   renderModeration();
+  loadWithheld();
+}
+
+// Withheld: entries a restriction took off the public channels, for an editor to
+// correct (which publishes the clean revision) or delete.
+
+async function loadWithheld() {
+  const slug = desk.slug;
+  let found;
+  try {
+    found = (await get(`/api/hearings/${seg(slug)}/withheld`)).withheld;
+  } catch (error) {
+    say(error.message, "error");
+    return;
+  }
+  if (desk.slug !== slug) return;
+  desk.withheld = new Map(found.map((item) => [item.entry.id, item.entry]));
+  const list = $("#withheld-entries");
+  list.replaceChildren(...found.map((item) => withheldItem(item)));
+  $("#withheld").hidden = found.length === 0;
+  $("#withheld-title").textContent = `Withheld by a reporting restriction (${found.length})`;
+}
+
+function withheldItem({ entry, message }) {
+  const item = element("li", `mod-entry withheld-entry kind-${entry.kind}`);
+  item.id = `withheld-${entry.id}`;
+  const nodes = entryNodes(entry, courtFormat(desk.hearing.timezone), { byline: true });
+  nodes[0].id = `withheld-head-${entry.id}`;
+  const why = element("p", "why", message || "It named a term that was restricted after it went out.");
+  const actions = element("div", "actions");
+  const edit = button("Correct", "edit", () => openEditor(item, entry.id, entry));
+  const remove = button("Delete", "delete danger", () => removeEntry(entry.id, entry));
+  for (const control of [edit, remove]) control.setAttribute("aria-describedby", nodes[0].id);
+  actions.replaceChildren(edit, remove);
+  item.append(element("div", "display"), why, actions);
+  $(".display", item).replaceChildren(...nodes);
+  return item;
 }
 
 const FEED_LABELS = {
@@ -456,6 +494,7 @@ function setFeedState(state) {
 function moderationEvent(feed, event) {
   if (desk.feed !== feed) return;
   applyEvent(desk.state, event);
+  if (event.type === "entry.withheld" || desk.withheld.has(event.data?.id)) loadWithheld();
   if (event.type === "hearing.updated") hearingChanged(event.data);
   desk.replay?.append(event);
   const fresh = event.seq > desk.liveFrom && event.type === "entry.published" ? event.data.id : null;
@@ -562,8 +601,7 @@ async function toggle(id, field) {
   }
 }
 
-async function removeEntry(id) {
-  const entry = currentEntry(id);
+async function removeEntry(id, entry = currentEntry(id)) {
   if (!entry) return;
   const preview = entry.body.length > 120 ? `${entry.body.slice(0, 120)}…` : entry.body;
   const confirmed = await confirmAction(
@@ -607,8 +645,7 @@ function select(options, value) {
   return control;
 }
 
-function openEditor(item, id) {
-  const entry = currentEntry(id);
+function openEditor(item, id, entry = currentEntry(id)) {
   if (!entry || desk.editing.has(id)) {
     $(".edit-form textarea", item)?.focus();
     return;
@@ -791,13 +828,13 @@ function showCreateForm() {
   form.title.focus();
 }
 
-/** New restricted terms withdraw nothing already published: say which entries to fix. */
-function warnRestricted(form, named) {
-  if (!named.length) return;
+/** A new restriction withholds what names it at once: say so, and where to fix it. */
+function warnWithheld(form, withheld) {
+  if (!withheld.length) return;
   const notice = $(".error", form);
-  notice.textContent = named.length === 1
-    ? "1 published entry names a restricted term and is still public: correct or delete it in Moderation."
-    : `${named.length} published entries name a restricted term and are still public: correct or delete them in Moderation.`;
+  notice.textContent = withheld.length === 1
+    ? "1 published update named a restricted term and was withheld from readers: correct or delete it under Withheld in Moderation."
+    : `${withheld.length} published updates named a restricted term and were withheld from readers: correct or delete them under Withheld in Moderation.`;
   notice.hidden = false;
 }
 
@@ -829,7 +866,7 @@ function buildDetailsForm() {
       hearingChanged(updated);
       fillHearingForm(form, desk.hearing);
       say("Hearing saved.");
-      warnRestricted(form, updated.restricted_entries || []);
+      warnWithheld(form, updated.withheld || []);
     } catch (error) {
       formFailure(form, error);
     }

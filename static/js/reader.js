@@ -327,8 +327,22 @@ function revised(entry) {
   }
 }
 
+/** Drop an entry from the page's schema.org data too: crawlers read the live DOM. */
+function dropFromStructuredData(entryId) {
+  const script = document.querySelector('script[type="application/ld+json"]');
+  if (!script) return;
+  const data = JSON.parse(script.textContent);
+  const suffix = `#entry-${entryId}`;
+  const updates = data.liveBlogUpdate || [];
+  const kept = updates.filter((update) => !String(update.url).endsWith(suffix));
+  if (kept.length === updates.length) return;
+  data.liveBlogUpdate = kept;
+  script.textContent = JSON.stringify(data).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
+}
+
 function removed(entryId) {
-  // Deleted content leaves the page at once, wherever the reader is.
+  // Deleted or withheld content leaves the page at once, wherever the reader is.
+  dropFromStructuredData(entryId);
   held = held.filter((entry) => entry.id !== entryId);
   unseen = unseen.filter((id) => id !== entryId);
   for (const id of [`entry-${entryId}`, `pinned-${entryId}`]) byId(id)?.remove();
@@ -374,6 +388,7 @@ function apply(event) {
       revised(event.data);
       return;
     case "entry.deleted":
+    case "entry.withheld":
       removed(event.data.id);
       return;
     case "hearing.updated":

@@ -133,14 +133,14 @@ export class ReplayPlayer {
 
   /**
    * A live event of the hearing (from the desk's feed): extend the log, so a running
-   * hearing can be replayed up to now. A deletion turns the entry's earlier events into
-   * tombstones here too, as the server does in its log.
+   * hearing can be replayed up to now. A deletion or a withholding turns the entry's
+   * earlier events into tombstones here too, as the server does in its log.
    */
   append(event) {
     if (!this.slug || event.hearing !== this.slug) return;
     const last = this.events.length ? this.events[this.events.length - 1].seq : 0;
     if (event.seq !== last + 1) return;
-    if (event.type === "entry.deleted") {
+    if (event.type === "entry.deleted" || event.type === "entry.withheld") {
       const id = event.data.id;
       this.events = this.events.map((old) => (old.data && old.data.id === id && old.type !== "hearing.updated"
         ? { ...old, data: { id, deleted: true } } : old));

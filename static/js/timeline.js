@@ -4,7 +4,8 @@
 // player show exactly what the server's fold (and so the reader page) would show.
 // `applyEvent` is the only place that knows what each event type does to the state:
 //   entry.published / entry.revised  -> the entry as it stood after the change
-//   entry.deleted, or any tombstone  -> the entry is gone ({"id", "deleted": true})
+//   entry.deleted, entry.withheld, or any tombstone -> the entry is gone
+//                                       ({"id", "deleted": true} or {"id", "withheld": true})
 //   hearing.updated                   -> the hearing's public fields
 // Types this code does not know change nothing but still advance `lastSeq`.
 
@@ -22,7 +23,8 @@ export function applyEvent(state, event) {
   const data = event.data || {};
   if (event.type === "hearing.updated") {
     state.hearing = { ...data };
-  } else if (event.type === "entry.deleted" || data.deleted) {
+  } else if (event.type === "entry.deleted" || event.type === "entry.withheld"
+      || data.deleted || data.withheld) {
     state.entries.delete(data.id);
   } else if (event.type === "entry.published" || event.type === "entry.revised") {
     // Map.set keeps an existing key's place: publication order, as in the Python dict.

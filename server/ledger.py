@@ -1,0 +1,236 @@
+"""What a write transaction reads and writes beside the change itself: the hearing with its
+restrictions, and taking an event's text out of public view.
+
+Run on the writer thread inside `Database.write()`. Every text taken out of public view
+keeps its original in `originals`, the one staff-only copy (`PRAGMA secure_delete` keeps
+the overwritten row from lingering in the file's free pages).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from server.db import Transaction
+from server.events import Event, encode_json
+from server.exceptions import NotFound
+from server.hub.base import Message
+from server.hub.fanout import Hub
+from server.model import EventType, RestrictionKind, Role
+from server.register import Restriction, active_terms
+from server.times import format_time, now
+from server.types import JSONObject
+
+logger = logging.getLogger(__name__)
+
+PUBLIC_HEARING_FIELDS = (
+    "slug",
+    "title",
+    "court",
+    "case_ref",
+    "location",
+    "timezone",
+    "status",
+    "scheduled_start",
+    "description",
+    "last_seq",
+)
+
+PUBLISHED_HEARING_FIELDS = ("title", "description", "court", "location", "case_ref", "slug")
+"""A hearing's fields that readers read as text: each is checked against restrictions."""
+
+HEARING_BY_SLUG = "SELECT * FROM hearings WHERE slug = ?"
+RESTRICTIONS = "SELECT * FROM restrictions WHERE removed_at IS NULL"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user a change is made by."""
+
+    id: int
+    username: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Hearing:
+    id: int
+    fields: JSONObject
+    """Every public field."""
+    restrictions: tuple[Restriction, ...] = field(default=())
+    """The register: restrictions not removed, expired ones included."""
+
+    @property
+    def slug(self) -> str:
+        return str(self.fields["slug"])
+
+    @property
+    def last_seq(self) -> int:
+        return int(self.fields["last_seq"])
+
+    def restricted_terms(self, moment: datetime | None = None) -> list[str]:
+        """Every term and alias in force now (or at `moment`)."""
+        return active_terms(self.restrictions, moment or now())
+
+    def public(self) -> JSONObject:
+        return {name: self.fields[name] for name in PUBLIC_HEARING_FIELDS}
+
+    def for_staff(self) -> JSONObject:
+        return self.public() | {"restricted_terms": self.restricted_terms()}
+
+    def published_texts(self) -> list[tuple[str, str | None]]:
+        return [(name, self.fields[name]) for name in PUBLISHED_HEARING_FIELDS]
+
+
+def restriction(row: sqlite3.Row) -> Restriction:
+    return Restriction(
+        id=int(row["id"]),
+        term=row["term"],
+        aliases=tuple(json.loads(row["aliases"])),
+        kind=RestrictionKind(row["kind"]),
+        order=row["court_order"],
+        expires_at=row["expires_at"],
+        added_by=row["added_by"],
+        added_at=row["added_at"],
+    )
+
+
+def hearings_from(
+    rows: Iterable[sqlite3.Row], restriction_rows: Iterable[sqlite3.Row]
+) -> list[Hearing]:
+    """Hearings from their rows and the rows of their restrictions (any order)."""
+    by_hearing: dict[int, list[Restriction]] = defaultdict(list)
+    for row in restriction_rows:
+        by_hearing[int(row["hearing_id"])].append(restriction(row))
+    return [
+        Hearing(
+            int(row["id"]),
+            {name: row[name] for name in PUBLIC_HEARING_FIELDS},
+            tuple(sorted(by_hearing[int(row["id"])], key=lambda r: r.id)),
+        )
+        for row in rows
+    ]
+
+
+def only_hearing(hearings: list[Hearing], slug: str) -> Hearing:
+    if not hearings:
+        raise NotFound(f"No hearing {slug!r}.", code="hearing_not_found")
+    return hearings[0]
+
+
+def hearing_in(conn: sqlite3.Connection, slug: str) -> Hearing:
+    rows = conn.execute(HEARING_BY_SLUG, (slug,)).fetchall()
+    if not rows:
+        return only_hearing([], slug)
+    restrictions = conn.execute(f"{RESTRICTIONS} AND hearing_id = ?", (rows[0]["id"],))
+    return only_hearing(hearings_from(rows, restrictions), slug)
+
+
+def last_seq(conn: sqlite3.Connection, hearing: Hearing) -> int:
+    """The hearing's last seq as this transaction has left it so far."""
+    (seq,) = conn.execute("SELECT last_seq FROM hearings WHERE id = ?", (hearing.id,)).fetchone()
+    return int(seq)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Why text leaves public view, for the staff-only archive."""
+
+    reason: str
+    """deleted, withheld or restricted (an earlier revision naming a restriction)"""
+    actor: str
+    at: str
+    restriction_id: int | None = None
+
+
+def replace_event(
+    tx: Transaction,
+    hearing: Hearing,
+    seq: int,
+    original: str,
+    public: str,
+    removal: Removal,
+    entry_id: str | None,
+) -> tuple[int, str]:
+    """Serve `public` instead of event `seq` from now on; keep `original` for staff."""
+    conn = tx.conn
+    tx.scrub_wal = True
+    conn.execute(
+        "INSERT INTO originals (hearing_id, seq, entry_id, data, reason, restriction_id,"
+        " actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            hearing.id,
+            seq,
+            entry_id,
+            original,
+            removal.reason,
+            removal.restriction_id,
+            removal.actor,
+            removal.at,
+        ),
+    )
+    conn.execute(
+        "UPDATE events SET data = ? WHERE hearing_id = ? AND seq = ?", (public, hearing.id, seq)
+    )
+    return seq, public
+
+
+def withheld_content(conn: sqlite3.Connection, entry_id: str) -> JSONObject:
+    """A withheld entry as it stood when it was withheld: its last archived event's data."""
+    row = conn.execute(
+        "SELECT data FROM originals WHERE entry_id = ? ORDER BY seq DESC LIMIT 1", (entry_id,)
+    ).fetchone()
+    assert row is not None, f"withheld entry {entry_id} has no archived original"
+    entry: JSONObject = json.loads(row["data"])["data"]
+    return entry
+
+
+class Log:
+    """Appends a hearing's events inside one write transaction, and hands each to the hub
+    once the transaction has committed, in seq order."""
+
+    def __init__(self, tx: Transaction, at: datetime, hub: Hub, epoch: str) -> None:
+        self.tx = tx
+        self.at = at
+        self.hub = hub
+        self.epoch = epoch
+
+    def append(
+        self,
+        hearing: Hearing,
+        kind: EventType,
+        data: JSONObject,
+        rewritten: tuple[tuple[int, str], ...] = (),
+    ) -> int:
+        conn = self.tx.conn
+        seq = last_seq(conn, hearing) + 1
+        event = Event(seq, kind, format_time(self.at.astimezone(UTC)), hearing.slug, data)
+        text = event.encode()
+        conn.execute(
+            "INSERT INTO events (hearing_id, seq, entry_id, data) VALUES (?, ?, ?, ?)",
+            (hearing.id, seq, event.entry_id, text),
+        )
+        conn.execute("UPDATE hearings SET last_seq = ? WHERE id = ?", (seq, hearing.id))
+        message = Message(hearing.slug, seq, text, event.entry_id, rewritten)
+        self.tx.after_commit(lambda: self._committed(message, kind))
+        return seq
+
+    def retire(self, old_slug: str, last: int) -> None:
+        """After commit, send the readers of a hearing's old slug a reset and close them."""
+        reset = encode_json({"type": "reset", "last_seq": last, "epoch": self.epoch})
+        self.tx.after_commit(lambda: self.hub.retire(old_slug, reset))
+
+    def _committed(self, message: Message, kind: EventType) -> None:
+        logger.info(
+            "event committed hearing=%s seq=%d type=%s entry=%s",
+            message.hearing,
+            message.seq,
+            kind.value,
+            message.entry_id or "-",
+        )
+        self.hub.publish(message)

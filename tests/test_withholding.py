@@ -1,0 +1,311 @@
+"""Court safety through a real server: a restriction added after publication takes the
+entries and the history that name it out of every public channel, in the same
+transaction, and a correction republishes only the clean text."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from typing import Any
+
+import httpx
+import websockets
+
+from server.db import migrate
+from server.restrictions import find_restricted
+from tests.support import ROOT, LiveServer, Staff, read_events, run
+
+TERM = "Zhana Olmez"
+
+
+def public_outputs(server: LiveServer, slug: str) -> dict[str, str]:
+    """Every public channel that serves stored content, as text."""
+    base = server.url
+    paths = {
+        "page": f"/h/{slug}",
+        "events": f"/api/hearings/{slug}/events?after=0&limit=1000",
+        "entries": f"/api/hearings/{slug}/entries",
+        "hearing": f"/api/hearings/{slug}",
+        "hearings": "/api/hearings",
+        "export.json": f"/api/hearings/{slug}/export.json",
+        "export.md": f"/api/hearings/{slug}/export.md",
+        "export.html": f"/api/hearings/{slug}/export.html",
+        "index": "/",
+    }
+    found = {}
+    for name, path in paths.items():
+        response = httpx.get(base + path)
+        assert response.status_code == 200, (name, response.status_code)
+        found[name] = response.text
+    hearing = json.loads(found["hearing"])
+    _, events = run(read_events(f"{server.ws_url}/ws/hearings/{slug}", hearing["last_seq"]))
+    found["websocket from 0"] = json.dumps(events, ensure_ascii=False)
+    return found
+
+
+def assert_no_trace(outputs: dict[str, str], *terms: str) -> None:
+    for name, text in outputs.items():
+        hit = find_restricted(text, list(terms))
+        assert hit is None, f"{name} names {hit.term!r}: {text[hit.start - 40 : hit.end + 40]!r}"
+
+
+def test_restriction_withholds_live_and_leaves_no_trace_then_correction_republishes(
+    server: LiveServer, editor: Staff, reporter: Staff
+) -> None:
+    slug = editor.create_hearing("R v Withheld", status="live")["slug"]
+    named = reporter.post(slug, "Witness **Zhana** Olmez takes the stand.").json()
+    clean = reporter.post(slug, "The court rises briefly.").json()
+    by_speaker = reporter.post(
+        slug, "I was there.", speaker={"role": "witness", "name": "zhaña ölmez"}
+    ).json()
+    # An entry whose current text is clean but whose first revision named the person.
+    revised = reporter.post(slug, "Zhana Olmez: present.").json()
+    reporter.client.patch(
+        f"/api/hearings/{slug}/entries/{revised['entry']['id']}",
+        json={"body": "A witness is present.", "correction": "Name removed."},
+    )
+    last = httpx.get(f"{server.url}/api/hearings/{slug}").json()["last_seq"]
+
+    async def restrict_while_watching() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        async with websockets.connect(f"{server.ws_url}/ws/hearings/{slug}?after={last}") as ws:
+            assert json.loads(await ws.recv())["type"] == "hello"
+            answer = await asyncio.to_thread(
+                editor.client.post,
+                f"/api/hearings/{slug}/restrictions",
+                json={"term": TERM, "kind": "person", "order": "s.45 direction"},
+            )
+            seen = []
+            async with asyncio.timeout(1.0):
+                while not seen or seen[-1]["type"] != "hearing.updated":
+                    seen.append(json.loads(await ws.recv()))
+            return seen, answer.json()
+
+    seen, answer = run(restrict_while_watching())
+    withheld_ids = {named["entry"]["id"], by_speaker["entry"]["id"]}
+    assert set(answer["withheld"]) == withheld_ids
+    assert answer["restriction"]["term"] == TERM
+    assert [event["type"] for event in seen] == [
+        "entry.withheld",
+        "entry.withheld",
+        "hearing.updated",
+    ]
+    assert {event["data"]["id"] for event in seen[:2]} == withheld_ids
+    assert all(event["data"] == {"id": event["data"]["id"], "withheld": True} for event in seen[:2])
+    assert [event["seq"] for event in seen] == [last + 1, last + 2, last + 3]
+
+    outputs = public_outputs(server, slug)
+    assert_no_trace(outputs, TERM)
+    assert "The court rises briefly." in outputs["page"]
+    assert "A witness is present." in outputs["page"]
+    events = json.loads(outputs["events"])["events"]
+    assert [event["seq"] for event in events] == list(range(1, last + 4))
+    first_revision = next(e for e in events if e["data"]["id"] == revised["entry"]["id"])
+    assert first_revision["data"] == {"id": revised["entry"]["id"], "deleted": True}
+    assert clean["entry"] in [event["data"] for event in events]
+
+    # Staff still see the withheld entries, as they stood.
+    staff_view = editor.client.get(f"/api/hearings/{slug}/withheld").json()["withheld"]
+    assert {item["entry"]["id"] for item in staff_view} == withheld_ids
+    assert any("**Zhana** Olmez" in item["entry"]["body"] for item in staff_view)
+
+    # A correction that still names the person is refused; nothing is stored.
+    still = editor.client.patch(
+        f"/api/hearings/{slug}/entries/{named['entry']['id']}",
+        json={"body": "Witness Zhana Ölmez takes the stand."},
+    )
+    assert still.status_code == 422
+    assert still.json()["error"]["code"] == "restricted_term"
+    assert httpx.get(f"{server.url}/api/hearings/{slug}").json()["last_seq"] == last + 3
+
+    # A clean correction publishes the clean revision only.
+    fixed = editor.client.patch(
+        f"/api/hearings/{slug}/entries/{named['entry']['id']}",
+        json={"body": "Witness A takes the stand.", "correction": "Name withheld by order."},
+    )
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json()["entry"]["revision"] == 2
+    after = public_outputs(server, slug)
+    assert_no_trace(after, TERM)
+    assert "Witness A takes the stand." in after["page"]
+    log = json.loads(after["events"])["events"]
+    assert log[-1]["type"] == "entry.revised"
+    assert log[-1]["data"]["body"] == "Witness A takes the stand."
+    withheld_now = editor.client.get(f"/api/hearings/{slug}/withheld").json()["withheld"]
+    assert [item["entry"]["id"] for item in withheld_now] == [by_speaker["entry"]["id"]]
+
+    # A retry of the withheld post answers with its public form, publishing nothing.
+    retry = reporter.client.post(
+        f"/api/hearings/{slug}/entries",
+        json={
+            "id": by_speaker["entry"]["id"],
+            "kind": "note",
+            "body": "I was there.",
+            "speaker": {"role": "witness", "name": "zhaña ölmez"},
+        },
+    )
+    assert retry.status_code == 200
+    assert retry.json()["entry"] == {"id": by_speaker["entry"]["id"], "withheld": True}
+
+
+def test_register_is_staff_only_and_lifting_a_restriction_withholds_nothing_more(
+    server: LiveServer, editor: Staff, reporter: Staff
+) -> None:
+    slug = editor.create_hearing("R v Register", status="live")["slug"]
+    added = editor.client.post(
+        f"/api/hearings/{slug}/restrictions",
+        json={
+            "term": "Katherine Hollis",
+            "aliases": ["Ms Hollis", "K. Hollis"],
+            "kind": "person",
+            "order": "anonymity order",
+            "expires_at": "2031-01-01T00:00:00Z",
+        },
+    )
+    assert added.status_code == 201, added.text
+    restriction = added.json()["restriction"]
+    assert restriction["aliases"] == ["Ms Hollis", "K. Hollis"]
+    assert restriction["added_by"] == "editor-main"
+    register = editor.client.get(f"/api/hearings/{slug}/restrictions").json()["restrictions"]
+    assert register == [restriction]
+    staff = editor.client.get(f"/api/hearings/{slug}").json()
+    assert staff["restricted_terms"] == ["Katherine Hollis", "Ms Hollis", "K. Hollis"]
+    refused = reporter.post(slug, "Ms Hollis gave evidence.")
+    assert refused.status_code == 422
+    assert refused.json()["error"]["field"] == "body"
+    assert "Hollis" not in refused.json()["error"]["message"]
+    assert_no_trace(public_outputs(server, slug), "Katherine Hollis", "anonymity order")
+    assert reporter.client.get(f"/api/hearings/{slug}/restrictions").status_code == 403
+
+    lifted = editor.client.delete(f"/api/hearings/{slug}/restrictions/{restriction['id']}")
+    assert lifted.status_code == 200
+    assert lifted.json()["hearing"]["restricted_terms"] == []
+    assert editor.client.get(f"/api/hearings/{slug}/restrictions").json()["restrictions"] == []
+    missing = editor.client.delete(f"/api/hearings/{slug}/restrictions/{restriction['id']}")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "restriction_not_found"
+    assert reporter.post(slug, "Ms Hollis gave evidence.").status_code == 201
+
+
+def test_bad_restrictions_are_refused_and_nothing_is_stored(
+    server: LiveServer, editor: Staff
+) -> None:
+    slug = editor.create_hearing("R v Bad Terms", status="live")["slug"]
+    url = f"/api/hearings/{slug}/restrictions"
+    cases = [
+        ({"term": ""}, "term"),
+        ({"term": "---"}, "term"),
+        ({"term": "x" * 201}, "term"),
+        ({"term": "Ok Name", "kind": "alien"}, "kind"),
+        ({"term": "Ok Name", "aliases": "Ok"}, "aliases"),
+        ({"term": "Ok Name", "aliases": ["!!"]}, "aliases"),
+        ({"term": "Ok Name", "expires_at": "tomorrow"}, "expires_at"),
+        ({"term": "Ok Name", "colour": "red"}, "colour"),
+    ]
+    for payload, field in cases:
+        response = editor.client.post(url, json=payload)
+        assert response.status_code == 422, payload
+        assert response.json()["error"]["field"] == field, payload
+    assert editor.client.get(url).json()["restrictions"] == []
+    assert httpx.get(f"{server.url}/api/hearings/{slug}").json()["last_seq"] == 0
+
+
+def test_hearing_fields_that_name_a_term_are_refused_or_renamed_in_the_same_request(
+    server: LiveServer, editor: Staff
+) -> None:
+    refused = editor.client.post(
+        "/api/hearings", json={"title": "R v Alimuly", "restricted_terms": ["Alimuly"]}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "restricted_term"
+    assert refused.json()["error"]["field"] == "title"
+
+    hearing = editor.create_hearing("R v Alimuly", status="live", description="Day one.")
+    slug = hearing["slug"]
+    assert slug == "r-v-alimuly"
+    editor.client.patch(f"/api/hearings/{slug}", json={"description": "Alimuly appears."})
+    url = f"/api/hearings/{slug}/restrictions"
+    conflict = editor.client.post(url, json={"term": "Alimuly"})
+    assert conflict.status_code == 409
+    assert conflict.json()["error"]["code"] == "restriction_in_hearing"
+    assert conflict.json()["error"]["field"] in ("title", "description", "slug")
+    assert editor.client.get(url).json()["restrictions"] == []
+
+    changes = {"title": "R v A", "slug": "r-v-a", "description": "Day one."}
+    renamed = editor.client.post(url, json={"term": "Alimuly", "hearing": changes})
+    assert renamed.status_code == 201, renamed.text
+    assert renamed.json()["hearing"]["slug"] == "r-v-a"
+    assert httpx.get(f"{server.url}/api/hearings/{slug}").status_code == 404
+    assert httpx.get(f"{server.url}/h/{slug}").status_code == 404
+    outputs = public_outputs(server, "r-v-a")
+    assert_no_trace(outputs, "Alimuly")
+    events = json.loads(outputs["events"])["events"]
+    assert {event["hearing"] for event in events} == {"r-v-a"}
+    assert events[-1]["data"]["title"] == "R v A"
+
+    # A PATCH that sets the title to the restricted name is refused; one naming a new
+    # term it also restricts must rename what names it.
+    bad = editor.client.patch("/api/hearings/r-v-a", json={"title": "R v ALIMULY"})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["field"] == "title"
+    both = editor.client.patch("/api/hearings/r-v-a", json={"restricted_terms": ["Alimuly", "Day"]})
+    assert both.status_code == 409
+    assert both.json()["error"]["field"] == "description"
+
+
+def test_only_the_staff_archive_keeps_withheld_text(tmp_path: Any, editor: Staff) -> None:
+    server = editor.server
+    slug = editor.create_hearing("R v Archive", status="live")["slug"]
+    marker = "Qorlanbek Zhusipbayev"
+    posted = editor.post(slug, f"{marker} is named here.").json()
+    editor.client.patch(
+        f"/api/hearings/{slug}/entries/{posted['entry']['id']}",
+        json={"body": f"{marker} is named again.", "key": True},
+    )
+    assert (
+        editor.client.post(f"/api/hearings/{slug}/restrictions", json={"term": marker}).status_code
+        == 201
+    )
+    db = sqlite3.connect(server.db_path)
+    try:
+        originals = [row[0] for row in db.execute("SELECT data FROM originals")]
+        public = [row[0] for row in db.execute("SELECT data FROM events")]
+        current = [row[0] for row in db.execute("SELECT entry FROM entries")]
+        register = [row[0] for row in db.execute("SELECT term FROM restrictions")]
+    finally:
+        db.close()
+    archived = sum(text.count(marker) for text in originals)
+    assert archived == 4  # two revisions, each in its body and its html
+    assert not any(marker in text for text in public + current)
+    stored = server.db_path.read_bytes()
+    wal = server.db_path.with_name(server.db_path.name + "-wal")
+    in_wal = wal.read_bytes().count(marker.encode()) if wal.exists() else 0
+    # The archive's copies and the register's own term, and no other copy in the file.
+    assert (stored.count(marker.encode()), in_wal) == (archived + register.count(marker), 0)
+
+
+def test_a_database_of_the_first_schema_keeps_its_terms_and_deletions(tmp_path: Any) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    first = (ROOT / "server" / "migrations" / "0001_initial.sql").read_text()
+    conn.executescript(
+        first + "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+        " applied_at TEXT NOT NULL) STRICT;"
+        "INSERT INTO schema_migrations VALUES (1, 'then');"
+        "INSERT INTO users VALUES (1, 'amina', 'reporter', 'x', 'then');"
+        "INSERT INTO hearings (id, slug, title, court, case_ref, location, timezone, status,"
+        " description, restricted_terms, created_at, updated_at) VALUES (1, 'r-v-old', 'R v Old',"
+        " '', '', '', 'UTC', 'live', '', '[\"Zhana Olmez\", \"Witness B\"]', 'then', 'then');"
+        "INSERT INTO entries VALUES ('a', 1, 1, 't', 1, 'f', 0, '{}');"
+        "INSERT INTO entries VALUES ('b', 1, 1, 't', 2, 'f', 1, '{}');"
+    )
+    conn.close()
+    migrate(path)
+    conn = sqlite3.connect(path)
+    try:
+        terms = conn.execute("SELECT term, kind, added_by FROM restrictions ORDER BY id").fetchall()
+        states = conn.execute("SELECT id, state FROM entries ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    assert terms == [("Zhana Olmez", "other", "migration"), ("Witness B", "other", "migration")]
+    assert states == [("a", "published"), ("b", "deleted")]
