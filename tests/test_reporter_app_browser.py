@@ -5,6 +5,7 @@ exactly once, in order; restricted terms are refused inline; accessibility; scre
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -29,10 +30,14 @@ def open_app(
     username: str,
     slug: str,
     viewport: dict[str, int] | None = None,
+    prepare: Callable[[BrowserContext], None] | None = None,
     **options: Any,
 ) -> tuple[BrowserContext, Page]:
-    """A phone with the app: signed in through the form, the hearing picked."""
+    """A phone with the app: signed in through the form, the hearing picked. `prepare`
+    gets the context before the app is loaded (to route its requests, say)."""
     context = browser.new_context(viewport=viewport or {"width": 360, "height": 640}, **options)
+    if prepare is not None:
+        prepare(context)
     page = context.new_page()
     page.goto(f"{server.url}/report")
     page.fill("#login-username", username)
@@ -134,6 +139,10 @@ def silent_socket(route: WebSocketRoute) -> None:
     restricted terms stays as it was when the hearing was opened."""
 
 
+def silence_live(context: BrowserContext) -> None:
+    context.route_web_socket("**/ws/**", silent_socket)
+
+
 def test_restricted_term_is_refused_inline_and_nothing_is_published(
     browser: Browser, server: LiveServer, editor: Staff
 ) -> None:
@@ -141,14 +150,7 @@ def test_restricted_term_is_refused_inline_and_nothing_is_published(
         "R v Restricted", status="live", timezone="Europe/London", restricted_terms=["Jane Doe"]
     )
     slug = hearing["slug"]
-    context = browser.new_context(viewport={"width": 360, "height": 640})
-    context.route_web_socket("**/ws/**", silent_socket)
-    page = context.new_page()
-    page.goto(f"{server.url}/report")
-    page.fill("#login-username", new_reporter(server))
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.locator(f".hearing-choice[data-slug='{slug}']").click()
+    context, page = open_app(browser, server, new_reporter(server), slug, prepare=silence_live)
 
     # A term the app knows: flagged while typing, and Send keeps it on the phone.
     page.fill("#body", "The witness, jane  DOE, took the stand.")
