@@ -5,8 +5,9 @@
 // means an update is never published twice, whatever the network did to the answer.
 //
 // States: waiting → sending → published (with its seq) | refused (the server's error;
-// the reporter edits and sends again, or discards) | waiting again (network error,
-// 5xx, 429, timeout: retried later).
+// the app takes it back into the composer, or the reporter edits it here and sends
+// again, or discards it) | waiting again (network error, 5xx, 429, timeout: retried
+// later). A "held" item is a draft the reporter set aside: it is never sent.
 
 import { backoffDelay } from "./live.js";
 
@@ -119,6 +120,17 @@ export class Outbox extends EventTarget {
 
   /** Store a new update (resolves once it is durably on the phone), then send. */
   async add({ hearing, username, payload }) {
+    const item = await this.store({ hearing, username, payload, state: "waiting", error: null });
+    this.sendSoon(0);
+    return item;
+  }
+
+  /** Keep a draft on the phone without sending it (with the refusal it carries, if any). */
+  hold({ hearing, username, payload, error = null }) {
+    return this.store({ hearing, username, payload, state: "held", error });
+  }
+
+  async store({ hearing, username, payload, state, error }) {
     const items = await this.items();
     const last = items.length ? items[items.length - 1].order : 0;
     const item = {
@@ -126,17 +138,16 @@ export class Outbox extends EventTarget {
       hearing,
       username,
       payload,
-      state: "waiting",
+      state,
       order: Math.max(Date.now(), last + 1),
       created: new Date().toISOString(),
       attempts: 0,
       note: "",
       seq: null,
-      error: null,
+      error,
     };
     await this.put(item);
     this.changed();
-    this.sendSoon(0);
     return item;
   }
 

@@ -3,7 +3,7 @@
 // the page through textContent only.
 
 import { api, clearToken, getToken, onUnauthorized, setToken } from "./api.js";
-import { kindText, speakerText, statusText } from "./labels.js";
+import { kindText, roleText, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
 import { Outbox, uuid } from "./outbox.js";
 import { pad, rfc3339InZone, wallToDate, zoneLabel, zoneParts } from "./zones.js";
@@ -16,8 +16,16 @@ const MAX_BODY = 5000;
 const MINE_SHOWN = 30;
 
 const STATE_LABELS = {
-  waiting: "Waiting", sending: "Sending…", published: "Published", refused: "Refused",
+  waiting: "Waiting", sending: "Sending…", published: "Published", refused: "Refused", held: "Held draft",
 };
+
+// The words for the fields the server names in a refusal.
+const FIELD_LABELS = {
+  body: "the text", "speaker.name": "the speaker's name", "speaker.role": "the speaker's role",
+  speaker: "the speaker", occurred_at: "the court time", kind: "the kind", key: "key event",
+};
+const TIME_HINT = "Stamped when you start typing, forgotten when you clear the text; change it if needed.";
+const TIME_HINT_KEPT = "The court time of the refused update, kept; change it if needed.";
 
 const byId = (id) => document.getElementById(id);
 const views = { login: byId("login-view"), pick: byId("pick-view"), compose: byId("compose-view") };
@@ -36,7 +44,8 @@ const state = {
   hearings: [],
   hearing: null,
   feed: null,
-  stamp: null, // the court time of the update being written (a Date)
+  stamp: null, // the court time of the update being written (a Date); it goes with the text
+  refusal: null, // the server's error, when the update in the composer came back refused
   mine: new Map(), // id -> the reporter's own entries in this hearing
   editing: null, // {kind: "entry", entry} | {kind: "outbox", item}
 };
@@ -325,6 +334,7 @@ function openHearing(slug) {
   showView("compose");
   renderMine();
   renderOutbox();
+  takeBack();
   refreshMine();
   state.feed?.close();
   startFeed(hearing.last_seq);
@@ -413,7 +423,52 @@ function setKind(kind) {
 function stampNow() {
   state.stamp = new Date();
   timeInput.value = timeValue(state.stamp, state.hearing.timezone);
+  byId("time-hint").textContent = TIME_HINT;
   saveDraft();
+}
+
+/** The stamp belongs to the draft: an emptied composer forgets it (and any refusal),
+ * so the next first keystroke stamps anew. */
+function forgetDraft() {
+  state.stamp = null;
+  timeInput.value = "";
+  byId("time-hint").textContent = TIME_HINT;
+  showRefusal(null);
+}
+
+function onTimeInput() {
+  // A time set by hand before the first keystroke is this draft's stamp: typing keeps it.
+  if (timeInput.value && !state.stamp) state.stamp = new Date();
+  saveDraft();
+}
+
+// The speaker stays from one update to the next (consecutive testimony is common), so
+// the Send button names it, whenever it changes.
+let shownRole = "";
+
+function showSpeaker() {
+  shownRole = roleSelect.value;
+  const name = nameInput.value.trim();
+  const who = !roleSelect.value ? "" : name ? `${name}, ${roleSelect.value}` : roleText(roleSelect.value);
+  byId("send-speaker").textContent = who ? ` · ${who}` : "";
+  byId("speaker-clear").hidden = !roleSelect.value && !nameInput.value;
+}
+
+function onRoleChange() {
+  // A new role is another person: the name of the previous one must not go with it.
+  // (A name typed while the role was "Nobody" is for the role picked now: it stays.)
+  if (shownRole) nameInput.value = "";
+  showSpeaker();
+  saveDraft();
+}
+
+function clearSpeaker() {
+  roleSelect.value = "";
+  nameInput.value = "";
+  clearFieldErrors(byId("speaker-fields"));
+  showSpeaker();
+  saveDraft();
+  roleSelect.focus();
 }
 
 function occurredAt() {
@@ -427,22 +482,31 @@ function draftKey() {
   return `${DRAFT_KEY}.${state.hearing?.slug}`;
 }
 
+/** The composer as a draft: what fillComposer takes back. */
+function currentDraft() {
+  return {
+    body: bodyInput.value, kind: selectedKind(), role: roleSelect.value, name: nameInput.value,
+    key: keyInput.checked, stamp: state.stamp?.toISOString() || null, time: timeInput.value,
+    refusal: state.refusal,
+  };
+}
+
+function writeDraft() {
+  clearTimeout(draftTimer);
+  if (!state.hearing) return;
+  save(draftKey(), bodyInput.value || nameInput.value || roleSelect.value ? currentDraft() : null);
+}
+
 let draftTimer = null;
 function saveDraft() {
   clearTimeout(draftTimer);
-  draftTimer = setTimeout(() => {
-    if (!state.hearing) return;
-    const text = bodyInput.value;
-    save(draftKey(), text || nameInput.value || roleSelect.value ? {
-      body: text, kind: selectedKind(), role: roleSelect.value, name: nameInput.value,
-      key: keyInput.checked, stamp: state.stamp?.toISOString() || null, time: timeInput.value,
-    } : null);
-  }, 250);
+  draftTimer = setTimeout(writeDraft, 250);
 }
 
-function restoreDraft() {
-  const draft = load(draftKey());
-  clearFieldErrors();
+/** Put a draft ({body, kind, role, name, key, stamp, time, refusal}) in the composer. */
+function fillComposer(draft) {
+  clearTimeout(checkTimer); // a check of the text that was there would hide this one's errors
+  clearFieldErrors(composeForm);
   bodyInput.value = draft?.body || "";
   setKind(draft?.kind || "note");
   roleSelect.value = draft?.role || "";
@@ -450,18 +514,52 @@ function restoreDraft() {
   keyInput.checked = Boolean(draft?.key);
   state.stamp = draft?.stamp ? new Date(draft.stamp) : null;
   timeInput.value = state.stamp ? draft.time || timeValue(state.stamp, state.hearing.timezone) : "";
+  byId("time-hint").textContent = draft?.refusal ? TIME_HINT_KEPT : TIME_HINT;
+  showSpeaker();
   showCount();
+  showRefusal(draft?.refusal || null);
 }
 
+function restoreDraft() {
+  fillComposer(load(draftKey()));
+}
+
+/** After Send: the text, kind, key and stamp go; the speaker deliberately stays. */
 function resetComposer() {
+  clearTimeout(checkTimer);
   bodyInput.value = "";
   keyInput.checked = false;
   setKind("note");
-  state.stamp = null;
-  timeInput.value = "";
-  clearFieldErrors();
+  forgetDraft();
+  clearFieldErrors(composeForm);
   showCount();
-  save(draftKey(), null);
+  writeDraft();
+}
+
+function composerBusy() {
+  return Boolean(bodyInput.value.trim());
+}
+
+/** The composer as an update to send. */
+function composerPayload() {
+  const payload = {
+    id: uuid(),
+    kind: selectedKind(),
+    body: bodyInput.value,
+    occurred_at: occurredAt(),
+    key: keyInput.checked,
+  };
+  if (roleSelect.value) payload.speaker = { role: roleSelect.value, name: nameInput.value.trim() || null };
+  return payload;
+}
+
+/** An outbox item's update as a draft for the composer, with its own stamp. */
+function draftOf(item) {
+  const { payload } = item;
+  return {
+    body: payload.body, kind: payload.kind, role: payload.speaker?.role, name: payload.speaker?.name,
+    key: payload.key, stamp: payload.occurred_at, time: null, refusal: item.error,
+  };
 }
 
 function showCount() {
@@ -521,7 +619,8 @@ function checkRestricted(fields, { focus }) {
 
 let checkTimer = null;
 function onBodyInput() {
-  if (!state.stamp && bodyInput.value.trim()) stampNow();
+  if (!bodyInput.value.trim()) forgetDraft();
+  else if (!state.stamp) stampNow();
   showCount();
   saveDraft();
   clearTimeout(checkTimer);
@@ -558,23 +657,117 @@ async function send(event) {
     return;
   }
   if (checkRestricted([[bodyInput, byId("body-error")], [nameInput, byId("speaker-error")]], { focus: true })) return;
-  const payload = {
-    id: uuid(),
-    kind: selectedKind(),
-    body,
-    occurred_at: occurredAt(),
-    key: keyInput.checked,
-  };
-  if (roleSelect.value) payload.speaker = { role: roleSelect.value, name: name || null };
+  const payload = composerPayload();
+  const draft = currentDraft();
+  // What is sent leaves the composer at once: keys pressed while it is being saved
+  // start the next draft, not an addition to this one.
+  resetComposer();
+  bodyInput.focus();
   // Saved on the phone first; the outbox sends it (now, or when the network is back).
   try {
     await outbox.add({ hearing: state.hearing.slug, username: state.user.username, payload });
   } catch (error) {
+    if (!composerBusy()) fillComposer(draft);
     fieldError({ errorEl: byId("body-error"), input: bodyInput, message: `Not saved on this phone: ${error.message}` });
     return;
   }
-  resetComposer();
-  bodyInput.focus();
+  takeBack();
+}
+
+// Refusals: an update the server refuses (a 4xx that no retry can change) comes back
+// into the composer with its kind, speaker and stamp, and the server's reason beside
+// it; it leaves the outbox, so no second copy lingers there.
+
+function problemText(error) {
+  const where = FIELD_LABELS[error.field] || error.field;
+  return where ? `${error.message} (In ${where}.)` : error.message;
+}
+
+const composeFields = {
+  body: [bodyInput, byId("body-error")],
+  "speaker.name": [nameInput, byId("speaker-error")],
+  "speaker.role": [roleSelect, byId("speaker-error")],
+  speaker: [roleSelect, byId("speaker-error")],
+  occurred_at: [timeInput, byId("time-error")],
+};
+
+function showRefusal(error) {
+  state.refusal = error || null;
+  const box = byId("refusal");
+  box.hidden = !error;
+  if (!error) return;
+  byId("refusal-reason").textContent = problemText(error);
+  showServerError(error, composeFields, null, { focus: false });
+}
+
+// One move between the outbox and the composer at a time: a refusal and a Send that
+// both find the composer empty must not both bring the same update in.
+let moving = Promise.resolve();
+function serially(work) {
+  moving = moving.then(work).catch((error) => console.error("composer", error));
+  return moving;
+}
+
+/** When the composer is empty: the oldest refused update of this hearing, else the
+ * oldest held draft, comes into it and leaves the outbox. */
+function takeBack() {
+  return serially(takeNext);
+}
+
+async function takeNext() {
+  if (!state.hearing || !state.user || composerBusy()) return;
+  const slug = state.hearing.slug;
+  const mine = (await outbox.items()).filter((item) => item.username === state.user?.username && item.hearing === slug);
+  const next = mine.find((item) => item.state === "refused") || mine.find((item) => item.state === "held");
+  if (!next || composerBusy() || state.hearing?.slug !== slug) return;
+  await bringIn(next);
+}
+
+async function bringIn(item) {
+  fillComposer(draftOf(item));
+  writeDraft(); // on the phone as a draft before it leaves the outbox
+  await outbox.discard(item.id);
+  if (item.error) byId("refusal").focus();
+  else bodyInput.focus();
+}
+
+// "Edit it" while another draft is being written. A reporter on a phone, mid-hearing,
+// expects one tap, no question and nothing lost: the draft being written is set aside
+// in the outbox as a held draft (never sent), the refused update takes its place, and
+// the held draft comes back by itself after the next Send (or with its own Edit).
+function swapIn(item) {
+  return serially(() => swapNow(item));
+}
+
+async function swapNow(item) {
+  if (!(await outbox.get(item.id))) return; // already brought in
+  if (composerBusy()) {
+    await outbox.hold({
+      hearing: state.hearing.slug, username: state.user.username, payload: composerPayload(), error: state.refusal,
+    });
+  }
+  await bringIn(item);
+}
+
+function drawRefusedBanner(refused) {
+  const banner = byId("refused-banner");
+  banner.hidden = !refused.length;
+  if (!refused.length) return;
+  const oldest = refused[refused.length - 1];
+  const words = [...oldest.payload.body];
+  const snippet = words.length > 60 ? `${words.slice(0, 60).join("")}…` : oldest.payload.body;
+  const other = oldest.hearing !== state.hearing?.slug;
+  const where = other ? ` in ${state.hearings.find((h) => h.slug === oldest.hearing)?.title || oldest.hearing}` : "";
+  const more = refused.length > 1 ? ` ${refused.length - 1} more refused in the outbox.` : "";
+  byId("refused-text").textContent =
+    `Not published: your update${where} “${snippet}” was refused. ${problemText(oldest.error)}${more}`;
+  byId("refused-edit").onclick = () => editRefused(oldest);
+}
+
+/** A refused update of this hearing is edited in the composer; of another, in the dialog. */
+function editRefused(item) {
+  if (item.hearing === state.hearing?.slug) swapIn(item);
+  else openEdit({ kind: "outbox", item });
 }
 
 // The outbox on screen
@@ -601,7 +794,7 @@ function retryText() {
   return "";
 }
 
-const outboxView = { running: false, dirty: false, waiting: 0, refused: 0, total: 0 };
+const outboxView = { running: false, dirty: false, waiting: 0, refused: 0, held: 0, total: 0 };
 
 async function renderOutbox() {
   if (!outbox || !state.user) return;
@@ -622,10 +815,11 @@ async function renderOutbox() {
 }
 
 function drawOutboxState() {
-  const { waiting, refused, total } = outboxView;
+  const { waiting, refused, held, total } = outboxView;
   const summary = [];
   if (waiting) summary.push(waiting === 1 ? "1 update waiting." : `${waiting} updates waiting.`);
   if (refused) summary.push(refused === 1 ? "1 refused: edit it or discard it." : `${refused} refused: edit them or discard them.`);
+  if (held) summary.push(held === 1 ? "1 draft held: it comes back after your next Send." : `${held} drafts held: they come back one by one after each Send.`);
   const status = retryText();
   if (status && waiting) summary.push(status);
   byId("outbox-state").textContent = summary.join(" ") || (total ? "Everything is sent." : "Nothing waiting.");
@@ -634,7 +828,9 @@ function drawOutboxState() {
 async function drawOutbox() {
   const items = (await outbox.items()).filter((item) => item.username === state.user?.username).reverse();
   const waiting = items.filter((item) => item.state === "waiting" || item.state === "sending").length;
-  const refused = items.filter((item) => item.state === "refused").length;
+  const refusedItems = items.filter((item) => item.state === "refused");
+  const refused = refusedItems.length;
+  const held = items.filter((item) => item.state === "held").length;
   const badge = byId("outbox-badge");
   badge.dataset.count = String(waiting);
   badge.dataset.refused = String(refused);
@@ -642,8 +838,9 @@ async function drawOutbox() {
   const template = byId("outbox-item");
   byId("outbox-list").replaceChildren(...items.map((item) => outboxItem(template, item)));
   byId("clear-published").hidden = !items.some((item) => item.state === "published");
-  Object.assign(outboxView, { waiting, refused, total: items.length });
+  Object.assign(outboxView, { waiting, refused, held, total: items.length });
   drawOutboxState();
+  drawRefusedBanner(refusedItems);
 }
 
 function outboxItem(template, item) {
@@ -665,13 +862,17 @@ function outboxItem(template, item) {
   note.textContent = item.state === "waiting" || item.state === "sending" ? item.note || "" : "";
   note.hidden = !note.textContent;
   const problem = li.querySelector(".problem");
-  if (item.state === "refused") {
+  if (error) {
     problem.hidden = false;
-    problem.textContent = error.field && error.field !== "body" ? `${error.message} (${error.field})` : error.message;
+    problem.textContent = problemText(error);
+  }
+  if (item.state === "refused" || item.state === "held") {
     const actions = li.querySelector(".actions");
     actions.hidden = false;
-    actions.querySelector(".edit").addEventListener("click", () => openEdit({ kind: "outbox", item }));
-    actions.querySelector(".resend").addEventListener("click", () => outbox.resend(item.id));
+    actions.querySelector(".edit").addEventListener("click", () => (item.state === "held" ? swapIn(item) : editRefused(item)));
+    const resend = actions.querySelector(".resend");
+    resend.hidden = item.state !== "refused";
+    resend.addEventListener("click", () => outbox.resend(item.id));
     actions.querySelector(".discard").addEventListener("click", async () => {
       if (await confirmAction("Discard this update?", "It was never published; it will be gone from this phone.", "Discard")) {
         outbox.discard(item.id);
@@ -782,14 +983,14 @@ function openEdit(target) {
   else byId("edit-body").focus();
 }
 
-function showServerError(error, fields, fallbackEl) {
+function showServerError(error, fields, fallbackEl, { focus = true } = {}) {
   const [input, errorEl] = fields[error.field] || [];
   if (!input) {
-    setNotice(fallbackEl, error.message);
+    if (fallbackEl) setNotice(fallbackEl, error.message);
     return;
   }
   const range = error.code === "restricted_term" ? positionsIn(error.message) : null;
-  fieldError({ errorEl, input, message: error.message, text: input.value, range });
+  fieldError({ errorEl, input, message: error.message, text: input.value, range, focus });
 }
 
 function editedFields(source) {
@@ -907,9 +1108,13 @@ function wire() {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) send(event);
   });
   bodyInput.addEventListener("input", onBodyInput);
-  for (const input of [roleSelect, nameInput, keyInput, timeInput]) input.addEventListener("input", saveDraft);
+  for (const input of [nameInput, keyInput]) input.addEventListener("input", saveDraft);
+  timeInput.addEventListener("input", onTimeInput);
+  roleSelect.addEventListener("change", onRoleChange);
   composeForm.addEventListener("change", saveDraft);
+  byId("speaker-clear").addEventListener("click", clearSpeaker);
   nameInput.addEventListener("input", () => {
+    showSpeaker();
     const errorEl = byId("speaker-error");
     errorEl.hidden = true;
     nameInput.removeAttribute("aria-invalid");
@@ -935,6 +1140,7 @@ function wire() {
       renderMine();
     }
   });
+  outbox.addEventListener("refused", takeBack);
   outbox.addEventListener("unauthorized", signedOut);
   onUnauthorized(signedOut);
   window.addEventListener("online", () => showNet("connecting"));
