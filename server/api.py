@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server.audit import Query, as_csv
 from server.auth import check_password, check_username, hash_token, new_password
 from server.entries import parse_changes, parse_draft, parse_entry_id
 from server.exceptions import (
@@ -67,6 +69,7 @@ async def require(request: Request, role: Role) -> Actor:
     actor = await optional_actor(request)
     if actor is None:
         raise Unauthorized("Sign in first: this needs a staff token.", code="no_token")
+    request.state.actor = actor  # a refusal from here on goes to the audit trail
     if actor.role < role:
         raise Forbidden(f"This needs the {role.label} role.")
     return actor
@@ -86,9 +89,11 @@ async def read_json(request: Request) -> Any:
             raise PayloadTooLarge(f"The request is over {limit} bytes.")
         chunks.append(chunk)
     try:
-        return json.loads(b"".join(chunks))
+        payload = json.loads(b"".join(chunks))
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise BadRequest("The body is not valid JSON.", code="malformed_json") from None
+    request.state.payload = payload  # what a refusal's audit record keeps
+    return payload
 
 
 def whole_number(raw: str) -> int | None:
@@ -369,12 +374,54 @@ async def export_html(request: Request) -> Response:
     return await export_file(request, "transcript.html")
 
 
+# The audit trail (editors)
+
+MAX_AUDIT_PAGE = 1000
+
+
+def audit_query(request: Request, limit: int) -> Query:
+    params = request.query_params
+    return Query(
+        hearing=params.get("hearing") or None,
+        actor=params.get("actor") or None,
+        action=params.get("action") or None,
+        after=query_int(request, "after", 0),
+        limit=limit,
+    )
+
+
+async def list_audit(request: Request) -> Response:
+    await require(request, Role.EDITOR)
+    query = audit_query(request, query_int(request, "limit", 100, MAX_AUDIT_PAGE))
+    records, last = await services(request).audit.records(query)
+    return JSONResponse({"records": records, "last_seq": last}, headers=NO_STORE)
+
+
+async def audit_csv(request: Request) -> Response:
+    """Every matching record (in pages of the largest size) as one CSV download."""
+    await require(request, Role.EDITOR)
+    query = audit_query(request, MAX_AUDIT_PAGE)
+    found: list[dict[str, Any]] = []
+    while True:
+        page, _ = await services(request).audit.records(query)
+        found.extend(page)
+        if len(page) < MAX_AUDIT_PAGE:
+            break
+        query = replace(query, after=page[-1]["seq"])
+    headers = NO_STORE | {"Content-Disposition": 'attachment; filename="courtwire-audit.csv"'}
+    return Response(as_csv(found), media_type="text/csv; charset=utf-8", headers=headers)
+
+
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+NO_STORE = {"Cache-Control": "no-store"}
+
 routes = [
     Route("/healthz", healthz),
+    Route("/api/audit", list_audit),
+    Route("/api/audit.csv", audit_csv),
     Route("/api/openapi.json", openapi_json),
     Route("/api/login", login, methods=["POST"]),
     Route("/api/logout", logout, methods=["POST"]),

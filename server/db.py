@@ -41,6 +41,19 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def statements(sql: str) -> list[str]:
+    """The statements of a migration, whole: a trigger's body has semicolons of its own."""
+    found, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                found.append(pending.strip())
+            pending = ""
+    assert not pending.strip(), "a migration ends inside a statement"
+    return found
+
+
 def _pragmas(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -72,9 +85,8 @@ def migrate(path: Path) -> str:
                 continue
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in sql.split(";\n"):
-                    if statement.strip():
-                        conn.execute(statement)
+                for statement in statements(sql):
+                    conn.execute(statement)
                 conn.execute(
                     "INSERT INTO schema_migrations VALUES (?, datetime('now'))", (version,)
                 )

@@ -8,7 +8,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.exceptions import CourtwireError, RateLimited
+from server.audit import Record
+from server.exceptions import CourtwireError, RateLimited, RestrictedTerm
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,29 @@ async def handle_courtwire_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CourtwireError)
     if exc.status >= 500:
         logger.error("request failed path=%s code=%s", request.url.path, exc.code)
+    elif getattr(request.state, "actor", None) is not None:
+        await _audit_refusal(request, exc)
     return error_response(exc)
+
+
+async def _audit_refusal(request: Request, error: CourtwireError) -> None:
+    """A staff member's refused request, with what they sent: its own transaction, since
+    the refused one stored nothing."""
+    reason = f"{error.code}: {error.message}"
+    if isinstance(error, RestrictedTerm) and error.term is not None:
+        reason += f" (restricted term {error.term!r})"
+    record = Record(
+        actor=request.state.actor.username,
+        action="request.refused",
+        hearing=request.path_params.get("slug"),
+        target=f"{request.method} {request.url.path}",
+        after=getattr(request.state, "payload", None),
+        reason=reason,
+    )
+    try:
+        await request.app.state.services.audit.append(record)
+    except Exception:
+        logger.exception("refusal not audited path=%s", request.url.path)
 
 
 async def handle_http_exception(request: Request, exc: Exception) -> Response:

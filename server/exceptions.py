@@ -64,6 +64,8 @@ class Invalid(CourtwireError):
 
 class RestrictedTerm(Invalid):
     code = "restricted_term"
+    term: str | None = None
+    """The term found: for the staff-only audit trail, never for the response."""
 
 
 class RateLimited(CourtwireError):

@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from server import audit
 from server.db import Transaction
 from server.events import encode_json
 from server.exceptions import Conflict, Invalid, NotFound
@@ -142,7 +143,9 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
     assert cursor.lastrowid is not None
     for term in terms:
         _insert_restriction(conn, cursor.lastrowid, NewRestriction(term), actor, stamp)
-    return hearing_in(conn, slug)
+    created = hearing_in(conn, slug)
+    audit.record(tx, audit.Record(actor, "hearing.created", slug, slug, None, created.for_staff()))
+    return created
 
 
 def _texts(fields: JSONObject, slug: str) -> list[tuple[str, str | None]]:
@@ -180,6 +183,7 @@ def change(
             (*request.fields.values(), stamp, hearing.id),
         )
     updated = Hearing(hearing.id, fields, tuple(kept + added))
+    _record(tx, request, hearing, updated, added, removed)
     removal = Removal(reason="withheld", actor=request.actor, at=stamp)
     withheld = withhold(tx, updated, [r for r in added if r.active(moment)], removal)
     for entry_id, rewritten in withheld.entries:
@@ -196,6 +200,34 @@ def change(
         added,
         removed,
     )
+
+
+def _record(
+    tx: Transaction,
+    request: Change,
+    hearing: Hearing,
+    updated: Hearing,
+    added: list[Restriction],
+    removed: list[Restriction],
+) -> None:
+    """The change in the audit trail: the fields before and after, each restriction."""
+    slug = updated.slug
+    if request.fields:
+        before = {name: hearing.fields[name] for name in request.fields}
+        after = {name: updated.fields[name] for name in request.fields}
+        audit.record(tx, audit.Record(request.actor, "hearing.updated", slug, slug, before, after))
+    for restriction in added:
+        target = str(restriction.id)
+        record = audit.Record(
+            request.actor, "restriction.added", slug, target, None, restriction.to_json()
+        )
+        audit.record(tx, record)
+    for restriction in removed:
+        target = str(restriction.id)
+        record = audit.Record(
+            request.actor, "restriction.removed", slug, target, restriction.to_json(), None
+        )
+        audit.record(tx, record)
 
 
 def _find(hearing: Hearing, restriction_id: int) -> Restriction:

@@ -2,8 +2,8 @@
 restrictions, and taking an event's text out of public view.
 
 Run on the writer thread inside `Database.write()`. Every text taken out of public view
-keeps its original in `originals`, the one staff-only copy (`PRAGMA secure_delete` keeps
-the overwritten row from lingering in the file's free pages).
+keeps its original in the audit trail, the one staff-only copy (`PRAGMA secure_delete`
+keeps the overwritten row from lingering in the file's free pages).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from server import audit
 from server.db import Transaction
 from server.events import Event, encode_json
 from server.exceptions import NotFound
@@ -82,9 +83,6 @@ class Hearing:
 
     def for_staff(self) -> JSONObject:
         return self.public() | {"restricted_terms": self.restricted_terms()}
-
-    def published_texts(self) -> list[tuple[str, str | None]]:
-        return [(name, self.fields[name]) for name in PUBLISHED_HEARING_FIELDS]
 
 
 def restriction(row: sqlite3.Row) -> Restriction:
@@ -157,36 +155,39 @@ def replace_event(
     removal: Removal,
     entry_id: str | None,
 ) -> tuple[int, str]:
-    """Serve `public` instead of event `seq` from now on; keep `original` for staff."""
-    conn = tx.conn
+    """Serve `public` instead of event `seq` from now on; the original goes to the audit
+    trail, the one staff-only copy."""
     tx.scrub_wal = True
-    conn.execute(
-        "INSERT INTO originals (hearing_id, seq, entry_id, data, reason, restriction_id,"
-        " actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            hearing.id,
-            seq,
-            entry_id,
-            original,
-            removal.reason,
-            removal.restriction_id,
-            removal.actor,
-            removal.at,
+    audit.record(
+        tx,
+        audit.Record(
+            actor=removal.actor,
+            action="event.redacted",
+            hearing=hearing.slug,
+            target=entry_id,
+            before=json.loads(original),
+            after=json.loads(public),
+            reason=removal.reason
+            + ("" if removal.restriction_id is None else f" restriction={removal.restriction_id}"),
         ),
+        removal.at,
     )
-    conn.execute(
+    tx.conn.execute(
         "UPDATE events SET data = ? WHERE hearing_id = ? AND seq = ?", (public, hearing.id, seq)
     )
     return seq, public
 
 
 def withheld_content(conn: sqlite3.Connection, entry_id: str) -> JSONObject:
-    """A withheld entry as it stood when it was withheld: its last archived event's data."""
+    """A withheld entry as it stood when it was withheld: the last of its events that the
+    audit trail keeps."""
     row = conn.execute(
-        "SELECT data FROM originals WHERE entry_id = ? ORDER BY seq DESC LIMIT 1", (entry_id,)
+        "SELECT before FROM audit WHERE target = ? AND action = 'event.redacted'"
+        " ORDER BY seq DESC LIMIT 1",
+        (entry_id,),
     ).fetchone()
-    assert row is not None, f"withheld entry {entry_id} has no archived original"
-    entry: JSONObject = json.loads(row["data"])["data"]
+    assert row is not None, f"withheld entry {entry_id} has no original in the audit trail"
+    entry: JSONObject = json.loads(row["before"])["data"]
     return entry
 
 

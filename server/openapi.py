@@ -184,6 +184,31 @@ SCHEMAS: dict[str, Any] = {
             "restricted_terms is shown to staff only; withheld only in the answer to a PATCH."
         ),
     },
+    "AuditRecord": {
+        "type": "object",
+        "required": [
+            "seq",
+            "at",
+            "actor",
+            "action",
+            "hearing",
+            "target",
+            "before",
+            "after",
+            "reason",
+        ],
+        "properties": {
+            "seq": {"type": "integer", "minimum": 1},
+            "at": TIME,
+            "actor": {"type": "string"},
+            "action": {"type": "string"},
+            "hearing": {"type": ["string", "null"]},
+            "target": {"type": ["string", "null"]},
+            "before": {},
+            "after": {},
+            "reason": {"type": ["string", "null"]},
+        },
+    },
     "Restriction": {
         "type": "object",
         "required": [*RESTRICTION_INPUT, "id", "added_by", "added_at"],
@@ -257,6 +282,14 @@ SCHEMAS: dict[str, Any] = {
         },
     },
 }
+
+AUDIT_FILTERS: list[dict[str, Any]] = [
+    *(
+        {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+        for name in ("hearing", "actor", "action")
+    ),
+    _query_int("after", "Records after this seq (default 0)."),
+]
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 PUBLIC: list[dict[str, list[str]]] = [{}, {"bearer": []}]
@@ -608,6 +641,44 @@ def document() -> dict[str, Any]:
                             "schema": {"type": "string"},
                         },
                     ],
+                ),
+            },
+            "/api/audit": {
+                "get": _operation(
+                    "The audit trail after `after`, oldest first (editors).",
+                    {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["records", "last_seq"],
+                                "properties": {
+                                    "records": {"type": "array", "items": _ref("AuditRecord")},
+                                    "last_seq": {"type": "integer", "minimum": 0},
+                                },
+                            },
+                            "A page of records.",
+                        ),
+                        **_errors(400, 401, 403),
+                    },
+                    security=BEARER,
+                    parameters=[
+                        *AUDIT_FILTERS,
+                        _query_int("limit", "At most this many (default 100).", 1000),
+                    ],
+                ),
+            },
+            "/api/audit.csv": {
+                "get": _operation(
+                    "Every matching audit record as CSV (editors).",
+                    {
+                        "200": {
+                            "description": "CSV, a header row then one row a record.",
+                            "content": {"text/csv": {"schema": {"type": "string"}}},
+                        },
+                        **_errors(400, 401, 403),
+                    },
+                    security=BEARER,
+                    parameters=AUDIT_FILTERS,
                 ),
             },
             "/api/hearings/{slug}/withheld": {

@@ -125,9 +125,11 @@ def breach(fields: Iterable[tuple[str, str | None]], terms: list[str]) -> Restri
     for field, text in fields:
         hit = find_restricted(text or "", terms)
         if hit is not None:
-            return RestrictedTerm(
+            refused = RestrictedTerm(
                 f"The {field} names a term under a reporting restriction "
                 f"at characters {hit.start + 1}–{hit.end}; it cannot be published.",
                 field=field,
             )
+            refused.term = hit.term
+            return refused
     return None

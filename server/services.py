@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from server.audit import AuditTrail
 from server.auth import Accounts
 from server.db import Database
 from server.hub.fanout import Hub
@@ -19,6 +20,7 @@ class Services:
     hub: Hub
     store: Store
     accounts: Accounts
+    audit: AuditTrail
     post_limit: RateLimit
     login_failures_by_user: RateLimit
     login_failures_by_address: RateLimit
@@ -32,6 +34,7 @@ class Services:
             hub=hub,
             store=Store(db, hub),
             accounts=Accounts(db),
+            audit=AuditTrail(db),
             post_limit=RateLimit(settings.post_limit, 60.0, "Too many posts; slow down."),
             login_failures_by_user=RateLimit(settings.login_limit, 900.0, message),
             login_failures_by_address=RateLimit(settings.login_limit * 5, 900.0, message),

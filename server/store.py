@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from server import markup
+from server import audit, markup
 from server.db import Database, Transaction
 from server.entries import Draft, check_restrictions, restriction_breach
 from server.events import Event, encode_json, tombstone_data
@@ -118,8 +118,9 @@ class Store:
         async with self.db.read() as conn:
             rows = list(
                 await conn.execute_fetchall(
-                    "SELECT entries.id, (SELECT data FROM originals WHERE entry_id = entries.id"
-                    " ORDER BY seq DESC LIMIT 1) AS original FROM entries"
+                    "SELECT entries.id, (SELECT before FROM audit WHERE target = entries.id"
+                    " AND action = 'event.redacted' ORDER BY seq DESC LIMIT 1) AS original"
+                    " FROM entries"
                     " WHERE hearing_id = ? AND state = ? ORDER BY occurred_utc",
                     (hearing.id, EntryState.WITHHELD.value),
                 )
@@ -177,7 +178,9 @@ class Store:
 
         def update(tx: Transaction) -> Changed:
             hearing = hearing_in(tx.conn, slug)
-            return change(tx, hearing, self._log(tx, moment), shorthand(hearing, changes), moment)
+            request = shorthand(hearing, changes)
+            request.actor = _name(actor)
+            return change(tx, hearing, self._log(tx, moment), request, moment)
 
         return await self.db.write(update)
 
@@ -249,6 +252,7 @@ class Store:
             }
             check_restrictions(entry, hearing.restricted_terms(moment))
             seq = self._log(tx, moment).append(hearing, EventType.ENTRY_PUBLISHED, entry)
+            _audit(tx, actor, "entry.posted", hearing, draft.id, None, entry)
             tx.conn.execute(
                 "INSERT INTO entries (id, hearing_id, author_id, occurred_utc, published_seq,"
                 " fingerprint, entry) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -291,6 +295,7 @@ class Store:
             revised["revised_at"] = format_time(moment)
             check_restrictions(revised, hearing.restricted_terms(moment))
             seq = self._log(tx, moment).append(hearing, EventType.ENTRY_REVISED, revised)
+            _audit(tx, actor, "entry.revised", hearing, entry_id, entry, revised)
             tx.conn.execute(
                 "UPDATE entries SET entry = ?, occurred_utc = ?, state = ? WHERE id = ?",
                 (
@@ -318,7 +323,8 @@ class Store:
             ).fetchone()
             if row is not None and row["state"] == EntryState.DELETED:
                 return _existing_deletion(tx.conn, hearing, entry_id)
-            _editable_entry(tx.conn, hearing, entry_id, actor)
+            entry = _editable_entry(tx.conn, hearing, entry_id, actor)
+            _audit(tx, actor, "entry.deleted", hearing, entry_id, entry, None)
             removal = Removal("deleted", actor.username, format_time(moment))
             rewritten = tombstone_events(tx, hearing, entry_id, removal)
             tombstone = tombstone_data(entry_id)
@@ -337,6 +343,18 @@ class Store:
 
 
 # The parts of a write transaction, run on the writer thread.
+
+
+def _audit(
+    tx: Transaction,
+    actor: Actor,
+    action: str,
+    hearing: Hearing,
+    target: str,
+    before: JSONObject | None,
+    after: JSONObject | None,
+) -> None:
+    audit.record(tx, audit.Record(actor.username, action, hearing.slug, target, before, after))
 
 
 def _name(actor: Actor | None) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 
+from server import audit
 from server.db import Transaction
 from server.entries import restriction_breach
 from server.events import Event, encode_json, withheld_data
@@ -53,7 +54,7 @@ def _entry_named_by(entry: JSONObject, restrictions: list[Restriction]) -> Restr
 def tombstone_events(
     tx: Transaction, hearing: Hearing, entry_id: str, removal: Removal
 ) -> tuple[tuple[int, str], ...]:
-    """Every public event about the entry becomes a tombstone; originals archived."""
+    """Every public event about the entry becomes a tombstone; originals to the audit trail."""
     rows = tx.conn.execute(
         "SELECT seq, data FROM events WHERE hearing_id = ? AND entry_id = ? ORDER BY seq",
         (hearing.id, entry_id),
@@ -92,6 +93,17 @@ def withhold(
             (EntryState.WITHHELD.value, encode_json(withheld_data(entry_id)), entry_id),
         )
         result.entries.append((entry_id, rewritten))
+        audit.record(
+            tx,
+            audit.Record(
+                removal.actor,
+                "entry.withheld",
+                hearing.slug,
+                entry_id,
+                reason=f"restriction={named.id}",
+            ),
+            removal.at,
+        )
     result.history = _clean_history(tx, hearing, added, removal)
     return result
 

@@ -207,6 +207,8 @@ MATRIX: list[tuple[str, str, tuple[Any, ...]]] = [
     ("GET", "/api/users", (401, 403, 403, OK, OK, 401)),
     ("POST", "/api/users", (401, 403, 403, OK, OK, 401)),
     ("POST", "/api/users/{username}/revoke", (401, 403, 403, OK, OK, 401)),
+    ("GET", "/api/audit", (401, 403, 403, OK, OK, 401)),
+    ("GET", "/api/audit.csv", (401, 403, 403, OK, OK, 401)),
     ("GET", "/api/hearings", (OK, OK, OK, OK, OK, 401)),
     ("POST", "/api/hearings", (401, 403, 403, OK, OK, 401)),
     ("GET", "/api/hearings/{slug}", (OK, OK, OK, OK, OK, 401)),

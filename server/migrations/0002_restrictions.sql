@@ -1,5 +1,5 @@
--- Court safety: the register of restrictions, an entry's state, and the staff-only archive
--- of every text taken out of public view.
+-- Court safety: the register of restrictions, an entry's state, and the audit trail (the
+-- staff-only archive of every text taken out of public view).
 
 -- A hearing's reporting restrictions. Removing one marks it removed: the register keeps
 -- who restricted what, and when.
@@ -38,18 +38,31 @@ ALTER TABLE entries DROP COLUMN deleted;
 
 CREATE INDEX entries_by_hearing ON entries (hearing_id, state, occurred_utc);
 
--- The one staff-only copy of what the public no longer sees: each event text replaced by
--- a tombstone or a redacted form, as it was before. `reason` says why.
-CREATE TABLE originals (
-    id INTEGER PRIMARY KEY,
-    hearing_id INTEGER NOT NULL REFERENCES hearings (id),
-    seq INTEGER NOT NULL,
-    entry_id TEXT,
-    data TEXT NOT NULL,
-    reason TEXT NOT NULL CHECK (reason IN ('deleted', 'withheld', 'restricted')),
-    restriction_id INTEGER REFERENCES restrictions (id),
+-- The audit trail: every staff action and every refusal, written in the transaction of
+-- what it records, never changed. It is also the one staff-only copy of every text taken
+-- out of public view (action `event.redacted`: `before` is the event as it was).
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
     actor TEXT NOT NULL,
-    at TEXT NOT NULL
+    action TEXT NOT NULL,
+    hearing TEXT,
+    target TEXT,
+    before TEXT,
+    after TEXT,
+    reason TEXT
 ) STRICT;
 
-CREATE INDEX originals_by_entry ON originals (entry_id) WHERE entry_id IS NOT NULL;
+CREATE INDEX audit_by_hearing ON audit (hearing, seq);
+
+CREATE INDEX audit_by_target ON audit (target, action);
+
+CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;
+
+CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;

@@ -1,0 +1,118 @@
+"""The audit trail: who did what, when, to what, and what it was before and after.
+
+Append-only: records are inserted in the transaction of the change they record (a
+refusal, whose own transaction rolled back, in one of its own), and SQLite triggers
+refuse every UPDATE and DELETE of the table, so not even a bug here can rewrite one.
+It is also the one staff-only copy of every text taken out of public view (action
+`event.redacted`). Staff-only: editors read it through `/api/audit`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from server.db import Database, Transaction
+from server.events import encode_json
+from server.times import format_time, now
+from server.types import JSONObject
+
+FIELDS = ("seq", "at", "actor", "action", "hearing", "target", "before", "after", "reason")
+
+
+@dataclass(frozen=True)
+class Record:
+    actor: str
+    action: str
+    hearing: str | None = None
+    target: str | None = None
+    before: Any = None
+    """A JSON value (None: nothing before, e.g. a new entry)."""
+    after: Any = None
+    reason: str | None = None
+
+
+def write(conn: sqlite3.Connection, record: Record, at: str | None = None) -> None:
+    """Append `record` inside the caller's transaction."""
+    conn.execute(
+        "INSERT INTO audit (at, actor, action, hearing, target, before, after, reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            at or format_time(now()),
+            record.actor,
+            record.action,
+            record.hearing,
+            record.target,
+            None if record.before is None else encode_json(record.before),
+            None if record.after is None else encode_json(record.after),
+            record.reason,
+        ),
+    )
+
+
+def record(tx: Transaction, record: Record, at: str | None = None) -> None:
+    write(tx.conn, record, at)
+
+
+def _row(row: sqlite3.Row) -> JSONObject:
+    found = {name: row[name] for name in FIELDS}
+    for name in ("before", "after"):
+        if found[name] is not None:
+            found[name] = json.loads(found[name])
+    return found
+
+
+@dataclass(frozen=True)
+class Query:
+    hearing: str | None = None
+    actor: str | None = None
+    action: str | None = None
+    after: int = 0
+    limit: int = 100
+
+
+class AuditTrail:
+    """Reads the trail for editors, and records refusals in transactions of their own."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def append(self, entry: Record) -> None:
+        await self.db.write(lambda tx: record(tx, entry))
+
+    async def records(self, query: Query) -> tuple[list[JSONObject], int]:
+        """Records after `query.after`, oldest first, and the trail's last seq."""
+        sql = "SELECT * FROM audit WHERE seq > ?"
+        params: list[Any] = [query.after]
+        for name in ("hearing", "actor", "action"):
+            value = getattr(query, name)
+            if value is not None:
+                sql += f" AND {name} = ?"
+                params.append(value)
+        sql += " ORDER BY seq LIMIT ?"
+        params.append(query.limit)
+        async with self.db.read() as conn:
+            rows = list(await conn.execute_fetchall(sql, params))
+            last = list(await conn.execute_fetchall("SELECT coalesce(max(seq), 0) FROM audit"))
+        return [_row(row) for row in rows], int(last[0][0])
+
+
+def as_csv(records: list[JSONObject]) -> str:
+    """The records as CSV, one row each; `before` and `after` as JSON text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    for found in records:
+        writer.writerow(
+            [
+                found[name]
+                if name not in ("before", "after") or found[name] is None
+                else encode_json(found[name])
+                for name in FIELDS
+            ]
+        )
+    return out.getvalue()
