@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from server.audit import Query, as_csv
 from server.auth import check_password, check_username, hash_token, new_password
-from server.entries import parse_changes, parse_draft, parse_entry_id
+from server.entries import parse_changes, parse_draft, parse_entry_id, parse_revision
 from server.exceptions import (
     BadRequest,
     Forbidden,
@@ -309,9 +309,10 @@ async def post_entry(request: Request) -> Response:
 async def revise_entry(request: Request) -> Response:
     actor = await require(request, Role.REPORTER)
     entry_id = parse_entry_id(request.path_params["entry_id"])
-    changes = parse_changes(await read_json(request))
+    payload = await read_json(request)
+    changes = parse_changes(payload)
     written = await services(request).store.revise_entry(
-        request.path_params["slug"], entry_id, changes, actor
+        request.path_params["slug"], entry_id, changes, actor, revision=parse_revision(payload)
     )
     return JSONResponse({"entry": written.entry, "seq": written.seq})
 

@@ -162,11 +162,23 @@ def parse_draft(payload: Any) -> Draft:
     )
 
 
+def parse_revision(payload: Any) -> int | None:
+    """The optional `revision` of a PATCH: the revision the client saw and changed."""
+    if not isinstance(payload, dict) or "revision" not in payload:
+        return None
+    value = payload["revision"]
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 2**31:
+        raise Invalid("revision is the entry's revision you changed (1, 2, …).", field="revision")
+    return value
+
+
 def parse_changes(payload: Any) -> JSONObject:
-    """Validated PATCH fields, in their stored form; at least one field."""
+    """Validated PATCH fields, in their stored form; at least one field (`revision`, the
+    precondition, is read by `parse_revision` and is not a change)."""
     if not isinstance(payload, dict):
         raise Invalid("Expected a JSON object.")
-    _reject_unknown(payload, CHANGE_FIELDS)
+    _reject_unknown(payload, CHANGE_FIELDS | {"revision"})
+    payload = {name: value for name, value in payload.items() if name != "revision"}
     if not payload:
         raise Invalid("Nothing to change.", code="no_changes")
     changes: JSONObject = {}

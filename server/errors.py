@@ -19,6 +19,7 @@ def error_response(error: CourtwireError) -> JSONResponse:
     if isinstance(error, RateLimited):
         headers["Retry-After"] = str(error.retry_after)
     body = {"error": {"code": error.code, "message": error.message, "field": error.field}}
+    body.update(error.extra)
     return JSONResponse(body, status_code=error.status, headers=headers)
 
 

@@ -5,7 +5,8 @@ CourtwireError
 ├── Unauthorized (401)        no token, bad token, bad password
 ├── Forbidden (403)           role too low, not the author
 ├── NotFound (404)
-├── Conflict (409)            slug taken, id reused with other content, hearing closed
+├── Conflict (409)            slug taken, id reused with other content, hearing closed,
+│                             an edit of a revision that is no longer current
 ├── PayloadTooLarge (413)
 ├── Invalid (422)             a field fails validation
 │   └── RestrictedTerm        a hearing's restricted term in published text
@@ -14,17 +15,28 @@ CourtwireError
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class CourtwireError(Exception):
     status = 500
     code = "internal_error"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         if code is not None:
             self.code = code
+        self.extra = extra or {}
+        """Members the response carries beside `error` (e.g. the current entry of a 409)."""
 
 
 class BadRequest(CourtwireError):

@@ -360,6 +360,11 @@ def document() -> dict[str, Any]:
         "properties": {
             **ENTRY_CHANGES,
             "correction": _text(MAX_CORRECTION_CHARS, nullable=True),
+            "revision": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "The revision changed: another one is 409 revision_conflict.",
+            },
         },
         "additionalProperties": False,
     }

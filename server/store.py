@@ -277,15 +277,30 @@ class Store:
         changes: JSONObject,
         actor: Actor,
         *,
+        revision: int | None = None,
         at: datetime | None = None,
     ) -> Written:
-        """Revise an entry; a withheld one whose revision names no term is published again."""
+        """Revise an entry; a withheld one whose revision names no term is published again.
+
+        With `revision` (the one the client changed): a retry whose change is already the
+        current revision answers with it and appends nothing; any other revision → 409
+        `revision_conflict`, carrying the entry as it stands."""
         html = markup.render(changes["body"]) if "body" in changes else None
         moment = at or now()
 
         def revise(tx: Transaction) -> Written:
             hearing = hearing_in(tx.conn, slug)
             entry = _editable_entry(tx.conn, hearing, entry_id, actor)
+            if revision is not None and revision != entry["revision"]:
+                if revision + 1 == entry["revision"] and entry | changes == entry:
+                    return Written(entry, _last_event(tx.conn, hearing, entry_id), False)
+                raise Conflict(
+                    f"The entry is at revision {entry['revision']}, not {revision}: someone"
+                    " changed it meanwhile.",
+                    field="revision",
+                    code="revision_conflict",
+                    extra={"entry": entry},
+                )
             if "pinned" in changes and actor.role < Role.EDITOR:
                 raise Forbidden("Only editors pin entries.", field="pinned")
             revised = entry | changes
@@ -379,9 +394,13 @@ def _editable_entry(
     return entry
 
 
-def _existing_deletion(conn: sqlite3.Connection, hearing: Hearing, entry_id: str) -> Written:
+def _last_event(conn: sqlite3.Connection, hearing: Hearing, entry_id: str) -> int:
     (seq,) = conn.execute(
         "SELECT max(seq) FROM events WHERE hearing_id = ? AND entry_id = ?",
         (hearing.id, entry_id),
     ).fetchone()
-    return Written(tombstone_data(entry_id), int(seq), False)
+    return int(seq)
+
+
+def _existing_deletion(conn: sqlite3.Connection, hearing: Hearing, entry_id: str) -> Written:
+    return Written(tombstone_data(entry_id), _last_event(conn, hearing, entry_id), False)

@@ -102,3 +102,32 @@ def test_concurrent_identical_posts_store_exactly_one_entry(
     events = httpx.get(f"{server.url}/api/hearings/{slug}/events").json()["events"]
     assert sorted(event["data"]["id"] for event in events) == sorted(p["id"] for p in payloads)
     assert [event["seq"] for event in events] == list(range(1, 11))
+
+
+def test_a_patch_with_the_revision_it_changed_applies_once_and_refuses_a_stale_one(
+    editor: Staff, reporter: Staff
+) -> None:
+    slug = editor.create_hearing("R v Revisions", status="live")["slug"]
+    entry = reporter.post(slug, "The defendant is 43.").json()["entry"]
+    url = f"/api/hearings/{slug}/entries/{entry['id']}"
+    change = {"body": "The defendant is 34.", "correction": "Age corrected.", "revision": 1}
+    first = reporter.client.patch(url, json=change)
+    assert first.status_code == 200
+    assert first.json()["entry"]["revision"] == 2
+    last_seq = reporter.client.get(f"/api/hearings/{slug}").json()["last_seq"]
+    # The same change again (a retry whose answer was lost): nothing new.
+    again = reporter.client.patch(url, json=change)
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert reporter.client.get(f"/api/hearings/{slug}").json()["last_seq"] == last_seq
+    # Another change made from revision 1: a conflict, with the entry as it stands.
+    stale = editor.client.patch(url, json={"body": "The defendant is 44.", "revision": 1})
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "revision_conflict"
+    assert stale.json()["entry"]["body"] == "The defendant is 34."
+    assert reporter.client.get(f"/api/hearings/{slug}").json()["last_seq"] == last_seq
+    bad = editor.client.patch(url, json={"body": "x", "revision": "2"})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["field"] == "revision"
+    current = editor.client.patch(url, json={"key": True, "revision": 2})
+    assert current.json()["entry"]["revision"] == 3
