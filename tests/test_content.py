@@ -101,6 +101,34 @@ def test_restricted_term_is_refused_with_its_position_and_nothing_is_stored(
     assert "Olmez" not in httpx.get(f"{server.url}/h/{slug}").text
 
 
+@pytest.mark.parametrize(
+    ("body", "span"),
+    [
+        ("Ali**muly** spoke", "1–9"),
+        ("Ali&#109;uly spoke", "1–12"),
+        ("Ali\u200bmuly spoke", "1–8"),
+        ("Ali\u00admuly spoke", "1–8"),
+        ("\u0410limuly spoke", "1–7"),
+        ("Today \u0410\u043b\u0438\u043c\u0443\u043b\u044b spoke", "7–13"),
+        ("#ZhanaOlmez", "2–11"),
+        ("A l i m u l y", "1–13"),
+    ],
+)
+def test_a_disguised_restricted_term_is_refused_and_nothing_is_stored(
+    server: LiveServer, editor: Staff, reporter: Staff, body: str, span: str
+) -> None:
+    terms = ["Alimuly", "Zhana Olmez"]
+    slug = editor.create_hearing("R v Disguise", status="live", restricted_terms=terms)["slug"]
+    response = reporter.client.post(
+        f"/api/hearings/{slug}/entries", json={"id": new_id(), "kind": "testimony", "body": body}
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "restricted_term"
+    assert f"at characters {span};" in error["message"]
+    assert event_count(server, slug) == 0
+
+
 def test_restricted_term_in_a_correction_is_refused_and_the_entry_unchanged(
     server: LiveServer, editor: Staff, reporter: Staff
 ) -> None:
