@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
@@ -14,6 +17,7 @@ from starlette.routing import Route
 from server.entries import speaker_text
 from server.events import encode_json
 from server.exceptions import CourtwireError
+from server.folding import fold_table
 from server.model import KIND_LABELS, STATUS_LABELS, SpeakerRole
 from server.services import Services
 from server.store import Hearing
@@ -133,8 +137,25 @@ async def report_worker(request: Request) -> Response:
     )
 
 
+@functools.cache
+def _matcher_data() -> tuple[bytes, str]:
+    body = fold_table()
+    return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
+async def matcher_data(request: Request) -> Response:
+    """The restricted-term matcher's folding data for `static/js/matcher.js`, generated
+    from `server/folding.py` (built once per process); cached a day, revalidated by ETag."""
+    body, etag = await run_in_threadpool(_matcher_data)
+    headers = {"Cache-Control": "public, max-age=86400", "ETag": etag}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
+
+
 routes = [
     Route("/", index),
+    Route("/matcher/fold.json", matcher_data),
     Route("/report", report),
     Route("/report-sw.js", report_worker),
     Route("/desk", desk),
