@@ -124,28 +124,71 @@ Letter = tuple[str, str, str, int, int]
 """A letter of a word: phonetic and visual folds, case ("u", "l", ""), and its span."""
 
 
-def _words(units: Iterable[Unit], rendered: bool) -> list[list[Letter]]:
-    """Words (runs of letters and ignorables) of the letters that fold to something."""
+Info = tuple[str, str, str] | None
+"""A character's phonetic and visual folds and case, or None for a separator."""
+
+
+class _InfoTable(dict[str, Info]):
+    """What the words of a text need of each character; fills itself, up to a bound."""
+
+    LIMIT = 16384
+
+    def __init__(self, rendered: bool) -> None:
+        super().__init__()
+        if rendered:
+            self.update(dict.fromkeys(MARKDOWN, ("", "", "")))
+
+    def __missing__(self, char: str) -> Info:
+        folded = fold_char(char)
+        value = None if folded is None else (folded[0], folded[1], _letter_case(char))
+        if len(self) < self.LIMIT:
+            self[char] = value
+        return value
+
+
+_INFO = (_InfoTable(rendered=False), _InfoTable(rendered=True))
+
+
+@dataclass
+class Words:
+    """The words of a reading of a text (runs of letters and ignorables), each a list of
+    the letters that fold to something; which have a capital after their first letter;
+    whether any letter reads differently by look."""
+
+    words: list[list[Letter]]
+    capitals: list[bool]
+    visual: bool
+
+
+def _words(units: Iterable[Unit], rendered: bool) -> Words:
+    info = _INFO[rendered]
     words: list[list[Letter]] = []
+    capitals: list[bool] = []
+    visual = False
     word: list[Letter] | None = None
     for char, start, end in units:
-        folded = ("", "") if rendered and char in MARKDOWN else fold_char(char)
-        if folded is None:
+        found = info[char]
+        if found is None:
             word = None
+            continue
+        phonetic, look, case = found
+        if not (phonetic or look):
             continue
         if word is None:
             word = []
             words.append(word)
-        if folded[0] or folded[1]:
-            word.append((folded[0], folded[1], _letter_case(char), start, end))
-    return [word for word in words if word]
+            capitals.append(False)
+        elif case == "u":
+            capitals[-1] = True
+        if phonetic != look:
+            visual = True
+        word.append((phonetic, look, case, start, end))
+    return Words(words, capitals, visual)
 
 
 def _camel_steps(word: list[Letter]) -> set[int]:
     """Indices of the letters that start a CamelCase part of a word (besides the first)."""
     cases = "".join(letter[2] or "-" for letter in word)
-    if "u" not in cases[1:]:
-        return set()
     steps = set()
     for index in range(1, len(cases)):
         before, here = cases[index - 1], cases[index]
@@ -160,15 +203,16 @@ Stream = tuple[str, list[int], list[int]]
 each of its characters the start and end of the original text it came from."""
 
 
-def _stream(words: list[list[Letter]], visual: bool) -> Stream:
+def _stream(found: Words, visual: bool) -> Stream:
+    words = found.words
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    single = [len(word) == 1 for word in words]
+    put, put_start, put_end = out.append, starts.append, ends.append
     spaced = [False] * len(words)
     run = 0
     for index in range(len(words) + 1):
-        if index < len(words) and single[index]:
+        if index < len(words) and len(words[index]) == 1:
             run += 1
             continue
         if run >= _SPACED:
@@ -177,20 +221,26 @@ def _stream(words: list[list[Letter]], visual: bool) -> Stream:
         run = 0
     for index, word in enumerate(words):
         if index:
-            soft = spaced[index] and spaced[index - 1]
-            out.append("|" if soft else " ")
-            starts.append(word[0][3])
-            ends.append(word[0][3])
-        steps = _camel_steps(word)
-        for position, (phonetic, look, _, start, end) in enumerate(word):
+            put("|" if spaced[index] and spaced[index - 1] else " ")
+            put_start(word[0][3])
+            put_end(word[0][3])
+        steps = _camel_steps(word) if found.capitals[index] else ()
+        for position, letter in enumerate(word):
+            start, end = letter[3], letter[4]
             if position in steps:
-                out.append("|")
-                starts.append(start)
-                ends.append(start)
-            for char in look if visual else phonetic:
-                out.append(char)
-                starts.append(start)
-                ends.append(end)
+                put("|")
+                put_start(start)
+                put_end(start)
+            piece = letter[1] if visual else letter[0]
+            if len(piece) == 1:
+                put(piece)
+                put_start(start)
+                put_end(end)
+                continue
+            for char in piece:
+                put(char)
+                put_start(start)
+                put_end(end)
     return _rewrite("".join(out), starts, ends)
 
 
@@ -217,8 +267,8 @@ def _rewrite(text: str, starts: list[int], ends: list[int]) -> Stream:
     return "".join(out), new_starts, new_ends
 
 
-def _typed(text: str, base: int = 0) -> list[Unit]:
-    return [(char, index, index + 1) for index, char in enumerate(text, base)]
+def _typed(text: str, base: int = 0) -> Iterable[Unit]:
+    return zip(text, itertools.count(base), itertools.count(base + 1))
 
 
 def _term_words(term: str, visual: bool) -> list[str]:
@@ -275,7 +325,7 @@ def _decoded(text: str) -> str:
     return _ESCAPE.sub(lambda match: _reference(match) or match.group(), text)
 
 
-_BLOCK = 256
+_BLOCK = 64
 _SPACE = re.compile(r"[ \t\n\r]+")
 
 
@@ -300,7 +350,7 @@ def _streams(text: str, base: int = 0) -> Iterable[Stream]:
         readings.append(_words(_rendered(text, base), rendered=True))
     for words in readings:
         yield _stream(words, visual=False)
-        if any(letter[0] != letter[1] for word in words for letter in word):
+        if words.visual:
             yield _stream(words, visual=True)
 
 
@@ -334,54 +384,55 @@ def _quick(text: str, escaped: bool) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=256)
+def _compile(alternatives: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for term patterns, each its own group, on word boundaries."""
+    return re.compile(r"(?<![^ |])(?:(" + ")|(".join(alternatives) + r"))(?![^ |])")
+
+
 class Matcher:
     """A list of terms, compiled once; `find` gives the earliest match in a text."""
 
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms: list[str] = []
-        alternatives: list[str] = []
-        self._owner: list[int] = []
-        self._quick: list[str] = []
+        self._variants: list[list[str]] = []
+        self._needles: dict[str, list[int]] = {}
         for term in terms:
             variants: list[str] = []
             for visual in (False, True):
                 words = _term_words(term, visual)
-                if words and _pattern(words) not in variants:
+                if not words:
+                    continue
+                if _pattern(words) not in variants:
                     variants.append(_pattern(words))
-            if not variants:
-                continue
-            self.terms.append(term)
-            self._quick.extend(
-                _quick_letters("".join(words))
-                for visual in (False, True)
-                if (words := _term_words(term, visual))
-            )
-            for variant in variants:
-                alternatives.append(f"({variant})")
-                self._owner.append(len(self.terms) - 1)
-        self._quick = list(dict.fromkeys(self._quick))
-        self._regex = (
-            re.compile(r"(?<![^ |])(?:" + "|".join(alternatives) + r")(?![^ |])")
-            if alternatives
-            else None
-        )
+                owners = self._needles.setdefault(_quick_letters("".join(words)), [])
+                if len(self.terms) not in owners:
+                    owners.append(len(self.terms))
+            if variants:
+                self.terms.append(term)
+                self._variants.append(variants)
 
     def find(self, text: str) -> Hit | None:
-        if self._regex is None or not text:
+        if not self.terms or not text:
             return None
+        windows, candidates = self._windows(text)
+        if not windows:
+            return None
+        owner = [index for index in sorted(candidates) for _ in self._variants[index]]
+        regex = _compile(tuple(v for index in sorted(candidates) for v in self._variants[index]))
         found = [
             hit
-            for start, end in self._windows(text)
+            for start, end in windows
             for stream in _streams(text[start:end], start)
-            if (hit := self._search(stream))
+            if (hit := _search(regex, owner, stream))
         ]
         if not found:
             return None
-        start, owner, end = min(found)
-        return Hit(term=self.terms[owner], start=start, end=end)
+        start, index, end = min(found)
+        return Hit(term=self.terms[index], start=start, end=end)
 
-    def _windows(self, text: str) -> list[tuple[int, int]]:
-        """The parts of the text that may hold a match, found quickly, for the full match.
+    def _windows(self, text: str) -> tuple[list[tuple[int, int]], set[int]]:
+        """The parts of the text that may hold a match, and the terms that may match there.
 
         A quick test on folded letters alone (`_FILTERS`) finds every place a term
         could match; the text is cut at spaces into blocks of about `_BLOCK` characters,
@@ -389,8 +440,10 @@ class Matcher:
         """
         escaped = "&" in text or "%" in text
         wholes = set(_quick(text, escaped))
-        if not any(needle in quick for quick in wholes for needle in self._quick):
-            return []
+        needles = [needle for needle in self._needles if any(needle in q for q in wholes)]
+        if not needles:
+            return [], set()
+        candidates = {index for needle in needles for index in self._needles[needle]}
         blocks = _blocks(text)
         spans: list[tuple[int, int]] = []
         per_block = [_quick(text[start:end], escaped) for start, end in blocks]
@@ -398,7 +451,7 @@ class Matcher:
             folded = [quick[variant] for quick in per_block]
             edges = list(itertools.accumulate((len(part) for part in folded), initial=0))
             joined = "".join(folded)
-            for needle in self._quick:
+            for needle in needles:
                 at = joined.find(needle)
                 while at >= 0:
                     first = bisect.bisect_right(edges, at) - 1
@@ -412,17 +465,18 @@ class Matcher:
                 windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
             else:
                 windows.append((start, end))
-        return windows
+        return windows, candidates
 
-    def _search(self, stream: Stream) -> tuple[int, int, int] | None:
-        """(start, term index, end) of the earliest match in one stream."""
-        assert self._regex is not None
-        folded, starts, ends = stream
-        match = self._regex.search(folded)
-        if match is None or match.lastindex is None:
-            return None
-        owner = self._owner[match.lastindex - 1]
-        return (starts[match.start()], owner, ends[match.end() - 1])
+
+def _search(
+    regex: re.Pattern[str], owner: list[int], stream: Stream
+) -> tuple[int, int, int] | None:
+    """(start, term index, end) of the earliest match in one stream."""
+    folded, starts, ends = stream
+    match = regex.search(folded)
+    if match is None or match.lastindex is None:
+        return None
+    return (starts[match.start()], owner[match.lastindex - 1], ends[match.end() - 1])
 
 
 @functools.lru_cache(maxsize=256)
