@@ -231,6 +231,7 @@ MATRIX: list[tuple[str, str, tuple[Any, ...]]] = [
     ("GET", "/h/{slug}", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/report", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/report-sw.js", (OK, OK, OK, OK, OK, OK)),
+    ("GET", "/matcher/fold.json", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/desk", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/static/{path}", (OK, OK, OK, OK, OK, OK)),
 ]
