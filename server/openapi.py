@@ -744,7 +744,7 @@ def document() -> dict[str, Any]:
                     "Revise an entry (its author or an editor).",
                     {
                         "200": _json(_ref("Written"), "Revised."),
-                        **_errors(400, 401, 403, 404, 413, 422),
+                        **_errors(400, 401, 403, 404, 409, 413, 422),
                     },
                     security=BEARER,
                     parameters=[SLUG, ENTRY_ID],

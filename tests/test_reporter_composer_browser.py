@@ -86,7 +86,7 @@ def send_and_wait(page: Page) -> None:
     done = page.locator("#outbox-list .item[data-state='published']")
     before = done.count()
     page.click("#send")
-    expect(done).to_have_count(before + 1)
+    expect(done).to_have_count(before + 1, timeout=15_000)
 
 
 @pytest.mark.parametrize("screen", SCREENS)
