@@ -34,7 +34,7 @@ from server.model import Role
 from server.openapi import openapi_json
 from server.register import parse_restriction
 from server.services import Services
-from server.store import Actor, Hearing
+from server.store import Actor, Hearing, Written
 from server.timeline import replay
 
 logger = logging.getLogger(__name__)
@@ -271,6 +271,31 @@ async def remove_restriction(request: Request) -> Response:
     )
 
 
+async def list_queue(request: Request) -> Response:
+    """Posts waiting (held, delayed, in review), in court order: an editor sees every one,
+    a reporter their own."""
+    actor = await require(request, Role.REPORTER)
+    store = services(request).store
+    hearing = await store.hearing(request.path_params["slug"])
+    return JSONResponse({"queue": await store.queue(hearing, actor)}, headers=NO_STORE)
+
+
+async def release_queued(request: Request) -> Response:
+    actor = await require(request, Role.EDITOR)
+    entry_id = parse_entry_id(request.path_params["entry_id"])
+    written = await services(request).store.release(
+        entry_id, actor, slug=request.path_params["slug"]
+    )
+    return written_response(written, 201 if written.created else 200)
+
+
+async def discard_queued(request: Request) -> Response:
+    actor = await require(request, Role.REPORTER)
+    entry_id = parse_entry_id(request.path_params["entry_id"])
+    written = await services(request).store.discard(request.path_params["slug"], entry_id, actor)
+    return written_response(written)
+
+
 async def list_withheld(request: Request) -> Response:
     await require(request, Role.EDITOR)
     store = services(request).store
@@ -301,9 +326,22 @@ async def post_entry(request: Request) -> Response:
     found.post_limit.take(hash_token(token))
     draft = parse_draft(await read_json(request))
     written = await found.store.post_entry(request.path_params["slug"], draft, actor)
-    return JSONResponse(
-        {"entry": written.entry, "seq": written.seq}, status_code=201 if written.created else 200
-    )
+    return written_response(written, 201 if written.created else 200)
+
+
+def written_response(written: Written, status: int = 200) -> JSONResponse:
+    """An entry write's answer: `{"entry", "seq"}` once published; 202 `{"entry", "state",
+    "release_at"}` while it waits; `{"entry", "state": "discarded"}` if it never will be."""
+    if written.waiting is not None:
+        body = {
+            "entry": written.entry,
+            "state": written.waiting.reason.value,
+            "release_at": written.waiting.release_at,
+        }
+        return JSONResponse(body, status_code=202)
+    if written.discarded:
+        return JSONResponse({"entry": written.entry, "state": "discarded"})
+    return JSONResponse({"entry": written.entry, "seq": written.seq}, status_code=status)
 
 
 async def revise_entry(request: Request) -> Response:
@@ -314,7 +352,7 @@ async def revise_entry(request: Request) -> Response:
     written = await services(request).store.revise_entry(
         request.path_params["slug"], entry_id, changes, actor, revision=parse_revision(payload)
     )
-    return JSONResponse({"entry": written.entry, "seq": written.seq})
+    return written_response(written)
 
 
 async def delete_entry(request: Request) -> Response:
@@ -442,6 +480,9 @@ routes = [
         methods=["DELETE"],
     ),
     Route("/api/hearings/{slug}/withheld", list_withheld),
+    Route("/api/hearings/{slug}/queue", list_queue),
+    Route("/api/hearings/{slug}/queue/{entry_id}/release", release_queued, methods=["POST"]),
+    Route("/api/hearings/{slug}/queue/{entry_id}", discard_queued, methods=["DELETE"]),
     Route("/api/hearings/{slug}/entries", list_entries),
     Route("/api/hearings/{slug}/entries", post_entry, methods=["POST"]),
     Route("/api/hearings/{slug}/entries/{entry_id}", revise_entry, methods=["PATCH"]),

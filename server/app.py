@@ -36,11 +36,13 @@ def create_app(settings: Settings) -> Starlette:
             found = Services.build(settings, db, hub)
             if settings.load_demo and await found.store.count_hearings() == 0:
                 await load_demo(found.store, found.accounts)
+            await found.delays.start()
             app.state.services = found
             logger.info("serving db=%s epoch=%s", settings.db_path, db.epoch)
             try:
                 yield {READER_SERVICE: live.Readers(found)}
             finally:
+                await found.delays.close()
                 hub.close()
 
     return Starlette(

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from server.auth import Accounts
 from server.demo_script import HEARING, REPORTERS, STEPS, Post, Revise, Status
 from server.entries import Draft, Speaker, parse_changes
+from server.hearings import parse_new_hearing
 from server.model import HearingStatus, Role
 from server.store import Actor, Store
 
@@ -36,7 +37,7 @@ async def load_demo(store: Store, accounts: Accounts) -> None:
     """Create the demo hearing and replay its steps with their historical times."""
     authors = {name: await _account(accounts, name, Role.REPORTER) for name in REPORTERS}
     desk = await _account(accounts, DESK, Role.EDITOR)
-    fields = dict(HEARING) | {"status": HearingStatus.SCHEDULED.value, "restricted_terms": []}
+    fields = parse_new_hearing(dict(HEARING) | {"status": HearingStatus.SCHEDULED.value})
     first = datetime.fromisoformat(STEPS[0].at)
     hearing = await store.create_hearing(fields, at=first - timedelta(days=1))
     for step in STEPS:

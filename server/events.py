@@ -69,6 +69,11 @@ def tombstone_data(entry_id: str) -> JSONObject:
     return {"id": entry_id, "deleted": True}
 
 
+def discarded_data(entry_id: str) -> JSONObject:
+    """A discarded post's answer to a retry: it was never published and never will be."""
+    return {"id": entry_id, "discarded": True}
+
+
 def withheld_data(entry_id: str) -> JSONObject:
     """What an `entry.withheld` event, and the withheld entry's public form, carry."""
     return {"id": entry_id, "withheld": True}

@@ -124,8 +124,8 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
         raise refused
     cursor = conn.execute(
         "INSERT INTO hearings (slug, title, court, case_ref, location, timezone, status,"
-        " scheduled_start, description, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " scheduled_start, description, reporting, reporting_note, publish_delay, review_kinds,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             slug,
             fields["title"],
@@ -136,6 +136,10 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
             fields["status"],
             fields["scheduled_start"],
             fields["description"],
+            fields["reporting"],
+            fields["reporting_note"],
+            fields["publish_delay"],
+            encode_json(fields["review_kinds"]),
             stamp,
             stamp,
         ),
@@ -180,7 +184,14 @@ def change(
         assignments = ", ".join(f"{name} = ?" for name in request.fields)
         conn.execute(
             f"UPDATE hearings SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608 - names are validated field names
-            (*request.fields.values(), stamp, hearing.id),
+            (
+                *(
+                    encode_json(value) if name == "review_kinds" else value
+                    for name, value in request.fields.items()
+                ),
+                stamp,
+                hearing.id,
+            ),
         )
     updated = Hearing(hearing.id, fields, tuple(kept + added))
     _record(tx, request, hearing, updated, added, removed)

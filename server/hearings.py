@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any
 
 from server.exceptions import Invalid
-from server.model import HearingStatus
+from server.model import EntryKind, HearingStatus, Reporting
 from server.register import MAX_TERMS, check_term
 from server.times import format_time, parse_time, zone
 from server.types import JSONObject
@@ -18,12 +18,24 @@ TEXT_LIMITS = {
     "case_ref": 100,
     "location": 200,
     "description": 2000,
+    "reporting_note": 500,
 }
+MAX_PUBLISH_DELAY = 600
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_CHARS = 80
 
 CREATE_FIELDS = frozenset(
-    {*TEXT_LIMITS, "slug", "timezone", "status", "scheduled_start", "restricted_terms"}
+    {
+        *TEXT_LIMITS,
+        "slug",
+        "timezone",
+        "status",
+        "scheduled_start",
+        "restricted_terms",
+        "reporting",
+        "publish_delay",
+        "review_kinds",
+    }
 )
 CHANGE_FIELDS = CREATE_FIELDS
 """A slug may change too: when it names a new restriction, the same request renames it."""
@@ -53,6 +65,21 @@ def _terms(value: object) -> list[str]:
     return terms
 
 
+def _review_kinds(value: object) -> list[str]:
+    if not isinstance(value, list):
+        raise Invalid("Expected a list of entry kinds.", field="review_kinds")
+    kinds: list[str] = []
+    for kind in value:
+        try:
+            checked = EntryKind(kind).value
+        except ValueError:
+            choices = ", ".join(kind.value for kind in EntryKind)
+            raise Invalid(f"Unknown kind; one of: {choices}.", field="review_kinds") from None
+        if checked not in kinds:
+            kinds.append(checked)
+    return kinds
+
+
 def _field(name: str, value: Any) -> Any:
     if name in TEXT_LIMITS:
         return _text(name, value)
@@ -69,6 +96,19 @@ def _field(name: str, value: Any) -> Any:
         return None if value is None else format_time(parse_time(value, name))
     if name == "restricted_terms":
         return _terms(value)
+    if name == "reporting":
+        try:
+            return Reporting(value).value
+        except ValueError:
+            raise Invalid("reporting is open or held.", field=name) from None
+    if name == "publish_delay":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise Invalid("The delay is a whole number of seconds.", field=name)
+        if not 0 <= value <= MAX_PUBLISH_DELAY:
+            raise Invalid(f"The delay is 0 to {MAX_PUBLISH_DELAY} seconds.", field=name)
+        return value
+    if name == "review_kinds":
+        return _review_kinds(value)
     if name == "slug":
         if not isinstance(value, str) or not SLUG_PATTERN.match(value) or len(value) > 80:
             raise Invalid(
@@ -101,6 +141,10 @@ def parse_new_hearing(payload: Any) -> JSONObject:
         "scheduled_start": None,
         "description": "",
         "restricted_terms": [],
+        "reporting": Reporting.OPEN.value,
+        "reporting_note": "",
+        "publish_delay": 0,
+        "review_kinds": [],
     }
     return defaults | fields
 

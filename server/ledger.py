@@ -39,10 +39,22 @@ PUBLIC_HEARING_FIELDS = (
     "status",
     "scheduled_start",
     "description",
+    "reporting",
+    "reporting_note",
     "last_seq",
 )
+STAFF_HEARING_FIELDS = ("publish_delay", "review_kinds")
+"""The hearing's publishing rules: staff see them, readers see their effect."""
 
-PUBLISHED_HEARING_FIELDS = ("title", "description", "court", "location", "case_ref", "slug")
+PUBLISHED_HEARING_FIELDS = (
+    "title",
+    "description",
+    "court",
+    "location",
+    "case_ref",
+    "slug",
+    "reporting_note",
+)
 """A hearing's fields that readers read as text: each is checked against restrictions."""
 
 HEARING_BY_SLUG = "SELECT * FROM hearings WHERE slug = ?"
@@ -82,7 +94,8 @@ class Hearing:
         return {name: self.fields[name] for name in PUBLIC_HEARING_FIELDS}
 
     def for_staff(self) -> JSONObject:
-        return self.public() | {"restricted_terms": self.restricted_terms()}
+        staff = {name: self.fields[name] for name in STAFF_HEARING_FIELDS}
+        return self.public() | staff | {"restricted_terms": self.restricted_terms()}
 
 
 def restriction(row: sqlite3.Row) -> Restriction:
@@ -108,7 +121,11 @@ def hearings_from(
     return [
         Hearing(
             int(row["id"]),
-            {name: row[name] for name in PUBLIC_HEARING_FIELDS},
+            {name: row[name] for name in PUBLIC_HEARING_FIELDS}
+            | {
+                "publish_delay": row["publish_delay"],
+                "review_kinds": json.loads(row["review_kinds"]),
+            },
             tuple(sorted(by_hearing[int(row["id"])], key=lambda r: r.id)),
         )
         for row in rows

@@ -62,10 +62,30 @@ class EventType(StrEnum):
 class EntryState(StrEnum):
     """Only a published entry reaches a public channel."""
 
+    QUEUED = "queued"
+    """Held, delayed or in review: stored, acknowledged with 202, not public."""
     PUBLISHED = "published"
     WITHHELD = "withheld"
     """It names a restriction added after it went out: staff see it, readers do not."""
     DELETED = "deleted"
+    DISCARDED = "discarded"
+    """Taken out of the queue: never published."""
+
+
+class QueueReason(StrEnum):
+    """Why a post waits."""
+
+    HELD = "held"
+    """The hearing's reporting is held (e.g. legal argument in the jury's absence)."""
+    DELAYED = "delayed"
+    """The hearing has a publish delay; published at `release_at` unless pulled back."""
+    REVIEW = "review"
+    """Its kind needs an editor's approval."""
+
+
+class Reporting(StrEnum):
+    OPEN = "open"
+    HELD = "held"
 
 
 class RestrictionKind(StrEnum):

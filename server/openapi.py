@@ -13,9 +13,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
-from server.hearings import MAX_SLUG_CHARS, TEXT_LIMITS
+from server.hearings import MAX_PUBLISH_DELAY, MAX_SLUG_CHARS, TEXT_LIMITS
 from server.ledger import PUBLIC_HEARING_FIELDS
-from server.model import EntryKind, HearingStatus, RestrictionKind, Role, SpeakerRole
+from server.model import (
+    EntryKind,
+    HearingStatus,
+    QueueReason,
+    Reporting,
+    RestrictionKind,
+    Role,
+    SpeakerRole,
+)
 from server.register import MAX_ALIASES, MAX_ORDER_CHARS, MAX_TERM_CHARS, MAX_TERMS
 
 JSON = "application/json"
@@ -111,6 +119,12 @@ HEARING_FIELDS: dict[str, Any] = {
     "timezone": {"type": "string", "description": "IANA time zone name"},
     "status": {"type": "string", "enum": [status.value for status in HearingStatus]},
     "scheduled_start": NULLABLE_TIME,
+    "reporting": {"type": "string", "enum": [r.value for r in Reporting]},
+    "publish_delay": {"type": "integer", "minimum": 0, "maximum": MAX_PUBLISH_DELAY},
+    "review_kinds": {
+        "type": "array",
+        "items": {"type": "string", "enum": [kind.value for kind in EntryKind]},
+    },
     "restricted_terms": {
         "type": "array",
         "maxItems": MAX_TERMS,
@@ -258,17 +272,24 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "string"},
             "deleted": {"const": True},
             "withheld": {"const": True},
+            "discarded": {"const": True},
         },
         "additionalProperties": False,
         "description": "A deleted or withheld entry: {id, deleted: true} or {id, withheld: true}.",
     },
     "Written": {
         "type": "object",
-        "required": ["entry", "seq"],
+        "required": ["entry"],
         "properties": {
             "entry": {"anyOf": [_ref("Entry"), _ref("Tombstone")]},
             "seq": {"type": "integer", "minimum": 1},
+            "state": {"type": "string", "enum": [*(r.value for r in QueueReason), "discarded"]},
+            "release_at": NULLABLE_TIME,
         },
+        "description": (
+            "Published: entry and seq. Waiting (202): entry, state (held, delayed, review)"
+            " and release_at. Discarded: entry {id, discarded} and state discarded."
+        ),
     },
     "Event": {
         "type": "object",
@@ -686,6 +707,64 @@ def document() -> dict[str, Any]:
                     parameters=AUDIT_FILTERS,
                 ),
             },
+            "/api/hearings/{slug}/queue": {
+                "get": _operation(
+                    "Posts waiting, in court order (editors: all; reporters: their own).",
+                    {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["queue"],
+                                "properties": {
+                                    "queue": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["entry", "state", "release_at", "reason"],
+                                            "properties": {
+                                                "entry": _ref("Entry"),
+                                                "state": {
+                                                    "type": "string",
+                                                    "enum": [r.value for r in QueueReason],
+                                                },
+                                                "release_at": NULLABLE_TIME,
+                                                "reason": {"type": "string"},
+                                            },
+                                        },
+                                    }
+                                },
+                            },
+                            "The queue.",
+                        ),
+                        **_errors(401, 403, 404),
+                    },
+                    security=BEARER,
+                    parameters=[SLUG],
+                ),
+            },
+            "/api/hearings/{slug}/queue/{entry_id}/release": {
+                "post": _operation(
+                    "Publish a waiting post now (editors).",
+                    {
+                        "200": _json(_ref("Written"), "Released already."),
+                        "201": _json(_ref("Written"), "Published."),
+                        **_errors(400, 401, 403, 404, 409, 422),
+                    },
+                    security=BEARER,
+                    parameters=[SLUG, ENTRY_ID],
+                ),
+            },
+            "/api/hearings/{slug}/queue/{entry_id}": {
+                "delete": _operation(
+                    "Discard a waiting post (editors; its author while it is delayed).",
+                    {
+                        "200": _json(_ref("Written"), "Discarded."),
+                        **_errors(401, 403, 404, 409, 422),
+                    },
+                    security=BEARER,
+                    parameters=[SLUG, ENTRY_ID],
+                ),
+            },
             "/api/hearings/{slug}/withheld": {
                 "get": _operation(
                     "Withheld entries as they stood, and what each names (editors).",
@@ -732,6 +811,7 @@ def document() -> dict[str, Any]:
                     {
                         "200": _json(_ref("Written"), "A retry: the entry as stored."),
                         "201": _json(_ref("Written"), "Published."),
+                        "202": _json(_ref("Written"), "Stored; waits (held, delayed, review)."),
                         **_errors(400, 401, 403, 404, 409, 413, 422, 429),
                     },
                     security=BEARER,
@@ -744,6 +824,7 @@ def document() -> dict[str, Any]:
                     "Revise an entry (its author or an editor).",
                     {
                         "200": _json(_ref("Written"), "Revised."),
+                        "202": _json(_ref("Written"), "Revised while it waits."),
                         **_errors(400, 401, 403, 404, 409, 413, 422),
                     },
                     security=BEARER,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from server.audit import AuditTrail
 from server.auth import Accounts
 from server.db import Database
+from server.delays import Delays
 from server.hub.fanout import Hub
 from server.ratelimit import RateLimit
 from server.settings import Settings
@@ -21,6 +22,7 @@ class Services:
     store: Store
     accounts: Accounts
     audit: AuditTrail
+    delays: Delays
     post_limit: RateLimit
     login_failures_by_user: RateLimit
     login_failures_by_address: RateLimit
@@ -28,11 +30,13 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, db: Database, hub: Hub) -> Services:
         message = "Too many failed logins; wait before trying again."
+        store = Store(db, hub)
         return cls(
             settings=settings,
             db=db,
             hub=hub,
-            store=Store(db, hub),
+            store=store,
+            delays=Delays(store),
             accounts=Accounts(db),
             audit=AuditTrail(db),
             post_limit=RateLimit(settings.post_limit, 60.0, "Too many posts; slow down."),

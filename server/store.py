@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,9 +21,10 @@ from zoneinfo import ZoneInfo
 from server import audit, markup
 from server.db import Database, Transaction
 from server.entries import Draft, check_restrictions, restriction_breach
-from server.events import Event, encode_json, tombstone_data
+from server.events import Event, discarded_data, encode_json, tombstone_data
 from server.exceptions import Conflict, Forbidden, NotFound
 from server.hearing_writes import Change, Changed, change, create, shorthand
+from server.holding import QUEUE, Waiting, dequeue, enqueue, queue_item, waiting, waiting_for
 from server.hub.fanout import Hub
 from server.ledger import (
     HEARING_BY_SLUG,
@@ -36,7 +38,7 @@ from server.ledger import (
     only_hearing,
     withheld_content,
 )
-from server.model import LIVE_ORDER, EntryState, EventType, HearingStatus, Role
+from server.model import LIVE_ORDER, EntryState, EventType, HearingStatus, QueueReason, Role
 from server.register import NewRestriction
 from server.times import format_time, now
 from server.types import JSONObject
@@ -54,6 +56,9 @@ class Written:
     entry: JSONObject
     seq: int
     created: bool = True
+    waiting: Waiting | None = None
+    """Set while the entry waits in the queue (it has no seq then)."""
+    discarded: bool = False
 
 
 def _utc_key(moment: str) -> str:
@@ -65,6 +70,8 @@ class Store:
     def __init__(self, db: Database, hub: Hub) -> None:
         self.db = db
         self.hub = hub
+        self.on_delayed: Callable[[str, str], None] = lambda entry_id, due: None
+        """Told of each delayed post once it is stored: (entry id, release time)."""
 
     # Reads
 
@@ -206,6 +213,98 @@ class Store:
 
         return await self.db.write(remove)
 
+    # The queue: held, delayed and review posts
+
+    async def queue(self, hearing: Hearing, actor: Actor) -> list[JSONObject]:
+        """Waiting posts in court order: all of them for an editor, a reporter's own."""
+        query = QUEUE
+        params: list[Any] = [hearing.id]
+        if actor.role < Role.EDITOR:
+            query += " AND entries.author_id = ?"
+            params.append(actor.id)
+        query += " ORDER BY entries.occurred_utc, queue.queued_at"
+        async with self.db.read() as conn:
+            rows = await conn.execute_fetchall(query, params)
+        return [queue_item(hearing, row) for row in rows]
+
+    async def delayed(self) -> list[tuple[str, str]]:
+        """Every delayed post still waiting: (entry id, release time), due first."""
+        async with self.db.read() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT entry_id, release_at FROM queue WHERE reason = ? ORDER BY release_at",
+                (QueueReason.DELAYED.value,),
+            )
+        return [(row[0], row[1]) for row in rows]
+
+    async def release(
+        self, entry_id: str, actor: Actor | None, *, slug: str | None = None, due: bool = False
+    ) -> Written:
+        """Publish a waiting post now (its court time kept). `due`: the delay ran out, and
+        only a delayed post is released; a post released already answers as it stands."""
+        moment = now()
+
+        def release(tx: Transaction) -> Written:
+            row = tx.conn.execute(
+                "SELECT entries.id, entries.entry, entries.state, entries.published_seq,"
+                " hearings.slug FROM entries JOIN hearings ON hearings.id = entries.hearing_id"
+                " WHERE entries.id = ?",
+                (entry_id,),
+            ).fetchone()
+            if row is None or (slug is not None and row["slug"] != slug):
+                raise NotFound("No such entry in this hearing.", code="entry_not_found")
+            waits = waiting(tx.conn, entry_id)
+            if waits is None:
+                if row["state"] == EntryState.DISCARDED:
+                    raise Conflict("The entry was discarded.", code="entry_discarded")
+                return Written(json.loads(row["entry"]), int(row["published_seq"]), False)
+            if due and not waits.due(moment):
+                return Written(json.loads(row["entry"]), 0, False, waiting=waits)
+            hearing = hearing_in(tx.conn, row["slug"])
+            entry = json.loads(row["entry"]) | {"published_at": format_time(moment)}
+            check_restrictions(entry, hearing.restricted_terms(moment))
+            seq = self._log(tx, moment).append(hearing, EventType.ENTRY_PUBLISHED, entry)
+            tx.conn.execute(
+                "UPDATE entries SET state = ?, entry = ?, published_seq = ? WHERE id = ?",
+                (EntryState.PUBLISHED.value, encode_json(entry), seq, entry_id),
+            )
+            dequeue(tx.conn, entry_id)
+            _audit(tx, actor, "entry.released", hearing, entry_id, None, entry, waits.reason)
+            return Written(entry, seq)
+
+        return await self.db.write(release)
+
+    async def discard(self, slug: str, entry_id: str, actor: Actor) -> Written:
+        """Take a post out of the queue for good: an editor, or its author while it is only
+        delayed (pulling it back)."""
+
+        def discard(tx: Transaction) -> Written:
+            hearing = hearing_in(tx.conn, slug)
+            row = tx.conn.execute(
+                "SELECT author_id, state, entry FROM entries WHERE id = ? AND hearing_id = ?",
+                (entry_id, hearing.id),
+            ).fetchone()
+            if row is None:
+                raise NotFound("No such entry in this hearing.", code="entry_not_found")
+            if row["state"] == EntryState.DISCARDED:
+                return Written(json.loads(row["entry"]), 0, False, discarded=True)
+            waits = waiting(tx.conn, entry_id)
+            if waits is None:
+                raise Conflict("The entry is published already.", code="entry_published")
+            own_delayed = row["author_id"] == actor.id and waits.reason == QueueReason.DELAYED
+            if actor.role < Role.EDITOR and not own_delayed:
+                raise Forbidden("Only an editor, or its author while it is delayed, may.")
+            gone = discarded_data(entry_id)
+            tx.conn.execute(
+                "UPDATE entries SET state = ?, entry = ? WHERE id = ?",
+                (EntryState.DISCARDED.value, encode_json(gone), entry_id),
+            )
+            dequeue(tx.conn, entry_id)
+            before = json.loads(row["entry"])
+            _audit(tx, actor, "entry.discarded", hearing, entry_id, before, None, waits.reason)
+            return Written(gone, 0, discarded=True)
+
+        return await self.db.write(discard)
+
     # Entries
 
     async def post_entry(
@@ -219,7 +318,8 @@ class Store:
         def post(tx: Transaction) -> Written:
             hearing = hearing_in(tx.conn, slug)
             stored = tx.conn.execute(
-                "SELECT hearing_id, fingerprint, published_seq, entry FROM entries WHERE id = ?",
+                "SELECT id, hearing_id, fingerprint, published_seq, state, entry FROM entries"
+                " WHERE id = ?",
                 (draft.id,),
             ).fetchone()
             if stored is not None:
@@ -229,7 +329,7 @@ class Store:
                         field="id",
                         code="id_conflict",
                     )
-                return Written(json.loads(stored["entry"]), stored["published_seq"], False)
+                return _as_stored(tx.conn, stored)
             if hearing.fields["status"] == HearingStatus.CLOSED:
                 raise Conflict("The hearing is closed.", code="hearing_closed")
             if draft.pinned and actor.role < Role.EDITOR:
@@ -251,11 +351,16 @@ class Store:
                 "revised_at": None,
             }
             check_restrictions(entry, hearing.restricted_terms(moment))
-            seq = self._log(tx, moment).append(hearing, EventType.ENTRY_PUBLISHED, entry)
-            _audit(tx, actor, "entry.posted", hearing, draft.id, None, entry)
+            waits = waiting_for(hearing, draft.kind, moment)
+            if waits is None:
+                seq = self._log(tx, moment).append(hearing, EventType.ENTRY_PUBLISHED, entry)
+                _audit(tx, actor, "entry.posted", hearing, draft.id, None, entry)
+            else:
+                seq = 0
+                _audit(tx, actor, "entry.queued", hearing, draft.id, None, entry, waits.reason)
             tx.conn.execute(
                 "INSERT INTO entries (id, hearing_id, author_id, occurred_utc, published_seq,"
-                " fingerprint, entry) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " fingerprint, state, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     draft.id,
                     hearing.id,
@@ -263,10 +368,17 @@ class Store:
                     _utc_key(entry["occurred_at"]),
                     seq,
                     fingerprint,
+                    EntryState.PUBLISHED.value if waits is None else EntryState.QUEUED.value,
                     encode_json(entry),
                 ),
             )
-            return Written(entry, seq)
+            if waits is None:
+                return Written(entry, seq)
+            enqueue(tx.conn, hearing, draft.id, waits, format_time(moment))
+            if waits.release_at is not None:
+                due = waits.release_at
+                tx.after_commit(lambda: self.on_delayed(draft.id, due))
+            return Written(entry, 0, waiting=waits)
 
         return await self.db.write(post)
 
@@ -309,6 +421,15 @@ class Store:
             revised["revision"] = entry["revision"] + 1
             revised["revised_at"] = format_time(moment)
             check_restrictions(revised, hearing.restricted_terms(moment))
+            waits = waiting(tx.conn, entry_id)
+            if waits is not None:
+                # Still waiting: changed in place, with no event (nothing public knows it).
+                tx.conn.execute(
+                    "UPDATE entries SET entry = ?, occurred_utc = ? WHERE id = ?",
+                    (encode_json(revised), _utc_key(revised["occurred_at"]), entry_id),
+                )
+                _audit(tx, actor, "entry.revised", hearing, entry_id, entry, revised, "queued")
+                return Written(revised, 0, waiting=waits)
             seq = self._log(tx, moment).append(hearing, EventType.ENTRY_REVISED, revised)
             _audit(tx, actor, "entry.revised", hearing, entry_id, entry, revised)
             tx.conn.execute(
@@ -338,6 +459,10 @@ class Store:
             ).fetchone()
             if row is not None and row["state"] == EntryState.DELETED:
                 return _existing_deletion(tx.conn, hearing, entry_id)
+            if row is not None and row["state"] == EntryState.QUEUED:
+                raise Conflict(
+                    "The entry waits in the queue: discard it there.", code="entry_queued"
+                )
             entry = _editable_entry(tx.conn, hearing, entry_id, actor)
             _audit(tx, actor, "entry.deleted", hearing, entry_id, entry, None)
             removal = Removal("deleted", actor.username, format_time(moment))
@@ -362,14 +487,26 @@ class Store:
 
 def _audit(
     tx: Transaction,
-    actor: Actor,
+    actor: Actor | None,
     action: str,
     hearing: Hearing,
     target: str,
     before: JSONObject | None,
     after: JSONObject | None,
+    reason: str | None = None,
 ) -> None:
-    audit.record(tx, audit.Record(actor.username, action, hearing.slug, target, before, after))
+    record = audit.Record(_name(actor), action, hearing.slug, target, before, after, reason)
+    audit.record(tx, record)
+
+
+def _as_stored(conn: sqlite3.Connection, row: sqlite3.Row) -> Written:
+    """A retried post's answer: the entry as it stands now, in whatever state."""
+    entry = json.loads(row["entry"])
+    if row["state"] == EntryState.QUEUED:
+        return Written(entry, 0, False, waiting=waiting(conn, row["id"]))
+    if row["state"] == EntryState.DISCARDED:
+        return Written(entry, 0, False, discarded=True)
+    return Written(entry, int(row["published_seq"]), False)
 
 
 def _name(actor: Actor | None) -> str:
@@ -384,7 +521,7 @@ def _editable_entry(
         "SELECT author_id, state, entry FROM entries WHERE id = ? AND hearing_id = ?",
         (entry_id, hearing.id),
     ).fetchone()
-    if row is None or row["state"] == EntryState.DELETED:
+    if row is None or row["state"] in (EntryState.DELETED, EntryState.DISCARDED):
         raise NotFound("No such entry in this hearing.", code="entry_not_found")
     if row["author_id"] != actor.id and actor.role < Role.EDITOR:
         raise Forbidden("Only the entry's author or an editor may change it.")

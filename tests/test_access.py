@@ -217,6 +217,9 @@ MATRIX: list[tuple[str, str, tuple[Any, ...]]] = [
     ("POST", "/api/hearings/{slug}/restrictions", (401, 403, 403, OK, OK, 401)),
     ("DELETE", "/api/hearings/{slug}/restrictions/{restriction_id}", (401, 403, 403, OK, OK, 401)),
     ("GET", "/api/hearings/{slug}/withheld", (401, 403, 403, OK, OK, 401)),
+    ("GET", "/api/hearings/{slug}/queue", (401, OK, OK, OK, OK, 401)),
+    ("POST", "/api/hearings/{slug}/queue/{entry_id}/release", (401, 403, 403, OK, OK, 401)),
+    ("DELETE", "/api/hearings/{slug}/queue/{entry_id}", (401, OK, 403, OK, OK, 401)),
     ("GET", "/api/hearings/{slug}/entries", (OK, OK, OK, OK, OK, OK)),
     ("POST", "/api/hearings/{slug}/entries", (401, OK, OK, OK, OK, 401)),
     ("PATCH", "/api/hearings/{slug}/entries/{entry_id}", (401, OK, 403, OK, OK, 401)),
@@ -241,6 +244,7 @@ SUCCESS = {
     "POST /api/hearings": 201,
     "POST /api/hearings/{slug}/entries": 201,
     "POST /api/hearings/{slug}/restrictions": 201,
+    "POST /api/hearings/{slug}/queue/{entry_id}/release": 201,
 }
 
 
@@ -252,6 +256,8 @@ class Cast:
     names: dict[int, str]
     tokens: dict[int, str | None]
     slug: str
+    delayed_slug: str
+    """A hearing whose posts wait 600 s: its queue's routes act on them."""
 
     def fresh_token(self, caller: int) -> str | None:
         """Logging out spends a token: those cells get one of their own."""
@@ -277,7 +283,12 @@ def cast(server: LiveServer) -> Cast:
         json={"title": "R v Matrix", "status": "live"},
         headers=editor,
     ).json()["slug"]
-    return Cast(server, names, tokens, slug)
+    delayed = httpx.post(
+        f"{server.url}/api/hearings",
+        json={"title": "R v Matrix Delayed", "status": "live", "publish_delay": 600},
+        headers=editor,
+    ).json()["slug"]
+    return Cast(server, names, tokens, slug, delayed)
 
 
 _counter = iter(range(1_000_000))
@@ -293,12 +304,14 @@ def request_for(cast: Cast, method: str, route: str, caller: int) -> Callable[[]
     n = next(_counter)
     if "{entry_id}" in route:
         entry_id = new_id()
+        slug = cast.delayed_slug if "/queue/" in route else cast.slug
         created = httpx.post(
-            f"{base}/api/hearings/{cast.slug}/entries",
+            f"{base}/api/hearings/{slug}/entries",
             json={"id": entry_id, "body": f"Entry {n}"},
             headers=auth(str(cast.tokens[AUTHOR])),
         )
-        assert created.status_code == 201
+        assert created.status_code == (202 if "/queue/" in route else 201)
+        path = path.replace(cast.slug, slug)
         path = path.replace("{entry_id}", entry_id)
     if "{restriction_id}" in route:
         added = httpx.post(

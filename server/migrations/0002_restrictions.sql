@@ -25,10 +25,11 @@ INSERT INTO restrictions (hearing_id, term, kind, added_by, added_at)
 
 ALTER TABLE hearings DROP COLUMN restricted_terms;
 
--- An entry is published, withheld (it names a restriction added after it went out) or
--- deleted. Only published entries reach a public channel.
+-- An entry is queued (held, delayed or in review), published, withheld (it names a
+-- restriction added after it went out), deleted, or discarded (queued, never published).
+-- Only published entries reach a public channel.
 ALTER TABLE entries ADD COLUMN state TEXT NOT NULL DEFAULT 'published'
-    CHECK (state IN ('published', 'withheld', 'deleted'));
+    CHECK (state IN ('queued', 'published', 'withheld', 'deleted', 'discarded'));
 
 UPDATE entries SET state = 'deleted' WHERE deleted = 1;
 

@@ -375,7 +375,18 @@ function hearingUpdated(hearing) {
   }
   const description = byId("hearing-description");
   if (description) description.textContent = hearing.description;
+  showReporting(hearing);
   if (before !== statusEl.className) announce(STATUS_NEWS[hearing.status] || hearing.status);
+}
+
+/** The court's hold on reporting, as a banner (its role="status" announces it). */
+function showReporting(hearing) {
+  const banner = byId("reporting-held");
+  const held = hearing.reporting === "held";
+  const text = hearing.reporting_note || "Reporting is paused by the court.";
+  if (banner.hidden === !held && banner.textContent === text) return;
+  banner.textContent = text;
+  banner.hidden = !held;
 }
 
 function apply(event) {
