@@ -311,3 +311,47 @@ def test_a_database_of_the_first_schema_keeps_its_terms_and_deletions(tmp_path: 
         conn.close()
     assert terms == [("Zhana Olmez", "other", "migration"), ("Witness B", "other", "migration")]
     assert states == [("a", "published"), ("b", "deleted")]
+
+
+VECTORS = json.loads((ROOT / "tests" / "restriction_vectors.json").read_text())
+FIELD_SAMPLE = VECTORS[::5]
+"""Every fifth shared vector (matches and non-matches of every class), in every field."""
+
+
+HEARING_TEXTS = ("title", "description", "court", "location", "case_ref", "reporting_note")
+FIELDS = ("body", "speaker.name", "correction", *HEARING_TEXTS)
+
+
+def publish_in(editor: Staff, slug: str, entry_id: str, field: str, text: str) -> httpx.Response:
+    """Try to publish `text` in one field of a hearing or of an entry."""
+    if field == "body":
+        return editor.post(slug, text)
+    if field == "speaker.name":
+        return editor.post(slug, "Said in court.", speaker={"role": "witness", "name": text})
+    if field == "correction":
+        url = f"/api/hearings/{slug}/entries/{entry_id}"
+        return editor.client.patch(url, json={"correction": text})
+    return editor.client.patch(f"/api/hearings/{slug}", json={field: text})
+
+
+def test_every_publishable_field_is_checked_with_the_same_rules(editor: Staff) -> None:
+    checked = 0
+    for number, vector in enumerate(FIELD_SAMPLE):
+        slug = editor.create_hearing(
+            f"R v Sample {number}", status="live", restricted_terms=vector["terms"]
+        )["slug"]
+        entry = editor.post(slug, "A clean first update.").json()["entry"]
+        for field in FIELDS:
+            response = publish_in(editor, slug, entry["id"], field, vector["text"])
+            why = f"{field}: {vector['why']}: {vector['text']!r}"
+            if vector["match"]:
+                assert response.status_code == 422, why
+                assert response.json()["error"]["code"] == "restricted_term", why
+                assert response.json()["error"]["field"] == field, why
+            else:
+                assert response.status_code in (200, 201), why
+            checked += 1
+        if vector["match"]:
+            events = httpx.get(f"{editor.server.url}/api/hearings/{slug}/events").json()
+            assert len(events["events"]) == 1, vector["why"]  # only the clean first update
+    assert checked == len(FIELD_SAMPLE) * len(FIELDS)
