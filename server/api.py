@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.audit import Query, as_csv
-from server.auth import check_password, check_username, hash_token, new_password
+from server.auth import check_password, check_username, new_password
 from server.entries import parse_changes, parse_draft, parse_entry_id, parse_revision
 from server.exceptions import (
     BadRequest,
@@ -54,6 +54,15 @@ def bearer_token(request: Request) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+async def reader_or_staff(request: Request) -> Actor | None:
+    """For public reads: the staff member signed in, or None for a reader, also when the
+    token is stale (a page left open past a sign-out still reads the public view)."""
+    try:
+        return await optional_actor(request)
+    except Unauthorized:
+        return None
 
 
 async def optional_actor(request: Request) -> Actor | None:
@@ -199,13 +208,13 @@ async def revoke_user_tokens(request: Request) -> Response:
 
 
 async def list_hearings(request: Request) -> Response:
-    actor = await optional_actor(request)
+    actor = await reader_or_staff(request)
     hearings = await services(request).store.hearings()
     return JSONResponse({"hearings": [hearing_view(h, actor) for h in hearings]})
 
 
 async def get_hearing(request: Request) -> Response:
-    actor = await optional_actor(request)
+    actor = await reader_or_staff(request)
     hearing = await services(request).store.hearing(request.path_params["slug"])
     return JSONResponse(hearing_view(hearing, actor))
 
@@ -321,9 +330,7 @@ async def list_entries(request: Request) -> Response:
 async def post_entry(request: Request) -> Response:
     found = services(request)
     actor = await require(request, Role.REPORTER)
-    token = bearer_token(request)
-    assert token is not None
-    found.post_limit.take(hash_token(token))
+    found.post_limit.take(str(actor.id))
     draft = parse_draft(await read_json(request))
     written = await found.store.post_entry(request.path_params["slug"], draft, actor)
     return written_response(written, 201 if written.created else 200)
@@ -346,6 +353,7 @@ def written_response(written: Written, status: int = 200) -> JSONResponse:
 
 async def revise_entry(request: Request) -> Response:
     actor = await require(request, Role.REPORTER)
+    services(request).post_limit.take(str(actor.id))
     entry_id = parse_entry_id(request.path_params["entry_id"])
     payload = await read_json(request)
     changes = parse_changes(payload)
@@ -357,6 +365,7 @@ async def revise_entry(request: Request) -> Response:
 
 async def delete_entry(request: Request) -> Response:
     actor = await require(request, Role.REPORTER)
+    services(request).post_limit.take(str(actor.id))
     entry_id = parse_entry_id(request.path_params["entry_id"])
     written = await services(request).store.delete_entry(
         request.path_params["slug"], entry_id, actor

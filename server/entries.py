@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from server.events import encode_json
@@ -21,6 +22,8 @@ from server.types import JSONObject
 MAX_BODY_CHARS = 5000
 MAX_NAME_CHARS = 200
 MAX_CORRECTION_CHARS = 1000
+FUTURE_SLACK = timedelta(minutes=15)
+"""How far ahead of the server's clock a court time may be (a phone's clock runs fast)."""
 
 POST_FIELDS = frozenset({"id", "kind", "body", "speaker", "occurred_at", "key", "pinned"})
 CHANGE_FIELDS = frozenset({"body", "kind", "speaker", "occurred_at", "key", "pinned", "correction"})
@@ -199,6 +202,12 @@ def parse_changes(payload: Any) -> JSONObject:
         else:
             changes[name] = _correction(value)
     return changes
+
+
+def check_not_future(occurred_at: str, moment: datetime) -> None:
+    """Refuse a court time in the future: it would keep an entry at the top of the page."""
+    if datetime.fromisoformat(occurred_at) > moment + FUTURE_SLACK:
+        raise Invalid("The court time is in the future.", field="occurred_at")
 
 
 def restriction_breach(entry: JSONObject, terms: list[str]) -> RestrictedTerm | None:

@@ -1,4 +1,5 @@
-"""Security headers on every HTTP response: a strict CSP, nosniff, a referrer policy."""
+"""Security headers on every HTTP response: a strict CSP, nosniff, a referrer policy, and
+no caching of what a signed-in request gets."""
 
 from __future__ import annotations
 
@@ -36,11 +37,17 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        # A response to a signed-in request may carry staff-only data (restricted terms,
+        # the queue, the audit trail): no cache, shared or private, keeps a copy.
+        signed_in = any(name == b"authorization" for name, _ in scope["headers"])
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
                     headers.setdefault(name, value)
+                if signed_in:
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

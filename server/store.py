@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from server import audit, markup
 from server.db import Database, Transaction
-from server.entries import Draft, check_restrictions, restriction_breach
+from server.entries import Draft, check_not_future, check_restrictions, restriction_breach
 from server.events import Event, discarded_data, encode_json, tombstone_data
 from server.exceptions import Conflict, Forbidden, NotFound
 from server.hearing_writes import Change, Changed, change, create, shorthand
@@ -350,6 +350,7 @@ class Store:
                 "correction": None,
                 "revised_at": None,
             }
+            check_not_future(entry["occurred_at"], moment)
             check_restrictions(entry, hearing.restricted_terms(moment))
             waits = waiting_for(hearing, draft.kind, moment)
             if waits is None:
@@ -420,6 +421,8 @@ class Store:
                 revised["html"] = html
             revised["revision"] = entry["revision"] + 1
             revised["revised_at"] = format_time(moment)
+            if "occurred_at" in changes:
+                check_not_future(revised["occurred_at"], moment)
             check_restrictions(revised, hearing.restricted_terms(moment))
             waits = waiting(tx.conn, entry_id)
             if waits is not None:
@@ -525,6 +528,10 @@ def _editable_entry(
         raise NotFound("No such entry in this hearing.", code="entry_not_found")
     if row["author_id"] != actor.id and actor.role < Role.EDITOR:
         raise Forbidden("Only the entry's author or an editor may change it.")
+    if hearing.fields["status"] == HearingStatus.CLOSED and actor.role < Role.EDITOR:
+        raise Conflict(
+            "The hearing is closed: an editor may still correct it.", code="hearing_closed"
+        )
     if row["state"] == EntryState.WITHHELD:
         return withheld_content(conn, entry_id)
     entry: JSONObject = json.loads(row["entry"])

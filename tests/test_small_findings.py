@@ -1,0 +1,85 @@
+"""Smaller findings of the security review, each through a real server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from server.model import Role
+from tests.support import LiveServer, Staff, auth
+
+
+def test_a_court_time_in_the_future_is_refused_and_nothing_stored(
+    server: LiveServer, editor: Staff, reporter: Staff, hearing: dict[str, Any]
+) -> None:
+    slug = hearing["slug"]
+    ahead = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    refused = reporter.post(slug, "Top of the page forever.", occurred_at="9998-01-01T00:00:00Z")
+    assert (refused.status_code, refused.json()["error"]["field"]) == (422, "occurred_at")
+    assert reporter.post(slug, "Two hours ahead.", occurred_at=ahead).status_code == 422
+    entry = reporter.post(slug, "Now.").json()["entry"]
+    moved = reporter.client.patch(
+        f"/api/hearings/{slug}/entries/{entry['id']}", json={"occurred_at": ahead}
+    )
+    assert (moved.status_code, moved.json()["error"]["field"]) == (422, "occurred_at")
+    bodies = [
+        e["data"].get("body")
+        for e in httpx.get(f"{server.url}/api/hearings/{slug}/events").json()["events"]
+    ]
+    assert bodies == ["Now."]
+
+
+def test_a_closed_hearing_is_edited_only_by_editors(editor: Staff, reporter: Staff) -> None:
+    slug = editor.create_hearing("R v Closed Edits", status="live")["slug"]
+    entry = reporter.post(slug, "The jury retires.").json()["entry"]
+    editor.client.patch(f"/api/hearings/{slug}", json={"status": "closed"})
+    url = f"/api/hearings/{slug}/entries/{entry['id']}"
+    for response in (
+        reporter.client.patch(url, json={"body": "Edited."}),
+        reporter.client.delete(url),
+    ):
+        assert (response.status_code, response.json()["error"]["code"]) == (409, "hearing_closed")
+    corrected = editor.client.patch(url, json={"correction": "Time corrected.", "key": True})
+    assert corrected.status_code == 200
+
+
+def test_the_post_limit_counts_per_account_and_covers_edits(tmp_path: Any) -> None:
+    server = LiveServer(tmp_path, post_limit="3")
+    server.start()
+    try:
+        with Staff(server, server.staff("desk", Role.EDITOR)) as editor:
+            slug = editor.create_hearing("R v Limits", status="live")["slug"]
+        with Staff(server, server.staff("amina")) as first:
+            entry = first.post(slug, "One.").json()["entry"]
+            second_token = httpx.post(
+                f"{server.url}/api/login",
+                json={"username": "amina", "password": "correct horse battery"},
+            ).json()["token"]
+            url = f"/api/hearings/{slug}/entries/{entry['id']}"
+            assert first.client.patch(url, json={"body": "Two."}).status_code == 200
+            assert first.post(slug, "Three.").status_code == 201
+            with Staff(server, second_token) as again:
+                limited = again.post(slug, "Four, from a new sign-in.")
+                assert limited.status_code == 429
+                assert int(limited.headers["retry-after"]) >= 1
+                assert again.client.delete(url).status_code == 429
+    finally:
+        server.stop()
+
+
+def test_signed_in_answers_are_never_cached_and_a_stale_token_reads_the_public_view(
+    server: LiveServer, editor: Staff
+) -> None:
+    slug = editor.create_hearing("R v Caching", restricted_terms=["Zhana Olmez"])["slug"]
+    staff = editor.client.get(f"/api/hearings/{slug}")
+    assert staff.json()["restricted_terms"] == ["Zhana Olmez"]
+    assert staff.headers["cache-control"] == "no-store"
+    stale = auth("not-a-token-anyone-has")
+    for path in (f"/api/hearings/{slug}", "/api/hearings"):
+        response = httpx.get(server.url + path, headers=stale)
+        assert response.status_code == 200
+        assert "restricted_terms" not in response.text
+        assert "Zhana" not in response.text
+    assert httpx.get(f"{server.url}/api/me", headers=stale).status_code == 401
