@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
 from server.model import Role
+from server.restrictions import find_restricted
 from tests.support import SCREENSHOTS, LiveServer, Staff, serious_violations
 
 PASSWORD = "correct horse battery"
@@ -164,6 +165,17 @@ def test_restricted_term_is_refused_inline_and_nothing_is_published(
     expect(page.locator("#outbox-list .item")).to_have_count(0)
     selection = "element => [element.selectionStart, element.selectionEnd]"
     assert page.locator("#body").evaluate(selection) == [13, 22]
+
+    # Disguised as a reader would still read it (emphasis, a soft hyphen, a Cyrillic
+    # look-alike): the app warns with the server's rules and the same span.
+    disguised = "Then **Jane** D\u00ado\u0435 spoke."
+    hit = find_restricted(disguised, ["Jane Doe"])
+    assert hit is not None
+    page.fill("#body", disguised)
+    expect(error).to_contain_text(f"characters {hit.start + 1}–{hit.end}")
+    expect(error.locator("mark")).to_have_text(disguised[hit.start : hit.end])
+    page.click("#send")
+    expect(page.locator("#outbox-list .item")).to_have_count(0)
 
     # A term added after the app loaded it: the server refuses; the update comes back
     # into the composer with the words marked, and leaves the outbox.

@@ -3,7 +3,7 @@
 // and its outbox. Network first, so a deploy is picked up at once; the cache answers
 // only when the network does not. The API is never cached.
 
-const CACHE = "courtwire-report-v3";
+const CACHE = "courtwire-report-v4";
 const SHELL = [
   "/report",
   "/static/css/app.css",
@@ -14,6 +14,8 @@ const SHELL = [
   "/static/js/outbox.js",
   "/static/js/live.js",
   "/static/js/zones.js",
+  "/static/js/matcher.js",
+  "/matcher/fold.json",
 ];
 const NETWORK_TIMEOUT_MS = 4000;
 

@@ -5,6 +5,7 @@
 import { api, clearToken, getToken, onUnauthorized, setToken } from "./api.js";
 import { kindText, roleText, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
+import { findRestricted, loadMatcher, matcherLoaded } from "./matcher.js";
 import { Outbox, uuid } from "./outbox.js";
 import { pad, rfc3339InZone, wallToDate, zoneLabel, zoneParts } from "./zones.js";
 
@@ -92,50 +93,23 @@ function courtClock(value) {
     .format(new Date(value));
 }
 
-// Restricted terms: the server decides; the app warns first, with the server's rules
-// (whole words, ignoring case, diacritics and runs of spaces or punctuation).
+// Restricted terms: the server decides; the app warns first, with the server's own rules
+// (matcher.js, fed by the server's folding data). Until that data has loaded (a first
+// start without network) the app does not warn, and the server still refuses.
 
-function fold(text) {
-  const out = [" "];
-  const origin = [0];
-  let index = 0;
-  for (const char of text) {
-    const folded = char.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-    for (const piece of folded) {
-      if (/[\p{L}\p{N}]/u.test(piece)) {
-        out.push(piece);
-        origin.push(index);
-      } else if (out[out.length - 1] !== " ") {
-        out.push(" ");
-        origin.push(index);
-      }
-    }
-    index += 1;
-  }
-  if (out[out.length - 1] !== " ") {
-    out.push(" ");
-    origin.push(index);
-  }
-  return { folded: out, origin };
-}
+loadMatcher().catch(() => {});
 
-/** The earliest restricted term in text as {start, end} code point positions, or null. */
-export function findRestricted(text, terms) {
+/** The earliest restricted term in text as {term, start, end} code point positions. */
+function restrictedIn(text, terms) {
   if (!text || !terms?.length) return null;
-  const { folded, origin } = fold(text);
-  let best = null;
-  for (const term of terms) {
-    // " word word ": one code point per slot, single spaces, spaces at both ends.
-    const needle = fold(term).folded;
-    if (needle.length < 3) continue;
-    for (let at = 0; at + needle.length <= folded.length; at += 1) {
-      if (!needle.every((char, offset) => folded[at + offset] === char)) continue;
-      const hit = { term, start: origin[at + 1], end: origin[at + needle.length - 2] + 1 };
-      if (!best || hit.start < best.start) best = hit;
-      break;
-    }
+  if (!matcherLoaded()) {
+    loadMatcher().catch(() => {});
+    return null;
   }
-  return best;
+  const hit = findRestricted(text, terms);
+  if (!hit) return null;
+  const codePoint = (unit) => [...text.slice(0, unit)].length;
+  return { term: hit.term, start: codePoint(hit.start), end: codePoint(hit.end) };
 }
 
 function unitIndex(text, codePoint) {
@@ -608,7 +582,7 @@ function fieldError({ errorEl, input, message, text = null, range = null, focus 
 function checkRestricted(fields, { focus }) {
   const terms = state.hearing?.restricted_terms || [];
   for (const [input, errorEl] of fields) {
-    const hit = findRestricted(input.value, terms);
+    const hit = restrictedIn(input.value, terms);
     if (hit) {
       fieldError({ errorEl, input, text: input.value, range: hit, focus });
       return true;
