@@ -8,6 +8,14 @@
 // the app takes it back into the composer, or the reporter edits it here and sends
 // again, or discards it) | waiting again (network error, 5xx, 429, timeout: retried
 // later). A "held" item is a draft the reporter set aside: it is never sent.
+//
+// Besides new updates (op "post"), the outbox carries the reporter's corrections (op
+// "revise": a PATCH with the changed fields and the `revision` they were made on) and
+// deletions (op "delete") of published entries. A retried correction sends the same
+// changes and the same revision, so the server applies it at most once; a correction
+// made on a revision that is no longer current comes back in the state "conflict" with
+// the entry as it stands (`current`). Items about one entry go in the order they were
+// made: each waits until the ones before it about the same entry are published.
 
 import { backoffDelay } from "./live.js";
 
@@ -125,16 +133,47 @@ export class Outbox extends EventTarget {
     return item;
   }
 
+  /**
+   * Queue a correction of a published entry: `changes` (the changed fields) made on
+   * `seen`, the entry as the reporter saw it. After a change of the same entry still in
+   * the outbox, the revision is the one that change leaves (filled in when it is sent).
+   */
+  async revise({ hearing, username, seen, changes }) {
+    const after = await this.unfinished(seen.id);
+    const payload = { changes, revision: after ? null : seen.revision };
+    return this.queueChange({ hearing, username, op: "revise", seen, payload });
+  }
+
+  /** Queue the deletion of a published entry (`seen`, as the reporter saw it). */
+  remove({ hearing, username, seen }) {
+    return this.queueChange({ hearing, username, op: "delete", seen, payload: {} });
+  }
+
+  async queueChange({ hearing, username, op, seen, payload }) {
+    const item = await this.store({ hearing, username, payload, state: "waiting", error: null, op, seen });
+    this.sendSoon(0);
+    return item;
+  }
+
+  /** Whether something about the entry `entryId` is still in the outbox, unpublished. */
+  async unfinished(entryId) {
+    return (await this.items()).some((item) => targetOf(item) === entryId && item.state !== "published");
+  }
+
   /** Keep a draft on the phone without sending it (with the refusal it carries, if any). */
   hold({ hearing, username, payload, error = null }) {
     return this.store({ hearing, username, payload, state: "held", error });
   }
 
-  async store({ hearing, username, payload, state, error }) {
+  async store({ hearing, username, payload, state, error, op = "post", seen = null }) {
     const items = await this.items();
     const last = items.length ? items[items.length - 1].order : 0;
     const item = {
-      id: payload.id,
+      id: op === "post" ? payload.id : uuid(),
+      op,
+      entry: op === "post" ? payload.id : seen.id,
+      seen,
+      current: null,
       hearing,
       username,
       payload,
@@ -151,12 +190,17 @@ export class Outbox extends EventTarget {
     return item;
   }
 
-  /** Send a refused update again: as it was, or edited (then under a new id). */
+  /** Send a refused update again: as it was, or edited (then under a new id). A refused
+   * correction or one in conflict keeps its id: the payload says what it now changes
+   * and on which revision. */
   async resend(id, payload = null) {
     const item = await this.get(id);
     if (!item) return null;
-    const next = { ...item, state: "waiting", error: null, note: "", attempts: 0 };
-    if (payload) {
+    const next = { ...item, state: "waiting", error: null, note: "", attempts: 0, current: null };
+    if (payload && isChange(item)) {
+      next.payload = payload;
+      await this.put(next);
+    } else if (payload) {
       // Edited content is a new update to the server: a new id, so it can never be
       // mistaken for the refused one (a 409 id_conflict) and never published twice.
       next.payload = { ...payload, id: uuid() };
@@ -176,6 +220,7 @@ export class Outbox extends EventTarget {
   async discard(id) {
     await this.transaction("readwrite", (store) => store.delete(id));
     this.changed();
+    this.sendSoon(0); // what waited behind it may go now
   }
 
   async clearPublished() {
@@ -234,9 +279,7 @@ export class Outbox extends EventTarget {
         this.setStatus("signed-out");
         return;
       }
-      const next = (await this.items()).find(
-        (item) => item.state === "waiting" && item.username === who.username,
-      );
+      const next = nextToSend(await this.items(), who.username);
       if (!next) {
         this.attempt = 0;
         this.setStatus(null);
@@ -265,16 +308,24 @@ export class Outbox extends EventTarget {
   }
 
   async sendOne(item, token) {
+    if (item.op === "revise" && item.payload.revision == null) {
+      // Queued behind another change of the entry that left no revision to go on (it
+      // was dropped): the revision the reporter saw. Fixed from the first try on.
+      item = await this.update(item.id, { payload: { ...item.payload, revision: item.seen.revision } });
+    }
     await this.update(item.id, { state: "sending", attempts: item.attempts + 1 });
     this.setStatus("sending");
     const controller = new AbortController();
     const timeout = setTimeout(() => controller.abort(), SEND_TIMEOUT_MS);
+    const { method, path, body: sent } = requestOf(item);
     let response;
     try {
-      response = await fetch(`/api/hearings/${encodeURIComponent(item.hearing)}/entries`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify(item.payload),
+      const headers = { Authorization: `Bearer ${token}` };
+      if (sent !== undefined) headers["Content-Type"] = "application/json";
+      response = await fetch(path, {
+        method,
+        headers,
+        body: sent === undefined ? undefined : JSON.stringify(sent),
         cache: "no-store",
         signal: controller.signal,
       });
@@ -295,8 +346,14 @@ export class Outbox extends EventTarget {
         state: "published", seq: body.seq, entry: body.entry, error: null, note: "",
         publishedAt: new Date().toISOString(),
       });
+      if (item.op === "revise" && body?.entry?.revision) await this.chain(item, body.entry.revision);
       this.dispatchEvent(new CustomEvent("published", { detail: published }));
       await this.prune();
+      return {};
+    }
+    if (response.status === 409 && item.op === "revise" && body?.error?.code === "revision_conflict" && body.entry) {
+      const conflict = await this.update(item.id, { state: "conflict", error: body.error, current: body.entry, note: "" });
+      this.dispatchEvent(new CustomEvent("conflict", { detail: conflict }));
       return {};
     }
     if (response.status === 401) {
@@ -320,6 +377,17 @@ export class Outbox extends EventTarget {
     return {};
   }
 
+  /** The corrections queued behind `item` (same entry, revision to be filled in) are
+   * made on the revision it left. */
+  async chain(item, revision) {
+    const behind = (await this.items()).filter(
+      (other) => other.op === "revise" && other.entry === item.entry && other.id !== item.id && other.payload.revision == null,
+    );
+    if (!behind.length) return;
+    const [first] = behind;
+    await this.update(first.id, { payload: { ...first.payload, revision } });
+  }
+
   async prune() {
     const published = (await this.items()).filter((item) => item.state === "published");
     const old = published.slice(0, Math.max(0, published.length - KEEP_PUBLISHED));
@@ -329,4 +397,37 @@ export class Outbox extends EventTarget {
     });
     this.changed();
   }
+}
+
+/** Whether an item corrects or deletes a published entry (rather than posting one). */
+export function isChange(item) {
+  return item.op === "revise" || item.op === "delete";
+}
+
+/** The entry an item is about: its own id for a new update. */
+export function targetOf(item) {
+  return item.entry || item.payload.id;
+}
+
+/** The first waiting item of `username` with nothing unpublished before it about the
+ * same entry. */
+function nextToSend(items, username) {
+  const blocked = new Set();
+  for (const item of items) {
+    if (item.username !== username) continue;
+    const target = targetOf(item);
+    if (item.state === "waiting" && !blocked.has(target)) return item;
+    if (item.state !== "published") blocked.add(target);
+  }
+  return null;
+}
+
+function requestOf(item) {
+  const entries = `/api/hearings/${encodeURIComponent(item.hearing)}/entries`;
+  if (item.op === "revise") {
+    const { changes, revision } = item.payload;
+    return { method: "PATCH", path: `${entries}/${encodeURIComponent(item.entry)}`, body: { ...changes, revision } };
+  }
+  if (item.op === "delete") return { method: "DELETE", path: `${entries}/${encodeURIComponent(item.entry)}` };
+  return { method: "POST", path: entries, body: item.payload };
 }
