@@ -1,12 +1,12 @@
 // The reporter app: sign in once, pick a hearing, post updates through the outbox,
-// correct or delete your own. Text from the server and from the reporter goes into
-// the page through textContent only.
+// correct or delete your own (through the outbox too). Text from the server and from
+// the reporter goes into the page through textContent only.
 
 import { api, clearToken, getToken, onUnauthorized, setToken } from "./api.js";
 import { kindText, roleText, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
 import { findRestricted, loadMatcher, matcherLoaded } from "./matcher.js";
-import { Outbox, uuid } from "./outbox.js";
+import { isChange, Outbox, uuid } from "./outbox.js";
 import { pad, rfc3339InZone, wallToDate, zoneLabel, zoneParts } from "./zones.js";
 
 const USER_KEY = "courtwire.user";
@@ -18,7 +18,9 @@ const MINE_SHOWN = 30;
 
 const STATE_LABELS = {
   waiting: "Waiting", sending: "Sending…", published: "Published", refused: "Refused", held: "Held draft",
+  conflict: "Conflict",
 };
+const OP_LABELS = { revise: "Correction", delete: "Deletion" };
 
 // The words for the fields the server names in a refusal.
 const FIELD_LABELS = {
@@ -38,6 +40,7 @@ const keyInput = byId("key");
 const timeInput = byId("court-time");
 const editDialog = byId("edit-dialog");
 const confirmDialog = byId("confirm-dialog");
+const conflictDialog = byId("conflict-dialog");
 
 const state = {
   token: null,
@@ -48,7 +51,9 @@ const state = {
   stamp: null, // the court time of the update being written (a Date); it goes with the text
   refusal: null, // the server's error, when the update in the composer came back refused
   mine: new Map(), // id -> the reporter's own entries in this hearing
-  editing: null, // {kind: "entry", entry} | {kind: "outbox", item}
+  editing: null, // {kind: "entry", entry} | {kind: "outbox", item} | {kind: "correction", item}
+  changes: new Map(), // entry id -> its corrections and deletion in the outbox, unpublished
+  comparing: null, // the correction in conflict shown in the conflict dialog
 };
 let outbox = null;
 
@@ -691,7 +696,9 @@ function takeBack() {
 async function takeNext() {
   if (!state.hearing || !state.user || composerBusy()) return;
   const slug = state.hearing.slug;
-  const mine = (await outbox.items()).filter((item) => item.username === state.user?.username && item.hearing === slug);
+  const mine = (await outbox.items()).filter(
+    (item) => item.username === state.user?.username && item.hearing === slug && !isChange(item),
+  );
   const next = mine.find((item) => item.state === "refused") || mine.find((item) => item.state === "held");
   if (!next || composerBusy() || state.hearing?.slug !== slug) return;
   await bringIn(next);
@@ -723,25 +730,108 @@ async function swapNow(item) {
   await bringIn(item);
 }
 
+function snippet(text) {
+  const words = [...text];
+  return words.length > 60 ? `${words.slice(0, 60).join("")}…` : text;
+}
+
+function whereText(item) {
+  const other = item.hearing !== state.hearing?.slug;
+  return other ? ` in ${state.hearings.find((h) => h.slug === item.hearing)?.title || item.hearing}` : "";
+}
+
+/** What an outbox item says the update is: a new one as written, a correction as it
+ * makes the entry, a deletion as the entry was. */
+function itemShown(item) {
+  return isChange(item) ? { ...item.seen, ...(item.payload.changes || {}) } : item.payload;
+}
+
 function drawRefusedBanner(refused) {
   const banner = byId("refused-banner");
   banner.hidden = !refused.length;
   if (!refused.length) return;
   const oldest = refused[refused.length - 1];
-  const words = [...oldest.payload.body];
-  const snippet = words.length > 60 ? `${words.slice(0, 60).join("")}…` : oldest.payload.body;
-  const other = oldest.hearing !== state.hearing?.slug;
-  const where = other ? ` in ${state.hearings.find((h) => h.slug === oldest.hearing)?.title || oldest.hearing}` : "";
+  const what = { revise: "correction of", delete: "deletion of" }[oldest.op] || "update";
   const more = refused.length > 1 ? ` ${refused.length - 1} more refused in the outbox.` : "";
   byId("refused-text").textContent =
-    `Not published: your update${where} “${snippet}” was refused. ${problemText(oldest.error)}${more}`;
-  byId("refused-edit").onclick = () => editRefused(oldest);
+    `Not published: your ${what}${whereText(oldest)} “${snippet(itemShown(oldest).body)}” was refused. ${problemText(oldest.error)}${more}`;
+  const edit = byId("refused-edit");
+  edit.textContent = oldest.op === "delete" ? "Discard it" : "Edit it";
+  edit.onclick = () => editRefused(oldest);
 }
 
-/** A refused update of this hearing is edited in the composer; of another, in the dialog. */
+/** A refused update of this hearing is edited in the composer; of another, in the dialog.
+ * A refused correction is edited in the dialog; a refused deletion can only go. */
 function editRefused(item) {
-  if (item.hearing === state.hearing?.slug) swapIn(item);
+  if (item.op === "revise") openEdit({ kind: "correction", item });
+  else if (item.op === "delete") outbox.discard(item.id);
+  else if (item.hearing === state.hearing?.slug) swapIn(item);
   else openEdit({ kind: "outbox", item });
+}
+
+// Conflicts: a correction made on a revision that someone else changed meanwhile. The
+// server applied nothing; the reporter sees both versions and applies theirs on top of
+// the current revision, or drops it.
+
+function drawConflictBanner(conflicts) {
+  const banner = byId("conflict-banner");
+  banner.hidden = !conflicts.length;
+  if (!conflicts.length) return;
+  const oldest = conflicts[conflicts.length - 1];
+  const more = conflicts.length > 1 ? ` ${conflicts.length - 1} more in the outbox.` : "";
+  byId("conflict-text").textContent =
+    `Not published: your correction${whereText(oldest)} of “${snippet(oldest.seen.body)}” crossed a newer`
+    + ` version of the update (revision ${oldest.current.revision}). Compare the two and choose.${more}`;
+  byId("conflict-review").onclick = () => compare(oldest);
+}
+
+function versionMeta(entry) {
+  const parts = [courtClock(entry.occurred_at), kindText(entry.kind), speakerText(entry.speaker)];
+  if (entry.key) parts.push("key event");
+  if (entry.revision) parts.push(`revision ${entry.revision}`);
+  return parts.filter(Boolean).join(" · ");
+}
+
+function showVersion(prefix, entry) {
+  byId(`conflict-${prefix}-meta`).textContent = versionMeta(entry);
+  byId(`conflict-${prefix}`).textContent = entry.body;
+  const note = byId(`conflict-${prefix}-note`);
+  note.textContent = entry.correction ? `Correction note: ${entry.correction}` : "";
+  note.hidden = !entry.correction;
+}
+
+function compare(item) {
+  if (conflictDialog.open) return;
+  state.comparing = item;
+  const { revision } = item.payload;
+  byId("conflict-intro").textContent =
+    `You corrected revision ${revision} of this update; it has been changed since and is at revision`
+    + ` ${item.current.revision} now. Apply your correction on top of it, or drop yours and keep what is published.`;
+  showVersion("mine", { ...itemShown(item), revision: null });
+  showVersion("current", item.current);
+  conflictDialog.returnValue = "";
+  conflictDialog.showModal();
+  byId("conflict-apply").focus();
+}
+
+async function decideConflict() {
+  const shown = state.comparing;
+  state.comparing = null;
+  const choice = conflictDialog.returnValue;
+  if (!shown || (choice !== "apply" && choice !== "drop")) return;
+  const item = await outbox.get(shown.id);
+  if (!item || item.state !== "conflict") return; // decided in another tab
+  if (choice === "apply") {
+    await outbox.resend(item.id, { changes: item.payload.changes, revision: item.current.revision });
+    byId("mine-state").textContent = "Your correction is sent again, on top of the newer version.";
+    return;
+  }
+  await outbox.discard(item.id);
+  if (item.hearing === state.hearing?.slug && item.current.author === state.user?.username) {
+    state.mine.set(item.current.id, item.current);
+  }
+  byId("mine-state").textContent = "Your correction is dropped; the update stays as published.";
+  renderMine();
 }
 
 // The outbox on screen
@@ -768,7 +858,9 @@ function retryText() {
   return "";
 }
 
-const outboxView = { running: false, dirty: false, waiting: 0, refused: 0, held: 0, total: 0 };
+const outboxView = {
+  running: false, dirty: false, waiting: 0, ops: {}, refused: 0, conflicts: 0, held: 0, total: 0,
+};
 
 async function renderOutbox() {
   if (!outbox || !state.user) return;
@@ -788,11 +880,25 @@ async function renderOutbox() {
   }
 }
 
+/** "2 updates, 1 correction and 1 deletion waiting." */
+function waitingText(ops) {
+  const parts = [["post", "update", "updates"], ["revise", "correction", "corrections"], ["delete", "deletion", "deletions"]]
+    .filter(([op]) => ops[op])
+    .map(([op, one, many]) => `${ops[op]} ${ops[op] === 1 ? one : many}`);
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
+  return `${list} waiting.`;
+}
+
 function drawOutboxState() {
-  const { waiting, refused, held, total } = outboxView;
+  const { waiting, ops, refused, conflicts, held, total } = outboxView;
   const summary = [];
-  if (waiting) summary.push(waiting === 1 ? "1 update waiting." : `${waiting} updates waiting.`);
+  if (waiting) summary.push(waitingText(ops));
   if (refused) summary.push(refused === 1 ? "1 refused: edit it or discard it." : `${refused} refused: edit them or discard them.`);
+  if (conflicts) {
+    summary.push(conflicts === 1
+      ? "1 correction crossed a newer version: compare them."
+      : `${conflicts} corrections crossed newer versions: compare them.`);
+  }
   if (held) summary.push(held === 1 ? "1 draft held: it comes back after your next Send." : `${held} drafts held: they come back one by one after each Send.`);
   const status = retryText();
   if (status && waiting) summary.push(status);
@@ -801,37 +907,47 @@ function drawOutboxState() {
 
 async function drawOutbox() {
   const items = (await outbox.items()).filter((item) => item.username === state.user?.username).reverse();
-  const waiting = items.filter((item) => item.state === "waiting" || item.state === "sending").length;
+  const waitingItems = items.filter((item) => item.state === "waiting" || item.state === "sending");
+  const waiting = waitingItems.length;
+  const ops = {};
+  for (const item of waitingItems) ops[item.op || "post"] = (ops[item.op || "post"] || 0) + 1;
   const refusedItems = items.filter((item) => item.state === "refused");
   const refused = refusedItems.length;
+  const conflictItems = items.filter((item) => item.state === "conflict");
+  const conflicts = conflictItems.length;
   const held = items.filter((item) => item.state === "held").length;
   const badge = byId("outbox-badge");
   badge.dataset.count = String(waiting);
-  badge.dataset.refused = String(refused);
+  badge.dataset.refused = String(refused + conflicts);
   byId("outbox-count").textContent = String(waiting);
   const template = byId("outbox-item");
   byId("outbox-list").replaceChildren(...items.map((item) => outboxItem(template, item)));
   byId("clear-published").hidden = !items.some((item) => item.state === "published");
-  Object.assign(outboxView, { waiting, refused, held, total: items.length });
+  Object.assign(outboxView, { waiting, ops, refused, conflicts, held, total: items.length });
   drawOutboxState();
   drawRefusedBanner(refusedItems);
+  drawConflictBanner(conflictItems);
+  noteChanges(items);
 }
 
 function outboxItem(template, item) {
   const li = template.content.firstElementChild.cloneNode(true);
   li.dataset.state = item.state;
   li.dataset.id = item.id;
-  const label = item.state === "published" ? `Published · #${item.seq}` : STATE_LABELS[item.state];
+  li.dataset.op = item.op || "post";
+  const change = isChange(item);
+  const shown = itemShown(item);
+  let label = item.state === "published" ? `Published · #${item.seq}` : STATE_LABELS[item.state];
+  if (change) label = `${OP_LABELS[item.op]} · ${label}`;
   li.querySelector(".state").textContent = label;
   const when = li.querySelector(".when");
-  when.dateTime = item.payload.occurred_at;
-  when.textContent = courtClock(item.payload.occurred_at);
-  li.querySelector(".kind").textContent = kindText(item.payload.kind);
-  const other = item.hearing !== state.hearing?.slug;
-  li.querySelector(".where").textContent = other ? `in ${state.hearings.find((h) => h.slug === item.hearing)?.title || item.hearing}` : "";
+  when.dateTime = shown.occurred_at;
+  when.textContent = courtClock(shown.occurred_at);
+  li.querySelector(".kind").textContent = kindText(shown.kind);
+  li.querySelector(".where").textContent = whereText(item).trim();
   const error = item.error;
   const range = error && error.field === "body" ? positionsIn(error.message) : null;
-  itemText(li.querySelector(".text"), item.payload.body, range);
+  itemText(li.querySelector(".text"), shown.body, range);
   const note = li.querySelector(".note");
   note.textContent = item.state === "waiting" || item.state === "sending" ? item.note || "" : "";
   note.hidden = !note.textContent;
@@ -840,17 +956,26 @@ function outboxItem(template, item) {
     problem.hidden = false;
     problem.textContent = problemText(error);
   }
-  if (item.state === "refused" || item.state === "held") {
+  if (item.state === "refused" || item.state === "held" || item.state === "conflict") {
     const actions = li.querySelector(".actions");
     actions.hidden = false;
-    actions.querySelector(".edit").addEventListener("click", () => (item.state === "held" ? swapIn(item) : editRefused(item)));
+    const edit = actions.querySelector(".edit");
+    if (item.state === "conflict") {
+      edit.textContent = "Compare";
+      edit.addEventListener("click", () => compare(item));
+    } else {
+      edit.hidden = item.op === "delete";
+      edit.addEventListener("click", () => (item.state === "held" ? swapIn(item) : editRefused(item)));
+    }
     const resend = actions.querySelector(".resend");
     resend.hidden = item.state !== "refused";
     resend.addEventListener("click", () => outbox.resend(item.id));
+    const [title, text] = {
+      revise: ["Discard this correction?", "It was never applied: the update stays as published."],
+      delete: ["Discard this deletion?", "The update stays published."],
+    }[item.op] || ["Discard this update?", "It was never published; it will be gone from this phone."];
     actions.querySelector(".discard").addEventListener("click", async () => {
-      if (await confirmAction("Discard this update?", "It was never published; it will be gone from this phone.", "Discard")) {
-        outbox.discard(item.id);
-      }
+      if (await confirmAction(title, text, "Discard")) outbox.discard(item.id);
     });
   }
   return li;
@@ -873,14 +998,60 @@ async function refreshMine() {
   }
 }
 
+/** The outbox's unpublished corrections and deletions of this hearing, by entry, oldest
+ * first; "My updates" shows them on the entries at once, marked as waiting. */
+function noteChanges(items) {
+  const changes = new Map();
+  for (const item of [...items].reverse()) {
+    if (!isChange(item) || item.state === "published" || item.hearing !== state.hearing?.slug) continue;
+    if (!changes.has(item.entry)) changes.set(item.entry, []);
+    changes.get(item.entry).push(item);
+  }
+  const signature = (map) => JSON.stringify([...map].map(([id, list]) => [id, list.map((item) => [item.id, item.state, item.payload])]));
+  const before = signature(state.changes);
+  state.changes = changes;
+  if (signature(changes) !== before) renderMine();
+}
+
+/** An entry as it will be once the outbox has sent the corrections waiting for it. */
+function shownEntry(entry) {
+  let shown = entry;
+  for (const item of state.changes.get(entry.id) || []) {
+    if (item.op === "revise") shown = { ...shown, ...item.payload.changes };
+  }
+  return shown;
+}
+
+/** What "My updates" says of an entry's changes in the outbox, as [state, text]. */
+function pendingOf(entry) {
+  const changes = state.changes.get(entry.id) || [];
+  if (!changes.length) return [null, ""];
+  const stuck = changes.find((item) => item.state === "conflict" || item.state === "refused");
+  if (stuck?.state === "conflict") return ["conflict", "Your correction crossed a newer version: compare them."];
+  if (stuck) return ["refused", `Your ${stuck.op === "delete" ? "deletion" : "correction"} was refused: see the outbox.`];
+  const deleting = changes.some((item) => item.op === "delete");
+  return ["waiting", deleting ? "Deletion waiting to be sent." : "Correction waiting to be sent."];
+}
+
 function renderMine() {
-  const entries = [...state.mine.values()]
-    .sort((a, b) => Date.parse(b.occurred_at) - Date.parse(a.occurred_at))
+  const known = new Map(state.mine);
+  // A change waiting for an entry not loaded (offline since a reload) shows it as seen.
+  for (const [id, changes] of state.changes) if (!known.has(id)) known.set(id, changes[0].seen);
+  const entries = [...known.values()]
+    .sort((a, b) => Date.parse(shownEntry(b).occurred_at) - Date.parse(shownEntry(a).occurred_at))
     .slice(0, MINE_SHOWN);
   const template = byId("mine-item");
-  byId("mine-list").replaceChildren(...entries.map((entry) => {
+  byId("mine-list").replaceChildren(...entries.map((base) => {
+    const entry = shownEntry(base);
     const li = template.content.firstElementChild.cloneNode(true);
     li.dataset.id = entry.id;
+    const [pending, pendingText] = pendingOf(entry);
+    const deleting = (state.changes.get(entry.id) || []).some((item) => item.op === "delete");
+    if (pending) li.dataset.pending = pending;
+    if (deleting) li.dataset.deleting = "true";
+    const pendingEl = li.querySelector(".pending");
+    pendingEl.textContent = pendingText;
+    pendingEl.hidden = !pendingText;
     const when = li.querySelector(".when");
     when.dateTime = entry.occurred_at;
     when.textContent = courtClock(entry.occurred_at);
@@ -891,17 +1062,27 @@ function renderMine() {
     li.querySelector(".text").textContent = entry.body;
     li.querySelector(".correction").hidden = !entry.correction;
     li.querySelector(".correction-text").textContent = entry.correction || "";
-    li.querySelector(".edit").addEventListener("click", () => openEdit({ kind: "entry", entry }));
-    li.querySelector(".delete").addEventListener("click", () => deleteEntry(entry));
-    li.querySelector(".edit").setAttribute("aria-label", `Edit the update at ${when.textContent}`);
-    li.querySelector(".delete").setAttribute("aria-label", `Delete the update at ${when.textContent}`);
+    const edit = li.querySelector(".edit");
+    const remove = li.querySelector(".delete");
+    const review = li.querySelector(".review");
+    edit.addEventListener("click", () => openEdit({ kind: "entry", entry: base }));
+    remove.addEventListener("click", () => deleteEntry(base));
+    edit.setAttribute("aria-label", `Edit the update at ${when.textContent}`);
+    remove.setAttribute("aria-label", `Delete the update at ${when.textContent}`);
+    edit.hidden = remove.hidden = deleting;
+    const conflict = (state.changes.get(entry.id) || []).find((item) => item.state === "conflict");
+    review.hidden = !conflict;
+    if (conflict) {
+      review.addEventListener("click", () => compare(conflict));
+      review.setAttribute("aria-label", `Compare your correction of the update at ${when.textContent}`);
+    }
     return li;
   }));
   const stateEl = byId("mine-state");
   const none = "You have not published anything in this hearing yet.";
   if (!entries.length && !stateEl.textContent) stateEl.textContent = none;
   else if (entries.length && stateEl.textContent === none) stateEl.textContent = "";
-  const names = new Set([...state.mine.values()].map((entry) => entry.speaker?.name).filter(Boolean));
+  const names = new Set([...known.values()].map((entry) => entry.speaker?.name).filter(Boolean));
   byId("speaker-names").replaceChildren(...[...names].map((name) => {
     const option = document.createElement("option");
     option.value = name;
@@ -909,25 +1090,48 @@ function renderMine() {
   }));
 }
 
+/** "Saved on this phone", and when it goes. */
+function savedText(what) {
+  return navigator.onLine === false
+    ? `${what} saved on this phone: it is sent when the network is back.`
+    : `${what} saved on this phone; sending…`;
+}
+
 async function deleteEntry(entry) {
+  const shown = shownEntry(entry);
   const ok = await confirmAction(
     "Delete this update?",
-    `“${entry.body.slice(0, 120)}” will disappear from the reader page and the record.`,
+    `“${shown.body.slice(0, 120)}” will disappear from the reader page and the record.`,
     "Delete",
   );
   if (!ok) return;
+  // Through the outbox: on the phone first, sent when the network allows, after any
+  // correction of the same update still waiting there.
   try {
-    await request("DELETE", `/api/hearings/${encodeURIComponent(state.hearing.slug)}/entries/${entry.id}`);
-    state.mine.delete(entry.id);
-    byId("mine-state").textContent = "Deleted.";
-    renderMine();
+    await outbox.remove({
+      hearing: state.hearing.slug, username: state.user.username, seen: { ...shown, revision: entry.revision },
+    });
+    byId("mine-state").textContent = savedText("Deletion");
   } catch (error) {
     byId("mine-state").textContent = `Not deleted: ${error.message}`;
   }
 }
 
-// The edit dialog: a published entry (PATCH with a correction note) or a refused
-// outbox item (edited, then sent again).
+// The edit dialog: a published entry (a correction, with its note, through the outbox),
+// a refused outbox item (edited, then sent again) or a refused correction (likewise).
+
+const EDIT_WORDS = {
+  entry: ["Correct your update", "Save correction"],
+  outbox: ["Edit and send again", "Send again"],
+  correction: ["Fix your correction", "Send correction again"],
+};
+
+/** What the dialog starts from: the entry with its waiting corrections, the refused
+ * update, or the entry as the refused correction makes it. */
+function editSource(target) {
+  if (target.kind === "entry") return shownEntry(target.entry);
+  return itemShown(target.item);
+}
 
 const editFields = {
   body: [byId("edit-body"), byId("edit-body-error")],
@@ -939,20 +1143,21 @@ const editFields = {
 
 function openEdit(target) {
   state.editing = target;
-  const source = target.kind === "entry" ? target.entry : target.item.payload;
+  const source = editSource(target);
+  const correcting = target.kind !== "outbox";
   clearFieldErrors(editDialog);
-  byId("edit-title").textContent = target.kind === "entry" ? "Correct your update" : "Edit and send again";
-  byId("edit-save").textContent = target.kind === "entry" ? "Save correction" : "Send again";
+  setNotice(byId("edit-error"), "");
+  [byId("edit-title").textContent, byId("edit-save").textContent] = EDIT_WORDS[target.kind];
   byId("edit-body").value = source.body;
   byId("edit-kind").value = source.kind;
   byId("edit-role").value = source.speaker?.role || "";
   byId("edit-name").value = source.speaker?.name || "";
   byId("edit-key").checked = Boolean(source.key);
   byId("edit-time").value = timeValue(new Date(source.occurred_at), state.hearing.timezone);
-  byId("edit-correction-field").hidden = target.kind !== "entry";
-  byId("edit-correction").value = target.kind === "entry" ? source.correction || "" : "";
+  byId("edit-correction-field").hidden = !correcting;
+  byId("edit-correction").value = correcting ? source.correction || "" : "";
   editDialog.showModal();
-  const error = target.kind === "outbox" ? target.item.error : null;
+  const error = target.kind !== "entry" ? target.item.error : null;
   if (error) showServerError(error, editFields, byId("edit-error"));
   else byId("edit-body").focus();
 }
@@ -988,7 +1193,7 @@ async function saveEdit(event) {
   if (!target) return;
   clearFieldErrors(editDialog);
   setNotice(byId("edit-error"), "");
-  const source = target.kind === "entry" ? target.entry : target.item.payload;
+  const source = editSource(target);
   const fields = editedFields(source);
   if (!fields.body.trim()) {
     fieldError({ errorEl: byId("edit-body-error"), input: byId("edit-body"), message: "The text cannot be empty." });
@@ -999,7 +1204,7 @@ async function saveEdit(event) {
     return;
   }
   const checks = [[byId("edit-body"), byId("edit-body-error")], [byId("edit-name"), byId("edit-speaker-error")]];
-  if (target.kind === "entry") checks.push([byId("edit-correction"), byId("edit-correction-error")]);
+  if (target.kind !== "outbox") checks.push([byId("edit-correction"), byId("edit-correction-error")]);
   if (checkRestricted(checks, { focus: true })) return;
   if (target.kind === "outbox") {
     const payload = { id: source.id, ...fields };
@@ -1008,12 +1213,15 @@ async function saveEdit(event) {
     editDialog.close();
     return;
   }
+  // A correction is what differs from the entry the reporter saw (for a refused one,
+  // from the entry it was made on, so that it still changes the same revision).
+  const base = target.kind === "entry" ? source : target.item.seen;
   const changes = {};
   for (const [name, value] of Object.entries(fields)) {
-    if (JSON.stringify(value) !== JSON.stringify(source[name] ?? null)) changes[name] = value;
+    if (JSON.stringify(value) !== JSON.stringify(base[name] ?? null)) changes[name] = value;
   }
   const correction = byId("edit-correction").value.trim();
-  if (correction !== (source.correction || "")) changes.correction = correction || null;
+  if (correction !== (base.correction || "")) changes.correction = correction || null;
   if (!Object.keys(changes).length) {
     setNotice(byId("edit-error"), "Nothing has changed.");
     return;
@@ -1021,15 +1229,20 @@ async function saveEdit(event) {
   const button = byId("edit-save");
   button.disabled = true;
   try {
-    const data = await request(
-      "PATCH", `/api/hearings/${encodeURIComponent(state.hearing.slug)}/entries/${source.id}`, changes,
-    );
-    state.mine.set(data.entry.id, data.entry);
-    renderMine();
-    byId("mine-state").textContent = "Correction published.";
+    if (target.kind === "correction") {
+      await outbox.resend(target.item.id, { changes, revision: target.item.payload.revision });
+    } else {
+      // Saved on the phone first, then sent with the revision it corrects: a retry is
+      // never applied twice, and a change made meanwhile by someone else is a conflict.
+      await outbox.revise({
+        hearing: state.hearing.slug, username: state.user.username,
+        seen: { ...source, revision: target.entry.revision }, changes,
+      });
+    }
+    byId("mine-state").textContent = savedText("Correction");
     editDialog.close();
   } catch (error) {
-    showServerError(error, editFields, byId("edit-error"));
+    setNotice(byId("edit-error"), `Not saved on this phone: ${error.message}`);
   } finally {
     button.disabled = false;
   }
@@ -1108,13 +1321,28 @@ function wire() {
   outbox.addEventListener("change", renderOutbox);
   outbox.addEventListener("status", drawOutboxState);
   outbox.addEventListener("published", (event) => {
-    const entry = event.detail?.entry;
-    if (entry && entry.author === state.user?.username && entry.id && state.hearing && event.detail.hearing === state.hearing.slug) {
+    const item = event.detail;
+    const entry = item?.entry;
+    if (!entry || !state.hearing || item.hearing !== state.hearing.slug) return;
+    if (item.op === "delete") {
+      state.mine.delete(item.entry);
+      byId("mine-state").textContent = "Deleted.";
+      renderMine();
+    } else if (entry.author === state.user?.username && entry.id) {
       state.mine.set(entry.id, entry);
+      if (item.op === "revise") byId("mine-state").textContent = "Correction published.";
       renderMine();
     }
   });
   outbox.addEventListener("refused", takeBack);
+  outbox.addEventListener("conflict", (event) => {
+    const { current } = event.detail;
+    if (event.detail.hearing === state.hearing?.slug && current.author === state.user?.username) {
+      state.mine.set(current.id, current);
+      renderMine();
+    }
+  });
+  conflictDialog.addEventListener("close", decideConflict);
   outbox.addEventListener("unauthorized", signedOut);
   onUnauthorized(signedOut);
   window.addEventListener("online", () => showNet("connecting"));
