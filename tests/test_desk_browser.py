@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
 
 from server.events import Event
 from server.model import Role
@@ -419,3 +419,79 @@ def test_a_new_restriction_drops_the_entry_live_and_the_desk_republishes_it_corr
     assert problems == []
     desk_context.close()
     readers.close()
+
+
+def editing(
+    browser: Browser, server: LiveServer, token: str, slug: str, entry_id: str
+) -> tuple[BrowserContext, Page, Locator]:
+    """A desk with the entry's edit form open."""
+    context = signed_in(browser, token)
+    page = open_desk(context, server, f"/hearings/{slug}/moderate")
+    expect(page.locator("#feed-state")).to_have_attribute("data-state", "live")
+    item = page.locator(f"#mod-{entry_id}")
+    item.get_by_role("button", name="Edit", exact=True).click()
+    return context, page, item
+
+
+def stored_entry(editor: Staff, slug: str) -> tuple[str, int]:
+    entry = editor.client.get(f"/api/hearings/{slug}/entries").json()["entries"][0]
+    return entry["body"], entry["revision"]
+
+
+def test_two_editors_edit_one_entry_and_the_second_save_shows_the_newer_version_to_overwrite(
+    browser: Browser, server: LiveServer, editor: Staff, reporter: Staff, hearing: dict[str, Any]
+) -> None:
+    slug = str(hearing["slug"])
+    entry_id = post(reporter, slug, "The witness says the car was red.")
+    second_editor = server.staff(f"desk-second-{new_id()[:8]}", Role.EDITOR)
+    first_context, _, mine = editing(browser, server, editor.token, slug, entry_id)
+    second_context, second, theirs = editing(browser, server, second_editor, slug, entry_id)
+    problems = csp_watch(second)
+
+    mine.locator("textarea[name=body]").fill("The witness says the car was blue.")
+    mine.get_by_role("button", name="Save", exact=True).click()
+    expect(mine.locator(".edit-form")).to_have_count(0)
+
+    expect(theirs.locator(".edit-form .stale")).to_be_visible()  # the live event
+    theirs.locator("textarea[name=body]").fill("The witness says the car was green.")
+    theirs.get_by_role("button", name="Save", exact=True).click()
+    conflict = theirs.locator(".edit-form .conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict.locator(".newer .body")).to_have_text("The witness says the car was blue.")
+    expect(conflict.locator(".newer .byline")).to_contain_text("revision 2")
+    expect(theirs.locator(".edit-form .error")).to_contain_text("revision 2 now")
+    expect(theirs.get_by_role("button", name="Save", exact=True)).to_be_hidden()
+    assert serious_violations(second) == []
+    assert stored_entry(editor, slug) == ("The witness says the car was blue.", 2)
+
+    conflict.get_by_role("button", name="Overwrite with mine").click()
+    expect(theirs.locator(".edit-form")).to_have_count(0)
+    expect(theirs.locator(".body")).to_have_text("The witness says the car was green.")
+    expect(mine.locator(".body")).to_have_text("The witness says the car was green.")
+    assert stored_entry(editor, slug) == ("The witness says the car was green.", 3)
+    log = editor.client.get(f"/api/hearings/{slug}/events").json()["events"]
+    assert [e["type"] for e in log] == ["entry.published", "entry.revised", "entry.revised"]
+    assert problems == []
+    first_context.close()
+    second_context.close()
+
+
+def test_an_editor_discards_an_edit_that_crossed_a_newer_version(
+    browser: Browser, server: LiveServer, editor: Staff, reporter: Staff, hearing: dict[str, Any]
+) -> None:
+    slug = str(hearing["slug"])
+    entry_id = post(reporter, slug, "The hearing resumes at two.")
+    context, _, item = editing(browser, server, editor.token, slug, entry_id)
+    changed = editor.client.patch(
+        f"/api/hearings/{slug}/entries/{entry_id}", json={"body": "The hearing resumes at three."}
+    )
+    assert changed.status_code == 200
+    item.locator("textarea[name=body]").fill("The hearing resumes at half past two.")
+    item.get_by_role("button", name="Save", exact=True).click()
+    conflict = item.locator(".edit-form .conflict")
+    expect(conflict.locator(".newer .body")).to_have_text("The hearing resumes at three.")
+    conflict.get_by_role("button", name="Discard my edit").click()
+    expect(item.locator(".edit-form")).to_have_count(0)
+    expect(item.locator(".body")).to_have_text("The hearing resumes at three.")
+    assert stored_entry(editor, slug) == ("The hearing resumes at three.", 2)
+    context.close()

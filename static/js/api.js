@@ -4,12 +4,18 @@
 export const TOKEN_KEY = "courtwire.token";
 
 export class ApiError extends Error {
-  constructor(status, { code = "network_error", message = "The server could not be reached.", field = null } = {}) {
+  constructor(
+    status,
+    { code = "network_error", message = "The server could not be reached.", field = null } = {},
+    answer = null,
+  ) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.field = field;
+    /** The whole error answer: a 409 revision_conflict carries the current `entry`. */
+    this.answer = answer;
   }
 }
 
@@ -73,7 +79,7 @@ export async function api(method, path, body = undefined, { token = getToken(), 
     const error = new ApiError(response.status, payload?.error || {
       code: "http_error",
       message: `The server answered ${response.status}.`,
-    });
+    }, payload);
     if (response.status === 401 && token) {
       for (const listener of unauthorizedListeners) listener(error);
     }

@@ -670,11 +670,17 @@ function openEditor(item, id, entry = currentEntry(id)) {
   const correction = element("input");
   correction.value = entry.correction || "";
   correction.maxLength = 1000;
-  const stale = element("p", "stale", "This update changed while you were editing; saving replaces it with your version.");
+  const stale = element(
+    "p", "stale", "This update changed while you were editing: saving shows you the newer version first.",
+  );
   stale.hidden = true;
   const error = element("p", "error");
   error.setAttribute("role", "alert");
   error.hidden = true;
+  // A save that crossed someone else's: the newer version, to overwrite or to keep.
+  const conflict = element("section", "conflict");
+  conflict.setAttribute("aria-label", "The newer version");
+  conflict.hidden = true;
   const save = element("button", "primary save", "Save");
   save.type = "submit";
   const cancel = button("Cancel", "cancel", () => closeEditor(item, id));
@@ -689,11 +695,12 @@ function openEditor(item, id, entry = currentEntry(id)) {
     field("Correction note", correction, "correction", "Shown to readers as a correction; leave empty for a silent fix of a typo."),
     stale,
     error,
+    conflict,
     buttons,
   );
-  form.addEventListener("submit", async (submit) => {
-    submit.preventDefault();
-    const now = currentEntry(id) || entry;
+
+  /** The form's fields that differ from `now`. */
+  function changesFrom(now) {
     const changes = {};
     if (body.value !== now.body) changes.body = body.value;
     if (kind.value !== now.kind) changes.kind = kind.value;
@@ -705,24 +712,58 @@ function openEditor(item, id, entry = currentEntry(id)) {
     }
     const note = correction.value.trim() || null;
     if (note !== (now.correction || null)) changes.correction = note;
+    return changes;
+  }
+
+  function showConflict(current) {
+    error.hidden = false;
+    error.textContent = `Someone saved this update while you were editing: it is at revision ${current.revision} now.`
+      + " Overwrite it with your version, or discard your edit.";
+    stale.hidden = true;
+    const newer = element("div", "newer");
+    newer.replaceChildren(...entryNodes(current, courtFormat(timezone), { byline: true }));
+    const overwrite = button("Overwrite with mine", "primary overwrite", () => saveOn(current));
+    const discard = button("Discard my edit", "discard", () => closeEditor(item, id));
+    const choices = element("div", "buttons");
+    choices.append(overwrite, discard);
+    conflict.replaceChildren(element("h4", "", "The newer version"), newer, choices);
+    conflict.hidden = false;
+    buttons.hidden = true;
+    overwrite.focus();
+  }
+
+  // The edit is made on `seen` and sent with its revision: a change made meanwhile is
+  // a 409 revision_conflict, shown above, never silently replaced.
+  async function saveOn(seen) {
+    const changes = changesFrom(seen);
     if (!Object.keys(changes).length) {
       closeEditor(item, id);
       return;
     }
-    save.disabled = true;
+    for (const control of form.querySelectorAll("button")) control.disabled = true;
     error.hidden = true;
     try {
-      await patch(`/api/hearings/${seg(desk.slug)}/entries/${seg(id)}`, changes);
+      await patch(`/api/hearings/${seg(desk.slug)}/entries/${seg(id)}`, { ...changes, revision: seen.revision });
       closeEditor(item, id);
       say(changes.correction ? "Correction published." : "Update saved.");
     } catch (failure) {
+      if (failure.code === "revision_conflict" && failure.answer?.entry) {
+        showConflict(failure.answer.entry);
+        return;
+      }
       showError(error, failure);
       const target = { body, kind, speaker: role, "speaker.role": role, "speaker.name": name, occurred_at: occurred, correction }[failure.field];
       target?.setAttribute("aria-invalid", "true");
       target?.focus();
     } finally {
-      save.disabled = false;
+      for (const control of form.querySelectorAll("button")) control.disabled = false;
     }
+  }
+
+  form.addEventListener("submit", (submit) => {
+    submit.preventDefault();
+    if (buttons.hidden) return; // a conflict is shown: overwrite or discard
+    saveOn(entry);
   });
   form.addEventListener("keydown", (key) => {
     if (key.key === "Escape") closeEditor(item, id);
