@@ -84,6 +84,10 @@ def fits_on_screen(page: Page, selector: str) -> None:
 def send_and_wait(page: Page) -> None:
     """Send, and wait until the outbox has published it."""
     done = page.locator("#outbox-list .item[data-state='published']")
+    # Count only once the previous Send has settled, or it may land after the count.
+    expect(page.locator("#outbox-list .item:not([data-state='published'])")).to_have_count(
+        0, timeout=15_000
+    )
     before = done.count()
     page.click("#send")
     expect(done).to_have_count(before + 1, timeout=15_000)
