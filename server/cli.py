@@ -53,6 +53,10 @@ def serve(settings: Settings, host: str, port: int) -> None:
         limit_concurrency=settings.max_readers + 500,
         backlog=ACCEPT_BACKLOG,
         timeout_graceful_shutdown=5,
+        # Proxy headers only from the proxies named in COURTWIRE_FORWARDED_ALLOW_IPS;
+        # by default nobody's, so a client cannot pick the address it is throttled by.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         log_config=None,
         access_log=False,
     )

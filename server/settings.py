@@ -44,6 +44,9 @@ class Settings:
     """Largest request body accepted, in bytes."""
     max_readers: int = 19000
     """Reader connections one process holds; more are refused with 1013."""
+    forwarded_allow_ips: str = ""
+    """Addresses of the reverse proxies whose X-Forwarded-For/-Proto are believed
+    (comma-separated IPs or networks); empty: nobody's, the socket's address counts."""
     frame_ancestors: str = "'self'"
     """Where the reader page may be embedded (the CSP frame-ancestors value)."""
     load_demo: bool = True
@@ -61,5 +64,6 @@ class Settings:
             max_body=_int("COURTWIRE_MAX_BODY", 64 * 1024),
             max_readers=_int("COURTWIRE_MAX_READERS", 19000),
             frame_ancestors=os.environ.get("COURTWIRE_FRAME_ANCESTORS") or "'self'",
+            forwarded_allow_ips=os.environ.get("COURTWIRE_FORWARDED_ALLOW_IPS", "").strip(),
             load_demo=os.environ.get("COURTWIRE_DEMO", "1") not in ("0", "false", "no"),
         )

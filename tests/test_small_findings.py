@@ -83,3 +83,34 @@ def test_signed_in_answers_are_never_cached_and_a_stale_token_reads_the_public_v
         assert "restricted_terms" not in response.text
         assert "Zhana" not in response.text
     assert httpx.get(f"{server.url}/api/me", headers=stale).status_code == 401
+
+
+def failed_logins(server: LiveServer, count: int, forwarded: bool) -> list[int]:
+    statuses = []
+    for n in range(count):
+        headers = {"X-Forwarded-For": f"203.0.113.{n}"} if forwarded else {}
+        answer = httpx.post(
+            f"{server.url}/api/login",
+            json={"username": f"nobody-{n}", "password": "wrong password here"},
+            headers=headers,
+            timeout=30,
+        )
+        statuses.append(answer.status_code)
+    return statuses
+
+
+def test_forwarded_addresses_are_believed_only_from_the_configured_proxy(tmp_path: Any) -> None:
+    # One failed login per account, five per address (COURTWIRE_LOGIN_LIMIT=1).
+    untrusting = LiveServer(tmp_path / "a", login_limit="1")
+    trusting = LiveServer(tmp_path / "b", login_limit="1", forwarded_allow_ips="127.0.0.1")
+    for server in (untrusting, trusting):
+        server.directory.mkdir()
+        server.start()
+    try:
+        # By default a client rotating X-Forwarded-For is still one address.
+        assert failed_logins(untrusting, 6, forwarded=True)[-1] == 429
+        # Behind the configured proxy, each forwarded address counts on its own.
+        assert failed_logins(trusting, 6, forwarded=True) == [401] * 6
+    finally:
+        for server in (untrusting, trusting):
+            server.stop()
