@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.audit import Query, as_csv
-from server.auth import check_password, check_username, new_password
+from server.auth import check_password, check_username, is_username, new_password
 from server.entries import parse_changes, parse_draft, parse_entry_id, parse_revision
 from server.exceptions import (
     BadRequest,
@@ -21,6 +21,7 @@ from server.exceptions import (
     NotFound,
     PayloadTooLarge,
     Unauthorized,
+    UnsupportedMediaType,
 )
 from server.export import (
     event_log,
@@ -131,24 +132,27 @@ def hearing_view(hearing: Hearing, actor: Actor | None) -> dict[str, Any]:
 
 
 async def login(request: Request) -> Response:
+    """Throttled (server/throttle.py): an attempt is counted before its password is
+    verified, and a name that cannot be an account's is refused without verifying."""
     found = services(request)
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise UnsupportedMediaType("Send the credentials as application/json.")
     payload = await read_json(request)
     if not isinstance(payload, dict):
         raise BadRequest('Expected {"username", "password"}.')
     username, password = payload.get("username"), payload.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise BadRequest('Expected {"username", "password"} as text.', code="bad_credentials")
+    if not is_username(username):
+        raise Unauthorized("Wrong username or password.", code="bad_credentials")
     address = request.client.host if request.client else "unknown"
-    found.login_failures_by_user.check(username)
-    found.login_failures_by_address.check(address)
+    attempt = found.login_throttle.admit(username, address)
     try:
         token, actor = await found.accounts.login(username, password)
     except Unauthorized:
-        found.login_failures_by_user.hit(username)
-        found.login_failures_by_address.hit(address)
-        logger.warning("login failed username=%s address=%s", username[:40], address)
+        logger.warning("login failed username=%s address=%s", username, address)
         raise
-    found.login_failures_by_user.clear(username)
+    found.login_throttle.succeeded(attempt)
     logger.info("login username=%s role=%s", actor.username, actor.role.label)
     user = {"username": actor.username, "role": actor.role.label}
     return JSONResponse({"token": token, "user": user})

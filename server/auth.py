@@ -10,6 +10,7 @@ import functools
 import hashlib
 import secrets
 import sqlite3
+from typing import TypeGuard
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -50,12 +51,15 @@ def new_password() -> str:
     return secrets.token_urlsafe(15)
 
 
+def is_username(username: object) -> TypeGuard[str]:
+    """Whether `username` could name an account (so a sign-in attempt is worth a look)."""
+    return (
+        isinstance(username, str) and 2 <= len(username) <= 40 and set(username) <= USERNAME_CHARS
+    )
+
+
 def check_username(username: object) -> str:
-    if (
-        not isinstance(username, str)
-        or not 2 <= len(username) <= 40
-        or not set(username) <= USERNAME_CHARS
-    ):
+    if not is_username(username):
         raise Invalid(
             "A username is 2–40 lower-case letters, digits, '.', '_' or '-'.", field="username"
         )

@@ -8,6 +8,7 @@ CourtwireError
 ├── Conflict (409)            slug taken, id reused with other content, hearing closed,
 │                             an edit of a revision that is no longer current
 ├── PayloadTooLarge (413)
+├── UnsupportedMediaType (415)
 ├── Invalid (422)             a field fails validation
 │   └── RestrictedTerm        a hearing's restricted term in published text
 └── RateLimited (429)         carries retry_after seconds
@@ -67,6 +68,11 @@ class Conflict(CourtwireError):
 class PayloadTooLarge(CourtwireError):
     status = 413
     code = "payload_too_large"
+
+
+class UnsupportedMediaType(CourtwireError):
+    status = 415
+    code = "unsupported_media_type"
 
 
 class Invalid(CourtwireError):

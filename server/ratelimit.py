@@ -1,4 +1,4 @@
-"""Sliding-window rate limits in memory, one window per key (a token, an account, an address)."""
+"""Sliding-window rate limits in memory, one window per key (an account posting)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class RateLimit:
     def _window(self, key: str, moment: float) -> deque[float]:
         if key not in self._hits and len(self._hits) >= self.MAX_KEYS:
             # Forget idle keys so the table does not grow without bound.
-            self._hits = {k: v for k, v in self._hits.items() if v[-1] > moment - self.period}
+            self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > moment - self.period}
         hits = self._hits.setdefault(key, deque())
         while hits and hits[0] <= moment - self.period:
             hits.popleft()

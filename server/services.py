@@ -12,6 +12,7 @@ from server.hub.fanout import Hub
 from server.ratelimit import RateLimit
 from server.settings import Settings
 from server.store import Store
+from server.throttle import LoginThrottle
 
 
 @dataclass
@@ -24,12 +25,10 @@ class Services:
     audit: AuditTrail
     delays: Delays
     post_limit: RateLimit
-    login_failures_by_user: RateLimit
-    login_failures_by_address: RateLimit
+    login_throttle: LoginThrottle
 
     @classmethod
     def build(cls, settings: Settings, db: Database, hub: Hub) -> Services:
-        message = "Too many failed logins; wait before trying again."
         store = Store(db, hub)
         return cls(
             settings=settings,
@@ -40,6 +39,5 @@ class Services:
             accounts=Accounts(db),
             audit=AuditTrail(db),
             post_limit=RateLimit(settings.post_limit, 60.0, "Too many posts; slow down."),
-            login_failures_by_user=RateLimit(settings.login_limit, 900.0, message),
-            login_failures_by_address=RateLimit(settings.login_limit * 5, 900.0, message),
+            login_throttle=LoginThrottle(settings.login_limit),
         )

@@ -3,6 +3,7 @@ and the role matrix: every route against every kind of caller, as one table."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import sqlite3
@@ -162,6 +163,44 @@ def test_repeated_failed_logins_from_one_address_get_429(tmp_path: Path) -> None
         server.stop()
 
 
+def test_simultaneous_wrong_passwords_are_throttled_before_they_are_verified(
+    tmp_path: Path,
+) -> None:
+    server = LiveServer(tmp_path, login_limit="10")
+    server.start()
+    try:
+        server.staff("besieged")
+
+        async def burst() -> list[int]:
+            async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+                answers = await asyncio.gather(
+                    *(
+                        client.post(
+                            "/api/login",
+                            json={"username": "besieged", "password": f"guess number {n}"},
+                        )
+                        for n in range(25)
+                    )
+                )
+            return sorted(answer.status_code for answer in answers)
+
+        assert run(burst()) == [401] * 10 + [429] * 15
+    finally:
+        server.stop()
+
+
+def test_login_wants_json_and_a_possible_username(limited: LiveServer) -> None:
+    form = httpx.post(
+        f"{limited.url}/api/login",
+        content=b'{"username": "target", "password": "wrong password!"}',
+        headers={"Content-Type": "text/plain"},
+    )
+    assert (form.status_code, form.json()["error"]["code"]) == (415, "unsupported_media_type")
+    for name in ("x" * 5000, "evil\nforged log line", "UPPER"):
+        answer = login(limited, name, "wrong password!")
+        assert (answer.status_code, answer.json()["error"]["code"]) == (401, "bad_credentials")
+
+
 def test_posts_over_the_limit_get_429_with_retry_after_and_store_nothing(
     limited: LiveServer,
 ) -> None:
@@ -180,13 +219,13 @@ def test_posts_over_the_limit_get_429_with_retry_after_and_store_nothing(
         assert refused.json()["error"]["code"] == "rate_limited"
         assert 1 <= int(refused.headers["Retry-After"]) <= 60
         assert client.get(f"/api/hearings/{slug}/events").json()["last_seq"] == 5
-        # The limit is per token: another token of the same account may still post.
+        # The limit is per account: a new token of the same account does not reset it.
         other = client.post(
             f"/api/hearings/{slug}/entries",
             json={"id": new_id(), "body": "y"},
             headers=auth(busy),
         )
-        assert other.status_code == 201
+        assert other.status_code == 429
 
 
 # The role matrix
