@@ -59,6 +59,7 @@ ERRORS = {
     "405": _error("Method not allowed."),
     "409": _error("Conflict: a taken slug or username, a reused id, a closed hearing."),
     "413": _error("The request body is over the size limit."),
+    "415": _error("The request body is not of a type this operation takes."),
     "422": _error("A field is invalid, or names a restricted term."),
     "429": RATE_LIMITED,
 }
@@ -451,7 +452,7 @@ def document() -> dict[str, Any]:
                             },
                             "Signed in.",
                         ),
-                        **_errors(400, 401, 413, 429),
+                        **_errors(400, 401, 413, 415, 429),
                     },
                     body={
                         "type": "object",
