@@ -12,7 +12,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.audit import Query, as_csv
-from server.auth import check_password, check_username, is_username, new_password
+from server.auth import (
+    check_password,
+    check_username,
+    is_username,
+    new_password,
+    parse_account_changes,
+    parse_password_change,
+    parse_role,
+)
 from server.entries import parse_changes, parse_draft, parse_entry_id, parse_revision
 from server.exceptions import (
     BadRequest,
@@ -148,9 +156,11 @@ async def login(request: Request) -> Response:
     address = request.client.host if request.client else "unknown"
     attempt = found.login_throttle.admit(username, address)
     try:
-        token, actor = await found.accounts.login(username, password)
-    except Unauthorized:
-        logger.warning("login failed username=%s address=%s", username, address)
+        token, actor = await found.accounts.login(username, password, address)
+    except (Unauthorized, Forbidden) as refused:
+        logger.warning(
+            "login failed username=%s address=%s code=%s", username, address, refused.code
+        )
         raise
     found.login_throttle.succeeded(attempt)
     logger.info("login username=%s role=%s", actor.username, actor.role.label)
@@ -159,10 +169,10 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    await require(request, Role.REPORTER)
+    actor = await require(request, Role.REPORTER)
     token = bearer_token(request)
     assert token is not None
-    await services(request).accounts.revoke_token(token)
+    await services(request).accounts.revoke_token(token, actor)
     return Response(status_code=204)
 
 
@@ -173,8 +183,8 @@ async def me(request: Request) -> Response:
 
 async def list_users(request: Request) -> Response:
     await require(request, Role.EDITOR)
-    users = await services(request).accounts.users()
-    return JSONResponse({"users": [{"username": u.username, "role": u.role.label} for u in users]})
+    accounts = await services(request).accounts.accounts()
+    return JSONResponse({"users": [account.view() for account in accounts]}, headers=NO_STORE)
 
 
 async def create_user(request: Request) -> Response:
@@ -183,15 +193,15 @@ async def create_user(request: Request) -> Response:
     payload = await read_json(request)
     if not isinstance(payload, dict):
         raise Invalid('Expected {"username", "role", "password"}.')
-    try:
-        role = Role.from_label(str(payload.get("role", "reporter")))
-    except KeyError:
-        raise Invalid("role is reporter, editor or admin.", field="role") from None
+    role = parse_role(payload.get("role", "reporter"))
     if role > actor.role:
         raise Forbidden(f"Only an admin adds {role.label} accounts.", field="role")
     password = payload.get("password") or new_password()
     created = await services(request).accounts.add_user(
-        check_username(payload.get("username")), check_password(password), role
+        check_username(payload.get("username")),
+        check_password(password),
+        role,
+        by=actor.username,
     )
     body: dict[str, Any] = {"user": {"username": created.username, "role": created.role.label}}
     if not payload.get("password"):
@@ -199,12 +209,51 @@ async def create_user(request: Request) -> Response:
     return JSONResponse(body, status_code=201)
 
 
-async def revoke_user_tokens(request: Request) -> Response:
-    await require(request, Role.EDITOR)
+async def update_user(request: Request) -> Response:
+    """Disable, enable or change the role of an account (auth.py: who may act on whom)."""
+    actor = await require(request, Role.EDITOR)
     username = request.path_params["username"]
-    if await services(request).accounts.user(username) is None:
-        raise NotFound(f"No user {username!r}.", code="user_not_found")
-    revoked = await services(request).accounts.revoke_user_tokens(username)
+    disabled, role = parse_account_changes(await read_json(request))
+    accounts = services(request).accounts
+    revoked = await accounts.change(actor, username, disabled=disabled, role=role)
+    account = await accounts.account(username)
+    return JSONResponse({"user": account.view(), "revoked": revoked}, headers=NO_STORE)
+
+
+async def set_password(request: Request) -> Response:
+    """One's own password (with `old_password`), or anyone's as an admin (a reset).
+    Without `password`, one is generated and answered once."""
+    actor = await require(request, Role.REPORTER)
+    found = services(request)
+    username = request.path_params["username"]
+    password, old_password = parse_password_change(await read_json(request))
+    generated = password is None
+    if password is None:
+        password = new_password()
+    # The old password of one's own account is guessed like a sign-in: throttled alike.
+    address = request.client.host if request.client else "unknown"
+    attempt = found.login_throttle.admit(username, address) if username == actor.username else None
+    revoked = await found.accounts.set_password(
+        actor,
+        username,
+        password,
+        old_password=old_password,
+        token_in_use=bearer_token(request),
+    )
+    if attempt is not None:
+        found.login_throttle.succeeded(attempt)
+    account = await found.accounts.account(username)
+    body: dict[str, Any] = {"user": account.view(), "revoked": revoked}
+    if generated:
+        body["password"] = password
+    return JSONResponse(body, headers=NO_STORE)
+
+
+async def revoke_user_tokens(request: Request) -> Response:
+    """Every token of a user: one's own, a reporter's as an editor, anyone's as an admin."""
+    actor = await require(request, Role.REPORTER)
+    username = request.path_params["username"]
+    revoked = await services(request).accounts.revoke_user_tokens(username, actor)
     return JSONResponse({"revoked": revoked})
 
 
@@ -480,6 +529,8 @@ routes = [
     Route("/api/me", me),
     Route("/api/users", list_users),
     Route("/api/users", create_user, methods=["POST"]),
+    Route("/api/users/{username}", update_user, methods=["PATCH"]),
+    Route("/api/users/{username}/password", set_password, methods=["POST"]),
     Route("/api/users/{username}/revoke", revoke_user_tokens, methods=["POST"]),
     Route("/api/hearings", list_hearings),
     Route("/api/hearings", create_hearing, methods=["POST"]),

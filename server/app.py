@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,10 +41,14 @@ def create_app(settings: Settings) -> Starlette:
             await found.delays.start()
             app.state.services = found
             logger.info("serving db=%s epoch=%s", settings.db_path, db.epoch)
+            watching = asyncio.create_task(found.accounts.watch())
             try:
                 yield {READER_SERVICE: live.Readers(found)}
             finally:
                 await found.delays.close()
+                watching.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watching
                 hub.close()
 
     return Starlette(

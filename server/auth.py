@@ -1,6 +1,14 @@
 """Accounts and API tokens: argon2id password hashes, random tokens stored as SHA-256.
 
 Hashing runs in a thread: argon2id is deliberately slow and memory-hard.
+
+Who may act on whom (disable, enable, revoke tokens, change a role, set a password):
+an admin acts on anyone, but never disables or demotes themselves; an editor disables,
+enables and revokes reporters only; anyone may revoke their own tokens and change their
+own password (with the old one); only an admin changes roles and resets passwords. The
+rule is checked again inside the transaction that makes the change, against the actor
+and target as they stand then. Every change, sign-in and failed sign-in goes to the
+audit trail in the transaction of the change; no password or token ever does.
 """
 
 from __future__ import annotations
@@ -8,21 +16,38 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import logging
 import secrets
 import sqlite3
-from typing import TypeGuard
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeGuard
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from server import audit
 from server.db import Database, Transaction
-from server.exceptions import Conflict, Invalid, Unauthorized
+from server.exceptions import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from server.known_tokens import KnownTokens
 from server.model import Role
 from server.store import Actor
 from server.times import format_time, now
+from server.types import JSONObject
+
+logger = logging.getLogger(__name__)
 
 _hasher = PasswordHasher()
+
+CLI_ACTOR = "@cli"
+"""The audit trail's actor for changes made with the `courtwire` command ('@' is never
+part of a username)."""
+TOUCH_SECONDS = 300.0
+"""A token's `last_used_at` is written at most this often (or a tenth of its lifetime)."""
+WATCH_SECONDS = 1.0
+"""How often a server looks for account changes made by another process."""
+SECONDS_A_DAY = 86400.0
 
 
 @functools.cache
@@ -35,6 +60,7 @@ def _dummy_hash() -> str:
 
 
 MIN_PASSWORD_CHARS = 10
+MAX_USERNAME_CHARS = 40
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
@@ -54,7 +80,9 @@ def new_password() -> str:
 def is_username(username: object) -> TypeGuard[str]:
     """Whether `username` could name an account (so a sign-in attempt is worth a look)."""
     return (
-        isinstance(username, str) and 2 <= len(username) <= 40 and set(username) <= USERNAME_CHARS
+        isinstance(username, str)
+        and 2 <= len(username) <= MAX_USERNAME_CHARS
+        and set(username) <= USERNAME_CHARS
     )
 
 
@@ -72,21 +100,180 @@ def check_password(password: object) -> str:
     return password
 
 
+@dataclass(frozen=True)
+class Account:
+    """A staff account as editors see it."""
+
+    username: str
+    role: Role
+    disabled_at: str | None
+    created_at: str
+    last_seen: str | None
+    """The last use of any of its tokens (to within a few minutes), or None."""
+    tokens: int
+    """Tokens that are neither revoked nor expired."""
+
+    def view(self) -> JSONObject:
+        return {
+            "username": self.username,
+            "role": self.role.label,
+            "disabled": self.disabled_at is not None,
+            "disabled_at": self.disabled_at,
+            "created_at": self.created_at,
+            "last_seen": self.last_seen,
+            "tokens": self.tokens,
+        }
+
+
+ACCOUNTS_SQL = (
+    "SELECT username, role, disabled_at, created_at,"
+    " (SELECT max(last_used_at) FROM tokens WHERE user_id = users.id) AS last_seen,"
+    " (SELECT count(*) FROM tokens WHERE user_id = users.id AND revoked_at IS NULL"
+    "  AND julianday('now') - julianday(last_used_at) <= ?) AS tokens"
+    " FROM users"
+)
+
+
+def _account(row: Any) -> Account:
+    return Account(
+        row["username"],
+        Role.from_label(row["role"]),
+        row["disabled_at"],
+        row["created_at"],
+        row["last_seen"],
+        row["tokens"],
+    )
+
+
+def _target(conn: sqlite3.Connection, username: str) -> sqlite3.Row:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT id, username, role, disabled_at, password_hash FROM users WHERE username = ?",
+        (username,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No user {username!r}.", code="user_not_found")
+    return row
+
+
+def _acting_role(conn: sqlite3.Connection, actor: Actor | None) -> Role | None:
+    """The actor's role as it stands in this transaction; None for the command line."""
+    if actor is None:
+        return None
+    row = conn.execute("SELECT role, disabled_at FROM users WHERE id = ?", (actor.id,)).fetchone()
+    if row is None or row["disabled_at"] is not None:
+        raise Unauthorized("This account is disabled.", code="account_disabled")
+    return Role.from_label(row["role"])
+
+
+def _check_may_manage(acting: Role | None, target: Role, what: str) -> None:
+    """An admin (or the command line) acts on anyone; an editor on reporters only."""
+    if acting is None or acting == Role.ADMIN:
+        return
+    if acting == Role.EDITOR:
+        if target == Role.REPORTER:
+            return
+        raise Forbidden(f"An editor may {what} reporters only; ask an admin.")
+    raise Forbidden("This needs the editor role.")
+
+
+def _check_an_admin_remains(conn: sqlite3.Connection) -> None:
+    enabled = conn.execute(
+        "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL"
+    ).fetchone()[0]
+    if enabled == 0:
+        raise Conflict(
+            "That would leave no admin who can sign in; make another admin first.",
+            code="last_admin",
+        )
+
+
+def _revoke_tokens(
+    conn: sqlite3.Connection, user_id: int, at: str, keep_hash: str | None = None
+) -> int:
+    """Revoke the user's live tokens (all but `keep_hash`); how many were revoked."""
+    revoked: int = conn.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"
+        " AND token_hash IS NOT ?",
+        (at, user_id, keep_hash),
+    ).rowcount
+    return revoked
+
+
+def _name(actor: Actor | None) -> str:
+    return CLI_ACTOR if actor is None else actor.username
+
+
+def _seconds(stored: str) -> float:
+    return datetime.fromisoformat(stored).timestamp()
+
+
+def parse_role(value: object) -> Role:
+    try:
+        return Role.from_label(str(value))
+    except KeyError:
+        raise Invalid("role is reporter, editor or admin.", field="role") from None
+
+
+def _only(payload: object, allowed: tuple[str, ...], expected: str) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise Invalid(f"Expected {expected}.")
+    for name in payload:
+        if name not in allowed:
+            raise Invalid(f"Unknown field {name!r}.", field=name, code="unknown_field")
+    return payload
+
+
+def parse_account_changes(payload: object) -> tuple[bool | None, Role | None]:
+    """`{"disabled", "role"}` (either or both) → (disabled, role), None where absent."""
+    expected = '{"disabled": true | false, "role"}'
+    found = _only(payload, ("disabled", "role"), expected)
+    if not found:
+        raise Invalid(f"Expected {expected}.")
+    disabled = found.get("disabled")
+    if "disabled" in found and not isinstance(disabled, bool):
+        raise Invalid("disabled is true or false.", field="disabled")
+    return disabled, parse_role(found["role"]) if "role" in found else None
+
+
+def parse_password_change(payload: object) -> tuple[str | None, str | None]:
+    """`{"password", "old_password"}` (both optional) → (password, old_password)."""
+    found = _only(payload, ("password", "old_password"), '{"password", "old_password"}')
+    password, old = found.get("password"), found.get("old_password")
+    if password is not None:
+        check_password(password)
+    if old is not None and not isinstance(old, str):
+        raise Invalid("old_password is text.", field="old_password")
+    return password, old
+
+
 class Accounts:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, token_days: float = 30.0) -> None:
         self.db = db
         self.known = KnownTokens()
+        self.token_days = token_days
+        self.lifetime = token_days * SECONDS_A_DAY
+        """Seconds without use after which a token expires."""
+        self.touch_every = min(TOUCH_SECONDS, self.lifetime / 10)
+        self._touches: set[asyncio.Task[None]] = set()
+        self._version: str | None = None
 
-    async def add_user(self, username: str, password: str, role: Role) -> Actor:
+    # Accounts
+
+    async def add_user(
+        self, username: str, password: str, role: Role, by: str = CLI_ACTOR
+    ) -> Actor:
         check_username(username)
         check_password(password)
         password_hash = await asyncio.to_thread(_hasher.hash, password)
 
         def insert(tx: Transaction) -> int | None:
-            return tx.conn.execute(
+            user_id = tx.conn.execute(
                 "INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
                 (username, role.label, password_hash, format_time(now())),
             ).lastrowid
+            record = audit.Record(by, "user.created", None, username, None, {"role": role.label})
+            audit.record(tx, record)
+            return user_id
 
         try:
             user_id = await self.db.write(insert)
@@ -97,10 +284,21 @@ class Accounts:
         assert user_id is not None
         return Actor(user_id, username, role)
 
-    async def users(self) -> list[Actor]:
+    async def accounts(self) -> list[Account]:
         async with self.db.read() as conn:
-            rows = await conn.execute_fetchall("SELECT id, username, role FROM users ORDER BY id")
-        return [Actor(row[0], row[1], Role.from_label(row[2])) for row in rows]
+            rows = await conn.execute_fetchall(f"{ACCOUNTS_SQL} ORDER BY id", (self.token_days,))
+        return [_account(row) for row in rows]
+
+    async def account(self, username: str) -> Account:
+        async with self.db.read() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    f"{ACCOUNTS_SQL} WHERE username = ?", (self.token_days, username)
+                )
+            )
+        if not rows:
+            raise NotFound(f"No user {username!r}.", code="user_not_found")
+        return _account(rows[0])
 
     async def user(self, username: str) -> Actor | None:
         async with self.db.read() as conn:
@@ -111,64 +309,314 @@ class Accounts:
             )
         return Actor(rows[0][0], rows[0][1], Role.from_label(rows[0][2])) if rows else None
 
-    async def login(self, username: str, password: str) -> tuple[str, Actor]:
-        """A new token for a correct password; `Unauthorized` otherwise."""
+    async def change(
+        self,
+        actor: Actor | None,
+        username: str,
+        *,
+        disabled: bool | None = None,
+        role: Role | None = None,
+    ) -> int:
+        """Disable, enable or change the role of `username` as `actor` (None: the command
+        line); disabling revokes every token. How many tokens were revoked."""
+        by = _name(actor)
+
+        def change(tx: Transaction) -> int:
+            conn = tx.conn
+            acting = _acting_role(conn, actor)
+            target = _target(conn, username)
+            current = Role.from_label(target["role"])
+            if acting not in (None, Role.ADMIN) and role is not None and role != current:
+                raise Forbidden("Only an admin changes roles.", field="role")
+            _check_may_manage(acting, current, "disable or enable")
+            if actor is not None and actor.id == target["id"]:
+                if disabled:
+                    raise Conflict(
+                        "You cannot disable your own account; another admin can.",
+                        field="disabled",
+                        code="cannot_disable_self",
+                    )
+                if role is not None and role != current:
+                    raise Conflict(
+                        "You cannot change your own role; another admin can.",
+                        field="role",
+                        code="cannot_change_own_role",
+                    )
+            at = format_time(now())
+            was_disabled = target["disabled_at"] is not None
+            revoked = 0
+            changed = False
+            if disabled is not None and disabled != was_disabled:
+                conn.execute(
+                    "UPDATE users SET disabled_at = ? WHERE id = ?",
+                    (at if disabled else None, target["id"]),
+                )
+                if disabled:
+                    revoked = _revoke_tokens(conn, target["id"], at)
+                after: JSONObject = {"disabled": disabled}
+                if disabled:
+                    after["tokens_revoked"] = revoked
+                action = "user.disabled" if disabled else "user.enabled"
+                audit.record(
+                    tx, audit.Record(by, action, None, username, {"disabled": was_disabled}, after)
+                )
+                changed = True
+            if role is not None and role != current:
+                conn.execute("UPDATE users SET role = ? WHERE id = ?", (role.label, target["id"]))
+                audit.record(
+                    tx,
+                    audit.Record(
+                        by,
+                        "user.role_changed",
+                        None,
+                        username,
+                        {"role": current.label},
+                        {"role": role.label},
+                    ),
+                )
+                changed = True
+            if changed and current == Role.ADMIN:
+                _check_an_admin_remains(conn)
+            if changed:
+                # A remembered token carries the old role; a disabled user's are revoked.
+                user_id = target["id"]
+                tx.after_commit(lambda: self.known.forget(lambda _, known: known.id == user_id))
+            return revoked
+
+        return await self.db.write(change)
+
+    async def set_password(
+        self,
+        actor: Actor | None,
+        username: str,
+        password: str,
+        *,
+        old_password: str | None = None,
+        token_in_use: str | None = None,
+    ) -> int:
+        """Set `username`'s password as `actor` (None: the command line): their own with
+        `old_password`, anyone's as an admin. Revokes the user's other tokens (all but
+        `token_in_use`); how many were revoked."""
+        check_password(password)
+        own = actor is not None and actor.username == username
+        if own and old_password is None:
+            raise Invalid(
+                "Give your current password as old_password.",
+                field="old_password",
+                code="old_password_required",
+            )
+        if not own and actor is not None and actor.role != Role.ADMIN:
+            raise Forbidden("Only an admin sets another user's password.")
+        verified: str | None = None
+        if own:
+            assert old_password is not None
+            async with self.db.read() as conn:
+                rows = list(
+                    await conn.execute_fetchall(
+                        "SELECT password_hash FROM users WHERE username = ?", (username,)
+                    )
+                )
+            if not rows:
+                raise NotFound(f"No user {username!r}.", code="user_not_found")
+            verified = rows[0]["password_hash"]
+            try:
+                await asyncio.to_thread(_hasher.verify, verified, old_password)
+            except (VerificationError, InvalidHashError):
+                raise Forbidden(
+                    "The current password is wrong.", field="old_password", code="wrong_password"
+                ) from None
+        new_hash = await asyncio.to_thread(_hasher.hash, password)
+        keep = None if token_in_use is None or not own else hash_token(token_in_use)
+        by = _name(actor)
+
+        def store(tx: Transaction) -> int:
+            conn = tx.conn
+            acting = _acting_role(conn, actor)
+            target = _target(conn, username)
+            if own and target["password_hash"] != verified:
+                raise Conflict(
+                    "The password changed meanwhile; try again.", code="password_changed"
+                )
+            if not own and acting not in (None, Role.ADMIN):
+                raise Forbidden("Only an admin sets another user's password.")
+            at = format_time(now())
+            conn.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?", (new_hash, target["id"])
+            )
+            revoked = _revoke_tokens(conn, target["id"], at, keep)
+            action = "user.password_changed" if own else "user.password_reset"
+            record = audit.Record(by, action, None, username, None, {"tokens_revoked": revoked})
+            audit.record(tx, record)
+            user_id = target["id"]
+            tx.after_commit(
+                lambda: self.known.forget(
+                    lambda token_hash, known: known.id == user_id and token_hash != keep
+                )
+            )
+            return revoked
+
+        return await self.db.write(store)
+
+    # Signing in and out
+
+    async def login(
+        self, username: str, password: str, address: str = "unknown"
+    ) -> tuple[str, Actor]:
+        """A new token for a correct password of an enabled account; `Unauthorized`
+        (wrong username or password) or `Forbidden` (`account_disabled`) otherwise, each
+        recorded as a failed sign-in."""
         async with self.db.read() as conn:
             rows = list(
                 await conn.execute_fetchall(
-                    "SELECT id, username, role, password_hash FROM users WHERE username = ?",
+                    "SELECT id, username, role, password_hash, disabled_at FROM users"
+                    " WHERE username = ?",
                     (username,),
                 )
             )
         stored = rows[0]["password_hash"] if rows else await asyncio.to_thread(_dummy_hash)
         try:
             await asyncio.to_thread(_hasher.verify, stored, password)
+            if not rows:
+                raise VerificationError
         except (VerificationError, InvalidHashError):
+            await self._failed_login(username, address, "bad_credentials")
             raise Unauthorized("Wrong username or password.", code="bad_credentials") from None
-        if not rows:
-            raise Unauthorized("Wrong username or password.", code="bad_credentials")
-        actor = Actor(rows[0]["id"], rows[0]["username"], Role.from_label(rows[0]["role"]))
+        if rows[0]["disabled_at"] is not None:
+            await self._failed_login(username, address, "account_disabled")
+            raise Forbidden(
+                "This account is disabled; an editor or admin can enable it.",
+                code="account_disabled",
+            )
+        user_id = rows[0]["id"]
+        rehashed = None
         if _hasher.check_needs_rehash(stored):
             rehashed = await asyncio.to_thread(_hasher.hash, password)
-            await self.db.write(
-                lambda tx: tx.conn.execute(
-                    "UPDATE users SET password_hash = ? WHERE id = ?", (rehashed, actor.id)
-                )
-            )
-        return await self.issue_token(actor), actor
-
-    async def issue_token(self, actor: Actor) -> str:
         token = new_token()
-        await self.db.write(
-            lambda tx: tx.conn.execute(
-                "INSERT INTO tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)",
-                (actor.id, hash_token(token), format_time(now())),
+
+        def sign_in(tx: Transaction) -> Actor:
+            row = tx.conn.execute(
+                "SELECT role, disabled_at FROM users WHERE id = ?", (user_id,)
+            ).fetchone()
+            if row is None or row["disabled_at"] is not None:
+                raise Forbidden("This account is disabled.", code="account_disabled")
+            if rehashed is not None:
+                tx.conn.execute(
+                    "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
+                    (rehashed, user_id, stored),
+                )
+            actor = Actor(user_id, username, Role.from_label(row["role"]))
+            self._insert_token(tx, actor, token)
+            audit.record(
+                tx,
+                audit.Record(
+                    username,
+                    "login",
+                    None,
+                    username,
+                    None,
+                    {"role": actor.role.label},
+                    f"address {address}",
+                ),
             )
+            return actor
+
+        return token, await self.db.write(sign_in)
+
+    async def _failed_login(self, username: str, address: str, code: str) -> None:
+        name = username[:MAX_USERNAME_CHARS]
+        record = audit.Record(
+            name, "login.failed", None, name, None, None, f"address {address}: {code}"
         )
+        await self.db.write(lambda tx: audit.record(tx, record))
+
+    def _insert_token(self, tx: Transaction, actor: Actor, token: str) -> None:
+        at = format_time(now())
+        tx.conn.execute(
+            "INSERT INTO tokens (user_id, token_hash, created_at, last_used_at)"
+            " VALUES (?, ?, ?, ?)",
+            (actor.id, hash_token(token), at, at),
+        )
+
+    async def issue_token(self, actor: Actor, by: str = CLI_ACTOR) -> str:
+        """A new token for an enabled account (the command line's `courtwire token`)."""
+        token = new_token()
+
+        def issue(tx: Transaction) -> None:
+            row = tx.conn.execute(
+                "SELECT disabled_at FROM users WHERE id = ?", (actor.id,)
+            ).fetchone()
+            if row is None or row["disabled_at"] is not None:
+                raise Forbidden(
+                    f"The account {actor.username!r} is disabled; enable it first.",
+                    code="account_disabled",
+                )
+            self._insert_token(tx, actor, token)
+            audit.record(tx, audit.Record(by, "token.issued", None, actor.username))
+
+        await self.db.write(issue)
         return token
 
     async def actor_for_token(self, token: str) -> Actor:
         token_hash = hash_token(token)
-        known = self.known.get(token_hash)
+        moment = time.time()
+        known = self.known.lookup(token_hash)
         if known is not None:
-            return known
+            if moment - known.used_at <= self.lifetime:
+                if moment - known.used_at >= self.touch_every:
+                    known.used_at = moment
+                    self._touch(token_hash, moment)
+                return known.actor
+            self.known.drop(token_hash)  # idle too long: the database says why
         generation = self.known.generation
         async with self.db.read() as conn:
             rows = list(
                 await conn.execute_fetchall(
-                    "SELECT users.id, users.username, users.role FROM tokens"
-                    " JOIN users ON users.id = tokens.user_id"
-                    " WHERE tokens.token_hash = ? AND tokens.revoked_at IS NULL",
+                    "SELECT users.id, users.username, users.role, users.disabled_at,"
+                    " tokens.revoked_at, tokens.created_at, tokens.last_used_at FROM tokens"
+                    " JOIN users ON users.id = tokens.user_id WHERE tokens.token_hash = ?",
                     (token_hash,),
                 )
             )
-        if not rows:
+        if not rows or rows[0]["revoked_at"] is not None:
             raise Unauthorized("The token is unknown or revoked.", code="bad_token")
-        actor = Actor(rows[0][0], rows[0][1], Role.from_label(rows[0][2]))
-        self.known.remember(token_hash, actor, generation)
+        row = rows[0]
+        if row["disabled_at"] is not None:
+            raise Unauthorized("This account is disabled.", code="account_disabled")
+        used_at = _seconds(row["last_used_at"] or row["created_at"])
+        if moment - used_at > self.lifetime:
+            raise Unauthorized(
+                f"The token expired after {self.token_days:g} days without use; sign in again.",
+                code="token_expired",
+            )
+        actor = Actor(row["id"], row["username"], Role.from_label(row["role"]))
+        if moment - used_at >= self.touch_every:
+            used_at = moment
+            self._touch(token_hash, moment)
+        self.known.remember(token_hash, actor, generation, used_at)
         return actor
 
-    async def revoke_token(self, token: str) -> None:
+    def _touch(self, token_hash: str, moment: float) -> None:
+        """Record a token's use, in a write of its own that nobody waits for."""
+        at = format_time(datetime.fromtimestamp(moment, UTC))
+
+        async def touch() -> None:
+            try:
+                await self.db.write(
+                    lambda tx: tx.conn.execute(
+                        "UPDATE tokens SET last_used_at = ? WHERE token_hash = ?"
+                        " AND revoked_at IS NULL",
+                        (at, token_hash),
+                    )
+                )
+            except Exception:
+                logger.warning("token use not recorded", exc_info=True)
+
+        task = asyncio.get_running_loop().create_task(touch())
+        self._touches.add(task)
+        task.add_done_callback(self._touches.discard)
+
+    async def revoke_token(self, token: str, actor: Actor | None = None) -> None:
+        """Sign out: revoke the token in use."""
         token_hash = hash_token(token)
 
         def revoke(tx: Transaction) -> None:
@@ -176,18 +624,49 @@ class Accounts:
                 "UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
                 (format_time(now()), token_hash),
             )
+            if actor is not None:
+                audit.record(tx, audit.Record(actor.username, "logout", None, actor.username))
             tx.after_commit(lambda: self.known.forget(lambda known, _: known == token_hash))
 
         await self.db.write(revoke)
 
-    async def revoke_user_tokens(self, username: str) -> int:
+    async def revoke_user_tokens(self, username: str, actor: Actor | None = None) -> int:
+        """Revoke every token of `username` as `actor` (None: the command line)."""
+        by = _name(actor)
+
         def revoke(tx: Transaction) -> int:
-            revoked = tx.conn.execute(
-                "UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL"
-                " AND user_id = (SELECT id FROM users WHERE username = ?)",
-                (format_time(now()), username),
-            ).rowcount
-            tx.after_commit(lambda: self.known.forget(lambda _, actor: actor.username == username))
+            acting = _acting_role(tx.conn, actor)
+            target = _target(tx.conn, username)
+            if actor is None or actor.id != target["id"]:  # one's own: always
+                _check_may_manage(acting, Role.from_label(target["role"]), "revoke the tokens of")
+            revoked = _revoke_tokens(tx.conn, target["id"], format_time(now()))
+            audit.record(
+                tx, audit.Record(by, "token.revoked", None, username, None, {"revoked": revoked})
+            )
+            user_id = target["id"]
+            tx.after_commit(lambda: self.known.forget(lambda _, known: known.id == user_id))
             return revoked
 
         return await self.db.write(revoke)
+
+    # Changes made by other processes
+
+    async def watch(self, interval: float = WATCH_SECONDS) -> None:
+        """Forget every remembered token whenever the accounts version moves (a change
+        by the `courtwire` command or another worker); runs until cancelled."""
+        while True:
+            try:
+                async with self.db.read() as conn:
+                    rows = list(
+                        await conn.execute_fetchall(
+                            "SELECT value FROM meta WHERE key = 'accounts_version'"
+                        )
+                    )
+                version = rows[0][0] if rows else None
+                if version != self._version:
+                    if self._version is not None:
+                        self.known.forget(lambda _, __: True)
+                    self._version = version
+            except Exception:
+                logger.warning("accounts version not read", exc_info=True)
+            await asyncio.sleep(interval)

@@ -1,4 +1,5 @@
-"""The `courtwire` command: serve, user add, token, backup."""
+"""The `courtwire` command: serve, user (add, disable, enable, password, role), token,
+backup. Account changes made here are recorded in the audit trail as by `@cli`."""
 
 from __future__ import annotations
 
@@ -67,6 +68,20 @@ async def add_user(settings: Settings, name: str, role: Role, password: str) -> 
         await Accounts(db).add_user(name, password, role)
 
 
+async def change_user(
+    settings: Settings, name: str, *, disabled: bool | None = None, role: Role | None = None
+) -> int:
+    """Disable, enable or change the role of an account; how many tokens were revoked."""
+    async with Database(settings.db_path) as db:
+        return await Accounts(db).change(None, name, disabled=disabled, role=role)
+
+
+async def set_password(settings: Settings, name: str, password: str) -> int:
+    """A new password; every token of the account is revoked (how many)."""
+    async with Database(settings.db_path) as db:
+        return await Accounts(db).set_password(None, name, password)
+
+
 async def issue_token(settings: Settings, name: str) -> str:
     async with Database(settings.db_path) as db:
         accounts = Accounts(db)
@@ -103,6 +118,31 @@ def read_password(generated: bool) -> tuple[str, bool]:
     return getpass.getpass("Password: "), False
 
 
+def user_command(settings: Settings, args: argparse.Namespace) -> None:
+    name = args.name
+    if args.action in ("add", "password"):
+        password, generated = read_password(generated=True)
+        if args.action == "add":
+            asyncio.run(add_user(settings, name, Role.from_label(args.role), password))
+            print(f"Added {args.role} {name}.")
+        else:
+            revoked = asyncio.run(set_password(settings, name, password))
+            print(f"New password for {name}; {_tokens(revoked)} revoked.")
+        if generated:
+            print(f"Password: {password}")
+    elif args.action in ("disable", "enable"):
+        disabled = args.action == "disable"
+        revoked = asyncio.run(change_user(settings, name, disabled=disabled))
+        print(f"Disabled {name}; {_tokens(revoked)} revoked." if disabled else f"Enabled {name}.")
+    elif args.action == "role":
+        asyncio.run(change_user(settings, name, role=Role.from_label(args.role)))
+        print(f"{name} is now {args.role}.")
+
+
+def _tokens(count: int) -> str:
+    return f"{count} token{'' if count == 1 else 's'}"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="courtwire", description="Live courtroom coverage.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -114,6 +154,15 @@ def main(argv: list[str] | None = None) -> None:
     add_cmd = user_actions.add_parser("add", help="create an account")
     add_cmd.add_argument("name")
     add_cmd.add_argument("--role", choices=[role.label for role in Role], default="reporter")
+    for action, text in (
+        ("disable", "refuse sign-in and revoke every token"),
+        ("enable", "allow sign-in again (revoked tokens stay revoked)"),
+        ("password", "set a new password (stdin when piped, else generated and printed)"),
+    ):
+        user_actions.add_parser(action, help=text).add_argument("name")
+    role_cmd = user_actions.add_parser("role", help="change an account's role")
+    role_cmd.add_argument("name")
+    role_cmd.add_argument("role", choices=[role.label for role in Role])
     token_cmd = commands.add_parser("token", help="print a new API token for a user")
     token_cmd.add_argument("name")
     backup_cmd = commands.add_parser("backup", help="copy the database safely while serving")
@@ -129,11 +178,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.command == "serve":
             serve(settings, args.host, args.port)
         elif args.command == "user":
-            password, generated = read_password(generated=True)
-            asyncio.run(add_user(settings, args.name, Role.from_label(args.role), password))
-            print(f"Added {args.role} {args.name}.")
-            if generated:
-                print(f"Password: {password}")
+            user_command(settings, args)
         elif args.command == "token":
             token = asyncio.run(issue_token(settings, args.name))
             print(f"Token for {args.name} (send as 'Authorization: Bearer <token>'):")

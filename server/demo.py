@@ -25,12 +25,16 @@ def entry_id(ref: str) -> str:
     return str(uuid.uuid5(NAMESPACE, ref))
 
 
+DEMO_ACTOR = "@demo"
+"""The audit trail's actor for the demo's accounts."""
+
+
 async def _account(accounts: Accounts, username: str, role: Role) -> Actor:
     existing = await accounts.user(username)
     if existing is not None:
         return existing
     # Demo accounts get a random password nobody knows; `courtwire token` signs them in.
-    return await accounts.add_user(username, secrets.token_urlsafe(24), role)
+    return await accounts.add_user(username, secrets.token_urlsafe(24), role, by=DEMO_ACTOR)
 
 
 async def load_demo(store: Store, accounts: Accounts) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -43,13 +44,27 @@ async def _audit_refusal(request: Request, error: CourtwireError) -> None:
         action="request.refused",
         hearing=request.path_params.get("slug"),
         target=f"{request.method} {request.url.path}",
-        after=getattr(request.state, "payload", None),
+        after=without_secrets(getattr(request.state, "payload", None)),
         reason=reason,
     )
     try:
         await request.app.state.services.audit.append(record)
     except Exception:
         logger.exception("refusal not audited path=%s", request.url.path)
+
+
+SECRET_FIELDS = ("password", "token")
+NOT_RECORDED = "(not recorded)"
+
+
+def without_secrets(payload: Any) -> Any:
+    """A refused request's body for the trail: no password or token, however named."""
+    if not isinstance(payload, dict):
+        return payload
+    return {
+        name: NOT_RECORDED if any(word in name.lower() for word in SECRET_FIELDS) else value
+        for name, value in payload.items()
+    }
 
 
 async def handle_http_exception(request: Request, exc: Exception) -> Response:

@@ -53,7 +53,7 @@ RATE_LIMITED = {
 }
 ERRORS = {
     "400": _error("Malformed request: not JSON, or a bad query parameter."),
-    "401": _error("No token, or a bad or revoked one."),
+    "401": _error("No token, or a bad, revoked or expired one (token_expired)."),
     "403": _error("The token's role may not do this."),
     "404": _error("No such hearing, entry or user."),
     "405": _error("Method not allowed."),
@@ -83,6 +83,12 @@ TIME = {"type": "string", "format": "date-time"}
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 SLUG = {
     "name": "slug",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1},
+}
+USERNAME = {
+    "name": "username",
     "in": "path",
     "required": True,
     "schema": {"type": "string", "minLength": 1},
@@ -184,6 +190,18 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "username": {"type": "string"},
             "role": {"type": "string", "enum": [role.label for role in Role]},
+            "disabled": {"type": "boolean", "description": "In the staff list only."},
+            "disabled_at": NULLABLE_TIME,
+            "created_at": TIME,
+            "last_seen": {
+                **NULLABLE_TIME,
+                "description": "Last use of any of its tokens, to within a few minutes.",
+            },
+            "tokens": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Tokens neither revoked nor expired.",
+            },
         },
     },
     "Hearing": {
@@ -410,6 +428,14 @@ def document() -> dict[str, Any]:
         "required": ["user"],
         "properties": {"user": _ref("User")},
     }
+    account_change: dict[str, Any] = {
+        "type": "object",
+        "required": ["user", "revoked"],
+        "properties": {
+            "user": _ref("User"),
+            "revoked": {"type": "integer", "minimum": 0, "description": "Tokens revoked."},
+        },
+    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -525,9 +551,65 @@ def document() -> dict[str, Any]:
                     },
                 ),
             },
+            "/api/users/{username}": {
+                "patch": _operation(
+                    "Disable or enable an account (editors: reporters only; admins: anyone"
+                    " but themselves) or change its role (admins). Disabling revokes every"
+                    " token of the account.",
+                    {
+                        "200": _json(account_change, "Changed (or already so)."),
+                        **_errors(400, 401, 403, 404, 409, 413, 422),
+                    },
+                    security=BEARER,
+                    parameters=[USERNAME],
+                    body={
+                        "type": "object",
+                        "minProperties": 1,
+                        "properties": {
+                            "disabled": {"type": "boolean"},
+                            "role": {"type": "string", "enum": [r.label for r in Role]},
+                        },
+                        "additionalProperties": False,
+                    },
+                )
+            },
+            "/api/users/{username}/password": {
+                "post": _operation(
+                    "Set a password: one's own with old_password, anyone's as an admin (a"
+                    " reset). Without password one is generated and answered once. Revokes"
+                    " every other token of the account.",
+                    {
+                        "200": _json(
+                            {
+                                **account_change,
+                                "properties": {
+                                    **account_change["properties"],
+                                    "password": {
+                                        "type": "string",
+                                        "description": "Only when generated.",
+                                    },
+                                },
+                            },
+                            "Set.",
+                        ),
+                        **_errors(400, 401, 403, 404, 409, 413, 422, 429),
+                    },
+                    security=BEARER,
+                    parameters=[USERNAME],
+                    body={
+                        "type": "object",
+                        "properties": {
+                            "password": {"type": "string", "minLength": 10},
+                            "old_password": {"type": "string"},
+                        },
+                        "additionalProperties": False,
+                    },
+                )
+            },
             "/api/users/{username}/revoke": {
                 "post": _operation(
-                    "Revoke every token of a user (editors).",
+                    "Revoke every token of a user: one's own, a reporter's (editors),"
+                    " anyone's (admins).",
                     {
                         "200": _json(
                             {
@@ -540,14 +622,7 @@ def document() -> dict[str, Any]:
                         **_errors(401, 403, 404),
                     },
                     security=BEARER,
-                    parameters=[
-                        {
-                            "name": "username",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string", "minLength": 1},
-                        }
-                    ],
+                    parameters=[USERNAME],
                 )
             },
             "/api/hearings": {

@@ -36,7 +36,7 @@ class Services:
             hub=hub,
             store=store,
             delays=Delays(store),
-            accounts=Accounts(db),
+            accounts=Accounts(db, settings.token_days),
             audit=AuditTrail(db),
             post_limit=RateLimit(settings.post_limit, 60.0, "Too many posts; slow down."),
             login_throttle=LoginThrottle(settings.login_limit),

@@ -27,6 +27,13 @@ def _float(name: str, default: float) -> float:
         raise SystemExit(f"{name} must be a number, not {raw!r}") from None
 
 
+def _positive(name: str, default: float) -> float:
+    value = _float(name, default)
+    if not value > 0:
+        raise SystemExit(f"{name} must be above 0, not {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = Path("courtwire.db")
@@ -50,6 +57,8 @@ class Settings:
     frame_ancestors: str = "'self'"
     """Where the reader page may be embedded (the CSP frame-ancestors value)."""
     load_demo: bool = True
+    token_days: float = 30.0
+    """Days without use after which a staff token expires (fractions allowed)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -66,4 +75,5 @@ class Settings:
             frame_ancestors=os.environ.get("COURTWIRE_FRAME_ANCESTORS") or "'self'",
             forwarded_allow_ips=os.environ.get("COURTWIRE_FORWARDED_ALLOW_IPS", "").strip(),
             load_demo=os.environ.get("COURTWIRE_DEMO", "1") not in ("0", "false", "no"),
+            token_days=_positive("COURTWIRE_TOKEN_DAYS", 30.0),
         )

@@ -245,6 +245,8 @@ MATRIX: list[tuple[str, str, tuple[Any, ...]]] = [
     ("GET", "/api/me", (401, OK, OK, OK, OK, 401)),
     ("GET", "/api/users", (401, 403, 403, OK, OK, 401)),
     ("POST", "/api/users", (401, 403, 403, OK, OK, 401)),
+    ("PATCH", "/api/users/{username}", (401, 403, 403, OK, OK, 401)),
+    ("POST", "/api/users/{username}/password", (401, 403, 403, 403, OK, 401)),
     ("POST", "/api/users/{username}/revoke", (401, 403, 403, OK, OK, 401)),
     ("GET", "/api/audit", (401, 403, 403, OK, OK, 401)),
     ("GET", "/api/audit.csv", (401, 403, 403, OK, OK, 401)),
@@ -366,6 +368,10 @@ def request_for(cast: Cast, method: str, route: str, caller: int) -> Callable[[]
         body = {"username": "m-other", "password": PASSWORD}
     elif route == "/api/users":
         body = {"username": f"m-new-{n}", "role": "reporter", "password": PASSWORD}
+    elif route == "/api/users/{username}":
+        body = {"disabled": False}
+    elif route == "/api/users/{username}/password":
+        body = {}
     elif route == "/api/hearings":
         body = {"title": f"R v Matrix {n}"}
     elif route == "/api/hearings/{slug}":
@@ -413,7 +419,7 @@ def test_matrix_covers_every_route() -> None:
     ("method", "route", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _ in MATRIX]
 )
 def test_role_matrix(cast: Cast, method: str, route: str, expected: tuple[Any, ...]) -> None:
-    if route == "/api/users/{username}/revoke" and "m-other-victim" not in _users(cast):
+    if "{username}" in route and "m-other-victim" not in _users(cast):
         cast.server.staff("m-other-victim")
     success = 101 if method == "WS" else SUCCESS.get(f"{method} {route}", 200)
     got = []
