@@ -281,7 +281,9 @@ def test_the_desk_creates_a_hearing_changes_its_status_and_manages_a_reporter(
     assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "restricted_term"
 
-    page.locator(f'#user-rows tr[data-username="{reporter_name}"]').get_by_role("button").click()
+    page.locator(f'#user-rows tr[data-username="{reporter_name}"]').get_by_role(
+        "button", name=f"Revoke every token of {reporter_name}"
+    ).click()
     page.locator("#confirm-ok").click()
     expect(page.locator("#toast")).to_contain_text(f"{reporter_name}: 1 token revoked.")
     assert as_reporter.get("/api/me").status_code == 401
@@ -331,6 +333,74 @@ def test_axe_finds_no_serious_violation_in_moderation_and_people(
     expect(page.locator("#user-rows tr").first).to_be_visible()
     assert serious_violations(page) == []
     context.close()
+
+
+def test_an_admin_disables_a_reporter_in_people_and_an_editor_sees_no_role_control(
+    browser: Browser, server: LiveServer, editor: Staff, reporter: Staff, hearing: dict[str, Any]
+) -> None:
+    slug = str(hearing["slug"])
+    suffix = new_id()[:8]
+    reporter_name = reporter.client.get("/api/me").json()["user"]["username"]
+    other_editor = f"people-editor-{suffix}"
+    server.staff(other_editor, Role.EDITOR)
+    admin_token = server.staff(f"people-admin-{suffix}", Role.ADMIN)
+    promoted = f"people-promoted-{suffix}"
+    server.staff(promoted, Role.REPORTER)
+    assert reporter.post(slug, "Before the desk shuts the account.").status_code == 201
+
+    context = signed_in(browser, admin_token)
+    page = open_desk(context, server, "/people")
+    problems = csp_watch(page)
+    row = page.locator(f'#user-rows tr[data-username="{reporter_name}"]')
+    expect(row.get_by_role("combobox", name=f"Role of {reporter_name}")).to_be_visible()
+    expect(
+        page.locator(f'#user-rows tr[data-username="people-admin-{suffix}"] .role-choice')
+    ).to_have_count(0)
+    assert serious_violations(page) == []
+    row.get_by_role("button", name=f"Disable {reporter_name}").click()
+    expect(page.locator("#confirm-title")).to_have_text(f"Disable {reporter_name}?")
+    page.locator("#confirm-ok").click()
+    expect(row).to_have_attribute("data-state", "disabled")
+    expect(row.locator(".state")).to_contain_text("Disabled")
+    expect(row.get_by_role("button", name=f"Enable {reporter_name}")).to_be_visible()
+    refused = reporter.post(slug, "After the desk shut the account.")
+    assert refused.status_code == 401
+
+    page.locator(f'#user-rows tr[data-username="{other_editor}"]').get_by_role(
+        "button", name=f"Reset the password of {other_editor}"
+    ).click()
+    page.locator("#confirm-ok").click()
+    expect(page.locator("#new-password")).to_be_visible()
+    expect(page.locator("#new-password-user")).to_have_text(other_editor)
+    password = page.locator("#new-password-value").inner_text()
+    signed = httpx.post(
+        f"{server.url}/api/login", json={"username": other_editor, "password": password}
+    )
+    assert signed.status_code == 200
+    assert problems == []
+    context.close()
+
+    desk = signed_in(browser, editor.token)
+    page = open_desk(desk, server, "/people")
+    expect(page.locator(f'#user-rows tr[data-username="{reporter_name}"]')).to_be_visible()
+    expect(page.locator("#user-rows .role-choice")).to_have_count(0)
+    expect(page.locator("#user-rows .reset-password")).to_have_count(0)
+    admin_row = page.locator(f'#user-rows tr[data-username="people-admin-{suffix}"]')
+    expect(admin_row.get_by_role("button")).to_have_count(0)
+    reporter_row = page.locator(f'#user-rows tr[data-username="{reporter_name}"]')
+    reporter_row.get_by_role("button", name=f"Enable {reporter_name}").click()
+    expect(reporter_row).to_have_attribute("data-state", "active")
+    # Promoted meanwhile by an admin: the editor's click is refused, and says so in the row.
+    with Staff(server, admin_token) as admin:
+        assert (
+            admin.client.patch(f"/api/users/{promoted}", json={"role": "editor"}).status_code == 200
+        )
+    promoted_row = page.locator(f'#user-rows tr[data-username="{promoted}"]')
+    promoted_row.get_by_role("button", name=f"Disable {promoted}").click()
+    page.locator("#confirm-ok").click()
+    expect(promoted_row.locator(".error")).to_contain_text("reporters only")
+    assert serious_violations(page) == []
+    desk.close()
 
 
 @pytest.mark.parametrize(("name", "width"), [("desk-phone.png", 360), ("desk-desktop.png", 1280)])
