@@ -150,7 +150,7 @@ async def login(request: Request) -> Response:
         raise BadRequest('Expected {"username", "password"}.')
     username, password = payload.get("username"), payload.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
-        raise BadRequest('Expected {"username", "password"} as text.', code="bad_credentials")
+        raise BadRequest('Expected {"username", "password"} as text.', code="bad_request")
     if not is_username(username):
         raise Unauthorized("Wrong username or password.", code="bad_credentials")
     address = request.client.host if request.client else "unknown"

@@ -161,7 +161,7 @@ def _acting_role(conn: sqlite3.Connection, actor: Actor | None) -> Role | None:
         return None
     row = conn.execute("SELECT role, disabled_at FROM users WHERE id = ?", (actor.id,)).fetchone()
     if row is None or row["disabled_at"] is not None:
-        raise Unauthorized("This account is disabled.", code="account_disabled")
+        raise Unauthorized("This account is disabled.", code="bad_token")
     return Role.from_label(row["role"])
 
 
@@ -581,7 +581,7 @@ class Accounts:
             raise Unauthorized("The token is unknown or revoked.", code="bad_token")
         row = rows[0]
         if row["disabled_at"] is not None:
-            raise Unauthorized("This account is disabled.", code="account_disabled")
+            raise Unauthorized("This account is disabled.", code="bad_token")
         used_at = _seconds(row["last_used_at"] or row["created_at"])
         if moment - used_at > self.lifetime:
             raise Unauthorized(

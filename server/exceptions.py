@@ -18,6 +18,51 @@ from __future__ import annotations
 
 from typing import Any
 
+ERROR_CODES: dict[str, tuple[int, str]] = {
+    # code: (status, when) — every code the server answers, listed once.
+    "internal_error": (500, "Something went wrong on the server's side."),
+    "bad_request": (400, "The request is malformed."),
+    "malformed_json": (400, "The body is not valid JSON."),
+    "unauthorized": (401, "Sign in first."),
+    "no_token": (401, "The call needs a staff token."),
+    "bad_token": (401, "The token is unknown or revoked."),
+    "token_expired": (401, "The token went unused for too long; sign in again."),
+    "bad_credentials": (401, "Wrong username or password."),
+    "forbidden": (403, "The signed-in role may not do this."),
+    "account_disabled": (403, "The account is disabled."),
+    "wrong_password": (403, "The old password is wrong."),
+    "not_found": (404, "Nothing at this address."),
+    "hearing_not_found": (404, "No such hearing."),
+    "entry_not_found": (404, "No such entry in this hearing."),
+    "user_not_found": (404, "No such user."),
+    "restriction_not_found": (404, "No such restriction on this hearing."),
+    "method_not_allowed": (405, "The address does not take this method."),
+    "http_error": (400, "Another HTTP-level refusal."),
+    "conflict": (409, "The request conflicts with the current state."),
+    "slug_taken": (409, "Another hearing has this slug."),
+    "username_taken": (409, "Another account has this username."),
+    "id_conflict": (409, "An entry with this id exists with other content."),
+    "hearing_closed": (409, "The hearing is closed."),
+    "revision_conflict": (409, "The entry changed since the revision sent; the answer has it."),
+    "restriction_in_hearing": (409, "The hearing's own fields name the term."),
+    "entry_queued": (409, "The entry waits in the queue."),
+    "entry_published": (409, "The entry is published already."),
+    "entry_discarded": (409, "The entry was discarded."),
+    "password_changed": (409, "The password changed meanwhile."),
+    "last_admin": (409, "The change would leave no enabled admin."),
+    "cannot_disable_self": (409, "An admin cannot disable their own account."),
+    "cannot_change_own_role": (409, "An admin cannot change their own role."),
+    "payload_too_large": (413, "The request body is over the size limit."),
+    "unsupported_media_type": (415, "The body is not of a type this operation takes."),
+    "invalid": (422, "A field is invalid."),
+    "unknown_field": (422, "A field the operation does not take."),
+    "no_changes": (422, "Nothing to change."),
+    "too_long": (422, "A text is over its length limit."),
+    "old_password_required": (422, "Changing one's own password needs the old one."),
+    "restricted_term": (422, "A published text names a term under a reporting restriction."),
+    "rate_limited": (429, "Too many requests; wait as Retry-After says."),
+}
+
 
 class CourtwireError(Exception):
     status = 500
@@ -36,6 +81,7 @@ class CourtwireError(Exception):
         self.field = field
         if code is not None:
             self.code = code
+        assert self.code in ERROR_CODES, f"unregistered error code {self.code!r}"
         self.extra = extra or {}
         """Members the response carries beside `error` (e.g. the current entry of a 409)."""
 

@@ -253,7 +253,7 @@ def test_bad_login_is_401_and_a_good_one_gives_a_working_token(server: LiveServe
     )
     assert_error(bad, 401, "bad_credentials", None)
     assert_error(
-        httpx.post(f"{server.url}/api/login", json={"username": "x"}), 400, "bad_credentials", None
+        httpx.post(f"{server.url}/api/login", json={"username": "x"}), 400, "bad_request", None
     )
     good = httpx.post(
         f"{server.url}/api/login",
