@@ -9,6 +9,12 @@
 // again, or discards it) | waiting again (network error, 5xx, 429, timeout: retried
 // later). A "held" item is a draft the reporter set aside: it is never sent.
 //
+// A post the server stored but does not publish yet (202: reporting held, a publish
+// delay, a kind under review) is "queued", with `wait` {state, release_at}; it turns
+// "published" when it goes out (its entry.published seen live, or a recheck that
+// answers with a seq), "pulled" when the reporter undoes a delayed one, "discarded"
+// when an editor discards it.
+//
 // Besides new updates (op "post"), the outbox carries the reporter's corrections (op
 // "revise": a PATCH with the changed fields and the `revision` they were made on) and
 // deletions (op "delete") of published entries. A retried correction sends the same
@@ -25,6 +31,8 @@ const CHANNEL = "courtwire-outbox";
 const LOCK = "courtwire-outbox-send";
 const KEEP_PUBLISHED = 20;
 const SEND_TIMEOUT_MS = 15000;
+/** States an item ends in: nothing more is sent for it. */
+const FINISHED = new Set(["published", "pulled", "discarded"]);
 
 export function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -157,7 +165,7 @@ export class Outbox extends EventTarget {
 
   /** Whether something about the entry `entryId` is still in the outbox, unpublished. */
   async unfinished(entryId) {
-    return (await this.items()).some((item) => targetOf(item) === entryId && item.state !== "published");
+    return (await this.items()).some((item) => targetOf(item) === entryId && !FINISHED.has(item.state));
   }
 
   /** Keep a draft on the phone without sending it (with the refusal it carries, if any). */
@@ -223,8 +231,9 @@ export class Outbox extends EventTarget {
     this.sendSoon(0); // what waited behind it may go now
   }
 
+  /** Clears what is done with: published, pulled back, discarded by an editor. */
   async clearPublished() {
-    const published = (await this.items()).filter((item) => item.state === "published");
+    const published = (await this.items()).filter((item) => FINISHED.has(item.state));
     await this.transaction("readwrite", (store) => {
       for (const item of published) store.delete(item.id);
     });
@@ -341,6 +350,14 @@ export class Outbox extends EventTarget {
     } catch {
       body = null;
     }
+    if (response.status === 202 && body?.state) {
+      await this.wait(item, body);
+      return {};
+    }
+    if (response.status === 200 && body?.state === "discarded") {
+      await this.update(item.id, { state: "discarded", error: null, note: "" });
+      return {};
+    }
     if (response.status === 200 || response.status === 201) {
       const published = await this.update(item.id, {
         state: "published", seq: body.seq, entry: body.entry, error: null, note: "",
@@ -377,6 +394,80 @@ export class Outbox extends EventTarget {
     return {};
   }
 
+  /** The server keeps `item` without publishing it yet (a 202: reporting held, a
+   * publish delay, a kind under review): neither failed nor sent. */
+  async wait(item, answer) {
+    const changes = {
+      state: "queued", error: null, note: "", entry: answer.entry || item.entry,
+      wait: { state: answer.state, release_at: answer.release_at || null },
+    };
+    const queued = await this.update(item.id, changes);
+    this.dispatchEvent(new CustomEvent("queued", { detail: queued }));
+    return queued;
+  }
+
+  /** A waiting update went out: the reporter's feed saw its `entry.published`. */
+  async released(id, seq, entry) {
+    const item = await this.get(id);
+    if (!item || item.state !== "queued") return null;
+    const published = await this.update(id, {
+      state: "published", seq, entry, wait: null, publishedAt: new Date().toISOString(),
+    });
+    this.dispatchEvent(new CustomEvent("published", { detail: published }));
+    await this.prune();
+    return published;
+  }
+
+  /** Ask the server how a waiting update stands: the same post again (same id, same
+   * content) answers 202 while it waits, 200 with its seq once published, or 200
+   * "discarded". Resolves to the item as it is now; a failure leaves it as it was. */
+  async recheck(id, token) {
+    const item = await this.get(id);
+    if (!item || item.state !== "queued") return item;
+    const { method, path, body: sent } = requestOf(item);
+    let response;
+    let body = null;
+    try {
+      response = await fetch(path, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify(sent),
+        cache: "no-store",
+      });
+      body = await response.json();
+    } catch {
+      return item;
+    }
+    if (response.status === 202 && body?.state) return this.wait(item, body);
+    if (response.status === 200 && body?.state === "discarded") {
+      return this.update(id, { state: "discarded", wait: null });
+    }
+    if (response.status === 200 && typeof body?.seq === "number") {
+      return this.released(id, body.seq, body.entry);
+    }
+    return item;
+  }
+
+  /** Undo: take a delayed update back before it goes out (DELETE of its queue item,
+   * allowed to its author while it is only delayed). Rejects with the server's error;
+   * an update published meanwhile turns "published" instead. */
+  async pullBack(id, token) {
+    const item = await this.get(id);
+    if (!item || item.state !== "queued") return item;
+    const path = `/api/hearings/${encodeURIComponent(item.hearing)}/queue/${encodeURIComponent(item.id)}`;
+    let response;
+    let body = null;
+    try {
+      response = await fetch(path, { method: "DELETE", headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
+      body = await response.json();
+    } catch {
+      throw new Error("No connection: it was not pulled back. Try again.");
+    }
+    if (response.ok) return this.update(id, { state: "pulled", wait: null });
+    if (body?.error?.code === "entry_published") return this.recheck(id, token);
+    throw new Error(body?.error?.message || `The server refused (HTTP ${response.status}).`);
+  }
+
   /** The corrections queued behind `item` (same entry, revision to be filled in) are
    * made on the revision it left. */
   async chain(item, revision) {
@@ -389,7 +480,7 @@ export class Outbox extends EventTarget {
   }
 
   async prune() {
-    const published = (await this.items()).filter((item) => item.state === "published");
+    const published = (await this.items()).filter((item) => FINISHED.has(item.state));
     const old = published.slice(0, Math.max(0, published.length - KEEP_PUBLISHED));
     if (!old.length) return;
     await this.transaction("readwrite", (store) => {
@@ -417,7 +508,7 @@ function nextToSend(items, username) {
     if (item.username !== username) continue;
     const target = targetOf(item);
     if (item.state === "waiting" && !blocked.has(target)) return item;
-    if (item.state !== "published") blocked.add(target);
+    if (!FINISHED.has(item.state)) blocked.add(target);
   }
   return null;
 }

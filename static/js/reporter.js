@@ -18,8 +18,11 @@ const MINE_SHOWN = 30;
 
 const STATE_LABELS = {
   waiting: "Waiting", sending: "Sending…", published: "Published", refused: "Refused", held: "Held draft",
-  conflict: "Conflict",
+  conflict: "Conflict", pulled: "Pulled back", discarded: "Discarded by an editor",
 };
+// A post the server keeps without publishing it yet (a 202), by why it waits.
+const WAIT_LABELS = { held: "Held", delayed: "Delayed", review: "In review" };
+const QUEUE_POLL_MS = 5000;
 const OP_LABELS = { revise: "Correction", delete: "Deletion" };
 
 // The words for the fields the server names in a refusal.
@@ -215,6 +218,7 @@ async function afterSignIn() {
   else showPicker();
   outbox.sendSoon(0);
   renderOutbox();
+  checkQueued();
 }
 
 async function signOut() {
@@ -296,7 +300,30 @@ function renderHearing() {
     scheduled: "This hearing has not started: what you send is published at once.",
   };
   setNotice(byId("hearing-warning"), warnings[hearing.status] || "");
+  setNotice(byId("hearing-held"), hearing.reporting === "held"
+    ? `Reporting is held: ${hearing.reporting_note || "paused by the court"}. What you send waits until an editor releases it.`
+    : "");
+  setNotice(byId("hearing-rules"), rulesText(hearing));
   if (state.stamp) timeInput.value = timeValue(state.stamp, hearing.timezone);
+}
+
+/** The hearing's delay and review kinds, as the reporter needs to know them. */
+function rulesText(hearing) {
+  const rules = [];
+  const delay = Number(hearing.publish_delay) || 0;
+  if (delay > 0) rules.push(`Updates go out ${delay} s after you send them; until then you can undo.`);
+  const kinds = hearing.review_kinds || [];
+  if (kinds.length) {
+    rules.push(`${kinds.map(kindText).join(", ")} updates wait for an editor's approval.`);
+  }
+  return rules.join(" ");
+}
+
+/** "Held — reporting paused: <note>" (the note without a "Reporting paused" of its own). */
+function heldText(slug) {
+  const hearing = slug === state.hearing?.slug ? state.hearing : state.hearings.find((h) => h.slug === slug);
+  const note = (hearing?.reporting_note || "").replace(/^\s*reporting (is )?(paused|held)\s*[:.,;—-]?\s*/i, "").trim();
+  return note ? `Held — reporting paused: ${note}` : "Held — reporting paused";
 }
 
 function openHearing(slug) {
@@ -362,6 +389,7 @@ function updateHearing(fields) {
 async function liveEvent(event) {
   if (event.type === "hearing.updated") {
     updateHearing(event.data);
+    renderOutbox(); // a held update says the note of the hold
     // The public event leaves out restricted terms: fetch them with the staff token.
     try {
       updateHearing(await request("GET", `/api/hearings/${encodeURIComponent(state.hearing.slug)}`));
@@ -371,6 +399,10 @@ async function liveEvent(event) {
     return;
   }
   const entry = event.data;
+  if (event.type === "entry.published" && entry.author === state.user?.username) {
+    // An update that waited at the server (held, delayed, in review) is out now.
+    outbox.released(entry.id, event.seq, entry).catch((error) => console.error("outbox", error));
+  }
   if (entry.deleted || event.type === "entry.deleted") {
     if (state.mine.delete(entry.id)) renderMine();
     return;
@@ -859,7 +891,7 @@ function retryText() {
 }
 
 const outboxView = {
-  running: false, dirty: false, waiting: 0, ops: {}, refused: 0, conflicts: 0, held: 0, total: 0,
+  running: false, dirty: false, waiting: 0, ops: {}, refused: 0, conflicts: 0, held: 0, queued: 0, total: 0,
 };
 
 async function renderOutbox() {
@@ -890,9 +922,14 @@ function waitingText(ops) {
 }
 
 function drawOutboxState() {
-  const { waiting, ops, refused, conflicts, held, total } = outboxView;
+  const { waiting, ops, refused, conflicts, held, queued, total } = outboxView;
   const summary = [];
   if (waiting) summary.push(waitingText(ops));
+  if (queued) {
+    summary.push(queued === 1
+      ? "1 update is at the server, not published yet (held, delayed or in review)."
+      : `${queued} updates are at the server, not published yet (held, delayed or in review).`);
+  }
   if (refused) summary.push(refused === 1 ? "1 refused: edit it or discard it." : `${refused} refused: edit them or discard them.`);
   if (conflicts) {
     summary.push(conflicts === 1
@@ -916,14 +953,15 @@ async function drawOutbox() {
   const conflictItems = items.filter((item) => item.state === "conflict");
   const conflicts = conflictItems.length;
   const held = items.filter((item) => item.state === "held").length;
+  const queued = items.filter((item) => item.state === "queued").length;
   const badge = byId("outbox-badge");
   badge.dataset.count = String(waiting);
   badge.dataset.refused = String(refused + conflicts);
   byId("outbox-count").textContent = String(waiting);
   const template = byId("outbox-item");
   byId("outbox-list").replaceChildren(...items.map((item) => outboxItem(template, item)));
-  byId("clear-published").hidden = !items.some((item) => item.state === "published");
-  Object.assign(outboxView, { waiting, ops, refused, conflicts, held, total: items.length });
+  byId("clear-published").hidden = !items.some((item) => ["published", "pulled", "discarded"].includes(item.state));
+  Object.assign(outboxView, { waiting, ops, refused, conflicts, held, queued, total: items.length });
   drawOutboxState();
   drawRefusedBanner(refusedItems);
   drawConflictBanner(conflictItems);
@@ -938,6 +976,11 @@ function outboxItem(template, item) {
   const change = isChange(item);
   const shown = itemShown(item);
   let label = item.state === "published" ? `Published · #${item.seq}` : STATE_LABELS[item.state];
+  if (item.state === "queued") {
+    label = WAIT_LABELS[item.wait?.state] || "Not published yet";
+    li.dataset.wait = item.wait?.state || "";
+    showWait(li, item);
+  }
   if (change) label = `${OP_LABELS[item.op]} · ${label}`;
   li.querySelector(".state").textContent = label;
   const when = li.querySelector(".when");
@@ -979,6 +1022,91 @@ function outboxItem(template, item) {
     });
   }
   return li;
+}
+
+// Updates that wait at the server: held (reporting paused), delayed (the hearing's
+// publish delay, with a countdown and Undo) or in review (an editor decides).
+
+/** "0:27" until `releaseAt` (never below zero). */
+function countdownText(releaseAt) {
+  const left = Math.max(0, Math.ceil((Date.parse(releaseAt) - Date.now()) / 1000));
+  return `${Math.floor(left / 60)}:${pad(left % 60)}`;
+}
+
+function showWait(li, item) {
+  const wait = li.querySelector(".wait");
+  wait.hidden = false;
+  if (item.wait?.state === "held") {
+    wait.textContent = heldText(item.hearing);
+  } else if (item.wait?.state === "review") {
+    wait.textContent = "In review — an editor publishes it or discards it.";
+  } else if (item.wait?.state === "delayed" && item.wait.release_at) {
+    const clock = document.createElement("span");
+    clock.className = "countdown";
+    clock.dataset.releaseAt = item.wait.release_at;
+    clock.textContent = countdownText(item.wait.release_at);
+    wait.replaceChildren("Delayed — published in ", clock, " unless you undo it.");
+    const actions = li.querySelector(".actions");
+    actions.hidden = false;
+    for (const other of actions.querySelectorAll(".edit, .resend, .discard")) other.hidden = true;
+    const undo = actions.querySelector(".undo");
+    undo.hidden = false;
+    undo.setAttribute("aria-label", `Undo: pull back “${snippet(item.payload.body)}” before it is published`);
+    undo.addEventListener("click", () => pullBack(item, undo));
+  } else {
+    wait.textContent = "At the server, not published yet.";
+  }
+}
+
+async function pullBack(item, control) {
+  control.disabled = true;
+  try {
+    const after = await outbox.pullBack(item.id, state.token);
+    byId("outbox-state").textContent = after?.state === "pulled"
+      ? "Pulled back: it will not be published."
+      : "Too late to undo: it is published.";
+  } catch (error) {
+    control.disabled = false;
+    byId("outbox-state").textContent = `Not pulled back: ${error.message}`;
+  }
+}
+
+/** Every second: the countdowns of delayed updates; one that reached zero is checked. */
+function tickCountdowns() {
+  let due = false;
+  for (const clock of document.querySelectorAll("#outbox-list .countdown")) {
+    clock.textContent = countdownText(clock.dataset.releaseAt);
+    if (Date.parse(clock.dataset.releaseAt) <= Date.now()) due = true;
+  }
+  if (due && Date.now() - queueCheck.at > 2000) checkQueued();
+}
+
+const queueCheck = { at: 0, running: false };
+
+/** Ask the server about this reporter's waiting updates: one that its hearing's queue
+ * no longer lists was published or discarded, and a retry of the same post says which
+ * (the live feed usually says it first, for the open hearing). */
+async function checkQueued() {
+  if (!state.user || !state.token || queueCheck.running || navigator.onLine === false) return;
+  queueCheck.running = true;
+  queueCheck.at = Date.now();
+  try {
+    const queued = (await outbox.items()).filter((item) => item.state === "queued" && item.username === state.user?.username);
+    for (const slug of new Set(queued.map((item) => item.hearing))) {
+      let listed;
+      try {
+        listed = (await request("GET", `/api/hearings/${encodeURIComponent(slug)}/queue`)).queue;
+      } catch {
+        continue; // offline or refused: next time
+      }
+      const waiting = new Set(listed.map((found) => found.entry.id));
+      for (const item of queued.filter((one) => one.hearing === slug && !waiting.has(one.id))) {
+        await outbox.recheck(item.id, state.token);
+      }
+    }
+  } finally {
+    queueCheck.running = false;
+  }
 }
 
 // The reporter's own entries
@@ -1349,10 +1477,15 @@ function wire() {
   window.addEventListener("offline", () => showNet("offline"));
   setInterval(() => {
     if (outbox.status.reason === "retrying") drawOutboxState();
+    tickCountdowns();
   }, 1000);
+  setInterval(() => {
+    if (outboxView.queued) checkQueued();
+  }, QUEUE_POLL_MS);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") {
       outbox.sendSoon(0);
+      checkQueued();
       if (state.hearing) refreshMine();
     }
   });
