@@ -9,16 +9,18 @@
 import {
   ApiError, clearToken, del, get, getToken, login, logout, onUnauthorized, patch, post, seg,
 } from "./api.js";
+import { AuditView } from "./audit.js";
 import { element, entryNodes } from "./entryview.js";
 import { KIND_LABELS, kindText, roleText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
+import { QueuePanel } from "./queue.js";
 import { courtFormat, ReplayPlayer } from "./replay.js";
 import { applyEvent, emptyState, visible } from "./timeline.js";
 import { pad, rfc3339InZone, validZone, wallToDate, zoneParts } from "./zones.js";
 
 const KINDS = Object.keys(KIND_LABELS);
 const SPEAKER_ROLES = ["judge", "prosecution", "defence", "defendant", "witness", "clerk", "other"];
-const TABS = ["moderate", "details", "replay", "export"];
+const TABS = ["moderate", "details", "replay", "export", "audit"];
 const FRESH_MS = 8000;
 
 /** Status controls offered in each status: [label, new status, needs confirmation]. */
@@ -105,6 +107,8 @@ const desk = {
   withheld: new Map(),
   replay: null,
   replayFor: null,
+  queue: null, // the Queue panel (queue.js)
+  audit: null, // the Audit tab (audit.js)
 };
 
 class DeskFeed extends LiveFeed {
@@ -314,6 +318,7 @@ async function openHearing(slug) {
     $(id).href = `/api/hearings/${seg(slug)}/export.${suffix}`;
   }
   startModeration(slug);
+  desk.queue.open(hearing);
   renderHearingList();
 }
 
@@ -326,6 +331,8 @@ function closeHearing() {
   desk.hearing = null;
   desk.state = emptyState();
   desk.editing.clear();
+  desk.queue?.close();
+  desk.audit?.close();
   $("#mod-entries").replaceChildren();
   $("#hearing-view").hidden = true;
 }
@@ -347,6 +354,32 @@ function showHearing() {
     control.dataset.status = next;
     return control;
   }));
+  const held = hearing.reporting === "held";
+  $("#reporting-state").hidden = !held;
+  $("#reporting-state").title = hearing.reporting_note || "";
+  const hold = $("#hold-toggle");
+  hold.textContent = held ? "Resume reporting" : "Hold reporting";
+  hold.dataset.reporting = held ? "held" : "open";
+}
+
+/** Hold reporting (what reporters send waits in the queue) or open it again (which
+ * releases nothing by itself). The note for readers is set under Details. */
+async function toggleHold() {
+  const hearing = desk.hearing;
+  if (!hearing) return;
+  const next = hearing.reporting === "held" ? "open" : "held";
+  const control = $("#hold-toggle");
+  control.disabled = true;
+  try {
+    hearingChanged(await patch(`/api/hearings/${seg(hearing.slug)}`, { reporting: next }));
+    say(next === "held"
+      ? `${hearing.title}: reporting held. Updates wait in the queue until released.`
+      : `${hearing.title}: reporting open. What waits in the queue stays there until released.`);
+  } catch (error) {
+    say(error.message, "error");
+  } finally {
+    control.disabled = false;
+  }
 }
 
 async function changeStatus(label, next, confirm) {
@@ -371,6 +404,7 @@ async function changeStatus(label, next, confirm) {
 function hearingChanged(fields) {
   if (!desk.hearing || fields.slug !== desk.hearing.slug) return;
   desk.hearing = { ...desk.hearing, ...fields };
+  desk.queue?.hearingChanged(desk.hearing);
   showHearing();
   upsertHearing(desk.hearing);
 }
@@ -388,6 +422,7 @@ function selectTab(tab) {
   }
   if (tab !== "replay") desk.replay?.pause();
   if (tab === "replay" && desk.hearing && desk.replayFor !== desk.hearing.slug) openReplay();
+  if (tab === "audit" && desk.hearing) desk.audit.open(desk.hearing);
   renderHearingList();
 }
 
@@ -496,6 +531,7 @@ function moderationEvent(feed, event) {
   applyEvent(desk.state, event);
   if (event.type === "entry.withheld" || desk.withheld.has(event.data?.id)) loadWithheld();
   if (event.type === "hearing.updated") hearingChanged(event.data);
+  desk.queue.refresh(); // a release, a new hold: the queue may have changed
   desk.replay?.append(event);
   const fresh = event.seq > desk.liveFrom && event.type === "entry.published" ? event.data.id : null;
   scheduleRender(fresh);
@@ -803,6 +839,15 @@ function hearingForm(prefix, mode) {
     }
   }
   if (mode !== "create") for (const node of form.querySelectorAll(".create-only")) node.remove();
+  $(".review-kinds .checks", form).replaceChildren(...KINDS.map((kind) => {
+    const label = element("label", "check");
+    const box = element("input");
+    box.type = "checkbox";
+    box.name = "review_kinds";
+    box.value = kind;
+    label.append(box, ` ${KIND_LABELS[kind]}`);
+    return label;
+  }));
   $("button[type=submit]", form).textContent = mode === "create" ? "Create hearing" : "Save changes";
   return form;
 }
@@ -817,6 +862,11 @@ function fillHearingForm(form, hearing) {
   form.scheduled_start.value = hearing.scheduled_start ? rfc3339ToWall(hearing.scheduled_start, timezone).slice(0, 16) : "";
   form.description.value = hearing.description || "";
   form.restricted_terms.value = (hearing.restricted_terms || []).join("\n");
+  form.reporting.value = hearing.reporting || "open";
+  form.reporting_note.value = hearing.reporting_note || "";
+  form.publish_delay.value = String(hearing.publish_delay ?? 0);
+  const review = new Set(hearing.review_kinds || []);
+  for (const box of form.querySelectorAll("input[name=review_kinds]")) box.checked = review.has(box.value);
 }
 
 function readHearingForm(form) {
@@ -830,6 +880,10 @@ function readHearingForm(form) {
     description: form.description.value.trim(),
     restricted_terms: form.restricted_terms.value.split("\n").map((term) => term.trim()).filter(Boolean),
     scheduled_start: null,
+    reporting: form.reporting.value,
+    reporting_note: form.reporting_note.value.trim(),
+    publish_delay: Number(form.publish_delay.value || 0),
+    review_kinds: [...form.querySelectorAll("input[name=review_kinds]:checked")].map((box) => box.value),
   };
   if (form.scheduled_start.value) {
     if (!validZone(timezone)) throw new ApiError(422, { code: "invalid", message: `Unknown time zone ${timezone}.`, field: "timezone" });
@@ -842,7 +896,8 @@ function readHearingForm(form) {
 function formFailure(form, error) {
   showError($(".error", form), error);
   for (const control of form.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
-  const target = error.field && form.elements[error.field];
+  const found = error.field && form.elements[error.field];
+  const target = found instanceof RadioNodeList ? found[0] : found;
   if (target) {
     target.setAttribute("aria-invalid", "true");
     target.focus();
@@ -1117,6 +1172,9 @@ function setupTimezones() {
   }));
 }
 
+desk.queue = new QueuePanel({ confirm: confirmAction, say });
+desk.audit = new AuditView({ say });
+$("#hold-toggle").addEventListener("click", toggleHold);
 setupTabs();
 setupPeople();
 setupTimezones();
