@@ -234,7 +234,7 @@ def test_the_audit_tab_shows_who_released_and_discarded_filters_and_downloads_a_
     )
 
     with desk.expect_download() as download_info:
-        desk.get_by_role("link", name="CSV").click()
+        desk.get_by_role("link", name="CSV", exact=True).click()
     download = download_info.value
     target = tmp_path / "audit.csv"
     download.save_as(target)
@@ -247,7 +247,7 @@ def test_the_audit_tab_shows_who_released_and_discarded_filters_and_downloads_a_
     ]
     assert json.loads(parsed[1]["before"])["body"] == "A remark pulled back."
     with desk.expect_download() as download_info:
-        desk.get_by_role("link", name="JSON").click()
+        desk.get_by_role("link", name="JSON", exact=True).click()
     download_info.value.save_as(tmp_path / "audit.json")
     records = json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))["records"]
     assert [r["action"] for r in records] == [row["action"] for row in parsed]

@@ -398,7 +398,7 @@ export class Outbox extends EventTarget {
    * publish delay, a kind under review): neither failed nor sent. */
   async wait(item, answer) {
     const changes = {
-      state: "queued", error: null, note: "", entry: answer.entry || item.entry,
+      state: "queued", error: null, note: "",
       wait: { state: answer.state, release_at: answer.release_at || null },
     };
     const queued = await this.update(item.id, changes);
