@@ -240,12 +240,13 @@ def test_the_audit_tab_shows_who_released_and_discarded_filters_and_downloads_a_
     download.save_as(target)
     parsed = list(csv.DictReader(target.read_text(encoding="utf-8").splitlines()))
     assert [(row["actor"], row["action"]) for row in parsed] == [
+        (username, "login"),  # the app's sign-in, a record of no hearing
         (username, "entry.queued"),
         (username, "entry.discarded"),
         (username, "entry.queued"),
         (username, "request.refused"),
     ]
-    assert json.loads(parsed[1]["before"])["body"] == "A remark pulled back."
+    assert json.loads(parsed[2]["before"])["body"] == "A remark pulled back."
     with desk.expect_download() as download_info:
         desk.get_by_role("link", name="JSON", exact=True).click()
     download_info.value.save_as(tmp_path / "audit.json")
