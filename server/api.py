@@ -161,6 +161,7 @@ async def login(request: Request) -> Response:
         logger.warning(
             "login failed username=%s address=%s code=%s", username, address, refused.code
         )
+        found.login_throttle.failed(attempt)
         raise
     found.login_throttle.succeeded(attempt)
     logger.info("login username=%s role=%s", actor.username, actor.role.label)
@@ -233,13 +234,18 @@ async def set_password(request: Request) -> Response:
     # The old password of one's own account is guessed like a sign-in: throttled alike.
     address = request.client.host if request.client else "unknown"
     attempt = found.login_throttle.admit(username, address) if username == actor.username else None
-    revoked = await found.accounts.set_password(
-        actor,
-        username,
-        password,
-        old_password=old_password,
-        token_in_use=bearer_token(request),
-    )
+    try:
+        revoked = await found.accounts.set_password(
+            actor,
+            username,
+            password,
+            old_password=old_password,
+            token_in_use=bearer_token(request),
+        )
+    except Forbidden:
+        if attempt is not None:
+            found.login_throttle.failed(attempt)
+        raise
     if attempt is not None:
         found.login_throttle.succeeded(attempt)
     account = await found.accounts.account(username)

@@ -68,6 +68,7 @@ class Attempt:
     pair: str
     address: str
     account: str
+    at: float
 
 
 class LoginThrottle:
@@ -87,7 +88,7 @@ class LoginThrottle:
     def admit(self, account: str, address: str) -> Attempt:
         """Count an attempt now, or raise `RateLimited` with how long to wait."""
         moment = self.clock()
-        attempt = Attempt(f"{account}\n{address}", address, account)
+        attempt = Attempt(f"{account}\n{address}", address, account, moment)
         wait = max(
             _wait(self._pairs.recent(attempt.pair, moment), self.limit, WINDOW, moment),
             _wait(self._addresses.recent(address, moment), self.limit * 5, 60.0, moment),
@@ -104,6 +105,23 @@ class LoginThrottle:
     def keys(self) -> int:
         """The most keys any of the tables holds (each is bounded by `max_keys`)."""
         return max(len(table.times) for table in (self._pairs, self._addresses, self._accounts))
+
+    def failed(self, attempt: Attempt) -> None:
+        """A wrong password: the delay runs from now, when the client hears so, not from
+        when the attempt came in (a slow check must not use up the wait)."""
+        moment = self.clock()
+        for table, key in self._keys(attempt):
+            found = table.times.get(key)
+            if found is not None and attempt.at in found:
+                found.remove(attempt.at)
+                found.append(moment)
+
+    def _keys(self, attempt: Attempt) -> tuple[tuple[_Window, str], ...]:
+        return (
+            (self._pairs, attempt.pair),
+            (self._addresses, attempt.address),
+            (self._accounts, attempt.account),
+        )
 
     def succeeded(self, attempt: Attempt) -> None:
         """A right password: this address's failures on this account are forgiven."""

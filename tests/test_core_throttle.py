@@ -78,3 +78,12 @@ def test_memory_is_bounded_whatever_is_sent(max_keys: int) -> None:
         waits(throttle, f"name-{n}", f"addr-{n}")
     assert throttle.keys() == max_keys
     assert waits(throttle, "fresh", "fresh-address") == 0
+
+
+def test_the_delay_runs_from_when_the_failure_is_known() -> None:
+    clock = Clock()
+    throttle = LoginThrottle(1, clock=clock)
+    attempt = throttle.admit("amina", "a")
+    clock.now += 5.0  # a slow password check
+    throttle.failed(attempt)
+    assert waits(throttle, "amina", "a") == 1  # not admitted: the second starts now
