@@ -7,6 +7,9 @@ nh3 (Ammonia) removes anything outside the allowed tags and link schemes.
 
 from __future__ import annotations
 
+import html
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -30,3 +33,25 @@ def render(body: str) -> str:
         link_rel="noopener noreferrer nofollow ugc",
     )
     return cleaned.strip()
+
+
+_BREAKS = re.compile(r"<br\s*/?>|</(?:p|li|blockquote|pre)>", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(rendered: str) -> str:
+    """The text a reader sees in rendered HTML, on one line: tags dropped, character
+    references resolved, paragraphs and line breaks as single spaces."""
+    text: str = nh3.clean(_BREAKS.sub(" ", rendered), tags=set())
+    return _SPACES.sub(" ", html.unescape(text)).strip()
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """`text` if it fits in `limit` characters, else as much as fits up to the end of a
+    word, with an ellipsis (a single word longer than the limit is cut inside it)."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.-–—") + "…"

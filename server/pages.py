@@ -6,6 +6,7 @@ import functools
 import hashlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -17,10 +18,10 @@ from starlette.routing import Route
 from server.entries import speaker_text
 from server.events import encode_json
 from server.exceptions import CourtwireError
+from server.feeds import live_blog_data, page_description
 from server.folding import fold_table
 from server.model import KIND_LABELS, STATUS_LABELS, SpeakerRole
 from server.services import Services
-from server.store import Hearing
 from server.times import in_zone
 from server.types import JSONObject
 
@@ -62,34 +63,23 @@ def services(request: Request) -> Services:
     return found
 
 
-def live_blog_data(hearing: Hearing, entries: list[JSONObject], url: str) -> JSONObject:
-    """schema.org LiveBlogPosting, so search engines see the coverage as live."""
-    fields = hearing.fields
-    data: JSONObject = {
-        "@context": "https://schema.org",
-        "@type": "LiveBlogPosting",
-        "headline": fields["title"],
-        "description": fields["description"],
-        "url": url,
-        "liveBlogUpdate": [
-            {
-                "@type": "BlogPosting",
-                "headline": entry["body"][:110],
-                "datePublished": entry["published_at"],
-                "url": f"{url}#entry-{entry['id']}",
-                "articleBody": entry["body"],
-            }
-            for entry in entries[:50]
-        ],
-    }
-    if fields["scheduled_start"]:
-        data["coverageStartTime"] = fields["scheduled_start"]
-    return data
+def page_url(request: Request, slug: str | None = None) -> str:
+    """The canonical address of the hearing list, or of a hearing's page: no query."""
+    base = str(request.base_url)
+    return base if slug is None else f"{base}h/{quote(slug, safe='')}"
+
+
+def oembed_url(request: Request, slug: str) -> str:
+    """This server's oEmbed answer for a hearing's page (the page's discovery link)."""
+    query = urlencode({"url": page_url(request, slug), "format": "json"})
+    return f"{request.base_url}oembed?{query}"
 
 
 async def index(request: Request) -> Response:
     hearings = await services(request).store.hearings()
-    return render("index.html", hearings=[h.public() for h in hearings])
+    return render(
+        "index.html", hearings=[h.public() for h in hearings], canonical=page_url(request)
+    )
 
 
 async def hearing_page(request: Request) -> Response:
@@ -103,16 +93,24 @@ async def hearing_page(request: Request) -> Response:
     raw_before = request.query_params.get("before", "")
     before = int(raw_before) if raw_before.isdigit() and int(raw_before) > 0 else None
     entries, older = await found.store.entries(hearing, limit=PAGE_ENTRIES, before_seq=before)
+    canonical = page_url(request, hearing.slug)
+    public = hearing.public()
+    data = live_blog_data(
+        public, entries, page_url=canonical, closed_at=await found.store.closed_at(hearing)
+    )
     return render(
         "hearing.html",
-        hearing=hearing.public(),
+        hearing=public,
+        canonical=canonical,
+        oembed=oembed_url(request, hearing.slug),
+        description=page_description(public),
         entries=entries,
         pinned=[entry for entry in entries if entry["pinned"]],
         key_events=[entry for entry in entries if entry["key"]],
         before=before,
         older=older,
         epoch=found.db.epoch,
-        live_blog=json_ld(live_blog_data(hearing, entries, str(request.url))),
+        live_blog=json_ld(data),
     )
 
 

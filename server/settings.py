@@ -56,6 +56,8 @@ class Settings:
     (comma-separated IPs or networks); empty: nobody's, the socket's address counts."""
     frame_ancestors: str = "'self'"
     """Where the reader page may be embedded (the CSP frame-ancestors value)."""
+    embed_origins: str = "'self'"
+    """Where the embed (`/h/{slug}/embed`) may be framed: its CSP frame-ancestors value."""
     load_demo: bool = True
     token_days: float = 30.0
     """Days without use after which a staff token expires (fractions allowed)."""
@@ -73,6 +75,7 @@ class Settings:
             max_body=_int("COURTWIRE_MAX_BODY", 64 * 1024),
             max_readers=_int("COURTWIRE_MAX_READERS", 19000),
             frame_ancestors=os.environ.get("COURTWIRE_FRAME_ANCESTORS") or "'self'",
+            embed_origins=os.environ.get("COURTWIRE_EMBED_ORIGINS") or "'self'",
             forwarded_allow_ips=os.environ.get("COURTWIRE_FORWARDED_ALLOW_IPS", "").strip(),
             load_demo=os.environ.get("COURTWIRE_DEMO", "1") not in ("0", "false", "no"),
             token_days=_positive("COURTWIRE_TOKEN_DAYS", 30.0),

@@ -155,6 +155,25 @@ class Store:
             )
         return [row[0] for row in rows]
 
+    async def closed_at(self, hearing: Hearing) -> str | None:
+        """When the hearing was last closed: the first of the `hearing.updated` events
+        at the end of its log that leave it closed (None unless it is closed now)."""
+        if hearing.fields["status"] != "closed":
+            return None
+        async with self.db.read() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT data FROM events WHERE hearing_id = ? AND entry_id IS NULL"
+                " ORDER BY seq DESC LIMIT 100",
+                (hearing.id,),
+            )
+        closed = None
+        for row in rows:
+            event = Event.decode(row[0])
+            if event.data.get("status") != "closed":
+                break
+            closed = event.at
+        return closed
+
     async def events(self, hearing: Hearing) -> list[Event]:
         """The whole log, in pages; for replays and exports of one hearing."""
         events: list[Event] = []

@@ -273,6 +273,9 @@ MATRIX: list[tuple[str, str, tuple[Any, ...]]] = [
     ("WS", "/ws/hearings/{slug}", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/h/{slug}", (OK, OK, OK, OK, OK, OK)),
+    ("GET", "/h/{slug}/feed.atom", (OK, OK, OK, OK, OK, OK)),
+    ("GET", "/h/{slug}/embed", (OK, OK, OK, OK, OK, OK)),
+    ("GET", "/oembed", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/report", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/report-sw.js", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/matcher/fold.json", (OK, OK, OK, OK, OK, OK)),
@@ -383,6 +386,8 @@ def request_for(cast: Cast, method: str, route: str, caller: int) -> Callable[[]
     elif route.endswith("{entry_id}") and method == "PATCH":
         body = {"body": f"Revised {n}"}
 
+    if route == "/oembed":
+        path = f"/oembed?url={base}/h/{cast.slug}"
     if method == "WS":
 
         async def connect() -> int:

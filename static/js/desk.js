@@ -317,9 +317,35 @@ async function openHearing(slug) {
   for (const [id, suffix] of [["#export-json", "json"], ["#export-md", "md"], ["#export-html", "html"]]) {
     $(id).href = `/api/hearings/${seg(slug)}/export.${suffix}`;
   }
+  showEmbedCode(slug);
   startModeration(slug);
   desk.queue.open(hearing);
   renderHearingList();
+}
+
+/** The embed snippet: the iframe of the server's oEmbed answer for the hearing's page. */
+async function showEmbedCode(slug) {
+  const code = $("#embed-code");
+  const copied = $("#embed-copied");
+  code.value = "";
+  copied.textContent = "";
+  const params = new URLSearchParams({ url: `${location.origin}/h/${seg(slug)}`, format: "json" });
+  try {
+    const response = await fetch(`/oembed?${params}`);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    if (desk.slug === slug) code.value = (await response.json()).html;
+  } catch {
+    copied.textContent = "The embed code could not be loaded.";
+  }
+  $("#embed-copy").onclick = async () => {
+    try {
+      await navigator.clipboard.writeText(code.value);
+      copied.textContent = "Copied.";
+    } catch {
+      code.select();
+      copied.textContent = "Selected: copy it with your keyboard.";
+    }
+  };
 }
 
 function closeHearing() {

@@ -12,6 +12,8 @@ const page = document.body.dataset;
 const timezone = page.timezone;
 const slug = page.hearing;
 const archive = page.archive !== undefined;
+// In the embed, an update's time links to it on the full page (opened outside the frame).
+const entryBase = page.entryBase || "";
 const byId = (id) => document.getElementById(id);
 
 const entriesEl = byId("entries");
@@ -107,7 +109,7 @@ function fillEntry(article, entry, prefix = "entry") {
   article.dataset.occurred = entry.occurred_at;
   article.dataset.published = entry.published_at;
   if (entry.revised_at) article.dataset.revised = entry.revised_at;
-  article.querySelector(".time").href = `#entry-${entry.id}`;
+  article.querySelector(".time").href = `${entryBase}#entry-${entry.id}`;
   const time = article.querySelector("time");
   time.dateTime = entry.occurred_at;
   time.textContent = courtTime(entry.occurred_at);
@@ -366,7 +368,7 @@ function hearingUpdated(hearing) {
     startsEl.replaceChildren("starts ", time);
   }
   byId("hearing-title").textContent = hearing.title;
-  document.title = `${hearing.title} · Courtwire`;
+  document.title = `${hearing.title}: live coverage · Courtwire`;
   byId("hearing-court").textContent = hearing.court;
   for (const [id, value] of [["hearing-case", hearing.case_ref], ["hearing-location", hearing.location]]) {
     const part = byId(id);

@@ -1,0 +1,141 @@
+"""What a hearing looks like to other sites: its Atom feed, its schema.org data, oEmbed.
+
+Pure functions of the hearing's public fields and its published entries (the same ones
+the reader page shows, read by the same query): nothing deleted, withheld or queued can
+be in them because it is not in their input. No I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from server.entries import speaker_text
+from server.markup import cut_at_word, plain_text
+from server.model import KIND_LABELS
+from server.types import JSONObject
+
+FEED_ENTRIES = 100
+LIVE_BLOG_UPDATES = 50
+HEADLINE_CHARS = 110
+"""Google's limit for a headline in article structured data."""
+TITLE_CHARS = 90
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _x(text: object) -> str:
+    """Text (or an attribute value) for XML 1.0: escaped, with the characters XML
+    cannot carry at all removed."""
+    return escape(_NOT_XML.sub("", str(text)), quote=True)
+
+
+def updated_at(entry: JSONObject) -> str:
+    """When an entry last changed for readers: its last revision, else its publication."""
+    return str(entry.get("revised_at") or entry["published_at"])
+
+
+def entry_title(entry: JSONObject) -> str:
+    """A one-line title: kind, speaker, and the start of the text as a reader sees it."""
+    label = KIND_LABELS.get(entry["kind"], entry["kind"])
+    speaker = speaker_text(entry.get("speaker"))
+    lead = f"{label} · {speaker}" if speaker else label
+    return f"{lead}: {cut_at_word(plain_text(entry['html']), TITLE_CHARS)}"
+
+
+def entry_content(entry: JSONObject) -> str:
+    """The entry's sanitized HTML, with its correction note when it has one."""
+    content = str(entry["html"])
+    if entry.get("correction"):
+        content += f"<p><strong>Corrected:</strong> {escape(str(entry['correction']))}</p>"
+    return content
+
+
+def atom_feed(
+    hearing: JSONObject, entries: list[JSONObject], *, page_url: str, feed_url: str, updated: str
+) -> str:
+    """An Atom feed (RFC 4287) of `entries`, newest first as given, at most
+    `FEED_ENTRIES`. Entry ids are `urn:uuid:<entry id>`, stable across revisions;
+    `updated` is the feed's own (the time of the hearing's last event)."""
+    language = hearing.get("language", "en")
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{_x(language)}">',
+        f"<id>{_x(page_url)}</id>",
+        f"<title>{_x(hearing['title'])}</title>",
+    ]
+    if hearing["description"]:
+        lines.append(f"<subtitle>{_x(hearing['description'])}</subtitle>")
+    lines += [
+        f"<updated>{_x(updated)}</updated>",
+        f'<link rel="self" type="application/atom+xml" href="{_x(feed_url)}"/>',
+        f'<link rel="alternate" type="text/html" href="{_x(page_url)}"/>',
+        "<author><name>Courtwire</name></author>",
+        "<generator>Courtwire</generator>",
+    ]
+    for entry in entries[:FEED_ENTRIES]:
+        link = f"{page_url}#entry-{entry['id']}"
+        lines += [
+            "<entry>",
+            f"<id>urn:uuid:{_x(entry['id'])}</id>",
+            f"<title>{_x(entry_title(entry))}</title>",
+            f"<updated>{_x(updated_at(entry))}</updated>",
+            f"<published>{_x(entry['published_at'])}</published>",
+            f"<author><name>{_x(entry['author'])}</name></author>",
+            f'<link rel="alternate" type="text/html" href="{_x(link)}"/>',
+            f'<category term="{_x(entry["kind"])}"/>',
+            f'<content type="html">{_x(entry_content(entry))}</content>',
+            "</entry>",
+        ]
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def live_blog_data(
+    hearing: JSONObject, entries: list[JSONObject], *, page_url: str, closed_at: str | None
+) -> JSONObject:
+    """schema.org `LiveBlogPosting`, so search engines see the coverage as live: the
+    newest `LIVE_BLOG_UPDATES` entries as `BlogPosting`s, in plain text."""
+    data: JSONObject = {
+        "@context": "https://schema.org",
+        "@type": "LiveBlogPosting",
+        "headline": hearing["title"],
+        "description": page_description(hearing),
+        "url": page_url,
+        "inLanguage": hearing.get("language", "en"),
+    }
+    start = hearing["scheduled_start"] or (entries[-1]["occurred_at"] if entries else None)
+    if start:
+        data["coverageStartTime"] = start
+    if hearing["status"] == "closed" and closed_at:
+        data["coverageEndTime"] = closed_at
+    data["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "headline": cut_at_word(plain_text(entry["html"]), HEADLINE_CHARS),
+            "articleBody": plain_text(entry["html"]),
+            "datePublished": entry["published_at"],
+            "dateModified": updated_at(entry),
+            "author": {"@type": "Person", "name": entry["author"]},
+            "url": f"{page_url}#entry-{entry['id']}",
+        }
+        for entry in entries[:LIVE_BLOG_UPDATES]
+    ]
+    return data
+
+
+def page_description(hearing: JSONObject) -> str:
+    """The hearing's description, or a sentence made of its facts when it has none."""
+    if hearing["description"]:
+        return str(hearing["description"])
+    where = ", ".join(part for part in (hearing["court"], hearing["location"]) if part)
+    return f"Live coverage of {hearing['title']}" + (f" at {where}." if where else ".")
+
+
+def oembed_html(embed_url: str, title: str, width: int, height: int) -> str:
+    """The iframe an oEmbed consumer (or the desk's snippet) puts on its page."""
+    return (
+        f'<iframe src="{escape(embed_url)}" width="{width}" height="{height}"'
+        f' title="{escape(f"Live coverage: {title}")}" loading="lazy"'
+        ' style="border:0;max-width:100%"></iframe>'
+    )
