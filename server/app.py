@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from server import api, live, pages, reach
+from server import api, live, pages, reach, sse
 from server.db import Database
 from server.demo import load_demo
 from server.errors import handle_courtwire_error, handle_http_exception, handle_unexpected
@@ -56,6 +56,7 @@ def create_app(settings: Settings) -> Starlette:
             *api.routes,
             *pages.routes,
             *reach.routes,
+            *sse.routes,
             Mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)],

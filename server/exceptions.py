@@ -12,6 +12,7 @@ CourtwireError
 ├── Invalid (422)             a field fails validation
 │   └── RestrictedTerm        a hearing's restricted term in published text
 └── RateLimited (429)         carries retry_after seconds
+    └── ServerFull (503)      as many readers as this process may hold
 """
 
 from __future__ import annotations
@@ -139,3 +140,8 @@ class RateLimited(CourtwireError):
     def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
         super().__init__(message, field=field)
         self.retry_after = retry_after
+
+
+class ServerFull(RateLimited):
+    status = 503
+    code = "server_full"

@@ -1,4 +1,8 @@
-"""The reader WebSocket: hello, the log after `after=N`, then live events; never a gap.
+"""Readers of the log: hello, the log after `after=N`, then live events; never a gap.
+
+The WebSocket (`Readers`, here) and Server-Sent Events (`server.sse`) share
+`start_reading`: the hello, the reset for a reader that cannot resume here, and the
+catch-up that joins the live set.
 
 The order that makes resume exact: everything the reader lacks is read first (from the
 database while it is older than the hub's memory, then from memory), and the step that
@@ -9,18 +13,19 @@ both, so nothing is sent twice.
 
 from __future__ import annotations
 
+from typing import Protocol
 from urllib.parse import parse_qsl
 
 from server import benchstats
 from server.errors import error_response
 from server.events import encode_json
 from server.exceptions import BadRequest, CourtwireError
-from server.hub.fanout import Channel, text_frame
+from server.hub.fanout import Channel, Sink, text_frame
 from server.model import CloseCode
 from server.services import Services
 from server.sockets import CLIENT_MESSAGES_PER_MINUTE, FanoutProtocol
 
-__all__ = ["CLIENT_MESSAGES_PER_MINUTE", "READER_PATH", "Readers"]
+__all__ = ["CLIENT_MESSAGES_PER_MINUTE", "READER_PATH", "Reader", "Readers", "start_reading"]
 
 READER_PATH = "/ws/hearings/"
 BACKLOG_PAGE = 500
@@ -45,7 +50,14 @@ async def open_channel(found: Services, slug: str) -> Channel:
     return channel
 
 
-async def catch_up(found: Services, sink: FanoutProtocol, channel: Channel, after: int) -> bool:
+class Reader(Sink, Protocol):
+    """A reader's connection while it catches up: a `Sink` that can be waited on."""
+
+    async def drained(self, patience: float) -> bool:
+        """Wait until the connection takes more; False if it did not within `patience` s."""
+
+
+async def catch_up(found: Services, sink: Reader, channel: Channel, after: int) -> bool:
     """Send every event after `after` and join the live set; False if the reader stalled."""
     cursor = after
     hearing = None
@@ -71,6 +83,36 @@ async def catch_up(found: Services, sink: FanoutProtocol, channel: Channel, afte
         cursor += len(page)
         if not await sink.drained(DRAIN_TIMEOUT):
             return False
+
+
+async def start_reading(
+    found: Services, sink: Reader, channel: Channel, after: int, client_epoch: str | None
+) -> bool:
+    """Hello, then everything after `after`, then live: True once `sink` is in the live
+    set. False when it is not and has been closed: a reset (`after` beyond the log, or
+    another epoch) or a reader too slow to catch up."""
+    epoch = found.db.epoch
+    hello = {
+        "type": "hello",
+        "hearing": channel.hearing,
+        "last_seq": channel.last_seq,
+        "epoch": epoch,
+    }
+    sink.write(text_frame(encode_json(hello)))
+    if after > channel.last_seq or (client_epoch is not None and client_epoch != epoch):
+        reset = {"type": "reset", "last_seq": channel.last_seq, "epoch": epoch}
+        sink.write(text_frame(encode_json(reset)))
+        sink.close_now(CloseCode.NORMAL, "reset")
+        return False
+    try:
+        caught_up = await catch_up(found, sink, channel, after)
+    except BaseException:
+        channel.leave(sink)
+        raise
+    if not caught_up:
+        channel.leave(sink)
+        sink.close_too_slow()
+    return caught_up
 
 
 class Readers:
@@ -104,23 +146,7 @@ class Readers:
         if found.hub.readers() >= found.settings.max_readers:
             sink.close_now(CloseCode.TRY_AGAIN_LATER, "server full")
             return
-        epoch = found.db.epoch
-        hello = {"type": "hello", "hearing": slug, "last_seq": channel.last_seq, "epoch": epoch}
-        sink.write(text_frame(encode_json(hello)))
-        client_epoch = query.get("epoch")
-        if after > channel.last_seq or (client_epoch is not None and client_epoch != epoch):
-            reset = {"type": "reset", "last_seq": channel.last_seq, "epoch": epoch}
-            sink.write(text_frame(encode_json(reset)))
-            sink.close_now(CloseCode.NORMAL, "reset")
-            return
-        try:
-            caught_up = await catch_up(found, sink, channel, after)
-        except BaseException:
-            channel.leave(sink)
-            raise
-        if not caught_up:
-            channel.leave(sink)
-            sink.close_too_slow()
+        if not await start_reading(found, sink, channel, after, query.get("epoch")):
             return
         # The hub writes to it from now on; the protocol answers pings, counts what the
         # reader sends (closing a chatty one with 1008) and leaves the channel when it goes.

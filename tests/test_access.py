@@ -275,6 +275,7 @@ MATRIX: list[tuple[str, str, tuple[Any, ...]]] = [
     ("GET", "/h/{slug}", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/h/{slug}/feed.atom", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/h/{slug}/embed", (OK, OK, OK, OK, OK, OK)),
+    ("GET", "/h/{slug}/events.sse", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/oembed", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/report", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/report-sw.js", (OK, OK, OK, OK, OK, OK)),
@@ -388,6 +389,13 @@ def request_for(cast: Cast, method: str, route: str, caller: int) -> Callable[[]
 
     if route == "/oembed":
         path = f"/oembed?url={base}/h/{cast.slug}"
+    if route.endswith("/events.sse"):
+
+        def stream() -> int:
+            with httpx.stream("GET", f"{base}{path}", headers=headers, timeout=30) as response:
+                return response.status_code
+
+        return stream
     if method == "WS":
 
         async def connect() -> int:
