@@ -412,10 +412,13 @@ function apply(event) {
   }
 }
 
-function showConnection(state) {
+function showConnection(state, transport = "socket") {
   connectionEl.hidden = false;
   connectionEl.dataset.state = state;
-  connectionEl.textContent = CONNECTION_LABELS[state] || state;
+  connectionEl.dataset.transport = transport;
+  // Server-Sent Events or polling, where a network lets no WebSocket through.
+  const compatible = state === "live" && transport !== "socket";
+  connectionEl.textContent = compatible ? "Live (compatibility mode)" : CONNECTION_LABELS[state] || state;
 }
 
 // Order: newest first (the server's) or oldest first, remembered on this device.
