@@ -45,7 +45,8 @@ async def feed(request: Request) -> Response:
         updated=updated,
     ).encode()
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=30"}
+    # Revalidated on every use: a deleted or withheld entry must leave caches at once.
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/atom+xml; charset=utf-8", headers=headers)
@@ -111,7 +112,7 @@ async def oembed(request: Request) -> Response:
             "height": height,
             "cache_age": 3600,
         },
-        headers={"Cache-Control": "public, max-age=300"},
+        headers={"Cache-Control": "no-cache"},
     )
 
 
