@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import replace
 from typing import Any
@@ -11,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server import inputs
 from server.audit import Query, as_csv
 from server.auth import (
     check_password,
@@ -39,6 +39,7 @@ from server.export import (
     transcript_policy,
 )
 from server.hearings import parse_hearing_changes, parse_new_hearing
+from server.inputs import parse_json, whole_number
 from server.model import Role
 from server.openapi import openapi_json
 from server.register import parse_restriction
@@ -94,10 +95,12 @@ async def require(request: Request, role: Role) -> Actor:
 
 
 async def read_json(request: Request) -> Any:
-    """The request body as JSON, refused past the byte limit before it is all read."""
+    """The request body as JSON, refused past the byte limit before it is all read and
+    past the nesting limit before it is parsed: every route reads its body here."""
     limit = services(request).settings.max_body
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    declared_size = whole_number(declared) if declared is not None else None
+    if declared_size is not None and declared_size > limit:
         raise PayloadTooLarge(f"The request is over {limit} bytes.")
     chunks = []
     size = 0
@@ -106,30 +109,13 @@ async def read_json(request: Request) -> Any:
         if size > limit:
             raise PayloadTooLarge(f"The request is over {limit} bytes.")
         chunks.append(chunk)
-    try:
-        payload = json.loads(b"".join(chunks))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadRequest("The body is not valid JSON.", code="malformed_json") from None
+    payload = parse_json(b"".join(chunks))
     request.state.payload = payload  # what a refusal's audit record keeps
     return payload
 
 
-def whole_number(raw: str) -> int | None:
-    """`raw` as a non-negative integer, or None: ASCII digits only ("²".isdigit() is
-    true), and short enough for an SQLite integer."""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 15 else None
-
-
 def query_int(request: Request, name: str, default: int, maximum: int | None = None) -> int:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    value = whole_number(raw)
-    if value is None:
-        raise BadRequest(f"{name} must be a non-negative whole number.", field=name)
-    if maximum is not None and value > maximum:
-        raise BadRequest(f"{name} is at most {maximum}.", field=name)
-    return value
+    return inputs.query_int(request.query_params, name, default, maximum)
 
 
 def hearing_view(hearing: Hearing, actor: Actor | None) -> dict[str, Any]:

@@ -19,8 +19,9 @@ from urllib.parse import parse_qsl
 from server import benchstats
 from server.errors import error_response
 from server.events import encode_json
-from server.exceptions import BadRequest, CourtwireError
+from server.exceptions import CourtwireError
 from server.hub.fanout import Channel, Sink, text_frame
+from server.inputs import query_int
 from server.model import CloseCode
 from server.services import Services
 from server.sockets import CLIENT_MESSAGES_PER_MINUTE, FanoutProtocol
@@ -30,15 +31,6 @@ __all__ = ["CLIENT_MESSAGES_PER_MINUTE", "READER_PATH", "Reader", "Readers", "st
 READER_PATH = "/ws/hearings/"
 BACKLOG_PAGE = 500
 DRAIN_TIMEOUT = 30.0
-
-
-def parse_after(raw: str | None) -> int:
-    if raw is None:
-        return 0
-    # ASCII digits only ("²".isdigit() is true); a longer number is beyond any log anyway.
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 15:
-        raise BadRequest("after must be a non-negative whole number.", field="after")
-    return int(raw)
 
 
 async def open_channel(found: Services, slug: str) -> Channel:
@@ -136,7 +128,7 @@ class Readers:
         slug = path.removeprefix(READER_PATH)
         query = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
         try:
-            after = parse_after(query.get("after"))
+            after = query_int(query, "after", 0)
             channel = await open_channel(found, slug)
         except CourtwireError as error:
             response = error_response(error)

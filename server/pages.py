@@ -20,6 +20,7 @@ from server.events import encode_json
 from server.exceptions import CourtwireError
 from server.feeds import live_blog_data, page_description
 from server.folding import fold_table
+from server.inputs import query_int
 from server.model import KIND_LABELS, STATUS_LABELS, SpeakerRole
 from server.services import Services
 from server.times import in_zone
@@ -90,8 +91,12 @@ async def hearing_page(request: Request) -> Response:
         return render("not_found.html", status=error.status, message=error.message)
     # `?before=<seq>` serves the next older page, so a page without JavaScript reaches
     # every entry through its "Older updates" link.
-    raw_before = request.query_params.get("before", "")
-    before = int(raw_before) if raw_before.isdigit() and int(raw_before) > 0 else None
+    try:
+        before = query_int(request.query_params, "before", 0) or None
+    except CourtwireError as error:
+        return render(
+            "not_found.html", status=error.status, message=error.message, heading="Bad request"
+        )
     entries, older = await found.store.entries(hearing, limit=PAGE_ENTRIES, before_seq=before)
     canonical = page_url(request, hearing.slug)
     public = hearing.public()

@@ -33,7 +33,8 @@ from starlette.types import Receive, Scope, Send
 
 from server.exceptions import ServerFull
 from server.hub.fanout import Channel
-from server.live import open_channel, parse_after, start_reading
+from server.inputs import query_int
+from server.live import open_channel, start_reading
 from server.services import Services
 
 KEEPALIVE = b": keepalive\n\n"
@@ -170,8 +171,9 @@ class EventStreamResponse(Response):
 
 async def events_sse(request: Request) -> Response:
     found: Services = request.app.state.services
-    raw_after = request.headers.get("last-event-id") or request.query_params.get("after")
-    after = parse_after(raw_after)
+    # Last-Event-ID (a browser resuming) wins over `after`; one parser for both.
+    resume = request.headers.get("last-event-id")
+    after = query_int({"after": resume} if resume else request.query_params, "after", 0)
     channel = await open_channel(found, request.path_params["slug"])
     if found.hub.readers() >= found.settings.max_readers:
         raise ServerFull("Too many readers on this server; try again shortly.", retry_after=5)

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from server.entries import parse_changes, parse_draft
-from server.exceptions import Invalid
+from server.exceptions import BadRequest, Invalid
 from server.hearings import parse_new_hearing, slugify
+from server.inputs import nesting_depth, query_int
 from server.markup import render
 
 
@@ -97,3 +98,38 @@ def test_links_get_safe_rel() -> None:
     assert render("[court](https://court.example/x)") == (
         '<p><a href="https://court.example/x" rel="noopener noreferrer nofollow ugc">court</a></p>'
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [
+        (b"1", 0),
+        (b"[]", 1),
+        (b'{"a": [1, {"b": []}]}', 4),
+        (b'["[[[[", "\\"[[", {"k]": "{{"}]', 2),
+        (b'"unterminated [[[[', 0),
+        (b"]]]][[", 2),
+        (b"[" * 100_000, 100_000),
+    ],
+)
+def test_nesting_depth_counts_brackets_outside_strings(text: bytes, depth: int) -> None:
+    assert nesting_depth(text) == depth
+
+
+def test_nesting_depth_stops_past_the_limit() -> None:
+    assert nesting_depth(b"[" * 100_000, stop_past=32) == 33
+
+
+@pytest.mark.parametrize("raw", ["", "-1", "+1", "1.0", "²", "١٢", "1e3", " 1", "9" * 16])
+def test_query_int_refuses_all_but_short_ascii_digits(raw: str) -> None:
+    with pytest.raises(BadRequest) as refused:
+        query_int({"after": raw}, "after", 0)
+    assert refused.value.field == "after"
+
+
+def test_query_int_takes_digits_defaults_and_checks_the_maximum() -> None:
+    assert query_int({}, "after", 7) == 7
+    assert query_int({"after": "0012"}, "after", 0) == 12
+    assert query_int({"after": "9" * 15}, "after", 0) == 10**15 - 1
+    with pytest.raises(BadRequest):
+        query_int({"limit": "1001"}, "limit", 100, 1000)

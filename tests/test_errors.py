@@ -13,6 +13,7 @@ from server.model import Role
 from tests.support import LiveServer, Staff, auth, event_count, new_id, run
 
 LONG = "x" * 5001
+TWENTY_DIGITS = "9" * 20
 
 
 def assert_error(response: httpx.Response, status: int, code: str, field: str | None) -> None:
@@ -82,6 +83,50 @@ def test_malformed_json_is_400(
     )
     assert_error(response, 400, "malformed_json", None)
     assert event_count(server, hearing["slug"]) == 0
+
+
+@pytest.mark.parametrize("value", ["²", "%C2%B2", TWENTY_DIGITS, "-1", "", "1.5"])
+def test_bad_query_numbers_are_400_on_pages_and_api_alike(
+    server: LiveServer, hearing: dict[str, Any], value: str
+) -> None:
+    slug = hearing["slug"]
+    page = httpx.get(f"{server.url}/h/{slug}?before={value}")
+    assert page.status_code == 400, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert "before must be a non-negative whole number." in page.text
+    api = httpx.get(f"{server.url}/api/hearings/{slug}/entries?before={value}")
+    assert_error(api, 400, "bad_request", "before")
+    assert httpx.get(f"{server.url}/h/{slug}?before=0").status_code == 200
+
+
+DEEP = 60_000  # under the 64 KiB body limit, far past Python's recursion limit
+
+
+@pytest.mark.parametrize("path", ["/api/login", "/api/hearings", "/api/hearings/{slug}/entries"])
+def test_deeply_nested_json_is_400_too_deep_before_it_is_parsed(
+    server: LiveServer, editor: Staff, hearing: dict[str, Any], path: str
+) -> None:
+    url = server.url + path.format(slug=hearing["slug"])
+    for body in (b"[" * DEEP, b'{"a":' * (DEEP // 5), b"[" * 33 + b"]" * 33):
+        response = httpx.post(
+            url, content=body, headers=auth(editor.token) | {"Content-Type": "application/json"}
+        )
+        assert_error(response, 400, "too_deep", None)
+    assert event_count(server, hearing["slug"]) == 0
+    assert "RecursionError" not in server.log()
+
+
+def test_json_nested_32_deep_and_brackets_in_strings_pass_the_depth_check(
+    server: LiveServer,
+) -> None:
+    nested = b"[" * 32 + b"]" * 32
+    response = httpx.post(f"{server.url}/api/login", content=nested)
+    assert_error(response, 400, "bad_request", None)
+    brackets = {"username": "[{" * 1000, "password": "]}" * 1000}
+    response = httpx.post(f"{server.url}/api/login", json=brackets)
+    assert response.status_code == 401, response.text
+    huge = b'{"username": ' + b"1" * 5000 + b"}"
+    assert_error(httpx.post(f"{server.url}/api/login", content=huge), 400, "malformed_json", None)
 
 
 def test_request_over_the_byte_limit_is_413(
@@ -198,14 +243,25 @@ def test_invalid_hearing_patch_appends_no_event(
     assert event_count(server, hearing["slug"]) == 0
 
 
-@pytest.mark.parametrize("query", ["after=-1", "after=x", "limit=0", "limit=1001", "after=1.5"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "after=-1",
+        "after=x",
+        "limit=0",
+        "limit=1001",
+        "after=1.5",
+        "after=²",
+        f"after={TWENTY_DIGITS}",
+    ],
+)
 def test_bad_events_query_is_400(server: LiveServer, hearing: dict[str, Any], query: str) -> None:
     response = httpx.get(f"{server.url}/api/hearings/{hearing['slug']}/events?{query}")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_request"
 
 
-@pytest.mark.parametrize("after", ["-1", "x", "1e3", ""])
+@pytest.mark.parametrize("after", ["-1", "x", "1e3", "", "²", "%C2%B2", TWENTY_DIGITS])
 def test_bad_after_on_the_websocket_is_http_400_before_the_upgrade(
     server: LiveServer, hearing: dict[str, Any], after: str
 ) -> None:
