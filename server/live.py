@@ -125,6 +125,7 @@ class Readers:
 
     async def serve(self, sink: FanoutProtocol, path: str, query_string: bytes) -> None:
         found = self.services
+        sink.buffer_limit = found.settings.reader_buffer
         slug = path.removeprefix(READER_PATH)
         query = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
         try:

@@ -45,7 +45,11 @@ KERNEL_UNSENT = 64 * 1024
 """Bytes not yet sent that the kernel holds for one reader (TCP_NOTSENT_LOWAT); the
 rest waits in the transport's buffer, where the hub counts it against the limit."""
 CLIENT_MESSAGES_PER_MINUTE = 30
-"""Readers have nothing to say; past this many messages a minute they are closed, 1008."""
+"""Readers have nothing to say; past this many messages (pings included) a minute they
+are closed, 1008."""
+READER_BUFFER = 1024 * 1024
+"""Bytes queued for a reader before it is closed as too slow (the reader service sets
+each connection's `buffer_limit` from `Settings.reader_buffer`)."""
 
 
 FREEZE_EVERY = 100
@@ -223,6 +227,14 @@ class Flag:
                 self._waiters.remove(waiter)
 
 
+def valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class ReaderService(Protocol):
     """Serves reader sockets on the protocol itself, without the ASGI app (server.live)."""
 
@@ -249,6 +261,7 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         self.on_lost: Callable[[], None] | None = None
         self.flood_window = 0.0
         self.flood_count = 0
+        self.buffer_limit = READER_BUFFER
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -275,6 +288,36 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
             keepalive.pong_by(self, self.ping_timeout, payload)
         else:
             self.schedule_ping()
+
+    def handle_ping(self) -> None:
+        """Answer a ping, counting the pong like every byte queued for this reader.
+
+        uvicorn writes each pong at once, whatever is buffered: a client that sends pings
+        and never reads the pongs grew the server's memory without bound. Here a ping is a
+        message like any other (past `CLIENT_MESSAGES_PER_MINUTE`, 1008), a pong that
+        would take the reader's buffer past its limit closes it as too slow (1013), and
+        once a close is sent no pong is queued. Close frames, one per connection, are the
+        only bytes written past the limit.
+        """
+        pong = b"".join(self.conn.data_to_send())
+        if self.close_sent or self.transport.is_closing() or self.flooding():
+            return
+        if self.buffered() + len(pong) > self.buffer_limit:
+            self.close_too_slow()
+            return
+        self.transport.write(pong)
+
+    def flooding(self) -> bool:
+        """Count a message from the client; past the limit close it (1008) and say so."""
+        now = time.monotonic()
+        if now - self.flood_window > 60:
+            self.flood_window, self.flood_count = now, 0
+        self.flood_count += 1
+        if self.flood_count <= CLIENT_MESSAGES_PER_MINUTE:
+            return False
+        logger.info("reader closed for flooding")
+        self.close_now(CloseCode.POLICY_VIOLATION, "readers do not send messages")
+        return True
 
     def handle_pong(self, event: Frame) -> None:
         if self.pending_ping_payload is None or bytes(event.data) != self.pending_ping_payload:
@@ -354,7 +397,6 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
             return
         self.detached = True
         self.on_lost = on_lost
-        self.flood_window = time.monotonic()
         # Only the handshake and the app needed these.
         self.request = None  # type: ignore[assignment]
         self.response = None  # type: ignore[assignment]
@@ -369,14 +411,14 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         if not self.detached:
             super().send_receive_event_to_app()
             return
+        data = b"".join(self.frames)
         self.frames = []
-        now = time.monotonic()
-        if now - self.flood_window > 60:
-            self.flood_window, self.flood_count = now, 0
-        self.flood_count += 1
-        if self.flood_count > CLIENT_MESSAGES_PER_MINUTE:
-            logger.info("reader closed for flooding")
-            self.close_now(CloseCode.POLICY_VIOLATION, "readers do not send messages")
+        if self.close_sent:
+            return
+        if self.curr_msg_data_type == "text" and not valid_utf8(data):
+            self.close_now(CloseCode.INVALID_DATA, "text is not UTF-8")
+            return
+        self.flooding()
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)

@@ -23,7 +23,7 @@ import pytest
 import websockets
 
 from server.model import Role
-from tests.support import LiveServer, Staff, auth, new_id, run
+from tests.support import LiveServer, Staff, auth, new_id, read_events, run
 
 NORMAL_READERS = 500
 CLOSE = 0x8
@@ -445,3 +445,58 @@ def test_reader_that_keeps_sending_messages_is_closed_with_1008(
             return ws.close_code
 
     assert run(scenario()) == 1008
+
+
+def test_reader_that_pings_and_never_reads_the_pongs_is_closed_before_2_mib_are_queued(
+    server: LiveServer, hearing: dict[str, Any]
+) -> None:
+    """Every byte queued for a reader counts, pongs too: a client that sends 8 MiB worth
+    of pings without reading is closed long before 2 MiB of pongs wait for it. What it
+    reads afterwards is all the server ever queued for it (nothing queued is dropped
+    short of an abort), so counting the pongs read measures the server's buffer."""
+    ping = client_frame(PING, b"p" * 125)  # one mask for all: allowed, and fast
+    pong_size = 2 + 125
+    batch = 512
+    batches = 8 * 1024 * 1024 // pong_size // batch
+    sent = 0
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(handshake(hearing["slug"]))
+        received = bytearray()
+        while b"\r\n\r\n" not in received:
+            chunk = sock.recv(65536)
+            assert chunk, "closed during the handshake"
+            received += chunk
+        status, _, rest = bytes(received).partition(b"\r\n\r\n")
+        assert status.startswith(b"HTTP/1.1 101"), status
+        try:
+            for _ in range(batches):
+                sock.sendall(ping * batch)
+                sent += batch
+        except OSError:  # the server dropped the connection: it stopped reading us
+            pass
+        sock.settimeout(3)
+        buffer = bytearray(rest)
+        pongs = 0
+        code = None
+        while code is None and pongs * pong_size < 4 * 1024 * 1024:
+            for opcode, payload in split_frames(buffer):
+                if opcode == 0xA:
+                    pongs += 1
+                elif opcode == CLOSE:
+                    code = close_code(payload)
+            if code is None:
+                try:
+                    chunk = sock.recv(65536)
+                except (TimeoutError, ConnectionResetError):
+                    break
+                if not chunk:
+                    break
+                buffer += chunk
+    queued = pongs * pong_size
+    print(f"\n{sent} pings sent ({sent * pong_size} bytes of pongs owed), {queued} queued")
+    assert code in (1008, 1013), "the ping flood was not closed"
+    assert queued < 2 * 1024 * 1024
+    assert httpx.get(f"{server.url}/healthz").status_code == 200
+    hello, _ = run(read_events(f"{server.ws_url}/ws/hearings/{hearing['slug']}", 0))
+    assert hello["type"] == "hello"
