@@ -31,13 +31,8 @@ from server.exceptions import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from server.export import (
-    event_log,
-    file_name,
-    html_transcript,
-    markdown_transcript,
-    transcript_policy,
-)
+from server.export import file_name, transcript_policy
+from server.exports import etag
 from server.hearings import parse_hearing_changes, parse_new_hearing
 from server.inputs import parse_json, whole_number
 from server.model import Role
@@ -45,7 +40,6 @@ from server.openapi import openapi_json
 from server.register import parse_restriction
 from server.services import Services
 from server.store import Actor, Hearing, Written
-from server.timeline import replay
 
 logger = logging.getLogger(__name__)
 
@@ -436,23 +430,31 @@ async def list_events(request: Request) -> Response:
 # Exports
 
 
+EXPORT_TYPES = {
+    "events.json": "application/json",
+    "transcript.md": "text/markdown; charset=utf-8",
+    "transcript.html": "text/html; charset=utf-8",
+}
+
+
 async def export_file(request: Request, suffix: str) -> Response:
     """Public, like the events API and the reader page: an export carries only public
     content (public hearing fields, deleted entries as tombstones or absent), so anyone
-    may download it. Served as an attachment named after the hearing's slug."""
+    may download it. Served as an attachment named after the hearing's slug, built once
+    per state of the hearing (`server.exports`) and revalidated by its `ETag`."""
     found = services(request)
     hearing = await found.store.hearing(request.path_params["slug"])
-    events = await found.store.events(hearing)
-    fields = hearing.public()
-    headers = {"Content-Disposition": f'attachment; filename="{file_name(hearing.slug, suffix)}"'}
-    if suffix.endswith(".json"):
-        return Response(event_log(fields, events), media_type="application/json", headers=headers)
-    timeline = replay(events)
-    if suffix.endswith(".md"):
-        text = markdown_transcript(fields, timeline)
-        return Response(text, media_type="text/markdown; charset=utf-8", headers=headers)
-    headers["Content-Security-Policy"] = transcript_policy()
-    return Response(html_transcript(fields, timeline), media_type="text/html", headers=headers)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{file_name(hearing.slug, suffix)}"',
+        "Cache-Control": "no-cache",
+        "ETag": etag(hearing, suffix, found.db.epoch),
+    }
+    if suffix == "transcript.html":
+        headers["Content-Security-Policy"] = transcript_policy()
+    if headers["ETag"] in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    export = await found.exports.get(hearing, suffix, found.db.epoch)
+    return Response(export.body, media_type=EXPORT_TYPES[suffix], headers=headers)
 
 
 async def export_json(request: Request) -> Response:

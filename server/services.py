@@ -8,6 +8,7 @@ from server.audit import AuditTrail
 from server.auth import Accounts
 from server.db import Database
 from server.delays import Delays
+from server.exports import Exports
 from server.hub.fanout import Hub
 from server.ratelimit import RateLimit
 from server.settings import Settings
@@ -24,6 +25,7 @@ class Services:
     accounts: Accounts
     audit: AuditTrail
     delays: Delays
+    exports: Exports
     post_limit: RateLimit
     login_throttle: LoginThrottle
 
@@ -36,6 +38,7 @@ class Services:
             hub=hub,
             store=store,
             delays=Delays(store),
+            exports=Exports(store),
             accounts=Accounts(db, settings.token_days),
             audit=AuditTrail(db),
             post_limit=RateLimit(settings.post_limit, 60.0, "Too many posts; slow down."),

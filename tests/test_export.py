@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 
 from server.events import Event
 from server.export import html_transcript, markdown_transcript, style_hash
+from server.exports import Exports
+from server.ledger import PUBLIC_HEARING_FIELDS, Hearing
 from server.model import EventType
 from server.timeline import replay
 from tests.support import LiveServer, Staff, new_id
@@ -184,3 +187,103 @@ def test_transcripts_of_a_hearing_without_entries_say_so() -> None:
     html = html_transcript(hearing, timeline)
     assert "<p>No updates were published.</p>" in html
     assert "<article" not in html
+
+
+def test_an_export_is_served_from_memory_until_the_hearing_changes(
+    server: LiveServer, editor: Staff, reporter: Staff
+) -> None:
+    """The same state of a hearing gets the same bytes under the same ETag, and a 304 for
+    it; a new post makes a new export, and a deleted entry is gone at once."""
+    slug = editor.create_hearing("R v Cached", status="live", timezone="Europe/London")["slug"]
+    kept = post(reporter, slug, "Kept text of the first update.", "2024-05-01T10:00:00+01:00")
+    gone = post(reporter, slug, "Gone text about to be deleted.", "2024-05-01T10:05:00+01:00")
+    tags = {}
+    names = {"json": "events.json", "md": "transcript.md", "html": "transcript.html"}
+    for suffix, name in names.items():
+        first, second = download(server, slug, suffix), download(server, slug, suffix)
+        tag = first.headers["etag"]
+        assert tag == second.headers["etag"]
+        assert tag.startswith(f'"2.{name}.')
+        assert first.content == second.content
+        assert "Gone text about to be deleted." in first.text
+        url = f"{server.url}/api/hearings/{slug}/export.{suffix}"
+        revalidated = httpx.get(url, headers={"If-None-Match": tag})
+        assert revalidated.status_code == 304
+        assert revalidated.content == b""
+        assert revalidated.headers["etag"] == tag
+        tags[suffix] = tag
+    assert len(set(tags.values())) == 3
+    base = f"/api/hearings/{slug}/entries"
+    assert reporter.client.delete(f"{base}/{gone}").status_code == 200
+    for suffix in tags:
+        after = download(server, slug, suffix)
+        assert after.headers["etag"] != tags[suffix]
+        assert after.headers["etag"].startswith('"3.')
+        assert "Gone text about to be deleted." not in after.text
+        assert "Kept text of the first update." in after.text or suffix == "json"
+    post(reporter, slug, "A third update, after the delete.", "2024-05-01T10:10:00+01:00")
+    newest = download(server, slug, "md")
+    assert newest.headers["etag"].startswith('"4.')
+    assert "A third update, after the delete." in newest.text
+    assert kept
+
+
+class CountingSource:
+    """The events of one hearing, counting the reads."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.reads = 0
+
+    async def events_after(self, hearing: Hearing, after: int, limit: int) -> list[str]:
+        self.reads += 1
+        await asyncio.sleep(0.01)
+        return self.texts[after : after + limit]
+
+
+def cached_hearing(last_seq: int, hearing_id: int = 1) -> Hearing:
+    fields = {name: None for name in PUBLIC_HEARING_FIELDS}
+    fields |= {"slug": f"h{hearing_id}", "title": "R v Memory", "timezone": "UTC"}
+    return Hearing(hearing_id, fields | {"last_seq": last_seq})
+
+
+def published(seq: int) -> str:
+    moment = "2024-05-01T10:00:00Z"
+    entry = {
+        "id": new_id(), "kind": "note", "body": f"Update {seq}", "html": f"<p>Update {seq}</p>",
+        "speaker": None, "occurred_at": moment, "published_at": moment, "author": "r",
+        "key": False, "pinned": False, "revision": 1, "correction": None,
+    }  # fmt: skip
+    return Event(seq, EventType.ENTRY_PUBLISHED, moment, "h1", entry).encode()
+
+
+def test_exports_are_built_once_per_state_and_kept_within_bounds() -> None:
+    source = CountingSource([published(seq) for seq in range(1, 6)])
+
+    async def scenario() -> None:
+        exports = Exports(source, keep=2)
+        at_three = cached_hearing(3)
+        together = await asyncio.gather(
+            *(exports.get(at_three, "transcript.md", "e") for _ in range(10))
+        )
+        assert exports.builds == 1
+        assert source.reads == 1
+        assert len({export.body for export in together}) == 1
+        assert b"Update 3" in together[0].body
+        assert b"Update 4" not in together[0].body  # committed after the hearing was read
+        assert (await exports.get(at_three, "transcript.md", "e")) is together[0]
+        assert exports.builds == 1
+        newer = await exports.get(cached_hearing(5), "transcript.md", "e")
+        assert exports.builds == 2
+        assert b"Update 5" in newer.body
+        assert newer.etag == '"5.transcript.md.e"'
+        await exports.get(cached_hearing(5), "events.json", "e")
+        assert exports.builds == 3
+        await exports.get(at_three, "transcript.md", "e")  # dropped: two kept at most
+        assert exports.builds == 4
+        small = Exports(source, keep_bytes=100)
+        await small.get(at_three, "transcript.html", "e")
+        await small.get(at_three, "transcript.html", "e")
+        assert small.builds == 2  # larger than the cache: served, never kept
+
+    asyncio.run(scenario())
