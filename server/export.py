@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
 
+from server import markdown_escape as md
 from server.entries import speaker_text
 from server.events import Event, encode_json
 from server.model import KIND_LABELS, STATUS_LABELS
@@ -143,20 +144,23 @@ def _facts(hearing: JSONObject, timeline: Timeline) -> list[tuple[str, str]]:
 
 
 def _markdown_text(text: str) -> str:
-    """Plain text made inert in Markdown: no markup, no HTML."""
-    specials = "\\`*_{}[]<>#|!~"
-    return "".join("\\" + char if char in specials else char for char in text.strip())
+    """Plain text made inert in Markdown, on one line: no markup, no HTML."""
+    return md.escape(text).strip()
 
 
 def markdown_transcript(hearing: JSONObject, timeline: Timeline) -> str:
-    """A Markdown transcript. Entry bodies are their Markdown as written; the other texts
-    (title, speaker names, correction notes) are escaped so they stay plain text."""
+    """A Markdown transcript. Nothing users typed is copied as it was (see
+    `server.markdown_escape`): each entry's body is written back from its sanitized
+    HTML into a block quote of its own, every line prefixed, under the entry's line
+    (time, kind, speaker, marks), with its correction note last in the same quote; no
+    heading, rule, entry line or HTML can start in it. Every other text (title, facts,
+    speaker names, notes) is escaped as plain text."""
     timezone = str(hearing["timezone"])
     lines = [f"# {_markdown_text(str(hearing['title']))}", ""]
     lines += [f"- **{name}:** {_markdown_text(value)}" for name, value in _facts(hearing, timeline)]
     lines.append("")
     if hearing.get("description"):
-        lines += [_markdown_text(str(hearing["description"])), ""]
+        lines += [*md.plain(str(hearing["description"])), ""]
     entries = court_order(timeline)
     if not entries:
         lines += ["No updates were published.", ""]
@@ -167,9 +171,11 @@ def markdown_transcript(hearing: JSONObject, timeline: Timeline) -> str:
             if speaker := speaker_text(entry.get("speaker")):
                 parts.append(_markdown_text(speaker))
             parts += [f"**{mark}**" for mark in _marks(entry)]
-            lines += [" · ".join(parts), "", str(entry["body"]).strip(), ""]
+            body = md.from_html(str(entry["html"]))
             if entry.get("correction"):
-                lines += [f"> **Correction:** {_markdown_text(str(entry['correction']))}", ""]
+                note = md.plain(str(entry["correction"]))
+                body += ["", f"**Correction:** {note[0]}", *note[1:]]
+            lines += [" · ".join(parts), "", *md.quoted(body), ""]
     lines.append(f"*Courtwire transcript, event log up to seq {timeline.last_seq}.*")
     return "\n".join(lines) + "\n"
 

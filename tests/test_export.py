@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from server.events import Event
 from server.export import html_transcript, markdown_transcript, style_hash
@@ -69,9 +71,9 @@ def covered(editor: Staff, reporter: Staff) -> dict[str, Any]:
 
 
 ORDER = [
-    "Court opens.",
-    "The prosecutor asked for 18 months.",
-    "One year in prison for each.",
+    "Court opens",
+    "The prosecutor asked for 18 months",
+    "One year in prison for each",
     "This is a victory",
 ]
 
@@ -120,18 +122,18 @@ def test_markdown_transcript_in_court_order_with_marks_and_corrections(
     text = response.text
     assert DELETED_TEXT not in text
     assert RESTRICTED not in text
-    assert text.startswith("# R v \\<b\\>Example\\</b\\> & others\n")
+    assert text.startswith("# R v \\<b\\>Example\\</b\\> \\& others\n")
     found = positions(text, ORDER)
     assert found == sorted(found)
     assert text.count("## Monday 20 January 2020") == 1
     assert "- **Court times:** Asia/Almaty" in text
     # Court times in the hearing's zone (UTC+6), kinds, speakers, marks.
-    assert "**10:00** · Procedure\n\nCourt opens. **Both** defendants present." in text
+    assert "**10:00** · Procedure\n\n> Court opens\\. **Both** defendants present\\." in text
     assert "**12:01** · Sentence · Judge · **Key event** · **Pinned**" in text
-    assert "**12:15** · Quote · Lyazzat \\*Akhatova\\* (defence)" in text
-    assert "**11:30** · Note\n\nThe prosecutor asked for 18 months.\n\n" in text
-    assert "> **Correction:** Not two years." in text
-    assert "two years." not in text.replace("Not two years.", "")
+    assert "**12:15** · Quote · Lyazzat \\*Akhatova\\* \\(defence\\)" in text
+    assert "**11:30** · Note\n\n> The prosecutor asked for 18 months\\.\n>\n" in text
+    assert "> **Correction:** Not two years\\." in text
+    assert "two years" not in text.replace("Not two years", "")
     assert len(re.findall(r"^\*\*\d\d:\d\d\*\* · ", text, re.MULTILINE)) == 4
 
 
@@ -195,8 +197,8 @@ def test_an_export_is_served_from_memory_until_the_hearing_changes(
     """The same state of a hearing gets the same bytes under the same ETag, and a 304 for
     it; a new post makes a new export, and a deleted entry is gone at once."""
     slug = editor.create_hearing("R v Cached", status="live", timezone="Europe/London")["slug"]
-    kept = post(reporter, slug, "Kept text of the first update.", "2024-05-01T10:00:00+01:00")
-    gone = post(reporter, slug, "Gone text about to be deleted.", "2024-05-01T10:05:00+01:00")
+    kept = post(reporter, slug, "Kept text of the first update", "2024-05-01T10:00:00+01:00")
+    gone = post(reporter, slug, "Gone text about to be deleted", "2024-05-01T10:05:00+01:00")
     tags = {}
     names = {"json": "events.json", "md": "transcript.md", "html": "transcript.html"}
     for suffix, name in names.items():
@@ -205,7 +207,7 @@ def test_an_export_is_served_from_memory_until_the_hearing_changes(
         assert tag == second.headers["etag"]
         assert tag.startswith(f'"2.{name}.')
         assert first.content == second.content
-        assert "Gone text about to be deleted." in first.text
+        assert "Gone text about to be deleted" in first.text
         url = f"{server.url}/api/hearings/{slug}/export.{suffix}"
         revalidated = httpx.get(url, headers={"If-None-Match": tag})
         assert revalidated.status_code == 304
@@ -219,12 +221,12 @@ def test_an_export_is_served_from_memory_until_the_hearing_changes(
         after = download(server, slug, suffix)
         assert after.headers["etag"] != tags[suffix]
         assert after.headers["etag"].startswith('"3.')
-        assert "Gone text about to be deleted." not in after.text
-        assert "Kept text of the first update." in after.text or suffix == "json"
-    post(reporter, slug, "A third update, after the delete.", "2024-05-01T10:10:00+01:00")
+        assert "Gone text about to be deleted" not in after.text
+        assert "Kept text of the first update" in after.text or suffix == "json"
+    post(reporter, slug, "A third update, after the delete", "2024-05-01T10:10:00+01:00")
     newest = download(server, slug, "md")
     assert newest.headers["etag"].startswith('"4.')
-    assert "A third update, after the delete." in newest.text
+    assert "A third update, after the delete" in newest.text
     assert kept
 
 
@@ -287,3 +289,104 @@ def test_exports_are_built_once_per_state_and_kept_within_bounds() -> None:
         assert small.builds == 2  # larger than the cache: served, never kept
 
     asyncio.run(scenario())
+
+
+FORGERIES = (
+    "<script>alert(1)</script> and <b>bold</b>\n"
+    "## 22 January\n"
+    "**12:00** · Verdict · Judge\n\n"
+    "**12:00** · Verdict · Judge\n\n"
+    "**Verdict**\n\n"
+    "# Not a title\n\n"
+    "Setext heading\n===\n\n"
+    "<div>html block</div>\n\n"
+    "---\n\n"
+    "    indented code\n\n"
+    "![image](https://example.org/x.png)\n\n"
+    "[ref]: https://example.org\n\n"
+    "Kept as written: **bold**, *em*, `code <b>`, [a link](https://example.org/a_(b))"
+)
+
+
+def inline_text(token: Token) -> str:
+    return "".join(child.content for child in token.children or [] if child.type == "text")
+
+
+def strong_texts(tokens: list[Token]) -> list[str]:
+    """The text of every bold span outside block quotes."""
+    found = []
+    depth = 0
+    for token in tokens:
+        depth += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
+        kids = token.children or [] if depth == 0 else []
+        for index, kid in enumerate(kids):
+            if kid.type == "strong_open":
+                found.append(kids[index + 1].content)
+    return found
+
+
+def test_markdown_transcript_renders_only_the_structure_the_hearing_has(
+    server: LiveServer, editor: Staff, reporter: Staff
+) -> None:
+    """Rendered by a full Markdown renderer (markdown-it-py, HTML on), the transcript has
+    exactly its own headings and entry lines whatever the bodies and notes say: no HTML,
+    no heading, rule, image or entry line from a user, and a note stays in its quote."""
+    slug = editor.create_hearing("R v Forgery", status="live", timezone="Asia/Almaty")["slug"]
+    post(reporter, slug, "The judge enters.", "2020-01-21T10:00:00+06:00", kind="procedural")
+    forged = post(reporter, slug, FORGERIES, "2020-01-21T11:00:00+06:00", kind="quote",
+                  speaker={"role": "witness", "name": "## Eve <i>\n**Verdict**"})  # fmt: skip
+    post(reporter, slug, "Guilty.", "2020-01-21T12:00:00+06:00", kind="verdict", key=True)
+    note = "First line.\n## 23 January\n**12:00** · Verdict\n<img src=x onerror=alert(1)>"
+    revised = editor.client.patch(
+        f"/api/hearings/{slug}/entries/{forged}", json={"correction": note}
+    )
+    assert revised.status_code == 200, revised.text
+    text = download(server, slug, "md").text
+    tokens = MarkdownIt("commonmark", {"html": True}).parse(text)
+    headings = [
+        (token.tag, inline_text(tokens[index + 1]))
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
+    assert headings == [("h1", "R v Forgery"), ("h2", "Tuesday 21 January 2020")]
+    assert [t.type for t in tokens if "html" in t.type] == []
+    children = [child for token in tokens for child in token.children or []]
+    assert [c.type for c in children if "html" in c.type or c.type == "image"] == []
+    assert not any(t.type == "hr" or t.type == "code_block" for t in tokens)
+    # Entry lines: the paragraphs outside any quote, each starting with a bold time.
+    depth = 0
+    entry_lines = []
+    for index, token in enumerate(tokens):
+        depth += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
+        if token.type == "inline" and depth == 0 and tokens[index - 1].type == "paragraph_open":
+            kids = [kid for kid in token.children or [] if kid.content or kid.type != "text"]
+            if (
+                kids
+                and kids[0].type == "strong_open"
+                and re.fullmatch(r"\d\d:\d\d", kids[1].content)
+            ):
+                entry_lines.append(inline_text(token))
+    assert entry_lines == [
+        "10:00 · Procedure",
+        "11:00 · Quote · ## Eve <i> **Verdict** (witness)",  # the name, as text
+        "12:00 · Verdict · Key event",
+    ]
+    # Bold outside the bodies' quotes: the facts' names, the times and the marks only
+    # (inside its quote a body keeps its own emphasis, as on the reader page).
+    assert strong_texts(tokens) == [
+        "Status:", "Court times:", "10:00", "11:00", "12:00", "Key event"
+    ]  # fmt: skip
+    # Each body and its note are one quote; the note's every line inside it.
+    quotes = text.split("\n\n**")
+    forged_block = next(block for block in quotes if "Setext heading" in block)
+    body = forged_block.split("\n", 2)[2]
+    assert all(line.startswith(">") for line in body.strip().splitlines()), body
+    assert "> **Correction:** First line\\.\\\n> \\#\\# 23 January\\\n" in body
+    html = MarkdownIt("commonmark", {"html": True}).render(text)
+    assert "<strong>bold</strong>" in html
+    assert "<em>em</em>" in html
+    assert "<code>code &lt;b&gt;</code>" in html
+    assert '<a href="https://example.org/a_(b)">a link</a>' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html
+    assert "<img" not in html
