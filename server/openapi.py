@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
 from server.hearings import MAX_PUBLISH_DELAY, MAX_SLUG_CHARS, TEXT_LIMITS
+from server.inputs import MAX_DIGITS
 from server.ledger import PUBLIC_HEARING_FIELDS
 from server.model import (
     EntryKind,
@@ -102,9 +103,9 @@ ENTRY_ID = {
 
 
 def _query_int(name: str, description: str, maximum: int | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "integer", "minimum": 0}
-    if maximum is not None:
-        schema["maximum"] = maximum
+    """A query number as `server.inputs.query_int` reads it: at most `MAX_DIGITS` digits."""
+    largest = 10**MAX_DIGITS - 1
+    schema: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": maximum or largest}
     return {
         "name": name,
         "in": "query",
@@ -391,7 +392,11 @@ def document() -> dict[str, Any]:
     draft = {
         "type": "object",
         "required": ["id", "body"],
-        "properties": {"id": {"type": "string", "format": "uuid"}, **ENTRY_CHANGES},
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            **ENTRY_CHANGES,
+            "occurred_at": NULLABLE_TIME | {"description": "In court; absent or null: on receipt."},
+        },
         "additionalProperties": False,
     }
     changes = {
