@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame
+from websockets.protocol import State
 
 from server.model import CloseCode
 
@@ -271,6 +272,15 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
             # read: a stalled reader would hold that much before the hub's limit noticed.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT, KERNEL_UNSENT)
 
+    def data_received(self, data: bytes) -> None:
+        """uvicorn's, except that the frames parsed before a protocol error are handled
+        first, in order: a reader closed for its 31st message or for text that is not
+        UTF-8 gets that code even when a bad frame follows in the same read."""
+        self.conn.receive_data(data)
+        self.handle_events()
+        if self.conn.parser_exc is not None and not self.transport.is_closing():
+            self.handle_parser_exception()
+
     # Keepalive through the shared `keepalive` queues instead of a timer per connection.
 
     def schedule_ping(self) -> None:
@@ -299,6 +309,8 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
         once a close is sent no pong is queued. Close frames, one per connection, are the
         only bytes written past the limit.
         """
+        if self.conn.state is not State.OPEN:
+            return  # the peer's close came in the same read: `handle_close` sends its echo
         pong = b"".join(self.conn.data_to_send())
         if self.close_sent or self.transport.is_closing() or self.flooding():
             return
@@ -364,8 +376,9 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
 
     def close_now(self, code: int, reason: str) -> None:
         """Queue a close frame behind what is buffered; drop the connection if the
-        reader has not taken it within the close timeout."""
-        if self.close_sent or self.transport.is_closing():
+        reader has not taken it within the close timeout. Nothing if the reader's own
+        close came first (in the same read, parsed before this): its echo goes out."""
+        if self.close_sent or self.transport.is_closing() or self.conn.state is not State.OPEN:
             return
         if not self.detached:
             self.queue.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})

@@ -69,6 +69,19 @@ def split_frames(buffer: bytearray) -> list[tuple[int, bytes]]:
     return frames
 
 
+def upgrade(sock: socket.socket, slug: str, after: int = 0) -> bytearray:
+    """Open a reader socket on a connected blocking `sock`: what came after the 101."""
+    sock.sendall(handshake(slug, after))
+    received = bytearray()
+    while b"\r\n\r\n" not in received:
+        chunk = sock.recv(65536)
+        assert chunk, "closed during the handshake"
+        received += chunk
+    status, _, rest = bytes(received).partition(b"\r\n\r\n")
+    assert status.startswith(b"HTTP/1.1 101"), status
+    return bytearray(rest)
+
+
 def close_code(payload: bytes) -> int:
     return int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 1005
 
@@ -461,14 +474,7 @@ def test_reader_that_pings_and_never_reads_the_pongs_is_closed_before_2_mib_are_
     sent = 0
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        sock.sendall(handshake(hearing["slug"]))
-        received = bytearray()
-        while b"\r\n\r\n" not in received:
-            chunk = sock.recv(65536)
-            assert chunk, "closed during the handshake"
-            received += chunk
-        status, _, rest = bytes(received).partition(b"\r\n\r\n")
-        assert status.startswith(b"HTTP/1.1 101"), status
+        rest = upgrade(sock, hearing["slug"])
         try:
             for _ in range(batches):
                 sock.sendall(ping * batch)
@@ -476,7 +482,7 @@ def test_reader_that_pings_and_never_reads_the_pongs_is_closed_before_2_mib_are_
         except OSError:  # the server dropped the connection: it stopped reading us
             pass
         sock.settimeout(3)
-        buffer = bytearray(rest)
+        buffer = rest
         pongs = 0
         code = None
         while code is None and pongs * pong_size < 4 * 1024 * 1024:
