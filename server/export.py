@@ -226,7 +226,7 @@ def html_transcript(hearing: JSONObject, timeline: Timeline) -> str:
 def _html_entry(moment: datetime, entry: JSONObject) -> str:
     classes = "entry key" if entry.get("key") else "entry"
     header = [
-        f'<time datetime="{escape(moment.isoformat())}">{moment:%H:%M}</time>',
+        f'<time datetime="{escape(moment.isoformat(timespec="seconds"))}">{moment:%H:%M}</time>',
         f'<span class="kind">{escape(_kind(entry))}</span>',
     ]
     if speaker := speaker_text(entry.get("speaker")):
