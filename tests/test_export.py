@@ -18,7 +18,7 @@ from server.exports import Exports
 from server.ledger import PUBLIC_HEARING_FIELDS, Hearing
 from server.model import EventType
 from server.timeline import replay
-from tests.support import LiveServer, Staff, new_id
+from tests.support import LiveServer, Staff, new_id, run
 
 DELETED_TEXT = "Zebra-crossing witness statement that was withdrawn"
 RESTRICTED = "Anonymous Witness"
@@ -288,7 +288,7 @@ def test_exports_are_built_once_per_state_and_kept_within_bounds() -> None:
         await small.get(at_three, "transcript.html", "e")
         assert small.builds == 2  # larger than the cache: served, never kept
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 FORGERIES = (
