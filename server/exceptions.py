@@ -24,6 +24,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "internal_error": (500, "Something went wrong on the server's side."),
     "bad_request": (400, "The request is malformed."),
     "malformed_json": (400, "The body is not valid JSON."),
+    "too_deep": (400, "The JSON body nests deeper than the limit."),
     "unauthorized": (401, "Sign in first."),
     "no_token": (401, "The call needs a staff token."),
     "bad_token": (401, "The token is unknown or revoked."),
@@ -62,6 +63,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "old_password_required": (422, "Changing one's own password needs the old one."),
     "restricted_term": (422, "A published text names a term under a reporting restriction."),
     "rate_limited": (429, "Too many requests; wait as Retry-After says."),
+    "server_full": (503, "The server holds as many readers as it may; try again shortly."),
 }
 
 

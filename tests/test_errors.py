@@ -119,14 +119,16 @@ def test_deeply_nested_json_is_400_too_deep_before_it_is_parsed(
 def test_json_nested_32_deep_and_brackets_in_strings_pass_the_depth_check(
     server: LiveServer,
 ) -> None:
+    json_type = {"Content-Type": "application/json"}
     nested = b"[" * 32 + b"]" * 32
-    response = httpx.post(f"{server.url}/api/login", content=nested)
+    response = httpx.post(f"{server.url}/api/login", content=nested, headers=json_type)
     assert_error(response, 400, "bad_request", None)
     brackets = {"username": "[{" * 1000, "password": "]}" * 1000}
     response = httpx.post(f"{server.url}/api/login", json=brackets)
     assert response.status_code == 401, response.text
     huge = b'{"username": ' + b"1" * 5000 + b"}"
-    assert_error(httpx.post(f"{server.url}/api/login", content=huge), 400, "malformed_json", None)
+    answer = httpx.post(f"{server.url}/api/login", content=huge, headers=json_type)
+    assert_error(answer, 400, "malformed_json", None)
 
 
 def test_request_over_the_byte_limit_is_413(
