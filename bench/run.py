@@ -341,12 +341,13 @@ def new_hearings(server: Server, count: int, prefix: str = "bench") -> list[str]
 
 
 def connect_readers(
-    server: Server, pool: SwarmPool, slugs: list[str], per_hearing: int
+    server: Server, pool: SwarmPool, slugs: list[str], per_hearing: int, in_flight: int = 192
 ) -> dict[str, Any]:
+    """Connect the readers, `in_flight` handshakes at a time across the swarm."""
     paths = [f"/ws/hearings/{slug}" for _ in range(per_hearing) for slug in slugs]
     time.sleep(0.5)
     rss0 = rss_bytes(server.pid)
-    connected = pool.connect(paths)
+    connected = pool.connect(paths, parallel=max(1, in_flight // len(pool.pipes)))
     time.sleep(1.0)
     rss1 = rss_bytes(server.pid)
     return {
@@ -411,7 +412,7 @@ def fan_out(
 def scenario_fanout(kind: str, args: argparse.Namespace, readers: int) -> dict[str, Any]:
     with running(kind, args.swarm, {}) as (server, pool):
         slugs = new_hearings(server, 1)
-        row = connect_readers(server, pool, slugs, readers)
+        row = connect_readers(server, pool, slugs, readers, args.in_flight)
         row |= fan_out(server, pool, slugs, args.updates, 1 / args.rate, args.size, args.updates)
         return row
 
@@ -605,6 +606,9 @@ def main() -> None:
     parser.add_argument("--backoff", type=float, default=1.0, help="first reconnect delay, s")
     parser.add_argument("--backoff-cap", type=float, default=8.0)
     parser.add_argument("--storm-limit", type=float, default=30.0)
+    parser.add_argument(
+        "--in-flight", type=int, default=192, help="handshakes in flight while connecting"
+    )
     parser.add_argument("--json", type=Path, help="write every run's figures here")
     args = parser.parse_args()
 

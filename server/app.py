@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from server import api, live, pages, reach, sse
+from server import api, pages, reach, sse
 from server.db import Database
 from server.demo import load_demo
 from server.errors import handle_courtwire_error, handle_http_exception, handle_unexpected
@@ -23,14 +23,19 @@ from server.exceptions import CourtwireError
 from server.headers import SecurityHeaders
 from server.hub.fanout import Hub
 from server.hub.memory import MemoryBroker
+from server.live import LIVE, Live, Readers
+from server.live.freezer import Freezer
+from server.live.keepalive import Keepalive
+from server.live.readers import Count
 from server.services import Services
 from server.settings import Settings
-from server.sockets import READER_SERVICE
 
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
+    """The app; `count`, when given, is bumped on the reader path (server.benchstats)."""
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         hub = Hub(MemoryBroker(), keep=settings.recent_events, buffer_limit=settings.reader_buffer)
@@ -42,9 +47,15 @@ def create_app(settings: Settings) -> Starlette:
             app.state.services = found
             logger.info("serving db=%s epoch=%s", settings.db_path, db.epoch)
             watching = asyncio.create_task(found.accounts.watch())
+            loop = asyncio.get_running_loop()
+            keepalive = Keepalive(loop, settings.ping_interval, settings.ping_timeout)
+            freezer = Freezer(loop)
+            live = Live(Readers(found, count), keepalive, freezer, settings.reader_buffer)
             try:
-                yield {READER_SERVICE: live.Readers(found)}
+                yield {LIVE: live}
             finally:
+                keepalive.close()
+                freezer.close()
                 await found.delays.close()
                 watching.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -3,8 +3,9 @@
 Off unless `COURTWIRE_BENCH_STATS` names a file: then every collection is timed
 (`gc.callbacks`) and, on SIGUSR1, the figures are written to that file as JSON for
 `bench/run.py`; SIGUSR2 runs a full collection and notes what it found (leak checks).
-The counters are plain integers bumped on the reader path whether or not the file is
-set; they cost an addition each. Not part of the public contract.
+The counters are bumped through the `count` hook that `install()` returns and the
+app is given (`create_app(settings, count=...)`); unset, the reader path only checks
+that it is None. Not part of the public contract.
 """
 
 from __future__ import annotations
@@ -15,18 +16,24 @@ import os
 import signal
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 ENV = "COURTWIRE_BENCH_STATS"
 
-counters: dict[str, int] = {
-    # Reads of the event log from SQLite to serve a reader's backlog.
-    "backlog_db_reads": 0,
-    # Readers whose backlog (possibly empty) came entirely from the hub's memory.
-    "resumes_from_memory": 0,
-}
+
+class Counters:
+    """Named counts: `backlog_db_reads` (reads of the event log from SQLite to serve a
+    reader's backlog), `resumes_from_memory` (readers whose backlog, possibly empty,
+    came entirely from the hub's memory)."""
+
+    def __init__(self) -> None:
+        self.counts = {"backlog_db_reads": 0, "resumes_from_memory": 0}
+
+    def count(self, name: str) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
 
 
 class Pauses:
@@ -60,11 +67,13 @@ class Pauses:
         }
 
 
-def install(path: str | None = None) -> None:
-    """Start timing collections and answer SIGUSR1 with a dump; no-op without a path."""
+def install(path: str | None = None) -> Callable[[str], None] | None:
+    """Start timing collections and answer SIGUSR1 with a dump; the counting hook for
+    the app. Without a path: nothing, and None."""
     target = path if path is not None else os.environ.get(ENV)
     if not target:
-        return
+        return None
+    counters = Counters()
     pauses = Pauses()
     gc.callbacks.append(pauses)
 
@@ -73,7 +82,7 @@ def install(path: str | None = None) -> None:
     def dump(signum: int, frame: FrameType | None) -> None:
         figures: dict[str, Any] = {
             "gc": pauses.figures(),
-            "counters": dict(counters),
+            "counters": dict(counters.counts),
             "at": time.time(),
             "frozen": gc.get_freeze_count(),
             "gc_counts": gc.get_count(),
@@ -96,3 +105,4 @@ def install(path: str | None = None) -> None:
 
     signal.signal(signal.SIGUSR1, dump)
     signal.signal(signal.SIGUSR2, sweep)
+    return counters.count

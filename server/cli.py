@@ -30,9 +30,9 @@ GIL_SWITCH_INTERVAL = 0.0005
 def serve(settings: Settings, host: str, port: int) -> None:
     from server import benchstats
     from server.app import create_app
-    from server.sockets import FanoutProtocol
+    from server.live import ReaderProtocol
 
-    benchstats.install()
+    count = benchstats.install()
     # A write's SQLite statements run on the writer thread, and each one takes the GIL
     # back from the event loop when it is done: during a fan-out the loop holds it for
     # the whole switch interval. 5 ms (Python's default) a statement made the publish
@@ -40,16 +40,14 @@ def serve(settings: Settings, host: str, port: int) -> None:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, count=count),
         host=host,
         port=port,
         http="h11",
         loop="uvloop",  # measured: lower fan-out latency and CPU than asyncio's loop
-        ws=FanoutProtocol,
+        # Reader sockets: pings, limits and compression (none) are ReaderProtocol's own.
+        ws=ReaderProtocol,
         ws_max_size=64 * 1024,
-        ws_per_message_deflate=False,
-        ws_ping_interval=settings.ping_interval,
-        ws_ping_timeout=settings.ping_timeout,
         h11_max_incomplete_event_size=16 * 1024,
         limit_concurrency=settings.max_readers + 500,
         backlog=ACCEPT_BACKLOG,

@@ -3,6 +3,7 @@ and stores and sends nothing."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -282,13 +283,17 @@ def test_bad_after_on_the_websocket_is_http_400_before_the_upgrade(
     assert b'"field":"after"' in refused.response.body
 
 
-async def websocket_status(url: str) -> int:
+async def websocket_refusal(url: str) -> tuple[int, bytes]:
     try:
         async with websockets.connect(url):
             pass
     except websockets.InvalidStatus as refused:
-        return refused.response.status_code
-    return 101
+        return refused.response.status_code, refused.response.body or b""
+    return 101, b""
+
+
+async def websocket_status(url: str) -> int:
+    return (await websocket_refusal(url))[0]
 
 
 def test_unknown_hearing_on_the_websocket_is_http_404(server: LiveServer) -> None:
@@ -296,11 +301,13 @@ def test_unknown_hearing_on_the_websocket_is_http_404(server: LiveServer) -> Non
 
 
 @pytest.mark.parametrize("path", ["/ws/hearings/", "/ws/hearings/a/b", "/ws/elsewhere"])
-def test_websocket_paths_that_are_no_reader_socket_are_refused(
+def test_websocket_paths_that_are_no_reader_socket_are_a_404_json_error(
     server: LiveServer, hearing: dict[str, object], path: str
 ) -> None:
-    # Reader sockets are served by the protocol; anything else falls to the app's router.
-    assert run(websocket_status(f"{server.ws_url}{path}")) == 403
+    # The protocol serves reader sockets and refuses every other WebSocket path itself.
+    status, body = run(websocket_refusal(f"{server.ws_url}{path}"))
+    assert status == 404
+    assert json.loads(body)["error"]["code"] == "not_found"
     assert run(websocket_status(f"{server.ws_url}/ws/hearings/{hearing['slug']}")) == 101
 
 

@@ -24,9 +24,18 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from websockets.frames import EXTERNAL_CLOSE_CODES
 
-from server.sockets import CLIENT_MESSAGES_PER_MINUTE, valid_utf8
+from server.live import CLIENT_MESSAGES_PER_MINUTE
 from tests.support import LiveServer, Staff
 from tests.test_slow_clients import close_code, split_frames, upgrade
+
+
+def valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
 
 SEED = int(os.environ.get("COURTWIRE_FUZZ_SEED") or 20200122)
 print(f"fuzz seed {SEED} (COURTWIRE_FUZZ_SEED to replay)")
