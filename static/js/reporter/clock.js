@@ -1,0 +1,23 @@
+// Court time in the hearing's time zone
+
+import { pad, wallToDate, zoneParts } from "../zones.js";
+import { state } from "./state.js";
+
+export function timeValue(date, timeZone) {
+  const p = zoneParts(date, timeZone);
+  return `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}
+
+/** The time input's value (HH:MM[:SS]) on the day of `reference`, in the zone. */
+export function withTime(reference, value, timeZone) {
+  const match = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!match) return null;
+  const day = zoneParts(reference, timeZone);
+  return wallToDate({ ...day, hour: Number(match[1]), minute: Number(match[2]), second: Number(match[3] || 0) }, timeZone);
+}
+
+export function courtClock(value) {
+  const zone = state.hearing?.timezone || "UTC";
+  return new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    .format(new Date(value));
+}

@@ -1,0 +1,212 @@
+// Composing: the update being written (text, kind, speaker, court time), kept as a draft
+// on the phone, with the server's reason on its fields when it came back refused.
+
+import { roleText } from "../labels.js";
+import { uuid } from "../outbox.js";
+import { rfc3339InZone } from "../zones.js";
+import { timeValue, withTime } from "./clock.js";
+import { checkRestricted, clearFieldErrors, showServerError } from "./errors.js";
+import { problemText } from "./shown.js";
+import { byId, DRAFT_KEY, load, save, state } from "./state.js";
+
+export const MAX_BODY = 5000;
+
+const TIME_HINT = "Stamped when you start typing, forgotten when you clear the text; change it if needed.";
+const TIME_HINT_KEPT = "The court time of the refused update, kept; change it if needed.";
+
+export const composeForm = byId("compose-form");
+export const bodyInput = byId("body");
+export const roleSelect = byId("speaker-role");
+export const nameInput = byId("speaker-name");
+export const keyInput = byId("key");
+export const timeInput = byId("court-time");
+
+function selectedKind() {
+  return composeForm.querySelector('input[name="kind"]:checked')?.value || "note";
+}
+
+function setKind(kind) {
+  const input = composeForm.querySelector(`input[name="kind"][value="${CSS.escape(kind)}"]`);
+  if (input) input.checked = true;
+}
+
+export function stampNow() {
+  state.stamp = new Date();
+  timeInput.value = timeValue(state.stamp, state.hearing.timezone);
+  byId("time-hint").textContent = TIME_HINT;
+  saveDraft();
+}
+
+/** The stamp belongs to the draft: an emptied composer forgets it (and any refusal),
+ * so the next first keystroke stamps anew. */
+function forgetDraft() {
+  state.stamp = null;
+  timeInput.value = "";
+  byId("time-hint").textContent = TIME_HINT;
+  showRefusal(null);
+}
+
+export function onTimeInput() {
+  // A time set by hand before the first keystroke is this draft's stamp: typing keeps it.
+  if (timeInput.value && !state.stamp) state.stamp = new Date();
+  saveDraft();
+}
+
+// The speaker stays from one update to the next (consecutive testimony is common), so
+// the Send button names it, whenever it changes.
+let shownRole = "";
+
+export function showSpeaker() {
+  shownRole = roleSelect.value;
+  const name = nameInput.value.trim();
+  const who = !roleSelect.value ? "" : name ? `${name}, ${roleSelect.value}` : roleText(roleSelect.value);
+  byId("send-speaker").textContent = who ? ` · ${who}` : "";
+  byId("speaker-clear").hidden = !roleSelect.value && !nameInput.value;
+}
+
+export function onRoleChange() {
+  // A new role is another person: the name of the previous one must not go with it.
+  // (A name typed while the role was "Nobody" is for the role picked now: it stays.)
+  if (shownRole) nameInput.value = "";
+  showSpeaker();
+  saveDraft();
+}
+
+export function clearSpeaker() {
+  roleSelect.value = "";
+  nameInput.value = "";
+  clearFieldErrors(byId("speaker-fields"));
+  showSpeaker();
+  saveDraft();
+  roleSelect.focus();
+}
+
+function occurredAt() {
+  const zone = state.hearing.timezone;
+  if (!state.stamp) state.stamp = new Date();
+  const chosen = withTime(state.stamp, timeInput.value, zone) || state.stamp;
+  return rfc3339InZone(chosen, zone);
+}
+
+function draftKey() {
+  return `${DRAFT_KEY}.${state.hearing?.slug}`;
+}
+
+/** The composer as a draft: what fillComposer takes back. */
+export function currentDraft() {
+  return {
+    body: bodyInput.value, kind: selectedKind(), role: roleSelect.value, name: nameInput.value,
+    key: keyInput.checked, stamp: state.stamp?.toISOString() || null, time: timeInput.value,
+    refusal: state.refusal,
+  };
+}
+
+export function writeDraft() {
+  clearTimeout(draftTimer);
+  if (!state.hearing) return;
+  save(draftKey(), bodyInput.value || nameInput.value || roleSelect.value ? currentDraft() : null);
+}
+
+let draftTimer = null;
+export function saveDraft() {
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(writeDraft, 250);
+}
+
+/** Put a draft ({body, kind, role, name, key, stamp, time, refusal}) in the composer. */
+export function fillComposer(draft) {
+  clearTimeout(checkTimer); // a check of the text that was there would hide this one's errors
+  clearFieldErrors(composeForm);
+  bodyInput.value = draft?.body || "";
+  setKind(draft?.kind || "note");
+  roleSelect.value = draft?.role || "";
+  nameInput.value = draft?.name || "";
+  keyInput.checked = Boolean(draft?.key);
+  state.stamp = draft?.stamp ? new Date(draft.stamp) : null;
+  timeInput.value = state.stamp ? draft.time || timeValue(state.stamp, state.hearing.timezone) : "";
+  byId("time-hint").textContent = draft?.refusal ? TIME_HINT_KEPT : TIME_HINT;
+  showSpeaker();
+  showCount();
+  showRefusal(draft?.refusal || null);
+}
+
+export function restoreDraft() {
+  fillComposer(load(draftKey()));
+}
+
+/** After Send: the text, kind, key and stamp go; the speaker deliberately stays. */
+export function resetComposer() {
+  clearTimeout(checkTimer);
+  bodyInput.value = "";
+  keyInput.checked = false;
+  setKind("note");
+  forgetDraft();
+  clearFieldErrors(composeForm);
+  showCount();
+  writeDraft();
+}
+
+export function composerBusy() {
+  return Boolean(bodyInput.value.trim());
+}
+
+/** The composer as an update to send. */
+export function composerPayload() {
+  const payload = {
+    id: uuid(),
+    kind: selectedKind(),
+    body: bodyInput.value,
+    occurred_at: occurredAt(),
+    key: keyInput.checked,
+  };
+  if (roleSelect.value) payload.speaker = { role: roleSelect.value, name: nameInput.value.trim() || null };
+  return payload;
+}
+
+/** An outbox item's update as a draft for the composer, with its own stamp. */
+export function draftOf(item) {
+  const { payload } = item;
+  return {
+    body: payload.body, kind: payload.kind, role: payload.speaker?.role, name: payload.speaker?.name,
+    key: payload.key, stamp: payload.occurred_at, time: null, refusal: item.error,
+  };
+}
+
+function showCount() {
+  const length = bodyInput.value.length;
+  byId("body-count").textContent = length > MAX_BODY - 500 ? `${length} / ${MAX_BODY}` : "";
+}
+
+let checkTimer = null;
+export function onBodyInput() {
+  if (!bodyInput.value.trim()) forgetDraft();
+  else if (!state.stamp) stampNow();
+  showCount();
+  saveDraft();
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(() => {
+    const errorEl = byId("body-error");
+    if (errorEl.dataset.code === "restricted_term" || errorEl.hidden) {
+      errorEl.hidden = true;
+      bodyInput.removeAttribute("aria-invalid");
+      checkRestricted([[bodyInput, errorEl]], { focus: false });
+    }
+  }, 200);
+}
+
+const composeFields = {
+  body: [bodyInput, byId("body-error")],
+  "speaker.name": [nameInput, byId("speaker-error")],
+  "speaker.role": [roleSelect, byId("speaker-error")],
+  speaker: [roleSelect, byId("speaker-error")],
+  occurred_at: [timeInput, byId("time-error")],
+};
+
+function showRefusal(error) {
+  state.refusal = error || null;
+  const box = byId("refusal");
+  box.hidden = !error;
+  if (!error) return;
+  byId("refusal-reason").textContent = problemText(error);
+  showServerError(error, composeFields, null, { focus: false });
+}

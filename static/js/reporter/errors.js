@@ -1,0 +1,66 @@
+// Errors on a form's fields, shown where they are: the app's own checks (a restricted
+// term marked in the text) and the fields the server names in a refusal.
+
+import { positionsIn, restrictedIn, unitIndex } from "./restricted.js";
+import { state } from "./state.js";
+import { setNotice } from "./views.js";
+
+export function clearFieldErrors(root = document) {
+  for (const el of root.querySelectorAll(".field-error")) {
+    if (el.id === "login-error") continue;
+    el.hidden = true;
+    el.replaceChildren();
+  }
+  for (const el of root.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+}
+
+/**
+ * Show an error on a field, right where it is: the message under it and, for a
+ * restricted term, the words themselves marked and selected in the text.
+ */
+export function fieldError({ errorEl, input, message, text = null, range = null, focus = true }) {
+  const parts = [];
+  if (range && text) {
+    const words = [...text].slice(range.start, range.end).join("");
+    const mark = document.createElement("mark");
+    mark.textContent = words;
+    parts.push("Reporting restriction: ", mark,
+      ` (characters ${range.start + 1}–${range.end}) cannot be published. Remove or reword it.`);
+  } else {
+    parts.push(message);
+  }
+  errorEl.replaceChildren(...parts);
+  errorEl.dataset.code = range ? "restricted_term" : "";
+  errorEl.hidden = false;
+  if (input) {
+    input.setAttribute("aria-invalid", "true");
+    if (focus) {
+      input.focus();
+      if (range && text && input.setSelectionRange) {
+        input.setSelectionRange(unitIndex(text, range.start), unitIndex(text, range.end));
+      }
+    }
+  }
+}
+
+export function checkRestricted(fields, { focus }) {
+  const terms = state.hearing?.restricted_terms || [];
+  for (const [input, errorEl] of fields) {
+    const hit = restrictedIn(input.value, terms);
+    if (hit) {
+      fieldError({ errorEl, input, text: input.value, range: hit, focus });
+      return true;
+    }
+  }
+  return false;
+}
+
+export function showServerError(error, fields, fallbackEl, { focus = true } = {}) {
+  const [input, errorEl] = fields[error.field] || [];
+  if (!input) {
+    if (fallbackEl) setNotice(fallbackEl, error.message);
+    return;
+  }
+  const range = error.code === "restricted_term" ? positionsIn(error.message) : null;
+  fieldError({ errorEl, input, message: error.message, text: input.value, range, focus });
+}

@@ -1,0 +1,181 @@
+// Hearings: the list to pick from (kept for offline), the open hearing with its status,
+// hold and rules, and its live feed.
+
+import { kindText, statusText } from "../labels.js";
+import { LiveFeed } from "../live.js";
+import { zoneLabel } from "../zones.js";
+import { timeValue } from "./clock.js";
+import { restoreDraft, timeInput } from "./composer.js";
+import { refreshMine, renderMine } from "./mine.js";
+import { renderOutbox } from "./outboxview.js";
+import { takeBack } from "./sending.js";
+import { byId, HEARING_KEY, HEARINGS_KEY, load, outbox, request, save, state } from "./state.js";
+import { setNotice, showView } from "./views.js";
+
+export async function loadHearings() {
+  const note = byId("pick-note");
+  try {
+    const data = await request("GET", "/api/hearings");
+    state.hearings = data.hearings;
+    save(HEARINGS_KEY, { at: new Date().toISOString(), hearings: data.hearings });
+    setNotice(note, "");
+  } catch (error) {
+    if (error.status === 401) return;
+    const cached = load(HEARINGS_KEY);
+    state.hearings = cached?.hearings || [];
+    setNotice(note, cached ? "Offline: this is the list as it was when you last had a connection." : error.message);
+  }
+}
+
+export function showPicker() {
+  state.feed?.close();
+  state.feed = null;
+  const list = byId("hearing-list");
+  const template = byId("hearing-item");
+  list.replaceChildren(...state.hearings.map((hearing) => {
+    const item = template.content.firstElementChild.cloneNode(true);
+    const button = item.querySelector("button");
+    button.dataset.slug = hearing.slug;
+    button.querySelector(".title").textContent = hearing.title;
+    const status = button.querySelector(".status");
+    status.textContent = statusText(hearing.status);
+    status.className = `status status-${hearing.status}`;
+    const meta = [hearing.court, hearing.location].filter(Boolean);
+    if (hearing.scheduled_start) {
+      meta.push(new Intl.DateTimeFormat("en-GB", {
+        timeZone: hearing.timezone, day: "2-digit", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+      }).format(new Date(hearing.scheduled_start)));
+    }
+    button.querySelector(".meta").textContent = meta.join(" · ");
+    button.addEventListener("click", () => openHearing(hearing.slug));
+    return item;
+  }));
+  byId("pick-empty").hidden = state.hearings.length > 0;
+  showView("pick");
+}
+
+function renderHearing() {
+  const hearing = state.hearing;
+  byId("hearing-title").textContent = hearing.title;
+  const status = byId("hearing-status");
+  status.textContent = statusText(hearing.status);
+  status.className = `status status-${hearing.status}`;
+  byId("zone-label").textContent = `(${zoneLabel(hearing.timezone)})`;
+  byId("menu-reader").href = `/h/${encodeURIComponent(hearing.slug)}`;
+  const warnings = {
+    closed: "This hearing is closed: the server refuses new updates until an editor reopens it.",
+    scheduled: "This hearing has not started: what you send is published at once.",
+  };
+  setNotice(byId("hearing-warning"), warnings[hearing.status] || "");
+  setNotice(byId("hearing-held"), hearing.reporting === "held"
+    ? `Reporting is held: ${hearing.reporting_note || "paused by the court"}. What you send waits until an editor releases it.`
+    : "");
+  setNotice(byId("hearing-rules"), rulesText(hearing));
+  if (state.stamp) timeInput.value = timeValue(state.stamp, hearing.timezone);
+}
+
+/** The hearing's delay and review kinds, as the reporter needs to know them. */
+function rulesText(hearing) {
+  const rules = [];
+  const delay = Number(hearing.publish_delay) || 0;
+  if (delay > 0) rules.push(`Updates go out ${delay} s after you send them; until then you can undo.`);
+  const kinds = hearing.review_kinds || [];
+  if (kinds.length) {
+    rules.push(`${kinds.map(kindText).join(", ")} updates wait for an editor's approval.`);
+  }
+  return rules.join(" ");
+}
+
+export function openHearing(slug) {
+  const hearing = state.hearings.find((item) => item.slug === slug);
+  if (!hearing) {
+    showPicker();
+    return;
+  }
+  state.hearing = hearing;
+  save(HEARING_KEY, slug);
+  state.mine = new Map();
+  renderHearing();
+  restoreDraft();
+  showView("compose");
+  renderMine();
+  renderOutbox();
+  takeBack();
+  refreshMine();
+  state.feed?.close();
+  startFeed(hearing.last_seq);
+}
+
+function startFeed(lastSeq) {
+  const slug = state.hearing.slug;
+  const feed = new LiveFeed({
+    hearing: slug,
+    lastSeq,
+    epoch: null,
+    onEvent: (event) => {
+      if (state.feed === feed) liveEvent(event);
+    },
+    onState: (connection) => {
+      if (state.feed === feed) showNet(connection);
+    },
+    onReset: async () => {
+      feed.close();
+      try {
+        const fresh = await request("GET", `/api/hearings/${encodeURIComponent(slug)}`);
+        updateHearing(fresh);
+        refreshMine();
+        if (state.feed === feed) {
+          state.feed = null;
+          startFeed(fresh.last_seq);
+        }
+      } catch {
+        setTimeout(() => state.feed === feed && startFeed(lastSeq), 5000);
+      }
+    },
+  });
+  state.feed = feed;
+  feed.connect();
+}
+
+function updateHearing(fields) {
+  if (!state.hearing || fields.slug !== state.hearing.slug) return;
+  state.hearing = { ...state.hearing, ...fields };
+  const index = state.hearings.findIndex((hearing) => hearing.slug === fields.slug);
+  if (index >= 0) state.hearings[index] = state.hearing;
+  save(HEARINGS_KEY, { at: new Date().toISOString(), hearings: state.hearings });
+  renderHearing();
+}
+
+async function liveEvent(event) {
+  if (event.type === "hearing.updated") {
+    updateHearing(event.data);
+    renderOutbox(); // a held update says the note of the hold
+    // The public event leaves out restricted terms: fetch them with the staff token.
+    try {
+      updateHearing(await request("GET", `/api/hearings/${encodeURIComponent(state.hearing.slug)}`));
+    } catch {
+      // Offline: the terms are refreshed on the next update.
+    }
+    return;
+  }
+  const entry = event.data;
+  if (event.type === "entry.published" && entry.author === state.user?.username) {
+    // An update that waited at the server (held, delayed, in review) is out now.
+    outbox.released(entry.id, event.seq, entry).catch((error) => console.error("outbox", error));
+  }
+  if (entry.deleted || event.type === "entry.deleted") {
+    if (state.mine.delete(entry.id)) renderMine();
+    return;
+  }
+  if (entry.author === state.user?.username) {
+    state.mine.set(entry.id, entry);
+    renderMine();
+  }
+}
+
+export function showNet(connection) {
+  const el = byId("net-state");
+  const online = navigator.onLine !== false;
+  el.dataset.state = online ? connection : "offline";
+  el.textContent = !online ? "Offline: updates wait on this phone" : connection === "live" ? "Online" : "Connecting…";
+}

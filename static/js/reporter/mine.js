@@ -1,0 +1,131 @@
+// The reporter's own entries ("Your recent updates"), shown with the corrections and
+// deletions waiting for them in the outbox; deleting one goes through the outbox.
+
+import { kindText, speakerText } from "../labels.js";
+import { isChange } from "../outbox.js";
+import { courtClock } from "./clock.js";
+import { compare } from "./conflicts.js";
+import { openEdit } from "./edit.js";
+import { savedText, shownEntry } from "./shown.js";
+import { byId, outbox, request, state } from "./state.js";
+import { confirmAction } from "./views.js";
+
+const MINE_SHOWN = 30;
+
+export async function refreshMine() {
+  if (!state.hearing) return;
+  const slug = state.hearing.slug;
+  const stateEl = byId("mine-state");
+  try {
+    const data = await request("GET", `/api/hearings/${encodeURIComponent(slug)}/entries?limit=200`);
+    if (state.hearing?.slug !== slug) return;
+    state.mine = new Map(data.entries.filter((entry) => entry.author === state.user?.username).map((entry) => [entry.id, entry]));
+    stateEl.textContent = "";
+    renderMine();
+  } catch (error) {
+    stateEl.textContent = error.status === 0 ? "Offline: your updates are shown as last loaded." : error.message;
+  }
+}
+
+/** The outbox's unpublished corrections and deletions of this hearing, by entry, oldest
+ * first; "My updates" shows them on the entries at once, marked as waiting. */
+export function noteChanges(items) {
+  const changes = new Map();
+  for (const item of [...items].reverse()) {
+    if (!isChange(item) || item.state === "published" || item.hearing !== state.hearing?.slug) continue;
+    if (!changes.has(item.entry)) changes.set(item.entry, []);
+    changes.get(item.entry).push(item);
+  }
+  const signature = (map) => JSON.stringify([...map].map(([id, list]) => [id, list.map((item) => [item.id, item.state, item.payload])]));
+  const before = signature(state.changes);
+  state.changes = changes;
+  if (signature(changes) !== before) renderMine();
+}
+
+/** What "My updates" says of an entry's changes in the outbox, as [state, text]. */
+function pendingOf(entry) {
+  const changes = state.changes.get(entry.id) || [];
+  if (!changes.length) return [null, ""];
+  const stuck = changes.find((item) => item.state === "conflict" || item.state === "refused");
+  if (stuck?.state === "conflict") return ["conflict", "Your correction crossed a newer version: compare them."];
+  if (stuck) return ["refused", `Your ${stuck.op === "delete" ? "deletion" : "correction"} was refused: see the outbox.`];
+  const deleting = changes.some((item) => item.op === "delete");
+  return ["waiting", deleting ? "Deletion waiting to be sent." : "Correction waiting to be sent."];
+}
+
+export function renderMine() {
+  const known = new Map(state.mine);
+  // A change waiting for an entry not loaded (offline since a reload) shows it as seen.
+  for (const [id, changes] of state.changes) if (!known.has(id)) known.set(id, changes[0].seen);
+  const entries = [...known.values()]
+    .sort((a, b) => Date.parse(shownEntry(b).occurred_at) - Date.parse(shownEntry(a).occurred_at))
+    .slice(0, MINE_SHOWN);
+  const template = byId("mine-item");
+  byId("mine-list").replaceChildren(...entries.map((base) => {
+    const entry = shownEntry(base);
+    const li = template.content.firstElementChild.cloneNode(true);
+    li.dataset.id = entry.id;
+    const [pending, pendingText] = pendingOf(entry);
+    const deleting = (state.changes.get(entry.id) || []).some((item) => item.op === "delete");
+    if (pending) li.dataset.pending = pending;
+    if (deleting) li.dataset.deleting = "true";
+    const pendingEl = li.querySelector(".pending");
+    pendingEl.textContent = pendingText;
+    pendingEl.hidden = !pendingText;
+    const when = li.querySelector(".when");
+    when.dateTime = entry.occurred_at;
+    when.textContent = courtClock(entry.occurred_at);
+    li.querySelector(".kind").textContent = kindText(entry.kind);
+    li.querySelector(".flag").hidden = !entry.key;
+    li.querySelector(".speaker").textContent = speakerText(entry.speaker);
+    li.querySelector(".revision").textContent = entry.revision > 1 ? `revision ${entry.revision}` : "";
+    li.querySelector(".text").textContent = entry.body;
+    li.querySelector(".correction").hidden = !entry.correction;
+    li.querySelector(".correction-text").textContent = entry.correction || "";
+    const edit = li.querySelector(".edit");
+    const remove = li.querySelector(".delete");
+    const review = li.querySelector(".review");
+    edit.addEventListener("click", () => openEdit({ kind: "entry", entry: base }));
+    remove.addEventListener("click", () => deleteEntry(base));
+    edit.setAttribute("aria-label", `Edit the update at ${when.textContent}`);
+    remove.setAttribute("aria-label", `Delete the update at ${when.textContent}`);
+    edit.hidden = remove.hidden = deleting;
+    const conflict = (state.changes.get(entry.id) || []).find((item) => item.state === "conflict");
+    review.hidden = !conflict;
+    if (conflict) {
+      review.addEventListener("click", () => compare(conflict));
+      review.setAttribute("aria-label", `Compare your correction of the update at ${when.textContent}`);
+    }
+    return li;
+  }));
+  const stateEl = byId("mine-state");
+  const none = "You have not published anything in this hearing yet.";
+  if (!entries.length && !stateEl.textContent) stateEl.textContent = none;
+  else if (entries.length && stateEl.textContent === none) stateEl.textContent = "";
+  const names = new Set([...known.values()].map((entry) => entry.speaker?.name).filter(Boolean));
+  byId("speaker-names").replaceChildren(...[...names].map((name) => {
+    const option = document.createElement("option");
+    option.value = name;
+    return option;
+  }));
+}
+
+async function deleteEntry(entry) {
+  const shown = shownEntry(entry);
+  const ok = await confirmAction(
+    "Delete this update?",
+    `“${shown.body.slice(0, 120)}” will disappear from the reader page and the record.`,
+    "Delete",
+  );
+  if (!ok) return;
+  // Through the outbox: on the phone first, sent when the network allows, after any
+  // correction of the same update still waiting there.
+  try {
+    await outbox.remove({
+      hearing: state.hearing.slug, username: state.user.username, seen: { ...shown, revision: entry.revision },
+    });
+    byId("mine-state").textContent = savedText("Deletion");
+  } catch (error) {
+    byId("mine-state").textContent = `Not deleted: ${error.message}`;
+  }
+}

@@ -1,0 +1,180 @@
+// The outbox on screen: its items and their states, the count on the badge, the
+// summary under the title and the banners of refused and conflicting updates.
+
+import { kindText } from "../labels.js";
+import { isChange } from "../outbox.js";
+import { courtClock } from "./clock.js";
+import { compare, drawConflictBanner } from "./conflicts.js";
+import { noteChanges } from "./mine.js";
+import { drawRefusedBanner, editRefused } from "./refusals.js";
+import { positionsIn } from "./restricted.js";
+import { swapIn } from "./sending.js";
+import { itemShown, problemText, whereText } from "./shown.js";
+import { byId, outbox, state } from "./state.js";
+import { confirmAction } from "./views.js";
+import { showWait } from "./waiting.js";
+
+const STATE_LABELS = {
+  waiting: "Waiting", sending: "Sending…", published: "Published", refused: "Refused", held: "Held draft",
+  conflict: "Conflict", pulled: "Pulled back", discarded: "Discarded by an editor",
+};
+// A post the server keeps without publishing it yet (a 202), by why it waits.
+const WAIT_LABELS = { held: "Held", delayed: "Delayed", review: "In review" };
+
+const OP_LABELS = { revise: "Correction", delete: "Deletion" };
+
+function itemText(element, text, range) {
+  if (!range) {
+    element.textContent = text;
+    return;
+  }
+  const chars = [...text];
+  const mark = document.createElement("mark");
+  mark.textContent = chars.slice(range.start, range.end).join("");
+  element.replaceChildren(chars.slice(0, range.start).join(""), mark, chars.slice(range.end).join(""));
+}
+
+function retryText() {
+  const { reason, retryAt } = outbox.status;
+  if (reason === "offline") return "Offline: waiting updates are sent when the network is back.";
+  if (reason === "signed-out") return "Signed out: sign in again to send what is waiting.";
+  if (reason === "retrying" && retryAt) {
+    return `Could not reach the server; trying again in ${Math.max(1, Math.round((retryAt - Date.now()) / 1000))} s.`;
+  }
+  if (reason === "sending") return "Sending…";
+  return "";
+}
+
+export const outboxView = {
+  running: false, dirty: false, waiting: 0, ops: {}, refused: 0, conflicts: 0, held: 0, queued: 0, total: 0,
+};
+
+export async function renderOutbox() {
+  if (!outbox || !state.user) return;
+  // One render at a time; changes during a render cause one more.
+  if (outboxView.running) {
+    outboxView.dirty = true;
+    return;
+  }
+  outboxView.running = true;
+  try {
+    do {
+      outboxView.dirty = false;
+      await drawOutbox();
+    } while (outboxView.dirty);
+  } finally {
+    outboxView.running = false;
+  }
+}
+
+/** "2 updates, 1 correction and 1 deletion waiting." */
+function waitingText(ops) {
+  const parts = [["post", "update", "updates"], ["revise", "correction", "corrections"], ["delete", "deletion", "deletions"]]
+    .filter(([op]) => ops[op])
+    .map(([op, one, many]) => `${ops[op]} ${ops[op] === 1 ? one : many}`);
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
+  return `${list} waiting.`;
+}
+
+export function drawOutboxState() {
+  const { waiting, ops, refused, conflicts, held, queued, total } = outboxView;
+  const summary = [];
+  if (waiting) summary.push(waitingText(ops));
+  if (queued) {
+    summary.push(queued === 1
+      ? "1 update is at the server, not published yet (held, delayed or in review)."
+      : `${queued} updates are at the server, not published yet (held, delayed or in review).`);
+  }
+  if (refused) summary.push(refused === 1 ? "1 refused: edit it or discard it." : `${refused} refused: edit them or discard them.`);
+  if (conflicts) {
+    summary.push(conflicts === 1
+      ? "1 correction crossed a newer version: compare them."
+      : `${conflicts} corrections crossed newer versions: compare them.`);
+  }
+  if (held) summary.push(held === 1 ? "1 draft held: it comes back after your next Send." : `${held} drafts held: they come back one by one after each Send.`);
+  const status = retryText();
+  if (status && waiting) summary.push(status);
+  byId("outbox-state").textContent = summary.join(" ") || (total ? "Everything is sent." : "Nothing waiting.");
+}
+
+async function drawOutbox() {
+  const items = (await outbox.items()).filter((item) => item.username === state.user?.username).reverse();
+  const waitingItems = items.filter((item) => item.state === "waiting" || item.state === "sending");
+  const waiting = waitingItems.length;
+  const ops = {};
+  for (const item of waitingItems) ops[item.op || "post"] = (ops[item.op || "post"] || 0) + 1;
+  const refusedItems = items.filter((item) => item.state === "refused");
+  const refused = refusedItems.length;
+  const conflictItems = items.filter((item) => item.state === "conflict");
+  const conflicts = conflictItems.length;
+  const held = items.filter((item) => item.state === "held").length;
+  const queued = items.filter((item) => item.state === "queued").length;
+  const badge = byId("outbox-badge");
+  badge.dataset.count = String(waiting);
+  badge.dataset.refused = String(refused + conflicts);
+  byId("outbox-count").textContent = String(waiting);
+  const template = byId("outbox-item");
+  byId("outbox-list").replaceChildren(...items.map((item) => outboxItem(template, item)));
+  byId("clear-published").hidden = !items.some((item) => ["published", "pulled", "discarded"].includes(item.state));
+  Object.assign(outboxView, { waiting, ops, refused, conflicts, held, queued, total: items.length });
+  drawOutboxState();
+  drawRefusedBanner(refusedItems);
+  drawConflictBanner(conflictItems);
+  noteChanges(items);
+}
+
+function outboxItem(template, item) {
+  const li = template.content.firstElementChild.cloneNode(true);
+  li.dataset.state = item.state;
+  li.dataset.id = item.id;
+  li.dataset.op = item.op || "post";
+  const change = isChange(item);
+  const shown = itemShown(item);
+  let label = item.state === "published" ? `Published · #${item.seq}` : STATE_LABELS[item.state];
+  if (item.state === "queued") {
+    label = WAIT_LABELS[item.wait?.state] || "Not published yet";
+    li.dataset.wait = item.wait?.state || "";
+    showWait(li, item);
+  }
+  if (change) label = `${OP_LABELS[item.op]} · ${label}`;
+  li.querySelector(".state").textContent = label;
+  const when = li.querySelector(".when");
+  when.dateTime = shown.occurred_at;
+  when.textContent = courtClock(shown.occurred_at);
+  li.querySelector(".kind").textContent = kindText(shown.kind);
+  li.querySelector(".where").textContent = whereText(item).trim();
+  const error = item.error;
+  const range = error && error.field === "body" ? positionsIn(error.message) : null;
+  itemText(li.querySelector(".text"), shown.body, range);
+  const note = li.querySelector(".note");
+  note.textContent = item.state === "waiting" || item.state === "sending" ? item.note || "" : "";
+  note.hidden = !note.textContent;
+  const problem = li.querySelector(".problem");
+  if (error) {
+    problem.hidden = false;
+    problem.textContent = problemText(error);
+  }
+  if (item.state === "refused" || item.state === "held" || item.state === "conflict") {
+    const actions = li.querySelector(".actions");
+    actions.hidden = false;
+    const edit = actions.querySelector(".edit");
+    if (item.state === "conflict") {
+      edit.textContent = "Compare";
+      edit.addEventListener("click", () => compare(item));
+    } else {
+      edit.hidden = item.op === "delete";
+      edit.addEventListener("click", () => (item.state === "held" ? swapIn(item) : editRefused(item)));
+    }
+    const resend = actions.querySelector(".resend");
+    resend.hidden = item.state !== "refused";
+    resend.addEventListener("click", () => outbox.resend(item.id));
+    const [title, text] = {
+      revise: ["Discard this correction?", "It was never applied: the update stays as published."],
+      delete: ["Discard this deletion?", "The update stays published."],
+    }[item.op] || ["Discard this update?", "It was never published; it will be gone from this phone."];
+    actions.querySelector(".discard").addEventListener("click", async () => {
+      if (await confirmAction(title, text, "Discard")) outbox.discard(item.id);
+    });
+  }
+  return li;
+}

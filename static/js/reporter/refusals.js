@@ -1,0 +1,32 @@
+// Refusals: an update the server refuses (a 4xx that no retry can change) comes back
+// into the composer with its kind, speaker and stamp, and the server's reason beside
+// it; it leaves the outbox, so no second copy lingers there (sending.js). Here: the
+// banner of the oldest refused update, and where each kind of refusal is edited.
+
+import { openEdit } from "./edit.js";
+import { itemShown, problemText, snippet, whereText } from "./shown.js";
+import { swapIn } from "./sending.js";
+import { byId, outbox, state } from "./state.js";
+
+export function drawRefusedBanner(refused) {
+  const banner = byId("refused-banner");
+  banner.hidden = !refused.length;
+  if (!refused.length) return;
+  const oldest = refused[refused.length - 1];
+  const what = { revise: "correction of", delete: "deletion of" }[oldest.op] || "update";
+  const more = refused.length > 1 ? ` ${refused.length - 1} more refused in the outbox.` : "";
+  byId("refused-text").textContent =
+    `Not published: your ${what}${whereText(oldest)} “${snippet(itemShown(oldest).body)}” was refused. ${problemText(oldest.error)}${more}`;
+  const edit = byId("refused-edit");
+  edit.textContent = oldest.op === "delete" ? "Discard it" : "Edit it";
+  edit.onclick = () => editRefused(oldest);
+}
+
+/** A refused update of this hearing is edited in the composer; of another, in the dialog.
+ * A refused correction is edited in the dialog; a refused deletion can only go. */
+export function editRefused(item) {
+  if (item.op === "revise") openEdit({ kind: "correction", item });
+  else if (item.op === "delete") outbox.discard(item.id);
+  else if (item.hearing === state.hearing?.slug) swapIn(item);
+  else openEdit({ kind: "outbox", item });
+}

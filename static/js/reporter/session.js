@@ -1,0 +1,97 @@
+// Session: sign in (the same sign-in as the desk's), sign out, a session that ended.
+
+import { api, clearToken, setToken } from "../api.js";
+import { loadHearings, openHearing, showPicker } from "./hearings.js";
+import { renderOutbox } from "./outboxview.js";
+import { byId, HEARING_KEY, load, NO_CONNECTION, outbox, request, save, state, USER_KEY } from "./state.js";
+import { confirmAction, setNotice, showView } from "./views.js";
+import { checkQueued } from "./waiting.js";
+
+export function storeSession(token, user) {
+  state.token = token;
+  state.user = user;
+  try {
+    setToken(token); // the same sign-in as the desk's
+  } catch {
+    // Storage unavailable: the session lasts while the page is open.
+  }
+  save(USER_KEY, user);
+}
+
+function clearSession() {
+  state.token = null;
+  state.user = null;
+  clearToken();
+  save(USER_KEY, null);
+}
+
+export function signedOut() {
+  if (!state.token) return;
+  clearSession();
+  byId("signed-out").hidden = false;
+}
+
+export function showLogin(note = "") {
+  setNotice(byId("login-note"), note);
+  showView("login");
+  byId(byId("login-username").value ? "login-password" : "login-username").focus();
+}
+
+export async function signIn(event) {
+  event.preventDefault();
+  const username = byId("login-username").value.trim();
+  const password = byId("login-password").value;
+  const errorEl = byId("login-error");
+  if (!username || !password) {
+    setNotice(errorEl, "Enter your username and password.");
+    return;
+  }
+  const button = byId("login-submit");
+  button.disabled = true;
+  button.textContent = "Signing in…";
+  try {
+    const data = await api("POST", "/api/login", { username, password }, { token: null, offline: NO_CONNECTION });
+    storeSession(data.token, data.user);
+    setNotice(errorEl, "");
+    byId("login-password").value = "";
+    byId("signed-out").hidden = true;
+    await afterSignIn();
+  } catch (error) {
+    setNotice(errorEl, error.status === 401 ? "Wrong username or password." : error.message);
+  } finally {
+    button.disabled = false;
+    button.textContent = "Sign in";
+  }
+}
+
+export async function afterSignIn() {
+  await loadHearings();
+  const slug = load(HEARING_KEY);
+  if (slug && state.hearings.some((hearing) => hearing.slug === slug)) openHearing(slug);
+  else showPicker();
+  outbox.sendSoon(0);
+  renderOutbox();
+  checkQueued();
+}
+
+export async function signOut() {
+  const waiting = state.user ? (await outbox.pending(state.user.username)).length : 0;
+  if (waiting) {
+    const plural = waiting === 1 ? "1 update is" : `${waiting} updates are`;
+    const ok = await confirmAction(
+      "Sign out?",
+      `${plural} still waiting to be sent. They stay on this phone and are sent when you sign in again.`,
+      "Sign out",
+    );
+    if (!ok) return;
+  }
+  try {
+    await request("POST", "/api/logout");
+  } catch {
+    // Offline or already revoked: the token is forgotten on this phone either way.
+  }
+  state.feed?.close();
+  state.feed = null;
+  clearSession();
+  showLogin("You are signed out.");
+}
