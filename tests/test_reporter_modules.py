@@ -1,0 +1,83 @@
+"""The reporter app's modules (static/js/reporter.js and what it imports): every one is in
+the service worker's list of files kept for an offline start, every file on that list
+exists, and the modules import one another without cycles."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JS = ROOT / "static" / "js"
+
+# `import … from "x"`, `export … from "x"`, `import "x"` and `import("x")`.
+IMPORT = re.compile(
+    r'^(?:import|export)\b[^;"]*?\bfrom\s*"([^"]+)"|^import\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)',
+    re.M,
+)
+
+
+def imports(module: Path) -> set[Path]:
+    found = set()
+    for match in IMPORT.finditer(module.read_text()):
+        spec = next(group for group in match.groups() if group)
+        found.add(
+            (ROOT / spec.lstrip("/") if spec.startswith("/") else module.parent / spec).resolve()
+        )
+    return found
+
+
+def app_modules() -> dict[Path, set[Path]]:
+    """reporter.js and every module it imports, directly or not, with what each imports."""
+    graph: dict[Path, set[Path]] = {}
+    todo = [JS / "reporter.js"]
+    while todo:
+        module = todo.pop()
+        if module not in graph:
+            graph[module] = imports(module)
+            todo.extend(graph[module])
+    return graph
+
+
+def shell() -> list[str]:
+    """The paths the service worker caches (SHELL in report-sw.js)."""
+    block = re.search(r"const SHELL = \[(.*?)\];", (JS / "report-sw.js").read_text(), re.S)
+    assert block, "report-sw.js has no SHELL list"
+    return re.findall(r'"([^"]+)"', block.group(1))
+
+
+def test_the_service_worker_keeps_every_module_the_reporter_app_imports() -> None:
+    graph = app_modules()
+    assert JS / "reporter" / "state.js" in graph  # the parser follows the imports
+    paths = {"/" + module.relative_to(ROOT).as_posix() for module in graph}
+    missing = sorted(paths - set(shell()))
+    assert not missing, f"imported by the reporter app, not cached by report-sw.js: {missing}"
+
+
+def test_every_file_the_service_worker_keeps_exists() -> None:
+    stale = [
+        path
+        for path in shell()
+        if path.startswith("/static/") and not (ROOT / path.lstrip("/")).is_file()
+    ]
+    assert not stale, f"in report-sw.js's SHELL, not in static/: {stale}"
+
+
+def test_the_reporter_app_modules_import_one_another_without_cycles() -> None:
+    graph = app_modules()
+    done: set[Path] = set()
+
+    def visit(module: Path, path: list[Path]) -> None:
+        if module in path:
+            cycle = [*path[path.index(module) :], module]
+            raise AssertionError(
+                "import cycle: " + " → ".join(step.relative_to(JS).as_posix() for step in cycle)
+            )
+        if module in done:
+            return
+        for imported in graph[module]:
+            visit(imported, [*path, module])
+        done.add(module)
+
+    for module in graph:
+        visit(module, [])
