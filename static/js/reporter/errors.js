@@ -5,9 +5,9 @@ import { positionsIn, restrictedIn, unitIndex } from "./restricted.js";
 import { state } from "./state.js";
 import { setNotice } from "./views.js";
 
-export function clearFieldErrors(root = document) {
+/** Clear the errors of a form (the composer, the edit dialog) or of a part of it. */
+export function clearFieldErrors(root) {
   for (const el of root.querySelectorAll(".field-error")) {
-    if (el.id === "login-error") continue;
     el.hidden = true;
     el.replaceChildren();
   }
