@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
-from server.entries import speaker_text
+from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS, speaker_text
 from server.events import encode_json
 from server.exceptions import CourtwireError
 from server.feeds import live_blog_data, page_description
@@ -125,9 +125,18 @@ async def desk(request: Request) -> Response:
 
 
 async def report(request: Request) -> Response:
-    """The reporter app: a static shell; it signs in and posts through the staff API."""
-    roles = [role.value for role in SpeakerRole]
-    return render("report.html", kinds=list(KIND_LABELS.items()), roles=roles)
+    """The reporter app: a static shell; it signs in and posts through the staff API. The
+    words and limits it shows come with it (#report-config), from the server's own."""
+    roles = {role.value: role.value.capitalize() for role in SpeakerRole}
+    limits = {"body": MAX_BODY_CHARS, "name": MAX_NAME_CHARS, "correction": MAX_CORRECTION_CHARS}
+    config = {"kinds": KIND_LABELS, "statuses": STATUS_LABELS, "roles": roles, "limits": limits}
+    return render(
+        "report.html",
+        kinds=list(KIND_LABELS.items()),
+        roles=roles,
+        limits=limits,
+        config=json_ld(config),
+    )
 
 
 async def report_worker(request: Request) -> Response:

@@ -1,11 +1,19 @@
 """The reporter app's modules (static/js/reporter.js and what it imports): every one is in
 the service worker's list of files kept for an offline start, every file on that list
-exists, and the modules import one another without cycles."""
+exists, and the modules import one another without cycles; the words and limits the
+page gives them (#report-config) are the server's own."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+
+import httpx
+
+from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
+from server.model import KIND_LABELS, STATUS_LABELS, SpeakerRole
+from tests.support import LiveServer
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "static" / "js"
@@ -81,3 +89,26 @@ def test_the_reporter_app_modules_import_one_another_without_cycles() -> None:
 
     for module in graph:
         visit(module, [])
+
+
+def test_the_report_page_gives_the_app_the_server_s_labels_and_limits(server: LiveServer) -> None:
+    page = httpx.get(f"{server.url}/report").text
+    block = re.search(
+        r'<script type="application/json" id="report-config">(.*?)</script>', page, re.S
+    )
+    assert block, "no #report-config in /report"
+    config = json.loads(block.group(1))
+    assert config["kinds"] == KIND_LABELS
+    assert config["statuses"] == STATUS_LABELS
+    assert set(config["roles"]) == {role.value for role in SpeakerRole}
+    assert config["roles"]["judge"] == "Judge"
+    assert config["roles"]["defence"] == "Defence"
+    assert config["limits"] == {
+        "body": MAX_BODY_CHARS,
+        "name": MAX_NAME_CHARS,
+        "correction": MAX_CORRECTION_CHARS,
+    }
+    # The fields' own limits are the same numbers.
+    assert page.count(f'maxlength="{MAX_BODY_CHARS}"') == 2  # the composer and the edit dialog
+    assert page.count(f'maxlength="{MAX_NAME_CHARS}"') == 2
+    assert page.count(f'maxlength="{MAX_CORRECTION_CHARS}"') == 1

@@ -1,15 +1,13 @@
 // Composing: the update being written (text, kind, speaker, court time), kept as a draft
 // on the phone, with the server's reason on its fields when it came back refused.
 
-import { roleText } from "../labels.js";
 import { uuid } from "../outbox.js";
 import { rfc3339InZone } from "../zones.js";
 import { timeValue, withTime } from "./clock.js";
+import { LIMITS, roleText } from "./config.js";
 import { checkRestricted, clearFieldErrors, showServerError } from "./errors.js";
 import { problemText } from "./shown.js";
 import { byId, DRAFT_KEY, load, save, state } from "./state.js";
-
-export const MAX_BODY = 5000;
 
 const TIME_HINT = "Stamped when you start typing, forgotten when you clear the text; change it if needed.";
 const TIME_HINT_KEPT = "The court time of the refused update, kept; change it if needed.";
@@ -174,7 +172,7 @@ export function draftOf(item) {
 
 function showCount() {
   const length = bodyInput.value.length;
-  byId("body-count").textContent = length > MAX_BODY - 500 ? `${length} / ${MAX_BODY}` : "";
+  byId("body-count").textContent = length > LIMITS.body - 500 ? `${length} / ${LIMITS.body}` : "";
 }
 
 let checkTimer = null;

@@ -2,8 +2,8 @@
 // server applied nothing; the reporter sees both versions and applies theirs on top of
 // the current revision, or drops it.
 
-import { kindText, speakerText } from "../labels.js";
 import { courtClock } from "./clock.js";
+import { kindText, speakerText } from "./config.js";
 import { itemShown, snippet, whereText } from "./shown.js";
 import { byId, outbox, state } from "./state.js";
 

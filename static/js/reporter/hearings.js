@@ -1,11 +1,11 @@
 // Hearings: the list to pick from (kept for offline), the open hearing with its status,
 // hold and rules, and its live feed.
 
-import { kindText, statusText } from "../labels.js";
 import { LiveFeed } from "../live.js";
 import { zoneLabel } from "../zones.js";
 import { timeValue } from "./clock.js";
 import { restoreDraft, timeInput } from "./composer.js";
+import { kindText, statusText } from "./config.js";
 import { refreshMine, renderMine } from "./mine.js";
 import { renderOutbox } from "./outboxview.js";
 import { takeBack } from "./sending.js";

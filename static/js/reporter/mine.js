@@ -1,9 +1,9 @@
 // The reporter's own entries ("Your recent updates"), shown with the corrections and
 // deletions waiting for them in the outbox; deleting one goes through the outbox.
 
-import { kindText, speakerText } from "../labels.js";
 import { isChange } from "../outbox.js";
 import { courtClock } from "./clock.js";
+import { kindText, speakerText } from "./config.js";
 import { compare } from "./conflicts.js";
 import { openEdit } from "./edit.js";
 import { savedText, shownEntry } from "./shown.js";

@@ -1,9 +1,9 @@
 // The outbox on screen: its items and their states, the count on the badge, the
 // summary under the title and the banners of refused and conflicting updates.
 
-import { kindText } from "../labels.js";
 import { isChange } from "../outbox.js";
 import { courtClock } from "./clock.js";
+import { kindText } from "./config.js";
 import { compare, drawConflictBanner } from "./conflicts.js";
 import { noteChanges } from "./mine.js";
 import { drawRefusedBanner, editRefused } from "./refusals.js";

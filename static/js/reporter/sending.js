@@ -4,9 +4,10 @@
 import { isChange } from "../outbox.js";
 import { withTime } from "./clock.js";
 import {
-  bodyInput, composeForm, composerBusy, composerPayload, currentDraft, draftOf, fillComposer, MAX_BODY, nameInput,
+  bodyInput, composeForm, composerBusy, composerPayload, currentDraft, draftOf, fillComposer, nameInput,
   resetComposer, roleSelect, timeInput, writeDraft,
 } from "./composer.js";
+import { LIMITS } from "./config.js";
 import { checkRestricted, clearFieldErrors, fieldError } from "./errors.js";
 import { byId, outbox, state } from "./state.js";
 
@@ -19,8 +20,8 @@ export async function send(event) {
     fieldError({ errorEl: byId("body-error"), input: bodyInput, message: "Write the update first." });
     return;
   }
-  if (body.length > MAX_BODY) {
-    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: `The text has ${body.length} characters; at most ${MAX_BODY}.` });
+  if (body.length > LIMITS.body) {
+    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: `The text has ${body.length} characters; at most ${LIMITS.body}.` });
     return;
   }
   const name = nameInput.value.trim();
