@@ -109,6 +109,8 @@ class Server:
                 "COURTWIRE_LOG_LEVEL": "WARNING",
             }
             env.setdefault("COURTWIRE_MAX_READERS", "19000")
+            # The swarm is one address: the whole process's readers.
+            env.setdefault("COURTWIRE_READERS_PER_ADDRESS", env["COURTWIRE_MAX_READERS"])
             # In a thread of its own: the caller may have a running loop (pytest).
             with ThreadPoolExecutor(1) as pool:
                 self.editor, self.token = pool.submit(asyncio.run, make_staff(db)).result()

@@ -24,6 +24,7 @@ from server.headers import SecurityHeaders
 from server.hub.fanout import Hub
 from server.hub.memory import MemoryBroker
 from server.live import LIVE, Live, Readers
+from server.live.addresses import Addresses
 from server.live.freezer import Freezer
 from server.live.keepalive import Keepalive
 from server.live.readers import Count
@@ -50,7 +51,10 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
             loop = asyncio.get_running_loop()
             keepalive = Keepalive(loop, settings.ping_interval, settings.ping_timeout)
             freezer = Freezer(loop)
-            live = Live(Readers(found, count), keepalive, freezer, settings.reader_buffer)
+            addresses = Addresses(settings.readers_per_address, settings.forwarded_allow_ips)
+            live = Live(
+                Readers(found, count), keepalive, freezer, settings.reader_buffer, addresses
+            )
             try:
                 yield {LIVE: live}
             finally:

@@ -51,6 +51,8 @@ class Settings:
     """Largest request body accepted, in bytes."""
     max_readers: int = 19000
     """Reader connections one process holds; more are refused with 1013."""
+    readers_per_address: int = 1000
+    """Reader connections one client address may hold open; more are refused (429)."""
     forwarded_allow_ips: str = ""
     """Addresses of the reverse proxies whose X-Forwarded-For/-Proto are believed
     (comma-separated IPs or networks); empty: nobody's, the socket's address counts."""
@@ -70,6 +72,7 @@ class Settings:
             login_limit=_int("COURTWIRE_LOGIN_LIMIT", 10),
             reader_buffer=_int("COURTWIRE_READER_BUFFER", 1024 * 1024),
             recent_events=_int("COURTWIRE_RECENT_EVENTS", 1000),
+            readers_per_address=_int("COURTWIRE_READERS_PER_ADDRESS", 1000),
             ping_interval=_float("COURTWIRE_PING_INTERVAL", 20.0),
             ping_timeout=_float("COURTWIRE_PING_TIMEOUT", 20.0),
             max_body=_int("COURTWIRE_MAX_BODY", 64 * 1024),

@@ -31,10 +31,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from server.exceptions import ServerFull
+from server.errors import error_response
+from server.exceptions import RateLimited, ServerFull
 from server.hub.fanout import Channel
 from server.inputs import query_int
-from server.live import open_channel, start_reading
+from server.live import LIVE, Live, open_channel, start_reading
+from server.live.addresses import Addresses
 from server.services import Services
 
 KEEPALIVE = b": keepalive\n\n"
@@ -121,7 +123,15 @@ class EventStream:
 class EventStreamResponse(Response):
     """The stream of one reader, once its request has been checked."""
 
-    def __init__(self, found: Services, channel: Channel, after: int, epoch: str | None) -> None:
+    def __init__(
+        self,
+        found: Services,
+        channel: Channel,
+        after: int,
+        epoch: str | None,
+        addresses: Addresses,
+        client: str,
+    ) -> None:
         # Not Response.__init__: it would declare `Content-Length: 0` for the empty body.
         self.status_code = 200
         self.background = None
@@ -134,8 +144,20 @@ class EventStreamResponse(Response):
         self.channel = channel
         self.after = after
         self.epoch = epoch
+        self.addresses = addresses
+        self.client = client
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.addresses.admit(self.client):
+            refused = RateLimited("Too many live connections from your address.", retry_after=30)
+            await error_response(refused)(scope, receive, send)
+            return
+        try:
+            await self._stream(receive, send)
+        finally:
+            self.addresses.leave(self.client)
+
+    async def _stream(self, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
         stream = EventStream()
         keepalive = self.found.settings.ping_interval
@@ -177,7 +199,10 @@ async def events_sse(request: Request) -> Response:
     channel = await open_channel(found, request.path_params["slug"])
     if found.hub.readers() >= found.settings.max_readers:
         raise ServerFull("Too many readers on this server; try again shortly.", retry_after=5)
-    return EventStreamResponse(found, channel, after, request.query_params.get("epoch"))
+    live: Live = request.scope["state"][LIVE]
+    client = request.client.host if request.client else "unknown"
+    epoch = request.query_params.get("epoch")
+    return EventStreamResponse(found, channel, after, epoch, live.addresses, client)
 
 
 routes = [Route("/h/{slug}/events.sse", events_sse)]

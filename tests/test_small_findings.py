@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
+import websockets
 
 from server.model import Role
-from tests.support import LiveServer, Staff, auth
+from tests.support import LiveServer, Staff, auth, run
 
 
 def test_a_court_time_in_the_future_is_refused_and_nothing_stored(
@@ -117,3 +120,59 @@ def test_forwarded_addresses_are_believed_only_from_the_configured_proxy(tmp_pat
     finally:
         for server in (untrusting, trusting):
             server.stop()
+
+
+def test_one_client_cannot_hold_more_reader_slots_than_its_share(tmp_path: Any) -> None:
+    server = LiveServer(tmp_path, readers_per_address="3", forwarded_allow_ips="10.9.0.0/16")
+    server.start()
+    try:
+        with Staff(server, server.staff("desk", Role.EDITOR)) as editor:
+            slug = editor.create_hearing("R v Slots", status="live")["slug"]
+        url = f"{server.ws_url}/ws/hearings/{slug}"
+
+        async def scenario() -> tuple[int, int, int]:
+            held = [await websockets.connect(url) for _ in range(3)]
+            for ws in held:
+                assert json.loads(await ws.recv())["type"] == "hello"
+            with pytest.raises(websockets.InvalidStatus) as refused:
+                await websockets.connect(url)
+            status = refused.value.response.status_code
+            retry = int(refused.value.response.headers["Retry-After"])
+            # X-Forwarded-For from a peer that is not a trusted proxy changes nothing.
+            with pytest.raises(websockets.InvalidStatus):
+                await websockets.connect(url, additional_headers={"X-Forwarded-For": "1.2.3.4"})
+            await held.pop().close()
+            again = await websockets.connect(url)  # the slot it left is free again
+            await again.close()
+            for ws in held:
+                await ws.close()
+            return status, retry, len(held)
+
+        status, retry, left = run(scenario())
+        assert (status, retry, left) == (429, 30, 2)
+    finally:
+        server.stop()
+
+
+def test_server_sent_event_streams_count_against_the_same_share(tmp_path: Any) -> None:
+    server = LiveServer(tmp_path, readers_per_address="2")
+    server.start()
+    try:
+        with Staff(server, server.staff("desk", Role.EDITOR)) as editor:
+            slug = editor.create_hearing("R v Streams", status="live")["slug"]
+        url = f"{server.url}/h/{slug}/events.sse"
+        with httpx.Client(timeout=10) as client:
+            with client.stream("GET", url) as first, client.stream("GET", url) as second:
+                assert (first.status_code, second.status_code) == (200, 200)
+                third = client.get(url)
+                assert third.status_code == 429
+                assert third.json()["error"]["code"] == "rate_limited"
+            # Both left: their slots come back once the server sees them go.
+            deadline = time.monotonic() + 5
+            status = 0
+            while status != 200 and time.monotonic() < deadline:
+                with client.stream("GET", url) as again:
+                    status = again.status_code
+            assert status == 200
+    finally:
+        server.stop()

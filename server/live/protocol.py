@@ -54,8 +54,9 @@ from websockets.http11 import Request, Response
 from websockets.protocol import State
 from websockets.server import ServerProtocol
 
-from server.exceptions import NotFound
+from server.exceptions import NotFound, RateLimited
 from server.hub.fanout import Channel
+from server.live.addresses import Addresses
 from server.live.freezer import Freezer
 from server.live.keepalive import Keepalive
 from server.live.readers import Readers, deny, reader_slug
@@ -88,6 +89,8 @@ class Live:
     freezer: Freezer
     buffer_limit: int
     """Bytes queued for one reader before it is closed (Settings.reader_buffer)."""
+    addresses: Addresses
+    """Reader connections per client address (Settings.readers_per_address)."""
 
 
 class ReaderProtocol(asyncio.Protocol):
@@ -97,6 +100,7 @@ class ReaderProtocol(asyncio.Protocol):
         "_drain",
         "accepted",
         "channel",
+        "client",
         "closing",
         "conn",
         "connections",
@@ -130,6 +134,7 @@ class ReaderProtocol(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.response: Response | None = None
         self.channel: Channel | None = None
+        self.client: str | None = None
         self.task: asyncio.Task[None] | None = None
         self.timer: asyncio.TimerHandle | None = None
         self._drain: asyncio.Future[None] | None = None
@@ -191,6 +196,9 @@ class ReaderProtocol(asyncio.Protocol):
             channel.leave(self)
             if self.live is not None:
                 self.live.freezer.left(self.frozen)
+        client, self.client = self.client, None
+        if client is not None and self.live is not None:
+            self.live.addresses.leave(client)
 
     def shutdown(self) -> None:
         """The server is stopping: close with 1012 (uvicorn calls this)."""
@@ -213,6 +221,15 @@ class ReaderProtocol(asyncio.Protocol):
         if slug is None or self.live is None:
             deny(self, NotFound("There is no WebSocket at this address."))
             return
+        assert self.transport is not None
+        peer = self.transport.get_extra_info("peername")
+        addresses = self.live.addresses
+        client = addresses.client(peer[0] if peer else None, request.headers.get("X-Forwarded-For"))
+        if not addresses.admit(client):
+            refused = RateLimited("Too many live connections from your address.", retry_after=30)
+            deny(self, refused)
+            return
+        self.client = client
         self.response = response
         later = self.live.readers.serve(self, slug, query)
         if later is not None:
