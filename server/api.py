@@ -21,6 +21,7 @@ from server.auth import (
     parse_password_change,
     parse_role,
 )
+from server.caching import REVALIDATE, not_modified
 from server.entries import parse_changes, parse_draft, parse_entry_id, parse_revision
 from server.exceptions import (
     BadRequest,
@@ -422,9 +423,15 @@ async def list_events(request: Request) -> Response:
     limit = query_int(request, "limit", 100, MAX_EVENTS_PAGE)
     if limit == 0:
         raise BadRequest("limit must be at least 1.", field="limit")
+    # The page is the same until the log grows (a redaction appends an event too).
+    tag = f'"{hearing.last_seq}.{after}.{limit}.{found.db.epoch}"'
+    headers = {"ETag": tag, "Cache-Control": REVALIDATE}
+    unchanged = not_modified(request, headers)
+    if unchanged is not None:
+        return unchanged
     texts = await found.store.events_after(hearing, after, limit)
     body = '{"events":[' + ",".join(texts) + '],"last_seq":' + str(hearing.last_seq) + "}"
-    return Response(body, media_type="application/json")
+    return Response(body, media_type="application/json", headers=headers)
 
 
 # Exports
@@ -451,8 +458,9 @@ async def export_file(request: Request, suffix: str) -> Response:
     }
     if suffix == "transcript.html":
         headers["Content-Security-Policy"] = transcript_policy()
-    if headers["ETag"] in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
+    unchanged = not_modified(request, headers)
+    if unchanged is not None:
+        return unchanged
     export = await found.exports.get(hearing, suffix, found.db.epoch)
     return Response(export.body, media_type=EXPORT_TYPES[suffix], headers=headers)
 

@@ -15,13 +15,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
+from server.caching import ARCHIVE, BOOT, REVALIDATE, not_modified
 from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS, speaker_text
 from server.events import encode_json
 from server.exceptions import CourtwireError
 from server.feeds import live_blog_data, page_description
 from server.folding import fold_table
 from server.inputs import query_int
-from server.model import KIND_LABELS, STATUS_LABELS, SpeakerRole
+from server.model import KIND_LABELS, STATUS_LABELS, HearingStatus, SpeakerRole
 from server.services import Services
 from server.times import in_zone
 from server.types import JSONObject
@@ -55,8 +56,11 @@ templates.globals.update(
 )
 
 
-def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(templates.get_template(name).render(**context), status_code=status)
+def render(
+    name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
+) -> HTMLResponse:
+    body = templates.get_template(name).render(**context)
+    return HTMLResponse(body, status_code=status, headers=headers)
 
 
 def services(request: Request) -> Services:
@@ -78,9 +82,24 @@ def oembed_url(request: Request, slug: str) -> str:
 
 async def index(request: Request) -> Response:
     hearings = await services(request).store.hearings()
+    state = ",".join(f"{h.slug}:{h.last_seq}" for h in hearings)
+    headers = {"ETag": _tag(request, state), "Cache-Control": REVALIDATE}
+    unchanged = not_modified(request, headers)
+    if unchanged is not None:
+        return unchanged
     return render(
-        "index.html", hearings=[h.public() for h in hearings], canonical=page_url(request)
+        "index.html",
+        headers=headers,
+        hearings=[h.public() for h in hearings],
+        canonical=page_url(request),
     )
+
+
+def _tag(request: Request, state: str) -> str:
+    """A page's ETag: what it shows (`state`), the history's epoch, this process's start."""
+    epoch = services(request).db.epoch
+    digest = hashlib.sha256(f"{state}|{epoch}|{BOOT}".encode()).hexdigest()[:32]
+    return f'"{digest}"'
 
 
 async def hearing_page(request: Request) -> Response:
@@ -97,6 +116,15 @@ async def hearing_page(request: Request) -> Response:
         return render(
             "not_found.html", status=error.status, message=error.message, heading="Bad request"
         )
+    # The page changes only when the log grows: every change of a hearing appends an event.
+    closed = hearing.fields["status"] == HearingStatus.CLOSED
+    headers = {
+        "ETag": _tag(request, f"{hearing.slug}:{hearing.last_seq}:{before}"),
+        "Cache-Control": ARCHIVE if closed else REVALIDATE,
+    }
+    unchanged = not_modified(request, headers)
+    if unchanged is not None:
+        return unchanged
     entries, older = await found.store.entries(hearing, limit=PAGE_ENTRIES, before_seq=before)
     canonical = page_url(request, hearing.slug)
     public = hearing.public()
@@ -116,6 +144,7 @@ async def hearing_page(request: Request) -> Response:
         older=older,
         epoch=found.db.epoch,
         live_blog=json_ld(data),
+        headers=headers,
     )
 
 
@@ -160,9 +189,9 @@ async def matcher_data(request: Request) -> Response:
     from `server/folding.py` (built once per process); cached a day, revalidated by ETag."""
     body, etag = await run_in_threadpool(_matcher_data)
     headers = {"Cache-Control": "public, max-age=86400", "ETag": etag}
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/json", headers=headers)
+    return not_modified(request, headers) or Response(
+        body, media_type="application/json", headers=headers
+    )
 
 
 routes = [

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server.caching import REVALIDATE, not_modified
 from server.events import Event
 from server.exceptions import BadRequest, CourtwireError, NotFound
 from server.feeds import FEED_ENTRIES, atom_feed, oembed_html, page_description
@@ -46,10 +47,10 @@ async def feed(request: Request) -> Response:
     ).encode()
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     # Revalidated on every use: a deleted or withheld entry must leave caches at once.
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=headers)
+    headers = {"ETag": etag, "Cache-Control": REVALIDATE}
+    return not_modified(request, headers) or Response(
+        body, media_type="application/atom+xml; charset=utf-8", headers=headers
+    )
 
 
 def last_event_at(texts: list[str]) -> str | None:
