@@ -138,8 +138,10 @@ async def hearing_page(request: Request) -> Response:
         oembed=oembed_url(request, hearing.slug),
         description=page_description(public),
         entries=entries,
-        pinned=[entry for entry in entries if entry["pinned"]],
-        key_events=[entry for entry in entries if entry["key"]],
+        # From the whole hearing, however long: not only the entries of this page.
+        pinned=await found.store.marked_entries(hearing, "pinned"),
+        key_events=await found.store.marked_entries(hearing, "key"),
+        shown={entry["id"] for entry in entries},
         before=before,
         older=older,
         epoch=found.db.epoch,

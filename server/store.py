@@ -120,6 +120,24 @@ class Store:
         cursor = int(rows[limit - 1][1]) if len(rows) > limit else None
         return [json.loads(row[0]) for row in rows[:limit]], cursor
 
+    async def marked_entries(self, hearing: Hearing, mark: str) -> list[JSONObject]:
+        """Published entries with `mark` ("pinned" or "key") from the whole hearing, newest
+        court time first; each with `page_before`, the `before` cursor of the page of
+        entries that it opens (None: the first page)."""
+        assert mark in ("pinned", "key")
+        async with self.db.read() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT e.entry, (SELECT n.published_seq FROM entries AS n"
+                " WHERE n.hearing_id = e.hearing_id AND n.state = e.state"
+                " AND (n.occurred_utc, n.published_seq) > (e.occurred_utc, e.published_seq)"
+                " ORDER BY n.occurred_utc, n.published_seq LIMIT 1) AS newer"
+                " FROM entries AS e WHERE e.hearing_id = ? AND e.state = ?"
+                " AND json_extract(e.entry, ?) = 1"
+                " ORDER BY e.occurred_utc DESC, e.published_seq DESC LIMIT 200",
+                (hearing.id, EntryState.PUBLISHED.value, f"$.{mark}"),
+            )
+        return [json.loads(row[0]) | {"page_before": row[1]} for row in rows]
+
     async def withheld_entries(self, hearing: Hearing) -> list[JSONObject]:
         """Staff only: withheld entries as they stood, each with what it names now."""
         async with self.db.read() as conn:

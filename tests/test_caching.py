@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.support import LiveServer, Staff
+from tests.support import LiveServer, Staff, fill_log
 
 
 def get(server: LiveServer, path: str, tag: str | None = None) -> httpx.Response:
@@ -48,3 +48,25 @@ def test_a_closed_hearing_page_may_be_kept_a_little_while(
     page = get(server, f"/h/{slug}")
     assert page.headers["cache-control"] == "public, max-age=300"
     assert get(server, f"/h/{slug}", page.headers["etag"]).status_code == 304
+
+
+def test_pinned_and_key_events_come_from_the_whole_hearing(
+    server: LiveServer, editor: Staff
+) -> None:
+    slug = editor.create_hearing("R v Long Trial", status="live")["slug"]
+    early = editor.post(
+        slug, "Day one: the charges are read.", key=True, occurred_at="2020-01-06T10:00:00+06:00"
+    ).json()["entry"]
+    summary = editor.post(
+        slug, "Summary of the trial so far.", pinned=True, occurred_at="2020-01-06T10:01:00+06:00"
+    ).json()["entry"]
+    fill_log(server, slug, 510)  # newer updates push both off the first page
+    page = get(server, f"/h/{slug}").text
+    assert f'id="pinned-{summary["id"]}"' in page
+    assert "Summary of the trial so far." in page
+    key = f'#entry-{early["id"]}"'
+    assert key in page
+    link = page[page.rindex('href="', 0, page.index(key)) + 6 : page.index(key)]
+    assert link.startswith("?before=")
+    older = get(server, f"/h/{slug}{link}").text
+    assert f'id="entry-{early["id"]}"' in older
