@@ -13,38 +13,13 @@ import httpx
 
 from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
 from server.model import KIND_LABELS, STATUS_LABELS, SpeakerRole
+from tests.jsmodules import JS, ROOT, assert_no_cycles, module_graph
 from tests.support import LiveServer
-
-ROOT = Path(__file__).resolve().parent.parent
-JS = ROOT / "static" / "js"
-
-# `import … from "x"`, `export … from "x"`, `import "x"` and `import("x")`.
-IMPORT = re.compile(
-    r'^(?:import|export)\b[^;"]*?\bfrom\s*"([^"]+)"|^import\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)',
-    re.M,
-)
-
-
-def imports(module: Path) -> set[Path]:
-    found = set()
-    for match in IMPORT.finditer(module.read_text()):
-        spec = next(group for group in match.groups() if group)
-        found.add(
-            (ROOT / spec.lstrip("/") if spec.startswith("/") else module.parent / spec).resolve()
-        )
-    return found
 
 
 def app_modules() -> dict[Path, set[Path]]:
     """reporter.js and every module it imports, directly or not, with what each imports."""
-    graph: dict[Path, set[Path]] = {}
-    todo = [JS / "reporter.js"]
-    while todo:
-        module = todo.pop()
-        if module not in graph:
-            graph[module] = imports(module)
-            todo.extend(graph[module])
-    return graph
+    return module_graph(JS / "reporter.js")
 
 
 def shell() -> list[str]:
@@ -72,23 +47,7 @@ def test_every_file_the_service_worker_keeps_exists() -> None:
 
 
 def test_the_reporter_app_modules_import_one_another_without_cycles() -> None:
-    graph = app_modules()
-    done: set[Path] = set()
-
-    def visit(module: Path, path: list[Path]) -> None:
-        if module in path:
-            cycle = [*path[path.index(module) :], module]
-            raise AssertionError(
-                "import cycle: " + " → ".join(step.relative_to(JS).as_posix() for step in cycle)
-            )
-        if module in done:
-            return
-        for imported in graph[module]:
-            visit(imported, [*path, module])
-        done.add(module)
-
-    for module in graph:
-        visit(module, [])
+    assert_no_cycles(app_modules())
 
 
 def test_the_report_page_gives_the_app_the_server_s_labels_and_limits(server: LiveServer) -> None:

@@ -4,8 +4,8 @@
 // accounts) are reached with the "All records" scope. Every text goes in through
 // textContent; before/after are shown as formatted JSON in <pre>.
 
-import { ApiError, get, getToken } from "./api.js";
-import { element } from "./entryview.js";
+import { ApiError, get, getToken } from "../api.js";
+import { element } from "../entryview.js";
 
 const PAGE = 50;
 const DOWNLOAD_PAGE = 1000;

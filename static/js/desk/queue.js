@@ -4,10 +4,10 @@
 // items are updated in place, so a button in focus stays in focus. Text through
 // textContent; only entry.html, sanitized by the server, as HTML (entryview.js).
 
-import { ApiError, del, get, post, seg } from "./api.js";
-import { element, entryNodes } from "./entryview.js";
-import { kindText } from "./labels.js";
-import { courtFormat } from "./replay.js";
+import { ApiError, del, get, post, seg } from "../api.js";
+import { element, entryNodes } from "../entryview.js";
+import { kindText } from "../labels.js";
+import { courtFormat } from "../replay.js";
 
 const POLL_MS = 4000;
 const STATE_LABELS = { held: "Held", delayed: "Delayed", review: "In review" };

@@ -1,0 +1,88 @@
+// The open hearing's header: title, status and its controls, the reporting hold.
+
+import { patch, seg } from "../api.js";
+import { statusText } from "../labels.js";
+import { upsertHearing } from "./hearings.js";
+import { desk } from "./state.js";
+import { $, button, confirmAction, say } from "./ui.js";
+
+/** Status controls offered in each status: [label, new status, needs confirmation]. */
+const STATUS_ACTIONS = {
+  scheduled: [["Go live", "live"], ["Adjourn", "adjourned"], ["Close", "closed", true]],
+  live: [["Recess", "recess"], ["Adjourn", "adjourned"], ["Close", "closed", true]],
+  recess: [["Resume", "live"], ["Adjourn", "adjourned"], ["Close", "closed", true]],
+  adjourned: [["Resume", "live"], ["Close", "closed", true]],
+  closed: [["Reopen", "live", true]],
+};
+
+export function showHearing() {
+  const hearing = desk.hearing;
+  $("#hearing-title").textContent = hearing.title;
+  $("#hearing-meta").textContent = [hearing.court, hearing.case_ref, hearing.location, hearing.timezone]
+    .filter(Boolean).join(" · ");
+  const status = $("#hearing-status");
+  status.className = `status status-${hearing.status}`;
+  status.textContent = statusText(hearing.status);
+  const reader = $("#reader-link");
+  reader.href = `/h/${seg(hearing.slug)}`;
+  reader.textContent = `Reader page /h/${hearing.slug}`;
+  const actions = $("#status-actions");
+  actions.replaceChildren(...(STATUS_ACTIONS[hearing.status] || []).map(([label, next, confirm]) => {
+    const control = button(label, `status-action to-${next}`, () => changeStatus(label, next, confirm));
+    control.dataset.status = next;
+    return control;
+  }));
+  const held = hearing.reporting === "held";
+  $("#reporting-state").hidden = !held;
+  $("#reporting-state").title = hearing.reporting_note || "";
+  const hold = $("#hold-toggle");
+  hold.textContent = held ? "Resume reporting" : "Hold reporting";
+  hold.dataset.reporting = held ? "held" : "open";
+}
+
+/** Hold reporting (what reporters send waits in the queue) or open it again (which
+ * releases nothing by itself). The note for readers is set under Details. */
+export async function toggleHold() {
+  const hearing = desk.hearing;
+  if (!hearing) return;
+  const next = hearing.reporting === "held" ? "open" : "held";
+  const control = $("#hold-toggle");
+  control.disabled = true;
+  try {
+    hearingChanged(await patch(`/api/hearings/${seg(hearing.slug)}`, { reporting: next }));
+    say(next === "held"
+      ? `${hearing.title}: reporting held. Updates wait in the queue until released.`
+      : `${hearing.title}: reporting open. What waits in the queue stays there until released.`);
+  } catch (error) {
+    say(error.message, "error");
+  } finally {
+    control.disabled = false;
+  }
+}
+
+async function changeStatus(label, next, confirm) {
+  const hearing = desk.hearing;
+  if (confirm) {
+    const text = next === "closed"
+      ? "Reporters can no longer post to a closed hearing. Editors can still correct it and reopen it."
+      : "Reporters can post again and readers see the hearing as live.";
+    if (!await confirmAction(`${label} “${hearing.title}”?`, text, label)) return;
+  }
+  for (const control of $("#status-actions").children) control.disabled = true;
+  try {
+    const updated = await patch(`/api/hearings/${seg(hearing.slug)}`, { status: next });
+    hearingChanged(updated);
+    say(`${hearing.title}: ${statusText(next).toLowerCase()}.`);
+  } catch (error) {
+    say(error.message, "error");
+    showHearing();
+  }
+}
+
+export function hearingChanged(fields) {
+  if (!desk.hearing || fields.slug !== desk.hearing.slug) return;
+  desk.hearing = { ...desk.hearing, ...fields };
+  desk.queue?.hearingChanged(desk.hearing);
+  showHearing();
+  upsertHearing(desk.hearing);
+}

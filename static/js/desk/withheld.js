@@ -1,0 +1,42 @@
+// Withheld: entries a restriction took off the public channels, for an editor to
+// correct (which publishes the clean revision) or delete.
+
+import { get, seg } from "../api.js";
+import { element, entryNodes } from "../entryview.js";
+import { courtFormat } from "../replay.js";
+import { openEditor, removeEntry } from "./entries.js";
+import { desk } from "./state.js";
+import { $, button, say } from "./ui.js";
+
+export async function loadWithheld() {
+  const slug = desk.slug;
+  let found;
+  try {
+    found = (await get(`/api/hearings/${seg(slug)}/withheld`)).withheld;
+  } catch (error) {
+    say(error.message, "error");
+    return;
+  }
+  if (desk.slug !== slug) return;
+  desk.withheld = new Map(found.map((item) => [item.entry.id, item.entry]));
+  const list = $("#withheld-entries");
+  list.replaceChildren(...found.map((item) => withheldItem(item)));
+  $("#withheld").hidden = found.length === 0;
+  $("#withheld-title").textContent = `Withheld by a reporting restriction (${found.length})`;
+}
+
+function withheldItem({ entry, message }) {
+  const item = element("li", `mod-entry withheld-entry kind-${entry.kind}`);
+  item.id = `withheld-${entry.id}`;
+  const nodes = entryNodes(entry, courtFormat(desk.hearing.timezone), { byline: true });
+  nodes[0].id = `withheld-head-${entry.id}`;
+  const why = element("p", "why", message || "It named a term that was restricted after it went out.");
+  const actions = element("div", "actions");
+  const edit = button("Correct", "edit", () => openEditor(item, entry.id, entry));
+  const remove = button("Delete", "delete danger", () => removeEntry(entry.id, entry));
+  for (const control of [edit, remove]) control.setAttribute("aria-describedby", nodes[0].id);
+  actions.replaceChildren(edit, remove);
+  item.append(element("div", "display"), why, actions);
+  $(".display", item).replaceChildren(...nodes);
+  return item;
+}
