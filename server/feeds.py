@@ -47,7 +47,7 @@ def entry_content(entry: JSONObject) -> str:
     """The entry's sanitized HTML, with its correction note when it has one."""
     content = str(entry["html"])
     if entry.get("correction"):
-        content += f"<p><strong>Corrected:</strong> {escape(str(entry['correction']))}</p>"
+        content += f"<p><strong>Correction:</strong> {escape(str(entry['correction']))}</p>"
     return content
 
 

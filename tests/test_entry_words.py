@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tests.jsmodules import JS, ROOT
 
+SERVER = ROOT / "server"
 TEMPLATES = ROOT / "server" / "templates"
 
 
@@ -15,7 +16,7 @@ def test_a_correction_is_labelled_correction_on_every_page() -> None:
         assert "Correction:" in source.read_text(), source.name
     stale = [
         source.relative_to(ROOT).as_posix()
-        for source in [*TEMPLATES.glob("*.html"), *JS.rglob("*.js")]
+        for source in [*TEMPLATES.glob("*.html"), *JS.rglob("*.js"), *SERVER.glob("*.py")]
         if "Corrected:" in source.read_text()
     ]
     assert not stale, f"a correction labelled “Corrected:” in {stale}"
