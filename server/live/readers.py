@@ -129,8 +129,16 @@ async def start_reading(
     its backlog is in memory."""
     if not hello(found, sink, channel, after, epoch):
         return False
+    return await catch_up_or_close(found, sink, channel, after)
+
+
+async def catch_up_or_close(
+    found: Services, sink: Reader, channel: Channel, after: int, count: Count | None = None
+) -> bool:
+    """`catch_up`; a reader that did not make it leaves the live set (and one too slow
+    is closed with 1013)."""
     try:
-        caught_up = await catch_up(found, sink, channel, after)
+        caught_up = await catch_up(found, sink, channel, after, count)
     except BaseException:
         channel.leave(sink)
         raise
@@ -196,16 +204,8 @@ class Readers:
         return None
 
     async def _catch_up(self, sock: ReaderSocket, channel: Channel, after: int) -> None:
-        try:
-            caught_up = await catch_up(self.services, sock, channel, after, self.count)
-        except BaseException:
-            channel.leave(sock)
-            raise
-        if not caught_up:
-            channel.leave(sock)
-            sock.close_too_slow()
-            return
-        sock.listen(channel)
+        if await catch_up_or_close(self.services, sock, channel, after, self.count):
+            sock.listen(channel)
 
 
 def deny(sock: ReaderSocket, error: CourtwireError) -> None:
