@@ -15,7 +15,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from server.restrictions import find_restricted, matcher
+from courtwire.restrictions import find_restricted, matcher
 
 WORDS = [
     "the",

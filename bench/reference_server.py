@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
-from server import benchstats
+from courtwire import benchstats
 
 EPOCH = "reference"
 

@@ -114,7 +114,7 @@ class Server:
             # In a thread of its own: the caller may have a running loop (pytest).
             with ThreadPoolExecutor(1) as pool:
                 self.editor, self.token = pool.submit(asyncio.run, make_staff(db)).result()
-            command = [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)]
+            command = [sys.executable, "-m", "courtwire.cli", "serve", "--port", str(self.port)]
         else:
             self.publish_port = free_port()
             command = [
@@ -174,9 +174,9 @@ class Server:
 
 
 async def make_staff(db: Path) -> tuple[str, str]:
-    from server.auth import Accounts
-    from server.db import Database
-    from server.model import Role
+    from courtwire.auth import Accounts
+    from courtwire.db import Database
+    from courtwire.model import Role
 
     async with Database(db) as database:
         accounts = Accounts(database)

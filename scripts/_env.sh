@@ -16,3 +16,11 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv 2>/dev/null || { rm -rf .venv; apt_install python3-venv; python3 -m venv .venv; }
 fi
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# Courtwire's import name is `courtwire`; server/ is only the directory of its modules
+# (pyproject.toml maps it). The editable install is setuptools' strict mode: a tree of links
+# to the project's files (build/__editable__.*/courtwire/), which mypy can follow, unlike the
+# default mode's import hook. A file added or removed takes effect at the next install.
+install_editable() {
+  .venv/bin/pip install -q --config-settings editable_mode=strict -e "$1"
+}

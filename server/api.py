@@ -10,9 +10,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import inputs
-from server.audit import Query, as_csv
-from server.auth import (
+from courtwire import inputs
+from courtwire.audit import Query, as_csv
+from courtwire.auth import (
     check_password,
     check_username,
     is_username,
@@ -21,9 +21,9 @@ from server.auth import (
     parse_password_change,
     parse_role,
 )
-from server.caching import REVALIDATE, not_modified
-from server.entries import parse_changes, parse_draft, parse_entry_id, parse_revision
-from server.exceptions import (
+from courtwire.caching import REVALIDATE, not_modified
+from courtwire.entries import parse_changes, parse_draft, parse_entry_id, parse_revision
+from courtwire.exceptions import (
     BadRequest,
     Forbidden,
     Invalid,
@@ -32,15 +32,15 @@ from server.exceptions import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from server.export import file_name, transcript_policy
-from server.exports import etag
-from server.hearings import parse_hearing_changes, parse_new_hearing
-from server.inputs import parse_json, whole_number
-from server.model import Role
-from server.openapi import openapi_json
-from server.register import parse_restriction
-from server.services import Services
-from server.store import Actor, Hearing, Written
+from courtwire.export import file_name, transcript_policy
+from courtwire.exports import etag
+from courtwire.hearings import parse_hearing_changes, parse_new_hearing
+from courtwire.inputs import parse_json, whole_number
+from courtwire.model import Role
+from courtwire.openapi import openapi_json
+from courtwire.register import parse_restriction
+from courtwire.services import Services
+from courtwire.store import Actor, Hearing, Written
 
 logger = logging.getLogger(__name__)
 
@@ -448,7 +448,7 @@ async def export_file(request: Request, suffix: str) -> Response:
     """Public, like the events API and the reader page: an export carries only public
     content (public hearing fields, deleted entries as tombstones or absent), so anyone
     may download it. Served as an attachment named after the hearing's slug, built once
-    per state of the hearing (`server.exports`) and revalidated by its `ETag`."""
+    per state of the hearing (`courtwire.exports`) and revalidated by its `ETag`."""
     found = services(request)
     hearing = await found.store.hearing(request.path_params["slug"])
     headers = {

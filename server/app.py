@@ -15,27 +15,27 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from server import api, pages, reach, sse
-from server.db import Database
-from server.demo import load_demo
-from server.errors import handle_courtwire_error, handle_http_exception, handle_unexpected
-from server.exceptions import CourtwireError
-from server.headers import SecurityHeaders
-from server.hub.fanout import Hub
-from server.hub.memory import MemoryBroker
-from server.live import LIVE, Live, Readers
-from server.live.addresses import Addresses
-from server.live.freezer import Freezer
-from server.live.keepalive import Keepalive
-from server.live.readers import Count
-from server.services import Services
-from server.settings import Settings
+from courtwire import api, pages, reach, sse
+from courtwire.db import Database
+from courtwire.demo import load_demo
+from courtwire.errors import handle_courtwire_error, handle_http_exception, handle_unexpected
+from courtwire.exceptions import CourtwireError
+from courtwire.headers import SecurityHeaders
+from courtwire.hub.fanout import Hub
+from courtwire.hub.memory import MemoryBroker
+from courtwire.live import LIVE, Live, Readers
+from courtwire.live.addresses import Addresses
+from courtwire.live.freezer import Freezer
+from courtwire.live.keepalive import Keepalive
+from courtwire.live.readers import Count
+from courtwire.services import Services
+from courtwire.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
-    """The app; `count`, when given, is bumped on the reader path (server.benchstats)."""
+    """The app; `count`, when given, is bumped on the reader path (courtwire.benchstats)."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:

@@ -16,10 +16,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from server.db import Database, Transaction
-from server.events import encode_json
-from server.times import format_time, now
-from server.types import JSONObject
+from courtwire.db import Database, Transaction
+from courtwire.events import encode_json
+from courtwire.times import format_time, now
+from courtwire.types import JSONObject
 
 FIELDS = ("seq", "at", "actor", "action", "hearing", "target", "before", "after", "reason")
 

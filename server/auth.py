@@ -27,14 +27,14 @@ from typing import Any, TypeGuard
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server import audit
-from server.db import Database, Transaction
-from server.exceptions import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from server.known_tokens import KnownTokens
-from server.model import Role
-from server.store import Actor
-from server.times import format_time, now
-from server.types import JSONObject
+from courtwire import audit
+from courtwire.db import Database, Transaction
+from courtwire.exceptions import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from courtwire.known_tokens import KnownTokens
+from courtwire.model import Role
+from courtwire.store import Actor
+from courtwire.times import format_time, now
+from courtwire.types import JSONObject
 
 logger = logging.getLogger(__name__)
 

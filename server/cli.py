@@ -14,11 +14,11 @@ from pathlib import Path
 
 import uvicorn
 
-from server.auth import Accounts, new_password
-from server.db import Database, migrate, new_epoch
-from server.exceptions import CourtwireError
-from server.model import Role
-from server.settings import Settings
+from courtwire.auth import Accounts, new_password
+from courtwire.db import Database, migrate, new_epoch
+from courtwire.exceptions import CourtwireError
+from courtwire.model import Role
+from courtwire.settings import Settings
 
 # After a network blip every reader reconnects within a second or two. Connections the
 # kernel cannot queue have their SYN dropped, and the client's retry comes 1, 3, 7 s later:
@@ -28,9 +28,9 @@ GIL_SWITCH_INTERVAL = 0.0005
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    from server import benchstats
-    from server.app import create_app
-    from server.live import ReaderProtocol
+    from courtwire import benchstats
+    from courtwire.app import create_app
+    from courtwire.live import ReaderProtocol
 
     count = benchstats.install()
     # A write's SQLite statements run on the writer thread, and each one takes the GIL

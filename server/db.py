@@ -35,7 +35,7 @@ READERS = 4
 def migrations() -> list[tuple[int, str]]:
     """Numbered SQL files in `server/migrations`, in order."""
     found = []
-    for item in resources.files("server.migrations").iterdir():
+    for item in resources.files("courtwire.migrations").iterdir():
         if item.name.endswith(".sql"):
             found.append((int(item.name.split("_", 1)[0]), item.read_text(encoding="utf-8")))
     return sorted(found)

@@ -13,9 +13,9 @@ import asyncio
 import logging
 from datetime import datetime
 
-from server.exceptions import CourtwireError
-from server.store import Store
-from server.times import now
+from courtwire.exceptions import CourtwireError
+from courtwire.store import Store
+from courtwire.times import now
 
 logger = logging.getLogger(__name__)
 

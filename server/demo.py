@@ -7,12 +7,12 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from server.auth import Accounts
-from server.demo_script import HEARING, REPORTERS, STEPS, Post, Revise, Status
-from server.entries import Draft, Speaker, parse_changes
-from server.hearings import parse_new_hearing
-from server.model import HearingStatus, Role
-from server.store import Actor, Store
+from courtwire.auth import Accounts
+from courtwire.demo_script import HEARING, REPORTERS, STEPS, Post, Revise, Status
+from courtwire.entries import Draft, Speaker, parse_changes
+from courtwire.hearings import parse_new_hearing
+from courtwire.model import HearingStatus, Role
+from courtwire.store import Actor, Store
 
 logger = logging.getLogger(__name__)
 

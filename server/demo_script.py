@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from server.model import EntryKind, HearingStatus, SpeakerRole
+from courtwire.model import EntryKind, HearingStatus, SpeakerRole
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from server.events import encode_json
-from server.exceptions import Invalid, RestrictedTerm
-from server.model import EntryKind, SpeakerRole
-from server.register import breach
-from server.times import format_time, parse_time
-from server.types import JSONObject
+from courtwire.events import encode_json
+from courtwire.exceptions import Invalid, RestrictedTerm
+from courtwire.model import EntryKind, SpeakerRole
+from courtwire.register import breach
+from courtwire.times import format_time, parse_time
+from courtwire.types import JSONObject
 
 MAX_BODY_CHARS = 5000
 MAX_NAME_CHARS = 200

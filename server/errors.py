@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server.audit import Record
-from server.exceptions import CourtwireError, RateLimited, RestrictedTerm
+from courtwire.audit import Record
+from courtwire.exceptions import CourtwireError, RateLimited, RestrictedTerm
 
 logger = logging.getLogger(__name__)
 

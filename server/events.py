@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from server.model import EventType
-from server.types import JSONObject
+from courtwire.model import EventType
+from courtwire.types import JSONObject
 
 
 def encode_json(value: Any) -> str:

@@ -1,8 +1,8 @@
 """Exports of a hearing: the JSON event log, and Markdown and HTML transcripts.
 
 Pure functions: they take the hearing's public fields and its events (or the state folded
-from them by `server.timeline.replay`) and return text; no I/O, no clock. The endpoints
-in `server.api` serve them as downloads.
+from them by `courtwire.timeline.replay`) and return text; no I/O, no clock. The endpoints
+in `courtwire.api` serve them as downloads.
 
 Transcripts are built from the folded state, so they hold the entries as they stand:
 deleted entries are absent (their events are tombstones, which the fold drops), revised
@@ -12,7 +12,7 @@ speaker, and key event / pinned marks.
 
 The HTML transcript is a standalone file: its own inline `<style>`, allowed by a hash in
 its own Content-Security-Policy, and no script at all. Entry bodies are the stored
-`entry.html`, which `server.markup` sanitized on write; every other text is escaped.
+`entry.html`, which `courtwire.markup` sanitized on write; every other text is escaped.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
 
-from server import markdown_escape as md
-from server.entries import speaker_text
-from server.events import Event, encode_json
-from server.model import KIND_LABELS, STATUS_LABELS
-from server.timeline import Timeline
-from server.times import in_zone
-from server.types import JSONObject
+from courtwire import markdown_escape as md
+from courtwire.entries import speaker_text
+from courtwire.events import Event, encode_json
+from courtwire.model import KIND_LABELS, STATUS_LABELS
+from courtwire.timeline import Timeline
+from courtwire.times import in_zone
+from courtwire.types import JSONObject
 
 TRANSCRIPT_STYLE = """
 :root { color-scheme: light dark; --fg: #1a1a1a; --bg: #fff; --muted: #555; --line: #ddd;
@@ -150,7 +150,7 @@ def _markdown_text(text: str) -> str:
 
 def markdown_transcript(hearing: JSONObject, timeline: Timeline) -> str:
     """A Markdown transcript. Nothing users typed is copied as it was (see
-    `server.markdown_escape`): each entry's body is written back from its sanitized
+    `courtwire.markdown_escape`): each entry's body is written back from its sanitized
     HTML into a block quote of its own, every line prefixed, under the entry's line
     (time, kind, speaker, marks), with its correction note last in the same quote; no
     heading, rule, entry line or HTML can start in it. Every other text (title, facts,
@@ -235,7 +235,7 @@ def _html_entry(moment: datetime, entry: JSONObject) -> str:
     parts = [
         f'<article class="{classes}" id="entry-{escape(str(entry["id"]))}">',
         f"<header>{' '.join(header)}</header>",
-        # entry.html was sanitized by server.markup (nh3) when the entry was written.
+        # entry.html was sanitized by courtwire.markup (nh3) when the entry was written.
         f'<div class="body">{entry["html"]}</div>',
     ]
     if entry.get("correction"):

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from server.events import Event
-from server.export import event_log, html_transcript, markdown_transcript
-from server.ledger import Hearing
-from server.timeline import replay
-from server.types import JSONObject
+from courtwire.events import Event
+from courtwire.export import event_log, html_transcript, markdown_transcript
+from courtwire.ledger import Hearing
+from courtwire.timeline import replay
+from courtwire.types import JSONObject
 
 KEEP = 64
 """Exports kept at most."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from html import escape
 
-from server.entries import speaker_text
-from server.markup import cut_at_word, plain_text
-from server.model import KIND_LABELS
-from server.types import JSONObject
+from courtwire.entries import speaker_text
+from courtwire.markup import cut_at_word, plain_text
+from courtwire.model import KIND_LABELS
+from courtwire.types import JSONObject
 
 FEED_ENTRIES = 100
 LIVE_BLOG_UPDATES = 50

@@ -4,7 +4,7 @@ One function, `change`, applies every kind (a PATCH, a restriction added or remo
 the rules hold the same way for all: a hearing's published fields never name a term in
 force; a new restriction that the hearing's own fields name is refused unless the same
 request changes those fields; what already names a new restriction is withheld in the
-same transaction (`server.withholding`).
+same transaction (`courtwire.withholding`).
 """
 
 from __future__ import annotations
@@ -13,17 +13,17 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from server import audit
-from server.db import Transaction
-from server.events import encode_json
-from server.exceptions import Conflict, Invalid, NotFound
-from server.hearings import slugify
-from server.ledger import PUBLISHED_HEARING_FIELDS, Hearing, Log, Removal, hearing_in, last_seq
-from server.model import EventType, RestrictionKind
-from server.register import MAX_TERMS, NewRestriction, Restriction, breach
-from server.times import format_time
-from server.types import JSONObject
-from server.withholding import rename, withhold
+from courtwire import audit
+from courtwire.db import Transaction
+from courtwire.events import encode_json
+from courtwire.exceptions import Conflict, Invalid, NotFound
+from courtwire.hearings import slugify
+from courtwire.ledger import PUBLISHED_HEARING_FIELDS, Hearing, Log, Removal, hearing_in, last_seq
+from courtwire.model import EventType, RestrictionKind
+from courtwire.register import MAX_TERMS, NewRestriction, Restriction, breach
+from courtwire.times import format_time
+from courtwire.types import JSONObject
+from courtwire.withholding import rename, withhold
 
 
 @dataclass

@@ -6,11 +6,11 @@ import re
 import unicodedata
 from typing import Any
 
-from server.exceptions import Invalid
-from server.model import EntryKind, HearingStatus, Reporting
-from server.register import MAX_TERMS, check_term
-from server.times import format_time, parse_time, zone
-from server.types import JSONObject
+from courtwire.exceptions import Invalid
+from courtwire.model import EntryKind, HearingStatus, Reporting
+from courtwire.register import MAX_TERMS, check_term
+from courtwire.times import format_time, parse_time, zone
+from courtwire.types import JSONObject
 
 TEXT_LIMITS = {
     "title": 200,

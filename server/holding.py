@@ -14,10 +14,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from server.ledger import Hearing
-from server.model import EntryKind, QueueReason, Reporting
-from server.times import format_time
-from server.types import JSONObject
+from courtwire.ledger import Hearing
+from courtwire.model import EntryKind, QueueReason, Reporting
+from courtwire.times import format_time
+from courtwire.types import JSONObject
 
 
 @dataclass(frozen=True)

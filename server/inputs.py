@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from server.exceptions import BadRequest
+from courtwire.exceptions import BadRequest
 
 MAX_DIGITS = 15
 """Longest whole number taken: past any seq or limit, and well inside SQLite's integers."""

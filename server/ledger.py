@@ -16,16 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from server import audit
-from server.db import Transaction
-from server.events import Event, encode_json
-from server.exceptions import NotFound
-from server.hub.base import Message
-from server.hub.fanout import Hub
-from server.model import EventType, RestrictionKind, Role
-from server.register import Restriction, active_terms
-from server.times import format_time, now
-from server.types import JSONObject
+from courtwire import audit
+from courtwire.db import Transaction
+from courtwire.events import Event, encode_json
+from courtwire.exceptions import NotFound
+from courtwire.hub.base import Message
+from courtwire.hub.fanout import Hub
+from courtwire.model import EventType, RestrictionKind, Role
+from courtwire.register import Restriction, active_terms
+from courtwire.times import format_time, now
+from courtwire.types import JSONObject
 
 logger = logging.getLogger(__name__)
 

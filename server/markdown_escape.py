@@ -5,7 +5,7 @@ headings, raw HTML, rules, images. A body as typed could forge a day heading, a 
 line or a `<script>`. So the transcript never copies what users typed: plain texts go
 through `plain` (every character Markdown could read as markup escaped, lines joined
 with hard breaks), and an entry's body is written back from its sanitized HTML
-(`server.markup`) by `from_html`, which knows only the tags that HTML may hold and
+(`courtwire.markup`) by `from_html`, which knows only the tags that HTML may hold and
 escapes every text in it. A body therefore renders as the reader page shows it:
 paragraphs, emphasis, links, lists, quotes and code, and nothing else.
 """
@@ -82,7 +82,7 @@ BLOCKS = frozenset({"p", "ul", "ol", "li", "blockquote", "pre"})
 
 
 def from_html(html: str) -> list[str]:
-    """Sanitized entry HTML (`server.markup`: p, br, strong, em, a, ul, ol, li, blockquote,
+    """Sanitized entry HTML (`courtwire.markup`: p, br, strong, em, a, ul, ol, li, blockquote,
     code, pre) as Markdown lines; an unknown tag is read as its content."""
     tree = _Tree()
     tree.feed(html)

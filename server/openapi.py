@@ -12,11 +12,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
-from server.hearings import MAX_PUBLISH_DELAY, MAX_SLUG_CHARS, TEXT_LIMITS
-from server.inputs import MAX_DIGITS
-from server.ledger import PUBLIC_HEARING_FIELDS
-from server.model import (
+from courtwire.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
+from courtwire.hearings import MAX_PUBLISH_DELAY, MAX_SLUG_CHARS, TEXT_LIMITS
+from courtwire.inputs import MAX_DIGITS
+from courtwire.ledger import PUBLIC_HEARING_FIELDS
+from courtwire.model import (
     EntryKind,
     HearingStatus,
     QueueReason,
@@ -25,7 +25,7 @@ from server.model import (
     Role,
     SpeakerRole,
 )
-from server.register import MAX_ALIASES, MAX_ORDER_CHARS, MAX_TERM_CHARS, MAX_TERMS
+from courtwire.register import MAX_ALIASES, MAX_ORDER_CHARS, MAX_TERM_CHARS, MAX_TERMS
 
 JSON = "application/json"
 
@@ -103,7 +103,7 @@ ENTRY_ID = {
 
 
 def _query_int(name: str, description: str, maximum: int | None = None) -> dict[str, Any]:
-    """A query number as `server.inputs.query_int` reads it: at most `MAX_DIGITS` digits."""
+    """A query number as `courtwire.inputs.query_int` reads it: at most `MAX_DIGITS` digits."""
     largest = 10**MAX_DIGITS - 1
     schema: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": maximum or largest}
     return {

@@ -15,23 +15,23 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
-from server.caching import ARCHIVE, BOOT, REVALIDATE, not_modified
-from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS, speaker_text
-from server.events import encode_json
-from server.exceptions import CourtwireError
-from server.feeds import live_blog_data, page_description
-from server.folding import fold_table
-from server.inputs import query_int
-from server.model import KIND_LABELS, STATUS_LABELS, HearingStatus, SpeakerRole
-from server.services import Services
-from server.times import in_zone
-from server.types import JSONObject
+from courtwire.caching import ARCHIVE, BOOT, REVALIDATE, not_modified
+from courtwire.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS, speaker_text
+from courtwire.events import encode_json
+from courtwire.exceptions import CourtwireError
+from courtwire.feeds import live_blog_data, page_description
+from courtwire.folding import fold_table
+from courtwire.inputs import query_int
+from courtwire.model import KIND_LABELS, STATUS_LABELS, HearingStatus, SpeakerRole
+from courtwire.services import Services
+from courtwire.times import in_zone
+from courtwire.types import JSONObject
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 PAGE_ENTRIES = 500
 
 templates = Environment(
-    loader=PackageLoader("server", "templates"),
+    loader=PackageLoader("courtwire", "templates"),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,

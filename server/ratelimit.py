@@ -6,7 +6,7 @@ import math
 import time
 from collections import deque
 
-from server.exceptions import RateLimited
+from courtwire.exceptions import RateLimited
 
 
 class RateLimit:

@@ -19,12 +19,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server.caching import REVALIDATE, not_modified
-from server.events import Event
-from server.exceptions import BadRequest, CourtwireError, NotFound
-from server.feeds import FEED_ENTRIES, atom_feed, oembed_html, page_description
-from server.headers import content_security_policy
-from server.pages import page_url, render, services
+from courtwire.caching import REVALIDATE, not_modified
+from courtwire.events import Event
+from courtwire.exceptions import BadRequest, CourtwireError, NotFound
+from courtwire.feeds import FEED_ENTRIES, atom_feed, oembed_html, page_description
+from courtwire.headers import content_security_policy
+from courtwire.pages import page_url, render, services
 
 EMBED_ENTRIES = 20
 OEMBED_WIDTH = 480

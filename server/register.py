@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from server.exceptions import Invalid, RestrictedTerm
-from server.model import RestrictionKind
-from server.restrictions import find_restricted, normalize_term
-from server.times import format_time, parse_time
-from server.types import JSONObject
+from courtwire.exceptions import Invalid, RestrictedTerm
+from courtwire.model import RestrictionKind
+from courtwire.restrictions import find_restricted, normalize_term
+from courtwire.times import format_time, parse_time
+from courtwire.types import JSONObject
 
 MAX_TERM_CHARS = 200
 MAX_ALIASES = 20

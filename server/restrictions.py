@@ -49,7 +49,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from server.folding import MARKDOWN, REWRITES, entities, fold_char
+from courtwire.folding import MARKDOWN, REWRITES, entities, fold_char
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.audit import AuditTrail
-from server.auth import Accounts
-from server.db import Database
-from server.delays import Delays
-from server.exports import Exports
-from server.hub.fanout import Hub
-from server.ratelimit import RateLimit
-from server.settings import Settings
-from server.store import Store
-from server.throttle import LoginThrottle
+from courtwire.audit import AuditTrail
+from courtwire.auth import Accounts
+from courtwire.db import Database
+from courtwire.delays import Delays
+from courtwire.exports import Exports
+from courtwire.hub.fanout import Hub
+from courtwire.ratelimit import RateLimit
+from courtwire.settings import Settings
+from courtwire.store import Store
+from courtwire.throttle import LoginThrottle
 
 
 @dataclass

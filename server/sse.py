@@ -1,7 +1,7 @@
 """`/h/{slug}/events.sse`: the reader WebSocket's stream as Server-Sent Events.
 
 For networks that let no WebSocket through. The guarantees are the socket's, because
-the path is the socket's: `server.live.start_reading` sends the hello (or a reset),
+the path is the socket's: `courtwire.live.start_reading` sends the hello (or a reset),
 every event after `after` from memory or the database, and joins the hearing's live
 set in the same step; the hub then writes to this stream as to any reader.
 
@@ -31,13 +31,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from server.errors import error_response
-from server.exceptions import RateLimited, ServerFull
-from server.hub.fanout import Channel
-from server.inputs import query_int
-from server.live import LIVE, Live, open_channel, start_reading
-from server.live.addresses import Addresses
-from server.services import Services
+from courtwire.errors import error_response
+from courtwire.exceptions import RateLimited, ServerFull
+from courtwire.hub.fanout import Channel
+from courtwire.inputs import query_int
+from courtwire.live import LIVE, Live, open_channel, start_reading
+from courtwire.live.addresses import Addresses
+from courtwire.services import Services
 
 KEEPALIVE = b": keepalive\n\n"
 
@@ -55,7 +55,7 @@ def message_bytes(frame: bytes) -> bytes:
 
 
 class EventStream:
-    """One SSE reader as the hub sees it (a `server.live.Reader`): `write` queues the
+    """One SSE reader as the hub sees it (a `courtwire.live.Reader`): `write` queues the
     message and never blocks; `pump` hands the queue to the network."""
 
     def __init__(self) -> None:

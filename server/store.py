@@ -4,7 +4,7 @@ Each write is one function run by `Database.write()` on the writer thread: it st
 change and its events with the hearing's next seqs, and registers the hub publish to run
 after the commit. A request whose client hangs up mid-write still commits and
 publishes, or does neither (`Database.write`). Changes of a hearing and of its
-restrictions are in `server.hearing_writes`.
+restrictions are in `courtwire.hearing_writes`.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from server import audit, markup
-from server.db import Database, Transaction
-from server.entries import Draft, check_not_future, check_restrictions, restriction_breach
-from server.events import Event, discarded_data, encode_json, tombstone_data
-from server.exceptions import Conflict, Forbidden, NotFound
-from server.hearing_writes import Change, Changed, change, create, shorthand
-from server.holding import QUEUE, Waiting, dequeue, enqueue, queue_item, waiting, waiting_for
-from server.hub.fanout import Hub
-from server.ledger import (
+from courtwire import audit, markup
+from courtwire.db import Database, Transaction
+from courtwire.entries import Draft, check_not_future, check_restrictions, restriction_breach
+from courtwire.events import Event, discarded_data, encode_json, tombstone_data
+from courtwire.exceptions import Conflict, Forbidden, NotFound
+from courtwire.hearing_writes import Change, Changed, change, create, shorthand
+from courtwire.holding import QUEUE, Waiting, dequeue, enqueue, queue_item, waiting, waiting_for
+from courtwire.hub.fanout import Hub
+from courtwire.ledger import (
     HEARING_BY_SLUG,
     RESTRICTIONS,
     Actor,
@@ -38,11 +38,11 @@ from server.ledger import (
     only_hearing,
     withheld_content,
 )
-from server.model import LIVE_ORDER, EntryState, EventType, HearingStatus, QueueReason, Role
-from server.register import NewRestriction
-from server.times import format_time, now
-from server.types import JSONObject
-from server.withholding import tombstone_events
+from courtwire.model import LIVE_ORDER, EntryState, EventType, HearingStatus, QueueReason, Role
+from courtwire.register import NewRestriction
+from courtwire.times import format_time, now
+from courtwire.types import JSONObject
+from courtwire.withholding import tombstone_events
 
 __all__ = ["Actor", "Hearing", "Store", "Written"]
 
@@ -201,7 +201,7 @@ class Store:
             if len(page) < 1000:
                 return events
 
-    # Hearings (the transactions are in `server.hearing_writes`)
+    # Hearings (the transactions are in `courtwire.hearing_writes`)
 
     async def create_hearing(
         self, fields: JSONObject, actor: Actor | None = None, *, at: datetime | None = None

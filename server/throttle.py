@@ -23,7 +23,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from server.exceptions import RateLimited
+from courtwire.exceptions import RateLimited
 
 MESSAGE = "Too many failed sign-ins; wait before trying again."
 WINDOW = 900.0

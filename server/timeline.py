@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from server.events import Event
-from server.model import EventType
-from server.types import JSONObject
+from courtwire.events import Event
+from courtwire.model import EventType
+from courtwire.types import JSONObject
 
 
 @dataclass

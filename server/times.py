@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from server.exceptions import Invalid
+from courtwire.exceptions import Invalid
 
 MIN_YEAR = 1000
 MAX_YEAR = 9998

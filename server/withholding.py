@@ -16,15 +16,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 
-from server import audit
-from server.db import Transaction
-from server.entries import restriction_breach
-from server.events import Event, encode_json, withheld_data
-from server.ledger import PUBLISHED_HEARING_FIELDS, Hearing, Removal, replace_event
-from server.model import EntryState, EventType
-from server.register import Restriction
-from server.restrictions import find_restricted
-from server.types import JSONObject
+from courtwire import audit
+from courtwire.db import Transaction
+from courtwire.entries import restriction_breach
+from courtwire.events import Event, encode_json, withheld_data
+from courtwire.ledger import PUBLISHED_HEARING_FIELDS, Hearing, Removal, replace_event
+from courtwire.model import EntryState, EventType
+from courtwire.register import Restriction
+from courtwire.restrictions import find_restricted
+from courtwire.types import JSONObject
 
 
 @dataclass

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff
 
 

@@ -25,10 +25,10 @@ import httpx
 import websockets
 from playwright.sync_api import Page
 
-from server.auth import Accounts
-from server.db import Database
-from server.events import Event
-from server.model import EventType, Role
+from courtwire.auth import Accounts
+from courtwire.db import Database
+from courtwire.events import Event
+from courtwire.model import EventType, Role
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(
@@ -84,7 +84,7 @@ class LiveServer:
         self.starts += 1
         with open(self.directory / f"server-{self.starts}.log", "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "courtwire.cli", "serve", "--port", str(self.port)],
                 cwd=self.directory,
                 env=self.env,
                 stdout=log,

@@ -17,12 +17,12 @@ import pytest
 import websockets
 from argon2 import PasswordHasher
 
-from server.app import create_app
-from server.auth import Accounts
-from server.db import Database
-from server.live import READER_PATH
-from server.model import Role
-from server.settings import Settings
+from courtwire.app import create_app
+from courtwire.auth import Accounts
+from courtwire.db import Database
+from courtwire.live import READER_PATH
+from courtwire.model import Role
+from courtwire.settings import Settings
 from tests.support import LiveServer, Staff, auth, new_id, run
 
 PASSWORD = "correct horse battery"

@@ -22,7 +22,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import ROOT, LiveServer, Staff, auth
 
 PASSWORD = "correct horse battery"
@@ -527,7 +527,7 @@ def test_every_account_action_is_audited_and_no_record_holds_a_password(
 
 def cli(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
+        [sys.executable, "-m", "courtwire.cli", *args],
         input=stdin,
         stdin=None if stdin is not None else subprocess.DEVNULL,
         capture_output=True,

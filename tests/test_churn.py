@@ -11,7 +11,7 @@ import time
 import httpx
 import websockets
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, auth, new_id, run
 
 READERS = 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.live.addresses import Addresses
+from courtwire.live.addresses import Addresses
 
 
 def test_forwarded_addresses_count_only_from_a_trusted_proxy() -> None:

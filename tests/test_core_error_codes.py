@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from server import exceptions
-from server.exceptions import ERROR_CODES, CourtwireError
+from courtwire import exceptions
+from courtwire.exceptions import ERROR_CODES, CourtwireError
 
 SERVER = Path(exceptions.__file__).parent
 

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from server.entries import parse_changes, parse_draft
-from server.exceptions import BadRequest, Invalid
-from server.hearings import parse_new_hearing, slugify
-from server.inputs import nesting_depth, query_int
-from server.markup import render
+from courtwire.entries import parse_changes, parse_draft
+from courtwire.exceptions import BadRequest, Invalid
+from courtwire.hearings import parse_new_hearing, slugify
+from courtwire.inputs import nesting_depth, query_int
+from courtwire.markup import render
 
 
 def draft(**fields: Any) -> dict[str, Any]:

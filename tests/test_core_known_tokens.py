@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import time
 
-from server.known_tokens import KnownTokens
-from server.model import Role
-from server.store import Actor
+from courtwire.known_tokens import KnownTokens
+from courtwire.model import Role
+from courtwire.store import Actor
 
 ANNA = Actor(1, "anna", Role.REPORTER)
 BEN = Actor(2, "ben", Role.EDITOR)

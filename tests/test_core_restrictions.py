@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from server import folding
-from server.restrictions import (
+from courtwire import folding
+from courtwire.restrictions import (
     Hit,
     Matcher,
     _compile,

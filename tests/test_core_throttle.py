@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.exceptions import RateLimited
-from server.throttle import WINDOW, LoginThrottle
+from courtwire.exceptions import RateLimited
+from courtwire.throttle import WINDOW, LoginThrottle
 
 
 class Clock:

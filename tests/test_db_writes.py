@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from server.db import Database, Transaction
+from courtwire.db import Database, Transaction
 from tests.support import run
 
 

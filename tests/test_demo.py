@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
-from server.events import Event
-from server.timeline import replay
+from courtwire.events import Event
+from courtwire.timeline import replay
 from tests.support import LiveServer
 
 

@@ -13,9 +13,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
 
-from server.events import Event
-from server.model import Role
-from server.timeline import replay
+from courtwire.events import Event
+from courtwire.model import Role
+from courtwire.timeline import replay
 from tests.support import SCREENSHOTS, LiveServer, Staff, auth, new_id, serious_violations
 
 DEMO = "zaysan-border-case"

@@ -8,7 +8,7 @@ import threading
 
 import httpx
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, auth, new_id, run
 
 

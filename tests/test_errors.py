@@ -10,7 +10,7 @@ import httpx
 import pytest
 import websockets
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, auth, event_count, new_id, run
 
 LONG = "x" * 5001

@@ -12,12 +12,12 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from server.events import Event
-from server.export import html_transcript, markdown_transcript, style_hash
-from server.exports import Exports
-from server.ledger import PUBLIC_HEARING_FIELDS, Hearing
-from server.model import EventType
-from server.timeline import replay
+from courtwire.events import Event
+from courtwire.export import html_transcript, markdown_transcript, style_hash
+from courtwire.exports import Exports
+from courtwire.ledger import PUBLIC_HEARING_FIELDS, Hearing
+from courtwire.model import EventType
+from courtwire.timeline import replay
 from tests.support import LiveServer, Staff, new_id, run
 
 DELETED_TEXT = "Zebra-crossing witness statement that was withdrawn"

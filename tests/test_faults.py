@@ -16,9 +16,9 @@ import httpx
 import pytest
 import websockets
 
-from server.auth import Accounts
-from server.db import Database
-from server.model import Role
+from courtwire.auth import Accounts
+from courtwire.db import Database
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, auth, new_id, run
 
 REPORTERS = 10

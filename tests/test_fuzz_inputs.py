@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from websockets.frames import EXTERNAL_CLOSE_CODES
 
-from server.live import CLIENT_MESSAGES_PER_MINUTE
+from courtwire.live import CLIENT_MESSAGES_PER_MINUTE
 from tests.support import LiveServer, Staff
 from tests.test_slow_clients import close_code, split_frames, upgrade
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import websockets
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, auth, new_id, read_events, run
 
 

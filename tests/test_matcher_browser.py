@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
-from server.restrictions import Hit, find_restricted
+from courtwire.restrictions import Hit, find_restricted
 from tests.support import LiveServer
 from tests.test_core_restrictions import ALPHABET, TERMS, VECTORS, check_vector
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff
 
 CONFIG = """

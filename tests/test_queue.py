@@ -14,7 +14,7 @@ import httpx
 import pytest
 import websockets
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, new_id, run
 
 

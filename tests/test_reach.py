@@ -15,8 +15,8 @@ import feedparser
 import httpx
 import pytest
 
-from server.markup import plain_text
-from server.model import Role
+from courtwire.markup import plain_text
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, new_id
 from tests.test_security_headers import policy
 

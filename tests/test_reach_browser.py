@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, WebSocketRoute, expect
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, free_port
 
 

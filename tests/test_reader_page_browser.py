@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import SCREENSHOTS, LiveServer, Staff, fill_log, serious_violations
 
 DEMO = "zaysan-border-case"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff
 
 

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
-from server.model import Role
-from server.restrictions import find_restricted
+from courtwire.model import Role
+from courtwire.restrictions import find_restricted
 from tests.support import SCREENSHOTS, LiveServer, Staff, serious_violations
 
 PASSWORD = "correct horse battery"

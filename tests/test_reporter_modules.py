@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 
-from server.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
-from server.model import KIND_LABELS, STATUS_LABELS, SpeakerRole
+from courtwire.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
+from courtwire.model import KIND_LABELS, STATUS_LABELS, SpeakerRole
 from tests.jsmodules import JS, ROOT, assert_no_cycles, module_graph
 from tests.support import LiveServer
 

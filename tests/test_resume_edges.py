@@ -16,11 +16,11 @@ import httpx
 import pytest
 import websockets
 
-from server import live
-from server.events import Event
-from server.hub.base import Message
-from server.hub.fanout import Channel
-from server.model import EventType, Role
+from courtwire import live
+from courtwire.events import Event
+from courtwire.hub.base import Message
+from courtwire.hub.fanout import Channel
+from courtwire.model import EventType, Role
 from tests.support import LiveServer, Staff, fill_log, read_events, run
 
 BAD_AFTERS = ["-1", "abc", "1.5", "", "%C2%B2", "1e3", "0x10", "9" * 40, "%201", "+1", "1%00"]
@@ -176,7 +176,7 @@ def test_restored_backup_announces_a_new_epoch_and_old_readers_are_told_to_reloa
         old_hello, _ = run(read_events(f"{url}?after=0", 5, compression=None))
         # The backup is taken while the server is serving (and writing).
         backup = subprocess.run(
-            [sys.executable, "-m", "server.cli", "backup", str(copy)],
+            [sys.executable, "-m", "courtwire.cli", "backup", str(copy)],
             env=fresh_server.env,
             capture_output=True,
             check=True,

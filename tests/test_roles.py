@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, event_count, new_id
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff
 
 EMBEDDERS = "'self' https://news.example.com"

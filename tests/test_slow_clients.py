@@ -22,7 +22,7 @@ import httpx
 import pytest
 import websockets
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, auth, new_id, read_events, run
 
 NORMAL_READERS = 500

@@ -11,7 +11,7 @@ import httpx
 import pytest
 import websockets
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, auth, run
 
 

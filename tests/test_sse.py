@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import websockets
 
-from server.hub.base import Message
-from server.hub.fanout import Channel, text_frame
-from server.model import Role
-from server.sse import EventStream, message_bytes
+from courtwire.hub.base import Message
+from courtwire.hub.fanout import Channel, text_frame
+from courtwire.model import Role
+from courtwire.sse import EventStream, message_bytes
 from tests.support import LiveServer, Staff, new_id, run
 
 

@@ -24,7 +24,7 @@ from hypothesis.stateful import (
 )
 from websockets.sync.client import ClientConnection, connect
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, auth, new_id
 
 LIVE: dict[str, Any] = {}

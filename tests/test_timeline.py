@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from server.events import Event, tombstone_data
-from server.model import EventType
-from server.timeline import Timeline, replay
+from courtwire.events import Event, tombstone_data
+from courtwire.model import EventType
+from courtwire.timeline import Timeline, replay
 from tests.support import LiveServer
 
 SLUG = "r-v-fold"

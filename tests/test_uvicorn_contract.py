@@ -11,7 +11,7 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import Server, ServerState
 
-from server.live import ReaderProtocol
+from courtwire.live import ReaderProtocol
 from tests.support import run
 
 

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import websockets
 
-from server.db import migrate
-from server.restrictions import find_restricted
+from courtwire.db import migrate
+from courtwire.restrictions import find_restricted
 from tests.support import ROOT, LiveServer, Staff, read_events, run
 
 TERM = "Zhana Olmez"

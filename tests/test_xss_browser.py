@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from server.model import Role
+from courtwire.model import Role
 from tests.support import LiveServer, Staff, new_id
 
 RUN = "window.__xss=(window.__xss||0)+1"

@@ -28,8 +28,8 @@ from typing import Protocol
 
 from websockets.frames import Frame, Opcode
 
-from server.hub.base import Broker, Message
-from server.model import CloseCode
+from courtwire.hub.base import Broker, Message
+from courtwire.model import CloseCode
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.hub.base import Broker, Message, Receiver
+from courtwire.hub.base import Broker, Message, Receiver
 
 
 class MemoryBroker(Broker):

@@ -3,7 +3,7 @@
 - `protocol`: the connection, WebSocket over websockets' sans-I/O protocol on uvicorn's
   transport; the `Sink` the hub writes to.
 - `readers`: the reader service, catch-up from memory or SQLite, join; `start_reading`
-  serves Server-Sent Events (server.sse) the same way.
+  serves Server-Sent Events (courtwire.sse) the same way.
 - `keepalive`: pings and pong deadlines of every reader, on one timer per app.
 - `freezer`: keeps long-lived readers out of the garbage collector's full collections.
 
@@ -14,8 +14,8 @@ singleton: two apps in one process share nothing.
 
 from __future__ import annotations
 
-from server.live.protocol import CLIENT_MESSAGES_PER_MINUTE, LIVE, Live, ReaderProtocol
-from server.live.readers import (
+from courtwire.live.protocol import CLIENT_MESSAGES_PER_MINUTE, LIVE, Live, ReaderProtocol
+from courtwire.live.readers import (
     BACKLOG_PAGE,
     READER_PATH,
     Readers,

@@ -54,13 +54,13 @@ from websockets.http11 import Request, Response
 from websockets.protocol import State
 from websockets.server import ServerProtocol
 
-from server.exceptions import NotFound, RateLimited
-from server.hub.fanout import Channel
-from server.live.addresses import Addresses
-from server.live.freezer import Freezer
-from server.live.keepalive import Keepalive
-from server.live.readers import Readers, deny, reader_slug
-from server.model import CloseCode
+from courtwire.exceptions import NotFound, RateLimited
+from courtwire.hub.fanout import Channel
+from courtwire.live.addresses import Addresses
+from courtwire.live.freezer import Freezer
+from courtwire.live.keepalive import Keepalive
+from courtwire.live.readers import Readers, deny, reader_slug
+from courtwire.model import CloseCode
 
 logger = logging.getLogger(__name__)
 
@@ -251,7 +251,7 @@ class ReaderProtocol(asyncio.Protocol):
             else:
                 self.close_now(CloseCode.INTERNAL_ERROR, "")
 
-    # The ReaderSocket interface (server.live.readers)
+    # The ReaderSocket interface (courtwire.live.readers)
 
     def accept(self) -> None:
         assert self.response is not None
@@ -296,7 +296,7 @@ class ReaderProtocol(asyncio.Protocol):
         if self.live is not None:
             self.frozen = self.live.freezer.joined()
 
-    # The Sink interface (server.hub.fanout)
+    # The Sink interface (courtwire.hub.fanout)
 
     def write(self, frame: bytes) -> None:
         if not self.closing and not self.gone:
@@ -320,7 +320,7 @@ class ReaderProtocol(asyncio.Protocol):
         if self.timer is None and self.transport is not None:
             self.timer = self.loop.call_later(CLOSE_TIMEOUT, self.transport.abort)
 
-    # Keepalive (server.live.keepalive)
+    # Keepalive (courtwire.live.keepalive)
 
     def keepalive_ping(self) -> None:
         if self.closing or self.gone or self.live is None:

@@ -19,20 +19,20 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
-from server.errors import error_response
-from server.events import encode_json
-from server.exceptions import CourtwireError
-from server.hub.fanout import Channel, Sink, text_frame
-from server.inputs import query_int
-from server.model import CloseCode
-from server.services import Services
+from courtwire.errors import error_response
+from courtwire.events import encode_json
+from courtwire.exceptions import CourtwireError
+from courtwire.hub.fanout import Channel, Sink, text_frame
+from courtwire.inputs import query_int
+from courtwire.model import CloseCode
+from courtwire.services import Services
 
 READER_PATH = "/ws/hearings/"
 BACKLOG_PAGE = 500
 DRAIN_TIMEOUT = 30.0
 
 Count = Callable[[str], None]
-"""Bench counters (server.benchstats): called with a counter's name, when set."""
+"""Bench counters (courtwire.benchstats): called with a counter's name, when set."""
 
 
 class Reader(Sink, Protocol):
@@ -44,7 +44,7 @@ class Reader(Sink, Protocol):
 
 
 class ReaderSocket(Reader, Protocol):
-    """A reader's WebSocket as the service sees it (server.live.protocol)."""
+    """A reader's WebSocket as the service sees it (courtwire.live.protocol)."""
 
     def accept(self) -> None:
         """Complete the WebSocket handshake."""
