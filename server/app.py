@@ -72,7 +72,13 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
             *pages.routes,
             *reach.routes,
             *sse.routes,
-            Mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static"),
+            # Links are followed inside the directory (the editable install's files are
+            # links to static/); a path still cannot leave it.
+            Mount(
+                "/static",
+                StaticFiles(directory=pages.STATIC_DIR, follow_symlink=True),
+                name="static",
+            ),
         ],
         middleware=[Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)],
         exception_handlers={

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -27,7 +28,18 @@ from courtwire.services import Services
 from courtwire.times import in_zone
 from courtwire.types import JSONObject
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+def static_directory() -> Path:
+    """The pages' files: static/ at the top of the repository, installed as the package data
+    `courtwire/static` (pyproject.toml), so found wherever the package is: in the wheel, or
+    in the editable install's link tree (whose files are links to static/)."""
+    found = resources.files("courtwire") / "static"
+    if not isinstance(found, Path) or not found.is_dir():
+        raise RuntimeError(f"courtwire's static files are not a directory: {found}")
+    return found
+
+
+STATIC_DIR = static_directory()
 PAGE_ENTRIES = 500
 
 templates = Environment(
