@@ -56,10 +56,12 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """`courtwire serve` in a child process."""
+    """`courtwire serve` in a child process: `python -m courtwire.cli` of this environment,
+    or `command` (another installation's `courtwire`)."""
 
-    def __init__(self, directory: Path, **settings: str) -> None:
+    def __init__(self, directory: Path, command: list[str] | None = None, **settings: str) -> None:
         self.directory = directory
+        self.command = command or [sys.executable, "-m", "courtwire.cli"]
         self.db_path = directory / "courtwire.db"
         self.port = free_port()
         self.env = os.environ | {
@@ -84,7 +86,7 @@ class LiveServer:
         self.starts += 1
         with open(self.directory / f"server-{self.starts}.log", "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "courtwire.cli", "serve", "--port", str(self.port)],
+                [*self.command, "serve", "--port", str(self.port)],
                 cwd=self.directory,
                 env=self.env,
                 stdout=log,
