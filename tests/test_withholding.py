@@ -32,6 +32,8 @@ def public_outputs(server: LiveServer, slug: str) -> dict[str, str]:
         "export.md": f"/api/hearings/{slug}/export.md",
         "export.html": f"/api/hearings/{slug}/export.html",
         "index": "/",
+        "feed": f"/h/{slug}/feed.atom",
+        "embed": f"/h/{slug}/embed",
     }
     found = {}
     for name, path in paths.items():
@@ -41,7 +43,22 @@ def public_outputs(server: LiveServer, slug: str) -> dict[str, str]:
     hearing = json.loads(found["hearing"])
     _, events = run(read_events(f"{server.ws_url}/ws/hearings/{slug}", hearing["last_seq"]))
     found["websocket from 0"] = json.dumps(events, ensure_ascii=False)
+    found["event stream from 0"] = event_stream(server, slug, hearing["last_seq"])
     return found
+
+
+def event_stream(server: LiveServer, slug: str, last_seq: int) -> str:
+    """The Server-Sent Events stream from 0 up to the event `last_seq` (or its hello, for
+    an empty log), as text."""
+    last = f"id: {last_seq}" if last_seq else "data: "
+    lines = []
+    with httpx.stream("GET", f"{server.url}/h/{slug}/events.sse?after=0", timeout=10) as stream:
+        for line in stream.iter_lines():
+            lines.append(line)
+            if line.startswith(last):
+                break
+    assert any(line.startswith(last) for line in lines)
+    return "\n".join(lines)
 
 
 def assert_no_trace(outputs: dict[str, str], *terms: str) -> None:
