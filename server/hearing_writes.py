@@ -18,7 +18,7 @@ from courtwire.db import Transaction
 from courtwire.events import encode_json
 from courtwire.exceptions import Conflict, Invalid, NotFound
 from courtwire.hearings import slugify
-from courtwire.ledger import PUBLISHED_HEARING_FIELDS, Hearing, Log, Removal, hearing_in, last_seq
+from courtwire.ledger import PUBLISHED_HEARING_FIELDS, Hearing, Log, Removal, hearing_in
 from courtwire.model import EventType, RestrictionKind
 from courtwire.register import MAX_TERMS, NewRestriction, Restriction, breach
 from courtwire.times import format_time
@@ -200,11 +200,11 @@ def change(
     for entry_id, rewritten in withheld.entries:
         log.append(updated, EventType.ENTRY_WITHHELD, {"id": entry_id, "withheld": True}, rewritten)
     if request.event or request.fields or withheld.history:
-        public = updated.public() | {"last_seq": last_seq(conn, updated) + 1}
+        public = updated.public() | {"last_seq": log.last(updated) + 1}
         log.append(updated, EventType.HEARING_UPDATED, public, tuple(withheld.history))
     if fields["slug"] != old_slug:
         rename(tx, updated, old_slug)
-        log.retire(old_slug, last_seq(conn, updated))
+        log.retire(old_slug, log.last(updated))
     return Changed(
         hearing_in(conn, updated.slug),
         [entry_id for entry_id, _ in withheld.entries],

@@ -146,12 +146,6 @@ def hearing_in(conn: sqlite3.Connection, slug: str) -> Hearing:
     return only_hearing(hearings_from(rows, restrictions), slug)
 
 
-def last_seq(conn: sqlite3.Connection, hearing: Hearing) -> int:
-    """The hearing's last seq as this transaction has left it so far."""
-    (seq,) = conn.execute("SELECT last_seq FROM hearings WHERE id = ?", (hearing.id,)).fetchone()
-    return int(seq)
-
-
 @dataclass(frozen=True)
 class Removal:
     """Why text leaves public view, for the staff-only archive."""
@@ -217,6 +211,12 @@ class Log:
         self.at = at
         self.hub = hub
         self.epoch = epoch
+        self._last: dict[int, int] = {}
+
+    def last(self, hearing: Hearing) -> int:
+        """The hearing's last seq as this transaction has left it so far: as read with
+        the hearing, until something is appended (no query on a post's path)."""
+        return self._last.get(hearing.id, hearing.last_seq)
 
     def append(
         self,
@@ -226,7 +226,7 @@ class Log:
         rewritten: tuple[tuple[int, str], ...] = (),
     ) -> int:
         conn = self.tx.conn
-        seq = last_seq(conn, hearing) + 1
+        seq = self._last[hearing.id] = self.last(hearing) + 1
         event = Event(seq, kind, format_time(self.at.astimezone(UTC)), hearing.slug, data)
         text = event.encode()
         conn.execute(
