@@ -30,6 +30,7 @@ from courtwire.live.keepalive import Keepalive
 from courtwire.live.readers import Count
 from courtwire.services import Services
 from courtwire.settings import Settings
+from courtwire.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,8 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         hub = Hub(MemoryBroker(), keep=settings.recent_events, buffer_limit=settings.reader_buffer)
         async with Database(settings.db_path) as db:
-            found = Services.build(settings, db, hub)
+            store = Store(db, publish=hub.publish, retire=hub.retire)
+            found = Services.build(settings, store, hub)
             if settings.load_demo and await found.store.count_hearings() == 0:
                 await load_demo(found.store, found.accounts)
             await found.delays.start()

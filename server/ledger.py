@@ -20,8 +20,7 @@ from courtwire import audit
 from courtwire.db import Transaction
 from courtwire.events import Event, encode_json
 from courtwire.exceptions import NotFound
-from courtwire.hub.base import Message
-from courtwire.hub.fanout import Hub
+from courtwire.messages import Message, Publish, Retire
 from courtwire.model import EventType, RestrictionKind, Role
 from courtwire.register import Restriction, active_terms
 from courtwire.times import format_time, now
@@ -203,13 +202,16 @@ def withheld_content(conn: sqlite3.Connection, entry_id: str) -> JSONObject:
 
 
 class Log:
-    """Appends a hearing's events inside one write transaction, and hands each to the hub
-    once the transaction has committed, in seq order."""
+    """Appends a hearing's events inside one write transaction, and hands each to
+    `publish` once the transaction has committed, in seq order."""
 
-    def __init__(self, tx: Transaction, at: datetime, hub: Hub, epoch: str) -> None:
+    def __init__(
+        self, tx: Transaction, at: datetime, publish: Publish, retire: Retire, epoch: str
+    ) -> None:
         self.tx = tx
         self.at = at
-        self.hub = hub
+        self.publish = publish
+        self.retire_readers = retire
         self.epoch = epoch
         self._last: dict[int, int] = {}
 
@@ -241,7 +243,7 @@ class Log:
     def retire(self, old_slug: str, last: int) -> None:
         """After commit, send the readers of a hearing's old slug a reset and close them."""
         reset = encode_json({"type": "reset", "last_seq": last, "epoch": self.epoch})
-        self.tx.after_commit(lambda: self.hub.retire(old_slug, reset))
+        self.tx.after_commit(lambda: self.retire_readers(old_slug, reset))
 
     def _committed(self, message: Message, kind: EventType) -> None:
         logger.info(
@@ -251,4 +253,4 @@ class Log:
             kind.value,
             message.entry_id or "-",
         )
-        self.hub.publish(message)
+        self.publish(message)

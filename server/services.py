@@ -30,17 +30,17 @@ class Services:
     login_throttle: LoginThrottle
 
     @classmethod
-    def build(cls, settings: Settings, db: Database, hub: Hub) -> Services:
-        store = Store(db, hub)
+    def build(cls, settings: Settings, store: Store, hub: Hub) -> Services:
+        """Everything around `store`, which the app has wired to `hub`."""
         return cls(
             settings=settings,
-            db=db,
+            db=store.db,
             hub=hub,
             store=store,
             delays=Delays(store),
             exports=Exports(store),
-            accounts=Accounts(db, settings.token_days),
-            audit=AuditTrail(db),
+            accounts=Accounts(store.db, settings.token_days),
+            audit=AuditTrail(store.db),
             post_limit=RateLimit(settings.post_limit, 60.0, "Too many posts; slow down."),
             login_throttle=LoginThrottle(settings.login_limit),
         )

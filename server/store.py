@@ -1,10 +1,10 @@
 """Hearings and entries in SQLite: every change appends its event in the same transaction.
 
 Each write is one function run by `Database.write()` on the writer thread: it stores the
-change and its events with the hearing's next seqs, and registers the hub publish to run
-after the commit. A request whose client hangs up mid-write still commits and
-publishes, or does neither (`Database.write`). Changes of a hearing and of its
-restrictions are in `courtwire.hearing_writes`.
+change and its events with the hearing's next seqs, and registers their publish to run
+after the commit (a callable handed in: storage knows nothing of the hub). A request whose
+client hangs up mid-write still commits and publishes, or does neither (`Database.write`).
+Changes of a hearing and of its restrictions are in `courtwire.hearing_writes`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from courtwire.events import Event, discarded_data, encode_json, tombstone_data
 from courtwire.exceptions import Conflict, Forbidden, NotFound
 from courtwire.hearing_writes import Change, Changed, change, create, shorthand
 from courtwire.holding import QUEUE, Waiting, dequeue, enqueue, queue_item, waiting, waiting_for
-from courtwire.hub.fanout import Hub
 from courtwire.ledger import (
     HEARING_BY_SLUG,
     RESTRICTIONS,
@@ -38,6 +37,7 @@ from courtwire.ledger import (
     only_hearing,
     withheld_content,
 )
+from courtwire.messages import Publish, Retire
 from courtwire.model import LIVE_ORDER, EntryState, EventType, HearingStatus, QueueReason, Role
 from courtwire.register import NewRestriction
 from courtwire.times import format_time, now
@@ -67,9 +67,12 @@ def _utc_key(moment: str) -> str:
 
 
 class Store:
-    def __init__(self, db: Database, hub: Hub) -> None:
+    def __init__(self, db: Database, publish: Publish, retire: Retire) -> None:
         self.db = db
-        self.hub = hub
+        self.publish = publish
+        """Hands each committed event on to its readers (the hub, wired in `courtwire.app`)."""
+        self.retire = retire
+        """Resets and closes the readers of a slug a hearing left."""
         self.on_delayed: Callable[[str, str], None] = lambda entry_id, due: None
         """Told of each delayed post once it is stored: (entry id, release time)."""
 
@@ -519,7 +522,7 @@ class Store:
         return await self.db.write(delete)
 
     def _log(self, tx: Transaction, at: datetime) -> Log:
-        return Log(tx, at, self.hub, self.db.epoch)
+        return Log(tx, at, self.publish, self.retire, self.db.epoch)
 
 
 # The parts of a write transaction, run on the writer thread.

@@ -7,9 +7,9 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from courtwire.hub.base import Message
 from courtwire.hub.fanout import CHUNK, Channel, Hub, text_frame
 from courtwire.hub.memory import MemoryBroker
+from courtwire.messages import Message
 from tests.support import run
 
 

@@ -18,8 +18,8 @@ import websockets
 
 from courtwire import live
 from courtwire.events import Event
-from courtwire.hub.base import Message
 from courtwire.hub.fanout import Channel
+from courtwire.messages import Message
 from courtwire.model import EventType, Role
 from tests.support import LiveServer, Staff, fill_log, read_events, run
 

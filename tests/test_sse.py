@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import websockets
 
-from courtwire.hub.base import Message
 from courtwire.hub.fanout import Channel, text_frame
+from courtwire.messages import Message
 from courtwire.model import Role
 from courtwire.sse import EventStream, message_bytes
 from tests.support import LiveServer, Staff, new_id, run

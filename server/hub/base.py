@@ -9,20 +9,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class Message:
-    """One committed event for one hearing, as encoded once by the store."""
-
-    hearing: str
-    seq: int
-    text: str
-    entry_id: str | None = None
-    rewritten: tuple[tuple[int, str], ...] = field(default=())
-    """Earlier events replaced by tombstones in the same transaction: (seq, new text)."""
-
+from courtwire.messages import Message
 
 Receiver = Callable[[Message], None]
 

@@ -28,7 +28,8 @@ from typing import Protocol
 
 from websockets.frames import Frame, Opcode
 
-from courtwire.hub.base import Broker, Message
+from courtwire.hub.base import Broker
+from courtwire.messages import Message
 from courtwire.model import CloseCode
 
 logger = logging.getLogger(__name__)
@@ -175,6 +176,11 @@ class Channel:
             sink.write(frame)
             sink.close_now(CloseCode.NORMAL, "reset")
 
+    def close(self) -> None:
+        """Stop pushing: pending broadcasts are dropped and every reader let go."""
+        self._jobs.clear()
+        self.live.clear()
+
     def _redact(self, texts: dict[int, str]) -> None:
         for item in self.recent:
             if item.seq in texts:
@@ -221,7 +227,5 @@ class Hub:
 
     def close(self) -> None:
         for channel in self.channels.values():
-            channel._jobs.clear()
-            for sink in list(channel.live):
-                channel.leave(sink)
+            channel.close()
         self.broker.close()

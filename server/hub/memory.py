@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from courtwire.hub.base import Broker, Message, Receiver
+from courtwire.hub.base import Broker, Receiver
+from courtwire.messages import Message
 
 
 class MemoryBroker(Broker):
