@@ -135,16 +135,16 @@ async def login(request: Request) -> Response:
     if not is_username(username):
         raise Unauthorized("Wrong username or password.", code="bad_credentials")
     address = request.client.host if request.client else "unknown"
-    attempt = found.login_throttle.admit(username, address)
+    attempt = await found.login_throttle.admit(username, address)
     try:
         token, actor = await found.accounts.login(username, password, address)
     except (Unauthorized, Forbidden) as refused:
         logger.warning(
             "login failed username=%s address=%s code=%s", username, address, refused.code
         )
-        found.login_throttle.failed(attempt)
+        await found.login_throttle.failed(attempt)
         raise
-    found.login_throttle.succeeded(attempt)
+    await found.login_throttle.succeeded(attempt)
     logger.info("login username=%s role=%s", actor.username, actor.role.label)
     user = {"username": actor.username, "role": actor.role.label}
     return JSONResponse({"token": token, "user": user})
@@ -214,7 +214,9 @@ async def set_password(request: Request) -> Response:
         password = new_password()
     # The old password of one's own account is guessed like a sign-in: throttled alike.
     address = request.client.host if request.client else "unknown"
-    attempt = found.login_throttle.admit(username, address) if username == actor.username else None
+    attempt = (
+        await found.login_throttle.admit(username, address) if username == actor.username else None
+    )
     try:
         revoked = await found.accounts.set_password(
             actor,
@@ -225,10 +227,10 @@ async def set_password(request: Request) -> Response:
         )
     except Forbidden:
         if attempt is not None:
-            found.login_throttle.failed(attempt)
+            await found.login_throttle.failed(attempt)
         raise
     if attempt is not None:
-        found.login_throttle.succeeded(attempt)
+        await found.login_throttle.succeeded(attempt)
     account = await found.accounts.account(username)
     body: dict[str, Any] = {"user": account.view(), "revoked": revoked}
     if generated:
@@ -370,7 +372,7 @@ async def list_entries(request: Request) -> Response:
 async def post_entry(request: Request) -> Response:
     found = services(request)
     actor = await require(request, Role.REPORTER)
-    found.post_limit.take(str(actor.id))
+    await found.post_limit.take(str(actor.id))
     draft = parse_draft(await read_json(request))
     written = await found.store.post_entry(request.path_params["slug"], draft, actor)
     return written_response(written, 201 if written.created else 200)
@@ -393,7 +395,7 @@ def written_response(written: Written, status: int = 200) -> JSONResponse:
 
 async def revise_entry(request: Request) -> Response:
     actor = await require(request, Role.REPORTER)
-    services(request).post_limit.take(str(actor.id))
+    await services(request).post_limit.take(str(actor.id))
     entry_id = parse_entry_id(request.path_params["entry_id"])
     payload = await read_json(request)
     changes = parse_changes(payload)
@@ -405,7 +407,7 @@ async def revise_entry(request: Request) -> Response:
 
 async def delete_entry(request: Request) -> Response:
     actor = await require(request, Role.REPORTER)
-    services(request).post_limit.take(str(actor.id))
+    await services(request).post_limit.take(str(actor.id))
     entry_id = parse_entry_id(request.path_params["entry_id"])
     written = await services(request).store.delete_entry(
         request.path_params["slug"], entry_id, actor

@@ -16,6 +16,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from courtwire import api, pages, reach, sse
+from courtwire.cluster import Cluster
 from courtwire.db import Database
 from courtwire.demo import load_demo
 from courtwire.errors import handle_courtwire_error, handle_http_exception, handle_unexpected
@@ -23,6 +24,7 @@ from courtwire.exceptions import CourtwireError
 from courtwire.headers import SecurityHeaders
 from courtwire.hub.fanout import Hub
 from courtwire.hub.memory import MemoryBroker
+from courtwire.hub.redis_broker import RedisBroker
 from courtwire.live import LIVE, Live, Readers
 from courtwire.live.addresses import Addresses
 from courtwire.live.freezer import Freezer
@@ -40,10 +42,16 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        hub = Hub(MemoryBroker(), keep=settings.recent_events, buffer_limit=settings.reader_buffer)
         async with Database(settings.db_path) as db:
+            broker = (
+                RedisBroker(settings.broker_url, db.epoch)
+                if settings.broker_url
+                else MemoryBroker()
+            )
+            hub = Hub(broker, keep=settings.recent_events, buffer_limit=settings.reader_buffer)
             store = Store(db, publish=hub.publish, retire=hub.retire)
             found = Services.build(settings, store, hub)
+            cluster = Cluster(found, broker) if settings.broker_url else None
             if settings.load_demo and await found.store.count_hearings() == 0:
                 await load_demo(found.store, found.accounts)
             await found.delays.start()
@@ -66,7 +74,9 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
                 watching.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await watching
-                hub.close()
+                if cluster is not None:
+                    await cluster.close()
+                await hub.close()
 
     return Starlette(
         routes=[

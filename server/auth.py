@@ -20,6 +20,7 @@ import logging
 import secrets
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
@@ -256,6 +257,9 @@ class Accounts:
         self.touch_every = min(TOUCH_SECONDS, self.lifetime / 10)
         self._touches: set[asyncio.Task[None]] = set()
         self._version: str | None = None
+        self.ended: Callable[[], None] = lambda: None
+        """Told after each commit that ended tokens' validity (courtwire.cluster tells
+        every other node at once; the accounts version is the slower fallback)."""
 
     # Accounts
 
@@ -380,7 +384,7 @@ class Accounts:
             if changed:
                 # A remembered token carries the old role; a disabled user's are revoked.
                 user_id = target["id"]
-                tx.after_commit(lambda: self.known.forget(lambda _, known: known.id == user_id))
+                self._forget_after(tx, lambda _, known: known.id == user_id)
             return revoked
 
         return await self.db.write(change)
@@ -448,10 +452,8 @@ class Accounts:
             record = audit.Record(by, action, None, username, None, {"tokens_revoked": revoked})
             audit.record(tx, record)
             user_id = target["id"]
-            tx.after_commit(
-                lambda: self.known.forget(
-                    lambda token_hash, known: known.id == user_id and token_hash != keep
-                )
+            self._forget_after(
+                tx, lambda token_hash, known: known.id == user_id and token_hash != keep
             )
             return revoked
 
@@ -626,7 +628,7 @@ class Accounts:
             )
             if actor is not None:
                 audit.record(tx, audit.Record(actor.username, "logout", None, actor.username))
-            tx.after_commit(lambda: self.known.forget(lambda known, _: known == token_hash))
+            self._forget_after(tx, lambda known, _: known == token_hash)
 
         await self.db.write(revoke)
 
@@ -644,12 +646,26 @@ class Accounts:
                 tx, audit.Record(by, "token.revoked", None, username, None, {"revoked": revoked})
             )
             user_id = target["id"]
-            tx.after_commit(lambda: self.known.forget(lambda _, known: known.id == user_id))
+            self._forget_after(tx, lambda _, known: known.id == user_id)
             return revoked
 
         return await self.db.write(revoke)
 
+    def _forget_after(self, tx: Transaction, revoked: Callable[[str, Actor], bool]) -> None:
+        """Once `tx` commits, forget here the tokens it ended, and tell the other nodes
+        (`ended`)."""
+
+        def forget() -> None:
+            self.known.forget(revoked)
+            self.ended()
+
+        tx.after_commit(forget)
+
     # Changes made by other processes
+
+    def forget_all(self) -> None:
+        """Look every token up again: another process changed accounts."""
+        self.known.forget(lambda _, __: True)
 
     async def watch(self, interval: float = WATCH_SECONDS) -> None:
         """Forget every remembered token whenever the accounts version moves (a change
@@ -665,7 +681,7 @@ class Accounts:
                 version = rows[0][0] if rows else None
                 if version != self._version:
                     if self._version is not None:
-                        self.known.forget(lambda _, __: True)
+                        self.forget_all()
                     self._version = version
             except Exception:
                 logger.warning("accounts version not read", exc_info=True)

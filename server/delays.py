@@ -1,4 +1,5 @@
-"""Publishing delayed posts when they fall due, in this process, across restarts.
+"""Publishing delayed posts when they fall due, in this process, across restarts (and,
+with several nodes, on each of them: the first release claims the post).
 
 A delayed post's release time is stored with it (`queue.release_at`); this only keeps a
 timer per waiting post. On start, every waiting post is scheduled again, and one that
@@ -35,6 +36,9 @@ class Delays:
     def schedule(self, entry_id: str, due: str) -> None:
         wait = max(0.0, (datetime.fromisoformat(due) - now()).total_seconds())
         loop = asyncio.get_running_loop()
+        earlier = self._timers.pop(entry_id, None)
+        if earlier is not None:
+            earlier.cancel()
         self._timers[entry_id] = loop.call_later(wait, self._fire, entry_id)
 
     def _fire(self, entry_id: str) -> None:

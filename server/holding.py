@@ -75,8 +75,11 @@ def waiting(conn: sqlite3.Connection, entry_id: str) -> Waiting | None:
     return None if row is None else Waiting(QueueReason(row["reason"]), row["release_at"])
 
 
-def dequeue(conn: sqlite3.Connection, entry_id: str) -> None:
-    conn.execute("DELETE FROM queue WHERE entry_id = ?", (entry_id,))
+def dequeue(conn: sqlite3.Connection, entry_id: str) -> bool:
+    """Claim a waiting post: True for the one transaction that takes it out of the queue
+    (several nodes may try to release it at once; only that one publishes it)."""
+    removed: int = conn.execute("DELETE FROM queue WHERE entry_id = ?", (entry_id,)).rowcount
+    return removed == 1
 
 
 QUEUE = (

@@ -10,10 +10,15 @@ from courtwire.db import Database
 from courtwire.delays import Delays
 from courtwire.exports import Exports
 from courtwire.hub.fanout import Hub
-from courtwire.ratelimit import RateLimit
+from courtwire.limits import (
+    LocalPostLimit,
+    LocalSignInThrottle,
+    PostLimit,
+    RedisLimits,
+    SignInThrottle,
+)
 from courtwire.settings import Settings
 from courtwire.store import Store
-from courtwire.throttle import LoginThrottle
 
 
 @dataclass
@@ -26,12 +31,19 @@ class Services:
     audit: AuditTrail
     delays: Delays
     exports: Exports
-    post_limit: RateLimit
-    login_throttle: LoginThrottle
+    post_limit: PostLimit
+    login_throttle: SignInThrottle
+    shared_limits: RedisLimits | None
+    """Set when the limits are the cluster's (a broker URL): closed with the app."""
 
     @classmethod
     def build(cls, settings: Settings, store: Store, hub: Hub) -> Services:
         """Everything around `store`, which the app has wired to `hub`."""
+        shared = None
+        if settings.broker_url:
+            shared = RedisLimits(
+                settings.broker_url, store.db.epoch, settings.post_limit, settings.login_limit
+            )
         return cls(
             settings=settings,
             db=store.db,
@@ -41,6 +53,7 @@ class Services:
             exports=Exports(store),
             accounts=Accounts(store.db, settings.token_days),
             audit=AuditTrail(store.db),
-            post_limit=RateLimit(settings.post_limit, 60.0, "Too many posts; slow down."),
-            login_throttle=LoginThrottle(settings.login_limit),
+            post_limit=shared or LocalPostLimit(settings.post_limit),
+            login_throttle=shared or LocalSignInThrottle(settings.login_limit),
+            shared_limits=shared,
         )

@@ -63,6 +63,9 @@ class Settings:
     load_demo: bool = True
     token_days: float = 30.0
     """Days without use after which a staff token expires (fractions allowed)."""
+    broker_url: str = ""
+    """`redis://…`: events, notices and limits shared with every node through Redis;
+    empty: this process alone (in-process fan-out and limits)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -82,4 +85,18 @@ class Settings:
             forwarded_allow_ips=os.environ.get("COURTWIRE_FORWARDED_ALLOW_IPS", "").strip(),
             load_demo=os.environ.get("COURTWIRE_DEMO", "1") not in ("0", "false", "no"),
             token_days=_positive("COURTWIRE_TOKEN_DAYS", 30.0),
+            broker_url=_broker_url(),
         )
+
+
+BROKER_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _broker_url() -> str:
+    url = os.environ.get("COURTWIRE_BROKER_URL", "").strip()
+    if url and not url.startswith(BROKER_SCHEMES):
+        raise SystemExit(
+            f"COURTWIRE_BROKER_URL must start with {', '.join(BROKER_SCHEMES)}"
+            f" (Redis is the broker Courtwire speaks), not {url.split(':', 1)[0]!r}"
+        )
+    return url

@@ -302,12 +302,13 @@ class Store:
             hearing = hearing_in(tx.conn, row["slug"])
             entry = json.loads(row["entry"]) | {"published_at": format_time(moment)}
             check_restrictions(entry, hearing.restricted_terms(moment))
+            if not dequeue(tx.conn, entry_id):
+                return Written(json.loads(row["entry"]), 0, False)  # released by another
             seq = self._log(tx, moment).append(hearing, EventType.ENTRY_PUBLISHED, entry)
             tx.conn.execute(
                 "UPDATE entries SET state = ?, entry = ?, published_seq = ? WHERE id = ?",
                 (EntryState.PUBLISHED.value, encode_json(entry), seq, entry_id),
             )
-            dequeue(tx.conn, entry_id)
             _audit(tx, actor, "entry.released", hearing, entry_id, None, entry, waits.reason)
             return Written(entry, seq)
 
@@ -333,12 +334,13 @@ class Store:
             own_delayed = row["author_id"] == actor.id and waits.reason == QueueReason.DELAYED
             if actor.role < Role.EDITOR and not own_delayed:
                 raise Forbidden("Only an editor, or its author while it is delayed, may.")
+            if not dequeue(tx.conn, entry_id):
+                raise Conflict("The entry is published already.", code="entry_published")
             gone = discarded_data(entry_id)
             tx.conn.execute(
                 "UPDATE entries SET state = ?, entry = ? WHERE id = ?",
                 (EntryState.DISCARDED.value, encode_json(gone), entry_id),
             )
-            dequeue(tx.conn, entry_id)
             before = json.loads(row["entry"])
             _audit(tx, actor, "entry.discarded", hearing, entry_id, before, None, waits.reason)
             return Written(gone, 0, discarded=True)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from courtwire.model import Role
-from tests.support import LiveServer, Staff
+from tests.support import LiveServer, RedisServer, Staff
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +17,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live.start()
     yield live
     live.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A private Redis for the test run (scripts/test installs Debian's redis-server)."""
+    with RedisServer(tmp_path_factory.mktemp("redis")) as redis:
+        yield redis
 
 
 @pytest.fixture

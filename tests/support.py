@@ -57,12 +57,19 @@ def free_port() -> int:
 
 class LiveServer:
     """`courtwire serve` in a child process: `python -m courtwire.cli` of this environment,
-    or `command` (another installation's `courtwire`)."""
+    or `command` (another installation's `courtwire`). Nodes of one cluster share a
+    `db_path` (each keeps its logs in its own `directory`)."""
 
-    def __init__(self, directory: Path, command: list[str] | None = None, **settings: str) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        command: list[str] | None = None,
+        db_path: Path | None = None,
+        **settings: str,
+    ) -> None:
         self.directory = directory
         self.command = command or [sys.executable, "-m", "courtwire.cli"]
-        self.db_path = directory / "courtwire.db"
+        self.db_path = db_path or directory / "courtwire.db"
         self.port = free_port()
         self.env = os.environ | {
             "COURTWIRE_DB": str(self.db_path),
@@ -133,6 +140,60 @@ class LiveServer:
                 return await accounts.issue_token(actor)
 
         return run(create())
+
+
+class RedisServer:
+    """A private `redis-server` on a free port, nothing saved to disk; it can be killed
+    (SIGKILL) and started again on the same port."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10.0) -> None:
+        with open(self.directory / "redis.log", "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                    *("--dir", str(self.directory), "--save", "", "--appendonly", "no"),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
 
 
 def auth(token: str) -> dict[str, str]:

@@ -21,6 +21,7 @@ window: no event can fall between backlog and live.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections import deque
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from typing import Protocol
 from websockets.frames import Frame, Opcode
 
 from courtwire.hub.base import Broker
+from courtwire.hub.ordering import Ordering
 from courtwire.messages import Message
 from courtwire.model import CloseCode
 
@@ -85,6 +87,8 @@ class Channel:
         self.live: set[Sink] = set()
         self._buffer_limit = buffer_limit
         self._jobs: deque[_Broadcast] = deque()
+        self.redactions = 0
+        """Bumped by every redaction of memory (courtwire.hub.ordering reads it)."""
 
     def recent_after(self, seq: int) -> list[bytes] | None:
         """Frames of the events after `seq` if memory holds all of them, else None."""
@@ -114,7 +118,7 @@ class Channel:
             self.recent.clear()
             self._drop(list(self.live))
         if message.rewritten:
-            self._redact(dict(message.rewritten))
+            self.redact(dict(message.rewritten))
         self.last_seq = message.seq
         frame = text_frame(message.text)
         self.recent.append(Recent(message.seq, message.entry_id, frame))
@@ -181,21 +185,32 @@ class Channel:
         self._jobs.clear()
         self.live.clear()
 
-    def _redact(self, texts: dict[int, str]) -> None:
+    def redact(self, texts: dict[int, str]) -> None:
+        """Serve `texts` (seq → text) instead of the remembered events of those seqs."""
+        self.redactions += 1
         for item in self.recent:
             if item.seq in texts:
-                item.frame = text_frame(texts[item.seq])
+                frame = text_frame(texts[item.seq])
+                if frame != item.frame:
+                    item.frame = frame
+
+
+RETIRE = "retire"
+"""The broker's notice that a slug is gone: [slug, reset text]."""
 
 
 class Hub:
-    """Every hearing's channel in this process, fed by the broker."""
+    """Every hearing's channel in this process, fed by the broker (through `ordering`,
+    when several nodes publish)."""
 
     def __init__(self, broker: Broker, *, keep: int, buffer_limit: int) -> None:
         self.broker = broker
         self.channels: dict[str, Channel] = {}
+        self.ordering: Ordering | None = None
         self._keep = keep
         self._buffer_limit = buffer_limit
         broker.start(self._receive)
+        broker.listen(RETIRE, self._retired)
 
     def publish(self, message: Message) -> None:
         self.broker.publish(message)
@@ -211,21 +226,37 @@ class Hub:
             self.channels[hearing] = channel
         return channel
 
-    def retire(self, hearing: str, reset: str) -> None:
+    def retire(self, hearing: str, reset: str, *, tell: bool = True) -> None:
+        """Close the readers of a slug that is gone, here and (`tell`) on every node."""
         channel = self.channels.pop(hearing, None)
         if channel is not None:
             channel.retire(reset)
+        if tell:
+            self.broker.announce(RETIRE, json.dumps([hearing, reset]))
+
+    def _retired(self, data: str) -> None:
+        hearing, reset = json.loads(data)
+        self.retire(hearing, reset, tell=False)
 
     def readers(self) -> int:
         return sum(len(channel.live) for channel in self.channels.values())
 
     def _receive(self, message: Message) -> None:
+        if self.ordering is None:
+            self.deliver(message)
+        else:
+            self.ordering.receive(message)
+
+    def deliver(self, message: Message) -> None:
+        """Hand `message` to its channel, made for it if this node had none."""
         channel = self.channels.get(message.hearing)
         if channel is None:
             channel = self.channel(message.hearing, message.seq - 1)
         channel.receive(message)
 
-    def close(self) -> None:
+    async def close(self) -> None:
         for channel in self.channels.values():
             channel.close()
-        self.broker.close()
+        if self.ordering is not None:
+            await self.ordering.close()
+        await self.broker.close()

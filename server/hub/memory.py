@@ -8,6 +8,7 @@ from courtwire.messages import Message
 
 class MemoryBroker(Broker):
     def __init__(self) -> None:
+        super().__init__()
         self._receiver: Receiver | None = None
 
     def start(self, receiver: Receiver) -> None:

@@ -1,0 +1,295 @@
+"""Several nodes on one SQLite file and one Redis (a private redis-server): every reader
+on every node gets every event once and in order, through a Redis outage too, and what
+one node decides (a revocation, a limit, a release, a redaction) holds on every node."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from courtwire.model import Role
+from tests.support import LiveServer, RedisServer, Staff, auth, new_id, run
+
+LOGIN_LIMIT = 3
+POST_LIMIT = 8
+
+
+@pytest.fixture(scope="module")
+def nodes(
+    tmp_path_factory: pytest.TempPathFactory, redis_server: RedisServer
+) -> Iterator[list[LiveServer]]:
+    """Two nodes sharing one database file and one Redis."""
+    db_path = tmp_path_factory.mktemp("cluster") / "courtwire.db"
+    started = []
+    try:
+        for name in ("a", "b"):
+            node = LiveServer(
+                tmp_path_factory.mktemp(f"node-{name}"),
+                db_path=db_path,
+                broker_url=redis_server.url,
+                login_limit=str(LOGIN_LIMIT),
+                post_limit=str(POST_LIMIT),
+            )
+            node.start()
+            started.append(node)
+        yield started
+    finally:
+        for node in started:
+            node.stop()
+
+
+@pytest.fixture(scope="module")
+def editor(nodes: list[LiveServer]) -> Iterator[Staff]:
+    with Staff(nodes[0], nodes[0].staff("cluster-editor", Role.EDITOR)) as staff:
+        yield staff
+
+
+_reporters = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def reporters(nodes: list[LiveServer]) -> Iterator[Callable[[int], list[Staff]]]:
+    """Makes `count` reporters, each signed in on a node in turn."""
+    made: list[Staff] = []
+
+    def make(count: int) -> list[Staff]:
+        staff = [
+            Staff(nodes[i % len(nodes)], nodes[0].staff(f"reporter-{next(_reporters)}"))
+            for i in range(count)
+        ]
+        made.extend(staff)
+        return staff
+
+    yield make
+    for staff in made:
+        staff.client.close()
+
+
+class Reader:
+    """A live reader's socket, recording every event until told to stop."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.events: list[dict[str, Any]] = []
+        self.closed: int | None = None
+        """The close code, when the server closed the socket."""
+        self.leaving = False
+
+    async def __aenter__(self) -> Reader:
+        self.ws = await websockets.connect(self.url)
+        self.hello = json.loads(await self.ws.recv())
+        self.task = asyncio.create_task(self._read())
+        return self
+
+    async def _read(self) -> None:
+        try:
+            async for raw in self.ws:
+                self.events.append(json.loads(raw))
+        except websockets.ConnectionClosed:
+            pass
+        if not self.leaving:
+            self.closed = self.ws.close_code
+
+    async def until(self, seq: int, timeout: float = 20.0) -> None:
+        async with asyncio.timeout(timeout):
+            while not self.events or self.events[-1]["seq"] < seq:
+                assert self.closed is None, f"reader closed with {self.closed}"
+                await asyncio.sleep(0.01)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.leaving = True
+        await self.ws.close()
+        await self.task
+
+
+def last_seq(node: LiveServer, slug: str) -> int:
+    return int(httpx.get(f"{node.url}/api/hearings/{slug}").json()["last_seq"])
+
+
+async def post_all(staff: Staff, slug: str, bodies: list[str]) -> list[str]:
+    """Post each body in turn (the node is the staff's), returning the acked ids."""
+    ids = []
+    async with httpx.AsyncClient(base_url=staff.server.url, headers=auth(staff.token)) as http:
+        for body in bodies:
+            entry = {"id": new_id(), "kind": "note", "body": body}
+            answer = await http.post(f"/api/hearings/{slug}/entries", json=entry)
+            assert answer.status_code == 201, answer.text
+            ids.append(entry["id"])
+    return ids
+
+
+def check_complete(reader: Reader, after: int, last: int, posted: list[str]) -> None:
+    """Seqs after..last, each once and in order; every posted entry exactly once."""
+    seqs = [event["seq"] for event in reader.events]
+    assert seqs == list(range(after + 1, last + 1))
+    published = [e["data"]["id"] for e in reader.events if e["type"] == "entry.published"]
+    assert sorted(published) == sorted(posted)
+    assert reader.closed is None
+
+
+def test_readers_on_every_node_get_every_post_once_in_order(
+    nodes: list[LiveServer], editor: Staff, reporters: Callable[[int], list[Staff]]
+) -> None:
+    seed = random.randrange(1 << 30)
+    print(f"seed {seed}")
+    chance = random.Random(seed)
+    slug = editor.create_hearing("R v Fanout", status="live")["slug"]
+    after = last_seq(nodes[0], slug)
+    staff = reporters(6)
+    plans = [[f"Update {i}.{n}" for n in range(chance.randint(4, POST_LIMIT))] for i in range(6)]
+
+    async def scenario() -> tuple[list[Reader], int, list[str]]:
+        urls = [f"{node.ws_url}/ws/hearings/{slug}?after={after}" for node in nodes]
+        async with Reader(urls[0]) as on_a, Reader(urls[1]) as on_b:
+            acked = await asyncio.gather(
+                *(post_all(s, slug, p) for s, p in zip(staff, plans, strict=True))
+            )
+            last = last_seq(nodes[1], slug)
+            await asyncio.gather(on_a.until(last), on_b.until(last))
+            await asyncio.sleep(0.3)  # a duplicate would come within this
+        return [on_a, on_b], last, [entry for ids in acked for entry in ids]
+
+    readers, last, posted = run(scenario())
+    assert len(posted) == sum(len(plan) for plan in plans)
+    assert last == after + len(posted)
+    for reader in readers:
+        check_complete(reader, after, last, posted)
+
+
+def test_a_redis_outage_loses_nothing_and_disconnects_no_reader(
+    nodes: list[LiveServer],
+    editor: Staff,
+    redis_server: RedisServer,
+    reporters: Callable[[int], list[Staff]],
+) -> None:
+    slug = editor.create_hearing("R v Outage", status="live")["slug"]
+    after = last_seq(nodes[0], slug)
+    staff = reporters(6)
+
+    async def burst(rounds: list[Staff], label: str) -> list[str]:
+        lists = await asyncio.gather(
+            *(
+                post_all(s, slug, [f"{label} {i}.{n}" for n in range(2)])
+                for i, s in enumerate(rounds)
+            )
+        )
+        return [entry for ids in lists for entry in ids]
+
+    async def scenario() -> tuple[list[Reader], int, list[str]]:
+        urls = [f"{node.ws_url}/ws/hearings/{slug}?after={after}" for node in nodes]
+        async with Reader(urls[0]) as on_a, Reader(urls[1]) as on_b:
+            posted = await burst(staff[:2], "Before")
+            redis_server.kill()
+            posted += await burst(staff[2:4], "During")
+            during = last_seq(nodes[0], slug)
+            # Both nodes read what the other wrote from the log while Redis is away.
+            await asyncio.gather(on_a.until(during), on_b.until(during))
+            await asyncio.to_thread(redis_server.start)
+            posted += await burst(staff[4:], "After")
+            last = last_seq(nodes[0], slug)
+            await asyncio.gather(on_a.until(last), on_b.until(last))
+            await asyncio.sleep(0.3)
+        return [on_a, on_b], last, posted
+
+    readers, last, posted = run(scenario())
+    assert last == after + len(posted) == after + 12
+    for reader in readers:
+        check_complete(reader, after, last, posted)
+
+
+def test_a_token_revoked_on_one_node_is_refused_on_the_other_within_a_second(
+    nodes: list[LiveServer],
+) -> None:
+    token = nodes[0].staff(f"reporter-{next(_reporters)}")
+    with httpx.Client(base_url=nodes[1].url, headers=auth(token)) as on_b:
+        assert on_b.get("/api/me").status_code == 200  # now remembered by node B
+        assert httpx.post(f"{nodes[0].url}/api/logout", headers=auth(token)).status_code == 204
+        revoked = time.monotonic()
+        while on_b.get("/api/me").status_code == 200:
+            assert time.monotonic() - revoked < 1.0, "node B still accepts the revoked token"
+        assert on_b.get("/api/me").status_code == 401
+
+
+def test_the_sign_in_throttle_and_the_post_limit_count_across_nodes(
+    nodes: list[LiveServer], editor: Staff, reporters: Callable[[int], list[Staff]]
+) -> None:
+    name = f"reporter-{next(_reporters)}"
+    nodes[0].staff(name)
+    answers = []
+    for attempt in range(LOGIN_LIMIT + 1):
+        node = nodes[attempt % 2]
+        wrong = {"username": name, "password": "not the password at all"}
+        answers.append(httpx.post(f"{node.url}/api/login", json=wrong).status_code)
+    assert answers == [401] * LOGIN_LIMIT + [429]
+    right = {"username": name, "password": "correct horse battery"}
+    assert httpx.post(f"{nodes[0].url}/api/login", json=right).status_code == 429
+
+    slug = editor.create_hearing("R v Limits", status="live")["slug"]
+    (one,) = reporters(1)
+    codes = []
+    for number in range(POST_LIMIT + 1):
+        with Staff(nodes[number % 2], one.token) as poster:
+            codes.append(poster.post(slug, f"Post {number}").status_code)
+    assert codes == [201] * POST_LIMIT + [429]
+
+
+def test_a_delayed_post_is_published_once_with_both_nodes_up(
+    nodes: list[LiveServer], editor: Staff, reporters: Callable[[int], list[Staff]]
+) -> None:
+    slug = editor.create_hearing("R v Delayed", status="live")["slug"]
+    assert editor.client.patch(f"/api/hearings/{slug}", json={"publish_delay": 1}).is_success
+    after = last_seq(nodes[0], slug)
+    (reporter,) = reporters(1)  # signed in on node A: its timer and B's both run
+
+    async def scenario() -> Reader:
+        async with Reader(f"{nodes[1].ws_url}/ws/hearings/{slug}?after={after}") as on_b:
+            answer = await asyncio.to_thread(reporter.post, slug, "The jury is out.")
+            assert answer.status_code == 202
+            await on_b.until(after + 1)
+            await asyncio.sleep(1.0)  # the later timer has fired by now
+        return on_b
+
+    on_b = run(scenario())
+    events = httpx.get(f"{nodes[0].url}/api/hearings/{slug}/events?after={after}").json()
+    assert [e["type"] for e in events["events"]] == ["entry.published"]
+    assert [e["seq"] for e in on_b.events] == [after + 1]
+
+
+def test_a_redaction_made_on_one_node_reaches_the_memory_of_the_other(
+    nodes: list[LiveServer], editor: Staff, reporters: Callable[[int], list[Staff]]
+) -> None:
+    slug = editor.create_hearing("R v Redaction", status="live")["slug"]
+    after = last_seq(nodes[0], slug)
+    (reporter,) = reporters(1)
+    term = "Zhanibekova"
+    url = f"{nodes[1].ws_url}/ws/hearings/{slug}?after={after}"
+
+    async def scenario() -> list[str]:
+        async with Reader(url) as watching:  # node B remembers the hearing from here on
+            posted = await asyncio.to_thread(reporter.post, slug, f"Ms {term} takes the oath.")
+            assert posted.status_code == 201
+            await watching.until(after + 1)
+            restricted = await asyncio.to_thread(
+                editor.client.post,
+                f"/api/hearings/{slug}/restrictions",
+                json={"term": term, "kind": "person", "order": "s.45 direction"},
+            )
+            assert restricted.status_code == 201, restricted.text
+            last = last_seq(nodes[0], slug)
+            await watching.until(last)
+        # A reader resuming on node B now is served from B's memory.
+        async with websockets.connect(url) as ws:
+            frames = [await ws.recv() for _ in range(1 + last - after)]
+        return [str(frame) for frame in frames]
+
+    frames = run(scenario())
+    assert len(frames) > 2
+    assert not [frame for frame in frames if term.lower() in frame.lower()]
