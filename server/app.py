@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from courtwire import api, pages, reach, sse
 from courtwire.cluster import Cluster
 from courtwire.db import Database
-from courtwire.demo import load_demo
+from courtwire.demo import load_if_empty
 from courtwire.errors import handle_courtwire_error, handle_http_exception, handle_unexpected
 from courtwire.exceptions import CourtwireError
 from courtwire.headers import SecurityHeaders
@@ -52,8 +52,7 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
             store = Store(db, publish=hub.publish, retire=hub.retire)
             found = Services.build(settings, store, hub)
             cluster = Cluster(found, broker) if settings.broker_url else None
-            if settings.load_demo and await found.store.count_hearings() == 0:
-                await load_demo(found.store, found.accounts)
+            await load_if_empty(settings, found.store, found.accounts)
             await found.delays.start()
             app.state.services = found
             logger.info("serving db=%s epoch=%s", settings.db_path, db.epoch)

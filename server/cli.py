@@ -1,5 +1,10 @@
 """The `courtwire` command: serve, user (add, disable, enable, password, role), token,
-backup. Account changes made here are recorded in the audit trail as by `@cli`."""
+backup. Account changes made here are recorded in the audit trail as by `@cli`.
+
+`serve --workers N` runs N processes on one port (uvicorn's workers: the parent binds
+the socket, each worker accepts on it and makes its own app from the environment). They
+share the database and, through the broker, every event and limit; without a broker
+each would fan out only its own posts, so N > 1 needs one."""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
 
 from courtwire.auth import Accounts, new_password
 from courtwire.db import Database, migrate, new_epoch
@@ -27,20 +34,42 @@ ACCEPT_BACKLOG = 65535
 GIL_SWITCH_INTERVAL = 0.0005
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
+def app_of_this_process(settings: Settings | None = None) -> Starlette:
+    """The app of one serving process: a worker of `--workers N` makes its own."""
     from courtwire import benchstats
     from courtwire.app import create_app
-    from courtwire.live import ReaderProtocol
 
-    count = benchstats.install()
+    if settings is None:
+        configure_logging()
+        settings = Settings.from_env()
     # A write's SQLite statements run on the writer thread, and each one takes the GIL
     # back from the event loop when it is done: during a fan-out the loop holds it for
     # the whole switch interval. 5 ms (Python's default) a statement made the publish
     # ack's p99 ~100 ms at 10k readers.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+    return create_app(settings, count=benchstats.install())
 
+
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    from courtwire.live import ReaderProtocol
+
+    if workers < 1:
+        raise SystemExit("courtwire: --workers is at least 1")
+    if workers > 1 and not settings.broker_url:
+        raise SystemExit(
+            f"courtwire: --workers {workers} needs a broker: set COURTWIRE_BROKER_URL"
+            " (redis://host:6379/0), through which every process hears every other's"
+            " posts and shares the limits; without one, run a single process"
+        )
+    app: Any = "courtwire.cli:app_of_this_process"
+    if workers == 1:
+        app = app_of_this_process(settings)
+    else:
+        asyncio.run(prepare(settings))
     uvicorn.run(
-        create_app(settings, count=count),
+        app,
+        factory=workers > 1,
+        workers=workers,
         host=host,
         port=port,
         http="h11",
@@ -59,6 +88,18 @@ def serve(settings: Settings, host: str, port: int) -> None:
         log_config=None,
         access_log=False,
     )
+
+
+async def prepare(settings: Settings) -> None:
+    """Migrations and the demo hearing, once, before several workers start (each would
+    otherwise find the database empty and load the demo too)."""
+    from courtwire.demo import load_if_empty
+    from courtwire.store import Store
+
+    async with Database(settings.db_path) as db:
+        # No reader is connected yet: there is nobody to publish to.
+        store = Store(db, publish=lambda _: None, retire=lambda _, __: None)
+        await load_if_empty(settings, store, Accounts(db))
 
 
 async def add_user(settings: Settings, name: str, role: Role, password: str) -> None:
@@ -147,6 +188,9 @@ def main(argv: list[str] | None = None) -> None:
     serve_cmd = commands.add_parser("serve", help="run the server")
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve_cmd.add_argument(
+        "--workers", type=int, default=1, help="processes on this port (N > 1 needs a broker)"
+    )
     user_cmd = commands.add_parser("user", help="manage accounts")
     user_actions = user_cmd.add_subparsers(dest="action", required=True)
     add_cmd = user_actions.add_parser("add", help="create an account")
@@ -167,14 +211,11 @@ def main(argv: list[str] | None = None) -> None:
     backup_cmd.add_argument("path", type=Path)
     args = parser.parse_args(argv)
 
-    logging.basicConfig(
-        level=os.environ.get("COURTWIRE_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure_logging()
     settings = Settings.from_env()
     try:
         if args.command == "serve":
-            serve(settings, args.host, args.port)
+            serve(settings, args.host, args.port, args.workers)
         elif args.command == "user":
             user_command(settings, args)
         elif args.command == "token":
@@ -186,6 +227,13 @@ def main(argv: list[str] | None = None) -> None:
             print(f"Backed up {settings.db_path} to {args.path} (new epoch).")
     except CourtwireError as error:
         raise SystemExit(f"courtwire: {error.message}") from None
+
+
+def configure_logging() -> None:
+    logging.basicConfig(
+        level=os.environ.get("COURTWIRE_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from courtwire.demo_script import HEARING, REPORTERS, STEPS, Post, Revise, Statu
 from courtwire.entries import Draft, Speaker, parse_changes
 from courtwire.hearings import parse_new_hearing
 from courtwire.model import HearingStatus, Role
+from courtwire.settings import Settings
 from courtwire.store import Actor, Store
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,12 @@ async def _account(accounts: Accounts, username: str, role: Role) -> Actor:
         return existing
     # Demo accounts get a random password nobody knows; `courtwire token` signs them in.
     return await accounts.add_user(username, secrets.token_urlsafe(24), role, by=DEMO_ACTOR)
+
+
+async def load_if_empty(settings: Settings, store: Store, accounts: Accounts) -> None:
+    """The demo hearing, when the database has no hearing (unless COURTWIRE_DEMO=0)."""
+    if settings.load_demo and await store.count_hearings() == 0:
+        await load_demo(store, accounts)
 
 
 async def load_demo(store: Store, accounts: Accounts) -> None:

@@ -65,9 +65,11 @@ class LiveServer:
         directory: Path,
         command: list[str] | None = None,
         db_path: Path | None = None,
+        serve_args: tuple[str, ...] = (),
         **settings: str,
     ) -> None:
         self.directory = directory
+        self.serve_args = serve_args
         self.command = command or [sys.executable, "-m", "courtwire.cli"]
         self.db_path = db_path or directory / "courtwire.db"
         self.port = free_port()
@@ -93,7 +95,7 @@ class LiveServer:
         self.starts += 1
         with open(self.directory / f"server-{self.starts}.log", "wb") as log:
             self.process = subprocess.Popen(
-                [*self.command, "serve", "--port", str(self.port)],
+                [*self.command, "serve", "--port", str(self.port), *self.serve_args],
                 cwd=self.directory,
                 env=self.env,
                 stdout=log,

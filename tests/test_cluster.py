@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,7 +20,7 @@ import pytest
 import websockets
 
 from courtwire.model import Role
-from tests.support import LiveServer, RedisServer, Staff, auth, new_id, run
+from tests.support import LiveServer, RedisServer, Staff, auth, free_port, new_id, run
 
 LOGIN_LIMIT = 3
 POST_LIMIT = 8
@@ -293,3 +297,69 @@ def test_a_redaction_made_on_one_node_reaches_the_memory_of_the_other(
     frames = run(scenario())
     assert len(frames) > 2
     assert not [frame for frame in frames if term.lower() in frame.lower()]
+
+
+def test_serve_with_several_workers_refuses_to_start_without_a_broker(tmp_path: Path) -> None:
+    environment = os.environ | {"COURTWIRE_DB": str(tmp_path / "courtwire.db")}
+    environment.pop("COURTWIRE_BROKER_URL", None)
+    command = [sys.executable, "-m", "courtwire.cli", "serve", "--workers", "2"]
+    done = subprocess.run(
+        [*command, "--port", str(free_port())], env=environment, capture_output=True, timeout=60
+    )
+    assert done.returncode != 0
+    assert "--workers 2 needs a broker: set COURTWIRE_BROKER_URL" in done.stderr.decode()
+    assert not (tmp_path / "courtwire.db").exists()
+
+
+def worker_pids(parent: int) -> list[int]:
+    """The processes whose parent is `parent` (uvicorn's workers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_workers_share_one_port_and_each_reader_gets_every_post(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    server = LiveServer(tmp_path, serve_args=("--workers", "3"), broker_url=redis_server.url)
+    server.env["COURTWIRE_DEMO"] = "1"
+    server.start()
+    try:
+        assert server.process is not None
+        assert len(worker_pids(server.process.pid)) >= 3
+        hearings = httpx.get(f"{server.url}/api/hearings").json()["hearings"]
+        assert len(hearings) == 1  # the demo, loaded once before the workers started
+        token = server.staff("editor-workers", Role.EDITOR)
+        with Staff(server, token) as editor:
+            slug = editor.create_hearing("R v Workers", status="live")["slug"]
+        after = last_seq(server, slug)
+        url = f"{server.ws_url}/ws/hearings/{slug}?after={after}"
+
+        async def scenario() -> tuple[list[Reader], list[str]]:
+            readers = [Reader(url) for _ in range(12)]
+            for reader in readers:
+                await reader.__aenter__()
+            posted = []
+            for number in range(12):  # a new connection each: every worker takes some
+                entry = {"id": new_id(), "kind": "note", "body": f"Update {number}"}
+                async with httpx.AsyncClient(base_url=server.url, headers=auth(token)) as http:
+                    answer = await http.post(f"/api/hearings/{slug}/entries", json=entry)
+                assert answer.status_code == 201, answer.text
+                posted.append(entry["id"])
+            await asyncio.gather(*(reader.until(after + len(posted)) for reader in readers))
+            await asyncio.sleep(0.3)
+            for reader in readers:
+                await reader.__aexit__()
+            return readers, posted
+
+        readers, posted = run(scenario())
+        for reader in readers:
+            check_complete(reader, after, after + len(posted), posted)
+    finally:
+        server.stop()
