@@ -5,7 +5,8 @@ A message whose predecessor has not come yet is held for `GAP_WAIT`; if the gap 
 open then, it is read from the log (the database, where every committed event is), and
 the held messages follow. While the broker is away, and at once when it comes back, each
 channel's log is read every `POLL_DOWN` seconds; while it is up, every `POLL_UP` seconds
-as a safety net (one small read per hearing in memory). Duplicates are dropped by seq.
+as a safety net (one small read per hearing in memory; what it finds missing is given
+`GAP_WAIT` to arrive through the broker first). Duplicates are dropped by seq.
 
 A message missed may have carried redactions (`Message.rewritten`) of events this node
 remembers: whenever events came from the log, the channel's memory is read again from
@@ -80,14 +81,16 @@ class Ordering:
             loop = asyncio.get_running_loop()
             self._timers[hearing] = loop.call_later(GAP_WAIT, self.read, hearing)
 
-    def read(self, hearing: str) -> None:
-        """Read from the log what this node lacks of `hearing` (one read at a time)."""
+    def read(self, hearing: str, patience: float = 0.0) -> None:
+        """Read from the log what this node lacks of `hearing` (one read at a time); what
+        is missing is delivered from it after `patience` seconds if the broker has not
+        brought it by then."""
         timer = self._timers.pop(hearing, None)
         if timer is not None:
             timer.cancel()
         if hearing in self._reading:
             return
-        task = asyncio.get_running_loop().create_task(self._read(hearing))
+        task = asyncio.get_running_loop().create_task(self._read(hearing, patience))
         self._reading[hearing] = task
         task.add_done_callback(lambda _: self._read_done(hearing))
 
@@ -97,7 +100,7 @@ class Ordering:
             logger.warning("log not read hearing=%s: %r", hearing, task.exception())
         self._drain(hearing)
 
-    async def _read(self, hearing: str) -> None:
+    async def _read(self, hearing: str, patience: float) -> None:
         missed = 0
         while (channel := self.hub.channels.get(hearing)) is not None:
             try:
@@ -105,6 +108,9 @@ class Ordering:
             except NotFound:
                 self._vanished(channel)
                 return
+            if texts and patience:
+                await asyncio.sleep(patience)
+                patience = 0.0
             if self.hub.channels.get(hearing) is not channel:
                 return
             for text in texts:
@@ -144,9 +150,10 @@ class Ordering:
             moment = time.monotonic()
             back = self.broker.connections != seen
             if back or not self.broker.connected or moment - looked >= POLL_UP:
+                patience = GAP_WAIT if self.broker.connected and not back else 0.0
                 seen, looked = self.broker.connections, moment
                 for hearing in list(self.hub.channels):
-                    self.read(hearing)
+                    self.read(hearing, patience)
 
     async def close(self) -> None:
         for timer in self._timers.values():
