@@ -363,3 +363,43 @@ def test_workers_share_one_port_and_each_reader_gets_every_post(
             check_complete(reader, after, after + len(posted), posted)
     finally:
         server.stop()
+
+
+def test_the_readers_of_a_node_killed_mid_burst_resume_on_another_with_no_gap(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    pair = [
+        LiveServer(tmp_path / name, db_path=tmp_path / "courtwire.db", broker_url=redis_server.url)
+        for name in ("a", "b")
+    ]
+    for node in pair:
+        node.directory.mkdir()
+        node.start()
+    try:
+        token = pair[0].staff("editor-kill", Role.EDITOR)
+        with Staff(pair[0], token) as editor:
+            slug = editor.create_hearing("R v Kill", status="live")["slug"]
+            after = last_seq(pair[0], slug)
+
+            async def scenario() -> tuple[list[dict[str, Any]], list[str]]:
+                posting = asyncio.create_task(
+                    post_all(editor, slug, [f"Update {n}" for n in range(30)])
+                )
+                async with Reader(f"{pair[1].ws_url}/ws/hearings/{slug}?after={after}") as on_b:
+                    await on_b.until(after + 5)
+                    await asyncio.to_thread(pair[1].kill)
+                    async with asyncio.timeout(10):
+                        await on_b.task  # the socket drops with its node
+                seen = on_b.events
+                resumed = f"{pair[0].ws_url}/ws/hearings/{slug}?after={seen[-1]['seq']}"
+                posted = await posting
+                async with Reader(resumed) as on_a:
+                    await on_a.until(after + len(posted))
+                return seen + on_a.events, posted
+
+            events, posted = run(scenario())
+        assert [event["seq"] for event in events] == list(range(after + 1, after + 31))
+        assert [event["data"]["id"] for event in events] == posted
+    finally:
+        for node in pair:
+            node.stop()
