@@ -3,10 +3,12 @@ broker brings: messages of several nodes interleave, and a broker outage loses s
 
 A message whose predecessor has not come yet is held for `GAP_WAIT`; if the gap is still
 open then, it is read from the log (the database, where every committed event is), and
-the held messages follow. While the broker is away, and at once when it comes back, each
-channel's log is read every `POLL_DOWN` seconds; while it is up, every `POLL_UP` seconds
-as a safety net (one small read per hearing in memory; what it finds missing is given
-`GAP_WAIT` to arrive through the broker first). Duplicates are dropped by seq.
+the held messages follow. While the broker is away, and at once when it comes back, the
+log of each hearing with readers here is read every `POLL_DOWN` seconds; while it is up,
+every `POLL_UP` seconds as a safety net (one small read per hearing; what it finds
+missing is given `GAP_WAIT` to arrive through the broker first). A hearing without
+readers here catches up at its next message, or when a reader comes. Duplicates are
+dropped by seq.
 
 A message missed may have carried redactions (`Message.rewritten`) of events this node
 remembers: whenever events came from the log, the channel's memory is read again from
@@ -152,8 +154,9 @@ class Ordering:
             if back or not self.broker.connected or moment - looked >= POLL_UP:
                 patience = GAP_WAIT if self.broker.connected and not back else 0.0
                 seen, looked = self.broker.connections, moment
-                for hearing in list(self.hub.channels):
-                    self.read(hearing, patience)
+                for hearing, channel in list(self.hub.channels.items()):
+                    if channel.live:
+                        self.read(hearing, patience)
 
     async def close(self) -> None:
         for timer in self._timers.values():
