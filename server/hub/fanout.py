@@ -190,9 +190,7 @@ class Channel:
         self.redactions += 1
         for item in self.recent:
             if item.seq in texts:
-                frame = text_frame(texts[item.seq])
-                if frame != item.frame:
-                    item.frame = frame
+                item.frame = text_frame(texts[item.seq])
 
 
 RETIRE = "retire"
