@@ -332,7 +332,10 @@ def test_workers_share_one_port_and_each_reader_gets_every_post(
     server.start()
     try:
         assert server.process is not None
-        assert len(worker_pids(server.process.pid)) >= 3
+        deadline = time.monotonic() + 30
+        while len(worker_pids(server.process.pid)) < 3:
+            assert time.monotonic() < deadline, "three workers did not start"
+            time.sleep(0.05)
         hearings = httpx.get(f"{server.url}/api/hearings").json()["hearings"]
         assert len(hearings) == 1  # the demo, loaded once before the workers started
         token = server.staff("editor-workers", Role.EDITOR)
