@@ -9,9 +9,9 @@ Modes, each run with a fresh database (and, for Redis, a fresh redis-server):
   on node B, so every delivery crosses Redis.
 
 Runs alternate the modes; each figure is the median over the runs of that run's
-percentile over every (reader, update). The readers are websockets clients on this
-process's event loop, so their own parsing is in every figure alike; the posts go from a
-thread of their own, so that their acks are not read only after the readers' frames.
+percentile over every (reader, update). The readers are websockets clients in a process
+of their own, so their parsing is in every figure alike (the median reader is read
+after half the others), and the posts do not wait for it.
 
     .venv/bin/python -m bench.broker --readers 500 --updates 20 --runs 5
 """
@@ -21,11 +21,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import statistics
 import tempfile
 import time
 import uuid
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from pathlib import Path
+from typing import Any
 
 import httpx
 import websockets
@@ -38,47 +42,60 @@ GAP = 0.1
 """Seconds between posts, so that one fan-out is not queued behind another."""
 
 
-async def measure(
-    publish: LiveServer, read: LiveServer, readers: int, updates: int
+async def read(url: str, readers: int, updates: int, ready: Event, out: Queue[Any]) -> None:
+    """`readers` sockets; each update's latency at each of them, put on `out`."""
+    sockets = [await websockets.connect(url, compression=None) for _ in range(readers)]
+    for ws in sockets:
+        await ws.recv()  # hello
+    ready.set()
+    latencies: list[float] = []
+
+    async def receive(ws: websockets.ClientConnection) -> None:
+        for _ in range(updates):
+            event = json.loads(await ws.recv())
+            stamp = float(event["data"]["body"].split(";", 1)[0].removeprefix("stamp="))
+            latencies.append(time.time() - stamp)
+
+    async with asyncio.timeout(60):
+        await asyncio.gather(*(receive(ws) for ws in sockets))
+    for ws in sockets:
+        await ws.close()
+    out.put(latencies)
+
+
+def reader_process(url: str, readers: int, updates: int, ready: Event, out: Queue[Any]) -> None:
+    asyncio.run(read(url, readers, updates, ready, out))
+
+
+def measure(
+    publish: LiveServer, read_on: LiveServer, readers: int, updates: int
 ) -> tuple[list[float], list[float]]:
-    """Delivery latencies (every reader, every update) and the posts' ack latencies."""
+    """Delivery latencies (every reader, every update) and the posts' ack latencies. The
+    readers are a process of their own, so that the posts and their acks do not wait
+    for the readers' parsing."""
     token = publish.staff("bench-editor", Role.EDITOR)
-    async with httpx.AsyncClient(base_url=publish.url, headers=auth(token)) as http:
-        created = await http.post("/api/hearings", json={"title": "R v Bench", "status": "live"})
-        slug = created.json()["slug"]
-        last = created.json()["last_seq"]
-        url = f"{read.ws_url}/ws/hearings/{slug}?after={last}"
-        sockets = [await websockets.connect(url, compression=None) for _ in range(readers)]
-        for ws in sockets:
-            await ws.recv()  # hello
-        latencies: list[float] = []
-        acks: list[float] = []
-
-        async def receive(ws: websockets.ClientConnection) -> None:
+    acks: list[float] = []
+    with httpx.Client(base_url=publish.url, headers=auth(token)) as http:
+        created = http.post("/api/hearings", json={"title": "R v Bench", "status": "live"})
+        slug, last = created.json()["slug"], created.json()["last_seq"]
+        url = f"{read_on.ws_url}/ws/hearings/{slug}?after={last}"
+        context = multiprocessing.get_context("spawn")
+        ready, out = context.Event(), context.Queue()
+        reading = context.Process(target=reader_process, args=(url, readers, updates, ready, out))
+        reading.start()
+        try:
+            assert ready.wait(60), "the readers did not connect"
             for _ in range(updates):
-                event = json.loads(await ws.recv())
-                stamp = float(event["data"]["body"].split(";", 1)[0].removeprefix("stamp="))
-                latencies.append(time.time() - stamp)
-
-        receiving = [asyncio.create_task(receive(ws)) for ws in sockets]
-        await asyncio.to_thread(post, publish.url, token, slug, updates, acks)
-        async with asyncio.timeout(60):
-            await asyncio.gather(*receiving)
-        for ws in sockets:
-            await ws.close()
+                sent = time.time()
+                entry = {"id": str(uuid.uuid4()), "body": f"stamp={sent:.6f}; An update."}
+                http.post(f"/api/hearings/{slug}/entries", json=entry).raise_for_status()
+                acks.append(time.time() - sent)
+                time.sleep(GAP)
+            latencies: list[float] = out.get(timeout=60)
+        finally:
+            reading.join(10)
     assert len(latencies) == readers * updates
     return latencies, acks
-
-
-def post(url: str, token: str, slug: str, updates: int, acks: list[float]) -> None:
-    """Post `updates` entries, each stamped with the time just before it is sent."""
-    with httpx.Client(base_url=url, headers=auth(token)) as http:
-        for _ in range(updates):
-            sent = time.time()
-            entry = {"id": str(uuid.uuid4()), "body": f"stamp={sent:.6f}; An update."}
-            http.post(f"/api/hearings/{slug}/entries", json=entry).raise_for_status()
-            acks.append(time.time() - sent)
-            time.sleep(GAP)
 
 
 def run_mode(mode: str, readers: int, updates: int) -> tuple[list[float], list[float]]:
@@ -98,7 +115,7 @@ def run_mode(mode: str, readers: int, updates: int) -> tuple[list[float], list[f
                 node_dir.mkdir()
                 nodes.append(LiveServer(node_dir, db_path=db_path, **settings))
                 nodes[-1].start()
-            return asyncio.run(measure(nodes[0], nodes[-1], readers, updates))
+            return measure(nodes[0], nodes[-1], readers, updates)
         finally:
             for node in nodes:
                 node.stop()
