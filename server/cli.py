@@ -15,10 +15,13 @@ import logging
 import os
 import sqlite3
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import uvicorn
+from redis.exceptions import RedisError
 from starlette.applications import Starlette
 
 from courtwire.auth import Accounts, new_password
@@ -107,18 +110,37 @@ async def add_user(settings: Settings, name: str, role: Role, password: str) -> 
         await Accounts(db).add_user(name, password, role)
 
 
+@asynccontextmanager
+async def accounts_of(settings: Settings) -> AsyncIterator[Accounts]:
+    """The accounts, for a change that may end tokens: with a broker, every server is
+    told at once (without one, or while it is away, they see it within about a second)."""
+    from courtwire.cluster import TOKENS
+    from courtwire.hub.redis_broker import announce_once
+
+    async with Database(settings.db_path) as db:
+        accounts = Accounts(db)
+        ended: list[bool] = []
+        accounts.ended = lambda: ended.append(True)
+        yield accounts
+        if ended and settings.broker_url:
+            try:
+                await announce_once(settings.broker_url, db.epoch, TOKENS, "")
+            except (RedisError, OSError) as error:
+                logging.getLogger(__name__).warning("servers not told at once: %s", error)
+
+
 async def change_user(
     settings: Settings, name: str, *, disabled: bool | None = None, role: Role | None = None
 ) -> int:
     """Disable, enable or change the role of an account; how many tokens were revoked."""
-    async with Database(settings.db_path) as db:
-        return await Accounts(db).change(None, name, disabled=disabled, role=role)
+    async with accounts_of(settings) as accounts:
+        return await accounts.change(None, name, disabled=disabled, role=role)
 
 
 async def set_password(settings: Settings, name: str, password: str) -> int:
     """A new password; every token of the account is revoked (how many)."""
-    async with Database(settings.db_path) as db:
-        return await Accounts(db).set_password(None, name, password)
+    async with accounts_of(settings) as accounts:
+        return await accounts.set_password(None, name, password)
 
 
 async def issue_token(settings: Settings, name: str) -> str:

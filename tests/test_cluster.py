@@ -406,3 +406,25 @@ def test_the_readers_of_a_node_killed_mid_burst_resume_on_another_with_no_gap(
     finally:
         for node in pair:
             node.stop()
+
+
+def test_an_account_disabled_with_the_command_is_refused_by_every_node_at_once(
+    nodes: list[LiveServer], redis_server: RedisServer
+) -> None:
+    name = f"reporter-{next(_reporters)}"
+    token = nodes[0].staff(name)
+    clients = [httpx.Client(base_url=node.url, headers=auth(token)) for node in nodes]
+    try:
+        assert [client.get("/api/me").status_code for client in clients] == [200, 200]
+        command = [sys.executable, "-m", "courtwire.cli", "user", "disable", name]
+        environment = nodes[0].env | {"COURTWIRE_LOG_LEVEL": "WARNING"}
+        done = subprocess.run(command, env=environment, capture_output=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        disabled = time.monotonic()
+        for client in clients:
+            while client.get("/api/me").status_code == 200:
+                # The accounts version alone would take up to a second.
+                assert time.monotonic() - disabled < 0.5, "a node still accepts the token"
+    finally:
+        for client in clients:
+            client.close()

@@ -50,6 +50,23 @@ def client(url: str, timeout: float = 2.0) -> aioredis.Redis:
     )
 
 
+def channel(namespace: str) -> str:
+    return f"courtwire:{namespace}:events"
+
+
+def notice(node: str, topic: str, data: str) -> str:
+    return json.dumps({"node": node, "topic": topic, "data": data})
+
+
+async def announce_once(url: str, namespace: str, topic: str, data: str) -> None:
+    """Tell every node, from a process that is not one (the `courtwire` command)."""
+    sender = client(url)
+    try:
+        await sender.publish(channel(namespace), notice("@cli", topic, data))
+    finally:
+        await sender.aclose()
+
+
 def encode(node: str, message: Message) -> str:
     return json.dumps(
         {
@@ -77,7 +94,7 @@ class RedisBroker(Broker):
     def __init__(self, url: str, namespace: str) -> None:
         super().__init__()
         self.url = url
-        self.channel = f"courtwire:{namespace}:events"
+        self.channel = channel(namespace)
         self.node = secrets.token_hex(8)
         self.connections = 0
         self._up = False
@@ -101,7 +118,7 @@ class RedisBroker(Broker):
         self._post(encode(self.node, message))
 
     def announce(self, topic: str, data: str) -> None:
-        self._post(json.dumps({"node": self.node, "topic": topic, "data": data}))
+        self._post(notice(self.node, topic, data))
 
     def _post(self, payload: str) -> None:
         if len(self._outbox) >= OUTBOX:
