@@ -120,3 +120,13 @@ async def test_the_readers_of_a_slug_gone_from_the_log_get_a_reset() -> None:
     assert "h" not in hub.channels
     assert payload(reader.frames[-1])["type"] == "reset"
     assert reader.closed
+
+
+@on_a_loop
+async def test_a_message_for_a_hearing_nobody_reads_here_makes_no_channel() -> None:
+    log = Log(3)
+    hub, _ = cluster(log, 0)
+    hub.broker.publish(Message("renamed-meanwhile", 7, encoded(7), "e7"))
+    await settle()
+    assert set(hub.channels) == {"h"}
+    assert log.reads == 0

@@ -58,7 +58,9 @@ class Ordering:
     def receive(self, message: Message) -> None:
         channel = self.hub.channels.get(message.hearing)
         if channel is None:
-            self.hub.deliver(message)  # nobody here knew the hearing: memory starts now
+            # Nobody reads the hearing here: its first reader reads where it stands from
+            # the log. (Making a channel from a message could revive a slug renamed
+            # meanwhile, from a message that came late.)
             return
         if message.seq <= channel.last_seq:
             return
