@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -69,13 +70,14 @@ def _reject_unknown(payload: JSONObject, allowed: frozenset[str]) -> None:
             raise Invalid(f"Unknown field {name!r}.", field=name, code="unknown_field")
 
 
-def speaker_text(speaker: JSONObject | None) -> str:
-    """How a speaker reads on a page or in a transcript: "Name (role)" or "Role"."""
+def speaker_text(speaker: JSONObject | None, role_label: Callable[[str], str]) -> str:
+    """How a speaker reads on a page or in a transcript: "Name (role)" or "Role", with
+    the role's label in the page's language."""
     if not speaker:
         return ""
-    role = str(speaker["role"])
+    label = role_label(str(speaker["role"]))
     name = speaker.get("name")
-    return f"{name} ({role})" if name else role.capitalize()
+    return f"{name} ({label.lower()})" if name else label
 
 
 def parse_entry_id(value: object) -> str:

@@ -24,9 +24,8 @@ from datetime import datetime
 from html import escape
 
 from courtwire import markdown_escape as md
-from courtwire.entries import speaker_text
 from courtwire.events import Event, encode_json
-from courtwire.model import KIND_LABELS, STATUS_LABELS
+from courtwire.i18n import Words, words
 from courtwire.timeline import Timeline
 from courtwire.times import in_zone
 from courtwire.types import JSONObject
@@ -96,49 +95,39 @@ def court_order(timeline: Timeline) -> list[JSONObject]:
     return list(reversed(timeline.visible()))
 
 
-def _status(hearing: JSONObject, timeline: Timeline) -> str:
-    status = str(timeline.hearing.get("status") or hearing.get("status") or "")
-    return STATUS_LABELS.get(status, status)
+def _status(hearing: JSONObject, timeline: Timeline, said: Words) -> str:
+    return said.status(str(timeline.hearing.get("status") or hearing.get("status") or ""))
 
 
-def _day(moment: datetime) -> str:
-    return f"{moment:%A} {moment.day} {moment:%B %Y}"
-
-
-def _kind(entry: JSONObject) -> str:
-    kind = str(entry["kind"])
-    return KIND_LABELS.get(kind, kind)
-
-
-def _marks(entry: JSONObject) -> list[str]:
+def _marks(entry: JSONObject, said: Words) -> list[str]:
     marks = []
     if entry.get("key"):
-        marks.append("Key event")
+        marks.append(said.gettext("Key event"))
     if entry.get("pinned"):
-        marks.append("Pinned")
+        marks.append(said.gettext("Pinned"))
     return marks
 
 
 def _by_day(
-    entries: Iterable[JSONObject], timezone: str
+    entries: Iterable[JSONObject], timezone: str, said: Words
 ) -> list[tuple[str, list[tuple[datetime, JSONObject]]]]:
     days: list[tuple[str, list[tuple[datetime, JSONObject]]]] = []
     for entry in entries:
         moment = in_zone(entry["occurred_at"], timezone)
-        day = _day(moment)
+        day = said.day(entry["occurred_at"], timezone)
         if not days or days[-1][0] != day:
             days.append((day, []))
         days[-1][1].append((moment, entry))
     return days
 
 
-def _facts(hearing: JSONObject, timeline: Timeline) -> list[tuple[str, str]]:
+def _facts(hearing: JSONObject, timeline: Timeline, said: Words) -> list[tuple[str, str]]:
     facts = [
-        ("Court", str(hearing.get("court") or "")),
-        ("Case", str(hearing.get("case_ref") or "")),
-        ("Location", str(hearing.get("location") or "")),
-        ("Status", _status(hearing, timeline)),
-        ("Court times", str(hearing["timezone"])),
+        (said.gettext("Court"), str(hearing.get("court") or "")),
+        (said.gettext("Case"), str(hearing.get("case_ref") or "")),
+        (said.gettext("Location"), str(hearing.get("location") or "")),
+        (said.gettext("Status"), _status(hearing, timeline, said)),
+        (said.gettext("Court times"), str(hearing["timezone"])),
     ]
     return [(name, value) for name, value in facts if value]
 
@@ -156,42 +145,45 @@ def markdown_transcript(hearing: JSONObject, timeline: Timeline) -> str:
     heading, rule, entry line or HTML can start in it. Every other text (title, facts,
     speaker names, notes) is escaped as plain text."""
     timezone = str(hearing["timezone"])
+    said = words(hearing.get("language"))
     lines = [f"# {_markdown_text(str(hearing['title']))}", ""]
-    lines += [f"- **{name}:** {_markdown_text(value)}" for name, value in _facts(hearing, timeline)]
+    facts = _facts(hearing, timeline, said)
+    lines += [f"- **{name}:** {_markdown_text(value)}" for name, value in facts]
     lines.append("")
     if hearing.get("description"):
         lines += [*md.plain(str(hearing["description"])), ""]
     entries = court_order(timeline)
     if not entries:
-        lines += ["No updates were published.", ""]
-    for day, items in _by_day(entries, timezone):
+        lines += [said.gettext("No updates were published."), ""]
+    for day, items in _by_day(entries, timezone, said):
         lines += [f"## {day}", ""]
-        for moment, entry in items:
-            parts = [f"**{moment:%H:%M}**", _kind(entry)]
-            if speaker := speaker_text(entry.get("speaker")):
+        for _, entry in items:
+            parts = [f"**{said.clock(entry['occurred_at'], timezone)}**", said.kind(entry["kind"])]
+            if speaker := said.speaker(entry.get("speaker")):
                 parts.append(_markdown_text(speaker))
-            parts += [f"**{mark}**" for mark in _marks(entry)]
+            parts += [f"**{mark}**" for mark in _marks(entry, said)]
             body = md.from_html(str(entry["html"]))
             if entry.get("correction"):
                 note = md.plain(str(entry["correction"]))
-                body += ["", f"**Correction:** {note[0]}", *note[1:]]
+                body += ["", f"**{said.gettext('Correction:')}** {note[0]}", *note[1:]]
             lines += [" · ".join(parts), "", *md.quoted(body), ""]
-    lines.append(f"*Courtwire transcript, event log up to seq {timeline.last_seq}.*")
+    lines.append(f"*{_footer(timeline, said)}*")
     return "\n".join(lines) + "\n"
 
 
 def html_transcript(hearing: JSONObject, timeline: Timeline) -> str:
     """A standalone HTML transcript: inline style, no script, bodies from `entry.html`."""
     timezone = str(hearing["timezone"])
+    said = words(hearing.get("language"))
     title = escape(str(hearing["title"]))
     out = [
         "<!doctype html>",
-        '<html lang="en">',
+        f'<html lang="{said.language}">',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{escape(transcript_policy())}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{title} · transcript</title>",
+        f"<title>{title} · {escape(said.gettext('transcript'))}</title>",
         f"<style>{TRANSCRIPT_STYLE}</style>",
         "</head>",
         "<body>",
@@ -199,7 +191,7 @@ def html_transcript(hearing: JSONObject, timeline: Timeline) -> str:
         f"<h1>{title}</h1>",
         '<dl class="facts">',
     ]
-    for name, value in _facts(hearing, timeline):
+    for name, value in _facts(hearing, timeline, said):
         out.append(f"<dt>{escape(name)}</dt><dd>{escape(value)}</dd>")
     out.append("</dl>")
     if hearing.get("description"):
@@ -207,31 +199,36 @@ def html_transcript(hearing: JSONObject, timeline: Timeline) -> str:
     out += ["</header>", "<main>"]
     entries = court_order(timeline)
     if not entries:
-        out.append("<p>No updates were published.</p>")
-    for day, items in _by_day(entries, timezone):
+        out.append(f"<p>{escape(said.gettext('No updates were published.'))}</p>")
+    for day, items in _by_day(entries, timezone, said):
         out += ["<section>", f"<h2>{escape(day)}</h2>"]
         for moment, entry in items:
-            out.append(_html_entry(moment, entry))
+            out.append(_html_entry(moment, entry, said.clock(entry["occurred_at"], timezone), said))
         out.append("</section>")
+    zone_note = said.gettext("Times are court times (%(zone)s).") % {"zone": timezone}
     out += [
         "</main>",
-        f"<footer>Courtwire transcript, event log up to seq {timeline.last_seq}. "
-        f"Times are court times ({escape(timezone)}).</footer>",
+        f"<footer>{escape(_footer(timeline, said))} {escape(zone_note)}</footer>",
         "</body>",
         "</html>",
     ]
     return "\n".join(out) + "\n"
 
 
-def _html_entry(moment: datetime, entry: JSONObject) -> str:
+def _footer(timeline: Timeline, said: Words) -> str:
+    text = said.gettext("Courtwire transcript, event log up to seq %(seq)s.")
+    return text % {"seq": timeline.last_seq}
+
+
+def _html_entry(moment: datetime, entry: JSONObject, clock: str, said: Words) -> str:
     classes = "entry key" if entry.get("key") else "entry"
     header = [
-        f'<time datetime="{escape(moment.isoformat(timespec="seconds"))}">{moment:%H:%M}</time>',
-        f'<span class="kind">{escape(_kind(entry))}</span>',
+        f'<time datetime="{escape(moment.isoformat(timespec="seconds"))}">{clock}</time>',
+        f'<span class="kind">{escape(said.kind(entry["kind"]))}</span>',
     ]
-    if speaker := speaker_text(entry.get("speaker")):
+    if speaker := said.speaker(entry.get("speaker")):
         header.append(f'<span class="speaker">{escape(speaker)}</span>')
-    header += [f'<span class="mark">{escape(mark)}</span>' for mark in _marks(entry)]
+    header += [f'<span class="mark">{escape(mark)}</span>' for mark in _marks(entry, said)]
     parts = [
         f'<article class="{classes}" id="entry-{escape(str(entry["id"]))}">',
         f"<header>{' '.join(header)}</header>",
@@ -240,7 +237,7 @@ def _html_entry(moment: datetime, entry: JSONObject) -> str:
     ]
     if entry.get("correction"):
         parts.append(
-            f'<p class="correction"><strong>Correction:</strong> '
+            f'<p class="correction"><strong>{escape(said.gettext("Correction:"))}</strong> '
             f"{escape(str(entry['correction']))}</p>"
         )
     parts.append("</article>")

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from courtwire.entries import speaker_text
+from courtwire.i18n import Words, words
 from courtwire.markup import cut_at_word, plain_text
-from courtwire.model import KIND_LABELS
 from courtwire.types import JSONObject
 
 FEED_ENTRIES = 100
@@ -35,19 +34,20 @@ def updated_at(entry: JSONObject) -> str:
     return str(entry.get("revised_at") or entry["published_at"])
 
 
-def entry_title(entry: JSONObject) -> str:
+def entry_title(entry: JSONObject, said: Words) -> str:
     """A one-line title: kind, speaker, and the start of the text as a reader sees it."""
-    label = KIND_LABELS.get(entry["kind"], entry["kind"])
-    speaker = speaker_text(entry.get("speaker"))
+    label = said.kind(entry["kind"])
+    speaker = said.speaker(entry.get("speaker"))
     lead = f"{label} · {speaker}" if speaker else label
     return f"{lead}: {cut_at_word(plain_text(entry['html']), TITLE_CHARS)}"
 
 
-def entry_content(entry: JSONObject) -> str:
+def entry_content(entry: JSONObject, said: Words) -> str:
     """The entry's sanitized HTML, with its correction note when it has one."""
     content = str(entry["html"])
     if entry.get("correction"):
-        content += f"<p><strong>Correction:</strong> {escape(str(entry['correction']))}</p>"
+        label = escape(said.gettext("Correction:"))
+        content += f"<p><strong>{label}</strong> {escape(str(entry['correction']))}</p>"
     return content
 
 
@@ -57,10 +57,10 @@ def atom_feed(
     """An Atom feed (RFC 4287) of `entries`, newest first as given, at most
     `FEED_ENTRIES`. Entry ids are `urn:uuid:<entry id>`, stable across revisions;
     `updated` is the feed's own (the time of the hearing's last event)."""
-    language = hearing.get("language", "en")
+    said = words(hearing.get("language"))
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{_x(language)}">',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{_x(said.language)}">',
         f"<id>{_x(page_url)}</id>",
         f"<title>{_x(hearing['title'])}</title>",
     ]
@@ -78,13 +78,13 @@ def atom_feed(
         lines += [
             "<entry>",
             f"<id>urn:uuid:{_x(entry['id'])}</id>",
-            f"<title>{_x(entry_title(entry))}</title>",
+            f"<title>{_x(entry_title(entry, said))}</title>",
             f"<updated>{_x(updated_at(entry))}</updated>",
             f"<published>{_x(entry['published_at'])}</published>",
             f"<author><name>{_x(entry['author'])}</name></author>",
             f'<link rel="alternate" type="text/html" href="{_x(link)}"/>',
             f'<category term="{_x(entry["kind"])}"/>',
-            f'<content type="html">{_x(entry_content(entry))}</content>',
+            f'<content type="html">{_x(entry_content(entry, said))}</content>',
             "</entry>",
         ]
     lines.append("</feed>")
@@ -102,7 +102,7 @@ def live_blog_data(
         "headline": hearing["title"],
         "description": page_description(hearing),
         "url": page_url,
-        "inLanguage": hearing.get("language", "en"),
+        "inLanguage": hearing["language"],
     }
     start = hearing["scheduled_start"] or (entries[-1]["occurred_at"] if entries else None)
     if start:
@@ -128,14 +128,19 @@ def page_description(hearing: JSONObject) -> str:
     """The hearing's description, or a sentence made of its facts when it has none."""
     if hearing["description"]:
         return str(hearing["description"])
+    said = words(hearing.get("language"))
     where = ", ".join(part for part in (hearing["court"], hearing["location"]) if part)
-    return f"Live coverage of {hearing['title']}" + (f" at {where}." if where else ".")
+    if where:
+        text = said.gettext("Live coverage of %(title)s at %(where)s.")
+        return text % {"title": hearing["title"], "where": where}
+    return said.gettext("Live coverage of %(title)s.") % {"title": hearing["title"]}
 
 
-def oembed_html(embed_url: str, title: str, width: int, height: int) -> str:
+def oembed_html(embed_url: str, hearing: JSONObject, width: int, height: int) -> str:
     """The iframe an oEmbed consumer (or the desk's snippet) puts on its page."""
+    label = words(hearing.get("language")).gettext("Live coverage: %(title)s")
     return (
         f'<iframe src="{escape(embed_url)}" width="{width}" height="{height}"'
-        f' title="{escape(f"Live coverage: {title}")}" loading="lazy"'
+        f' title="{escape(label % {"title": hearing["title"]})}" loading="lazy"'
         ' style="border:0;max-width:100%"></iframe>'
     )

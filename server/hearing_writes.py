@@ -125,7 +125,8 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
     cursor = conn.execute(
         "INSERT INTO hearings (slug, title, court, case_ref, location, timezone, status,"
         " scheduled_start, description, reporting, reporting_note, publish_delay, review_kinds,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " language, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?)",
         (
             slug,
             fields["title"],
@@ -140,6 +141,7 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
             fields["reporting_note"],
             fields["publish_delay"],
             encode_json(fields["review_kinds"]),
+            fields["language"],
             stamp,
             stamp,
         ),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from enum import StrEnum
 from typing import Any
 
 from courtwire.exceptions import Invalid
-from courtwire.model import EntryKind, HearingStatus, Reporting
+from courtwire.model import EntryKind, HearingStatus, Language, Reporting
 from courtwire.register import MAX_TERMS, check_term
 from courtwire.times import format_time, parse_time, zone
 from courtwire.types import JSONObject
@@ -29,6 +30,7 @@ CREATE_FIELDS = frozenset(
         *TEXT_LIMITS,
         "slug",
         "timezone",
+        "language",
         "status",
         "scheduled_start",
         "restricted_terms",
@@ -80,18 +82,25 @@ def _review_kinds(value: object) -> list[str]:
     return kinds
 
 
+CHOICES: dict[str, type[StrEnum]] = {"status": HearingStatus, "language": Language}
+"""Fields that take one of a fixed set of names."""
+
+
+def _choice(name: str, value: object) -> str:
+    listed = [choice.value for choice in CHOICES[name]]
+    if isinstance(value, str) and value in listed:
+        return value
+    raise Invalid(f"Unknown {name}; one of: {', '.join(listed)}.", field=name)
+
+
 def _field(name: str, value: Any) -> Any:
     if name in TEXT_LIMITS:
         return _text(name, value)
     if name == "timezone":
         zone(value)
         return value
-    if name == "status":
-        try:
-            return HearingStatus(value).value
-        except ValueError:
-            choices = ", ".join(status.value for status in HearingStatus)
-            raise Invalid(f"Unknown status; one of: {choices}.", field=name) from None
+    if name in CHOICES:
+        return _choice(name, value)
     if name == "scheduled_start":
         return None if value is None else format_time(parse_time(value, name))
     if name == "restricted_terms":
@@ -137,6 +146,7 @@ def parse_new_hearing(payload: Any) -> JSONObject:
         "case_ref": "",
         "location": "",
         "timezone": "UTC",
+        "language": Language.EN.value,
         "status": HearingStatus.SCHEDULED.value,
         "scheduled_start": None,
         "description": "",

@@ -35,6 +35,7 @@ PUBLIC_HEARING_FIELDS = (
     "case_ref",
     "location",
     "timezone",
+    "language",
     "status",
     "scheduled_start",
     "description",

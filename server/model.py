@@ -13,6 +13,15 @@ class HearingStatus(StrEnum):
     CLOSED = "closed"
 
 
+class Language(StrEnum):
+    """The languages the pages speak: English, the catalogs' source language, and one
+    catalog for each other in server/locale (`courtwire.i18n`)."""
+
+    EN = "en"
+    RU = "ru"
+    KK = "kk"
+
+
 class EntryKind(StrEnum):
     NOTE = "note"
     QUOTE = "quote"
@@ -109,27 +118,44 @@ class CloseCode(IntEnum):
     TRY_AGAIN_LATER = 1013
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogs where it is defined; it is translated where it is
+    shown (`courtwire.i18n`)."""
+    return message
+
+
 STATUS_LABELS: dict[str, str] = {
-    HearingStatus.SCHEDULED: "Scheduled",
-    HearingStatus.LIVE: "Live",
-    HearingStatus.RECESS: "In recess",
-    HearingStatus.ADJOURNED: "Adjourned",
-    HearingStatus.CLOSED: "Closed",
+    HearingStatus.SCHEDULED: N_("Scheduled"),
+    HearingStatus.LIVE: N_("Live"),
+    HearingStatus.RECESS: N_("In recess"),
+    HearingStatus.ADJOURNED: N_("Adjourned"),
+    HearingStatus.CLOSED: N_("Closed"),
 }
 """How each status reads to a person (pages, transcripts)."""
 
 KIND_LABELS: dict[str, str] = {
-    EntryKind.NOTE: "Note",
-    EntryKind.QUOTE: "Quote",
-    EntryKind.TESTIMONY: "Testimony",
-    EntryKind.RULING: "Ruling",
-    EntryKind.VERDICT: "Verdict",
-    EntryKind.SENTENCE: "Sentence",
-    EntryKind.PROCEDURAL: "Procedure",
-    EntryKind.OUTSIDE: "Outside court",
-    EntryKind.SUMMARY: "Summary",
+    EntryKind.NOTE: N_("Note"),
+    EntryKind.QUOTE: N_("Quote"),
+    EntryKind.TESTIMONY: N_("Testimony"),
+    EntryKind.RULING: N_("Ruling"),
+    EntryKind.VERDICT: N_("Verdict"),
+    EntryKind.SENTENCE: N_("Sentence"),
+    EntryKind.PROCEDURAL: N_("Procedure"),
+    EntryKind.OUTSIDE: N_("Outside court"),
+    EntryKind.SUMMARY: N_("Summary"),
 }
 """How each entry kind reads to a person (pages, transcripts)."""
+
+ROLE_LABELS: dict[str, str] = {
+    SpeakerRole.JUDGE: N_("Judge"),
+    SpeakerRole.PROSECUTION: N_("Prosecution"),
+    SpeakerRole.DEFENCE: N_("Defence"),
+    SpeakerRole.DEFENDANT: N_("Defendant"),
+    SpeakerRole.WITNESS: N_("Witness"),
+    SpeakerRole.CLERK: N_("Clerk"),
+    SpeakerRole.OTHER: N_("Other"),
+}
+"""How each speaker role reads to a person."""
 
 LIVE_ORDER = {
     HearingStatus.LIVE: 0,

@@ -19,6 +19,7 @@ from courtwire.ledger import PUBLIC_HEARING_FIELDS
 from courtwire.model import (
     EntryKind,
     HearingStatus,
+    Language,
     QueueReason,
     Reporting,
     RestrictionKind,
@@ -125,6 +126,11 @@ HEARING_FIELDS: dict[str, Any] = {
     **{name: _text(limit) for name, limit in TEXT_LIMITS.items()},
     "slug": SLUG_FIELD,
     "timezone": {"type": "string", "description": "IANA time zone name"},
+    "language": {
+        "type": "string",
+        "enum": [language.value for language in Language],
+        "description": "The language of the hearing's pages",
+    },
     "status": {"type": "string", "enum": [status.value for status in HearingStatus]},
     "scheduled_start": NULLABLE_TIME,
     "reporting": {"type": "string", "enum": [r.value for r in Reporting]},

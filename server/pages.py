@@ -17,15 +17,16 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
 from courtwire.caching import ARCHIVE, BOOT, REVALIDATE, not_modified
-from courtwire.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS, speaker_text
+from courtwire.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
 from courtwire.events import encode_json
 from courtwire.exceptions import CourtwireError
 from courtwire.feeds import live_blog_data, page_description
 from courtwire.folding import fold_table
+from courtwire.i18n import SOURCE, language_names, negotiate, words
 from courtwire.inputs import query_int
-from courtwire.model import KIND_LABELS, STATUS_LABELS, HearingStatus, SpeakerRole
+from courtwire.model import HearingStatus, Language
+from courtwire.page_words import page_words
 from courtwire.services import Services
-from courtwire.times import in_zone
 from courtwire.types import JSONObject
 
 
@@ -41,17 +42,8 @@ def static_directory() -> Path:
 
 STATIC_DIR = static_directory()
 PAGE_ENTRIES = 500
-
-templates = Environment(
-    loader=PackageLoader("courtwire", "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
-def court_time(value: str | None, timezone: str, pattern: str = "%H:%M") -> str:
-    return in_zone(value, timezone).strftime(pattern) if value else ""
+VARY = "Accept-Language"
+"""Pages of no hearing speak the language the browser asks for."""
 
 
 def json_ld(data: JSONObject) -> Markup:
@@ -60,19 +52,49 @@ def json_ld(data: JSONObject) -> Markup:
     return Markup(text)  # noqa: S704 - angle brackets escaped above
 
 
-templates.globals.update(
-    court_time=court_time,
-    speaker_text=speaker_text,
-    status_labels=STATUS_LABELS,
-    kind_labels=KIND_LABELS,
-)
+def _templates(language: Language) -> Environment:
+    """The pages' templates speaking `language`: `_()` and `{% trans %}` from its
+    catalog, labels and dates in its words, and its words for the page's scripts."""
+    said = words(language)
+    environment = Environment(
+        loader=PackageLoader("courtwire", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.install_gettext_translations(said.translations, newstyle=True)  # type: ignore[attr-defined]
+    scripts = page_words(said)
+    environment.globals.update(
+        lang=said.language.value,
+        court_time=said.clock,
+        court_date_time=said.date_time,
+        speaker_text=said.speaker,
+        status_labels=scripts["statuses"],
+        kind_labels=scripts["kinds"],
+        page_words=json_ld(scripts),
+    )
+    return environment
+
+
+TEMPLATES = {language: _templates(language) for language in Language}
 
 
 def render(
-    name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
+    name: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    language: Language = SOURCE,
+    **context: Any,
 ) -> HTMLResponse:
-    body = templates.get_template(name).render(**context)
+    """A page in `language`: a hearing's own, or the one the browser asks for."""
+    body = TEMPLATES[language].get_template(name).render(**context)
     return HTMLResponse(body, status_code=status, headers=headers)
+
+
+def asked_language(request: Request) -> Language:
+    """The language the browser asks for (`Accept-Language`), for pages of no hearing."""
+    return negotiate(request.headers.get("accept-language"))
 
 
 def services(request: Request) -> Services:
@@ -94,14 +116,16 @@ def oembed_url(request: Request, slug: str) -> str:
 
 async def index(request: Request) -> Response:
     hearings = await services(request).store.hearings()
-    state = ",".join(f"{h.slug}:{h.last_seq}" for h in hearings)
-    headers = {"ETag": _tag(request, state), "Cache-Control": REVALIDATE}
+    language = asked_language(request)
+    state = ",".join(f"{h.slug}:{h.last_seq}" for h in hearings) + f"|{language}"
+    headers = {"ETag": _tag(request, state), "Cache-Control": REVALIDATE, "Vary": VARY}
     unchanged = not_modified(request, headers)
     if unchanged is not None:
         return unchanged
     return render(
         "index.html",
         headers=headers,
+        language=language,
         hearings=[h.public() for h in hearings],
         canonical=page_url(request),
     )
@@ -119,15 +143,14 @@ async def hearing_page(request: Request) -> Response:
     try:
         hearing = await found.store.hearing(request.path_params["slug"])
     except CourtwireError as error:
-        return render("not_found.html", status=error.status, message=error.message)
+        return not_found(request, error)
+    language = words(hearing.fields["language"]).language
     # `?before=<seq>` serves the next older page, so a page without JavaScript reaches
     # every entry through its "Older updates" link.
     try:
         before = query_int(request.query_params, "before", 0) or None
     except CourtwireError as error:
-        return render(
-            "not_found.html", status=error.status, message=error.message, heading="Bad request"
-        )
+        return not_found(request, error, bad_request=True)
     # The page changes only when the log grows: every change of a hearing appends an event.
     closed = hearing.fields["status"] == HearingStatus.CLOSED
     headers = {
@@ -145,6 +168,7 @@ async def hearing_page(request: Request) -> Response:
     )
     return render(
         "hearing.html",
+        language=language,
         hearing=public,
         canonical=canonical,
         oembed=oembed_url(request, hearing.slug),
@@ -162,21 +186,50 @@ async def hearing_page(request: Request) -> Response:
     )
 
 
+def not_found(request: Request, error: CourtwireError, *, bad_request: bool = False) -> Response:
+    """The error page, in the language the browser asks for."""
+    language = asked_language(request)
+    heading = words(language).gettext("Bad request") if bad_request else None
+    return render(
+        "not_found.html",
+        status=error.status,
+        headers={"Vary": VARY},
+        language=language,
+        message=error.message,
+        heading=heading,
+    )
+
+
 async def desk(request: Request) -> Response:
-    """The editor desk: a static shell that signs in and works through the staff API."""
-    return render("desk.html")
+    """The editor desk: a static shell that signs in and works through the staff API, in
+    the language the browser asks for."""
+    return render(
+        "desk.html",
+        headers={"Vary": VARY},
+        language=asked_language(request),
+        languages=language_names(),
+    )
 
 
 async def report(request: Request) -> Response:
     """The reporter app: a static shell; it signs in and posts through the staff API. The
-    words and limits it shows come with it (#report-config), from the server's own."""
-    roles = {role.value: role.value.capitalize() for role in SpeakerRole}
+    words and limits it shows come with it (#report-config), from the server's own, in
+    the language the browser asks for."""
+    language = asked_language(request)
+    said = page_words(words(language))
     limits = {"body": MAX_BODY_CHARS, "name": MAX_NAME_CHARS, "correction": MAX_CORRECTION_CHARS}
-    config = {"kinds": KIND_LABELS, "statuses": STATUS_LABELS, "roles": roles, "limits": limits}
+    config = {
+        "kinds": said["kinds"],
+        "statuses": said["statuses"],
+        "roles": said["roles"],
+        "limits": limits,
+    }
     return render(
         "report.html",
-        kinds=list(KIND_LABELS.items()),
-        roles=roles,
+        headers={"Vary": VARY},
+        language=language,
+        kinds=list(said["kinds"].items()),
+        roles=said["roles"],
         limits=limits,
         config=json_ld(config),
     )

@@ -24,7 +24,8 @@ from courtwire.events import Event
 from courtwire.exceptions import BadRequest, CourtwireError, NotFound
 from courtwire.feeds import FEED_ENTRIES, atom_feed, oembed_html, page_description
 from courtwire.headers import content_security_policy
-from courtwire.pages import page_url, render, services
+from courtwire.i18n import words
+from courtwire.pages import not_found, page_url, render, services
 
 EMBED_ENTRIES = 20
 OEMBED_WIDTH = 480
@@ -62,12 +63,13 @@ async def embed(request: Request) -> Response:
     try:
         hearing = await found.store.hearing(request.path_params["slug"])
     except CourtwireError as error:
-        return render("not_found.html", status=error.status, message=error.message)
+        return not_found(request, error)
     entries, older = await found.store.entries(hearing, limit=EMBED_ENTRIES)
     public = hearing.public()
     canonical = page_url(request, hearing.slug)
     response = render(
         "hearing.html",
+        language=words(hearing.fields["language"]).language,
         embed=True,
         hearing=public,
         canonical=canonical,
@@ -108,7 +110,7 @@ async def oembed(request: Request) -> Response:
             "provider_name": "Courtwire",
             "provider_url": str(request.base_url),
             "title": title,
-            "html": oembed_html(f"{canonical}/embed", title, width, height),
+            "html": oembed_html(f"{canonical}/embed", hearing.public(), width, height),
             "width": width,
             "height": height,
             "cache_age": 3600,

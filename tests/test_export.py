@@ -125,7 +125,7 @@ def test_markdown_transcript_in_court_order_with_marks_and_corrections(
     assert text.startswith("# R v \\<b\\>Example\\</b\\> \\& others\n")
     found = positions(text, ORDER)
     assert found == sorted(found)
-    assert text.count("## Monday 20 January 2020") == 1
+    assert text.count("## Monday, 20 January 2020") == 1
     assert "- **Court times:** Asia/Almaty" in text
     # Court times in the hearing's zone (UTC+6), kinds, speakers, marks.
     assert "**10:00** · Procedure\n\n> Court opens\\. **Both** defendants present\\." in text
@@ -167,7 +167,7 @@ def test_html_transcript_is_standalone_escaped_and_without_script(
     assert '<span class="mark">Key event</span> <span class="mark">Pinned</span>' in text
     assert '<span class="speaker">Lyazzat *Akhatova* (defence)</span>' in text
     assert '<p class="correction"><strong>Correction:</strong> Not two years.</p>' in text
-    assert "<h2>Monday 20 January 2020</h2>" in text
+    assert "<h2>Monday, 20 January 2020</h2>" in text
 
 
 def test_exports_of_an_unknown_hearing_are_404_errors(server: LiveServer) -> None:
@@ -348,7 +348,7 @@ def test_markdown_transcript_renders_only_the_structure_the_hearing_has(
         for index, token in enumerate(tokens)
         if token.type == "heading_open"
     ]
-    assert headings == [("h1", "R v Forgery"), ("h2", "Tuesday 21 January 2020")]
+    assert headings == [("h1", "R v Forgery"), ("h2", "Tuesday, 21 January 2020")]
     assert [t.type for t in tokens if "html" in t.type] == []
     children = [child for token in tokens for child in token.children or []]
     assert [c.type for c in children if "html" in c.type or c.type == "image"] == []

@@ -1,15 +1,38 @@
-// The words the pages show for the API's names: entry kinds, hearing statuses and
-// speakers. One table for every page, so a kind or status reads the same everywhere; a
-// page that the server gives its tables (the reporter app) makes its words with labelsFrom.
+// The words the pages show for the API's names (entry kinds, hearing statuses, speakers)
+// and for what their scripts build, in the page's language. The server sends them with
+// every page (#page-words, from its gettext catalogs: server/page_words.py), so a kind or
+// status reads the same on the page and in what a script adds to it. A page that the
+// server gives other tables too (the reporter app) makes its words with labelsFrom.
 
-export const KIND_LABELS = {
-  note: "Note", quote: "Quote", testimony: "Testimony", ruling: "Ruling", verdict: "Verdict",
-  sentence: "Sentence", procedural: "Procedure", outside: "Outside court", summary: "Summary",
-};
+const given = JSON.parse(document.getElementById("page-words").textContent);
 
-export const STATUS_LABELS = {
-  scheduled: "Scheduled", live: "Live", recess: "In recess", adjourned: "Adjourned", closed: "Closed",
-};
+/** The page's language ("en", "ru", "kk") and the locale its dates are written in. */
+export const LANG = given.lang;
+export const LOCALE = given.locale;
+
+/** CLDR's date pattern, month names and "ago" patterns for the language (courtdates.js). */
+export const DATES = given.dates;
+
+export const KIND_LABELS = given.kinds;
+export const STATUS_LABELS = given.statuses;
+
+function fill(text, values) {
+  return text.replace(/%\((\w+)\)s/g, (place, name) => (name in values ? String(values[name]) : place));
+}
+
+/** A message by its key, its %(name)s places filled from `values`. */
+export function say(key, values = {}) {
+  return fill(given.words[key] ?? key, values);
+}
+
+const plurals = new Intl.PluralRules(LOCALE);
+
+/** A counted message in the form the language gives `count`. */
+export function sayCount(key, count, values = {}) {
+  const forms = given.counted[key];
+  const form = forms[plurals.select(count)] ?? forms.other ?? Object.values(forms)[0];
+  return fill(form, { count, ...values });
+}
 
 /** The label functions for tables of kinds, statuses and speaker roles ({name: label}). */
 export function labelsFrom({ kinds, statuses, roles = {} }) {
@@ -31,11 +54,11 @@ export function labelsFrom({ kinds, statuses, roles = {} }) {
   /** "Name (role)", or the role alone when unnamed; "" for no speaker. */
   function speakerText(speaker) {
     if (!speaker) return "";
-    if (speaker.name) return `${speaker.name} (${speaker.role})`;
+    if (speaker.name) return `${speaker.name} (${roleText(speaker.role).toLocaleLowerCase(LOCALE)})`;
     return roleText(speaker.role);
   }
 
   return { kindText, statusText, roleText, speakerText };
 }
 
-export const { kindText, statusText, roleText, speakerText } = labelsFrom({ kinds: KIND_LABELS, statuses: STATUS_LABELS });
+export const { kindText, statusText, roleText, speakerText } = labelsFrom(given);

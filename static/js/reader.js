@@ -5,7 +5,8 @@
 // from the server goes in through textContent; only `entry.html`, which the server
 // sanitized when the entry was written, is set as HTML.
 
-import { kindText, speakerText, statusText } from "./labels.js";
+import { courtDateTime, relativeTime } from "./courtdates.js";
+import { LANG, LOCALE, kindText, say, sayCount, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
 
 const page = document.body.dataset;
@@ -37,16 +38,6 @@ const ORDER_KEY = "courtwire.reader.order";
 const OLDER_PAGE = 100;
 const MINUTE_MS = 60000;
 
-const STATUS_NEWS = {
-  scheduled: "The hearing is scheduled.", live: "The hearing is live.",
-  recess: "The court is in recess.", adjourned: "The hearing is adjourned.",
-  closed: "The hearing is closed.",
-};
-const CONNECTION_LABELS = {
-  connecting: "Connecting…", live: "Live updates on", reconnecting: "Reconnecting…",
-  offline: "Offline — will catch up",
-};
-
 let oldestFirst = false;
 let held = []; // entries that arrived while the reader was scrolled down (newest first mode)
 let unseen = []; // ids appended below the reader (oldest first mode)
@@ -55,31 +46,13 @@ let loadingOlder = null;
 
 // Times
 
-const clock = new Intl.DateTimeFormat("en-GB", {
+// In the page's language, as the server writes them in its first paint (courtdates.js).
+const clock = new Intl.DateTimeFormat(LOCALE, {
   timeZone: timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
 });
-const dayAndTime = new Intl.DateTimeFormat("en-GB", {
-  timeZone: timezone, day: "2-digit", month: "short", year: "numeric",
-  hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-});
-const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const UNITS = [
-  ["year", 365 * 86400], ["month", 30 * 86400], ["week", 7 * 86400], ["day", 86400],
-  ["hour", 3600], ["minute", 60],
-];
 
 function courtTime(value) {
   return clock.format(new Date(value));
-}
-
-export function relativeTime(value, now = Date.now()) {
-  const seconds = (new Date(value).getTime() - now) / 1000;
-  const size = Math.abs(seconds);
-  if (size < 60) return "just now";
-  for (const [unit, length] of UNITS) {
-    if (size >= length) return relativeFormat.format(Math.trunc(seconds / length), unit);
-  }
-  return "just now";
 }
 
 function refreshTimes() {
@@ -95,7 +68,7 @@ function refreshTimes() {
 function markUpdated(at) {
   if (!at) return;
   lastUpdatedEl.setAttribute("datetime", at);
-  lastUpdatedEl.textContent = dayAndTime.format(new Date(at));
+  lastUpdatedEl.textContent = courtDateTime(at, timezone);
   lastUpdatedEl.title = relativeTime(at);
   lastUpdatedEl.parentElement.hidden = false;
 }
@@ -224,7 +197,7 @@ function announce(text) {
   announceTimer = setTimeout(() => {
     const count = announceQueue.length;
     const latest = announceQueue[count - 1];
-    announcer.textContent = count === 1 ? latest : `${count} new updates. Latest: ${latest}`;
+    announcer.textContent = count === 1 ? latest : sayCount("new_updates_latest", count, { latest });
     announceQueue = [];
   }, 600);
 }
@@ -238,8 +211,7 @@ function summary(entry) {
 function showNewButton() {
   const count = oldestFirst ? unseen.length : held.length;
   newButton.hidden = count === 0;
-  const noun = count === 1 ? "1 new update" : `${count} new updates`;
-  newButton.textContent = oldestFirst ? `${noun} below` : noun;
+  newButton.textContent = sayCount(oldestFirst ? "new_updates_below" : "new_updates", count);
 }
 
 function showHeld({ focus }) {
@@ -364,11 +336,11 @@ function hearingUpdated(hearing) {
   if (scheduled) {
     const time = document.createElement("time");
     time.dateTime = hearing.scheduled_start;
-    time.textContent = dayAndTime.format(new Date(hearing.scheduled_start));
-    startsEl.replaceChildren("starts ", time);
+    time.textContent = courtDateTime(hearing.scheduled_start, timezone);
+    startsEl.replaceChildren(`${say("starts")} `, time);
   }
   byId("hearing-title").textContent = hearing.title;
-  document.title = `${hearing.title}: live coverage · Courtwire`;
+  document.title = say("page_title", { title: hearing.title });
   byId("hearing-court").textContent = hearing.court;
   for (const [id, value] of [["hearing-case", hearing.case_ref], ["hearing-location", hearing.location]]) {
     const part = byId(id);
@@ -378,14 +350,16 @@ function hearingUpdated(hearing) {
   const description = byId("hearing-description");
   if (description) description.textContent = hearing.description;
   showReporting(hearing);
-  if (before !== statusEl.className) announce(STATUS_NEWS[hearing.status] || hearing.status);
+  if (before !== statusEl.className) announce(say(`status_news.${hearing.status}`));
+  // The page's own words are the hearing's language: a new language needs a new page.
+  if (hearing.language && hearing.language !== LANG) location.reload();
 }
 
 /** The court's hold on reporting, as a banner (its role="status" announces it). */
 function showReporting(hearing) {
   const banner = byId("reporting-held");
   const held = hearing.reporting === "held";
-  const text = hearing.reporting_note || "Reporting is paused by the court.";
+  const text = hearing.reporting_note || say("reporting_paused");
   if (banner.hidden === !held && banner.textContent === text) return;
   banner.textContent = text;
   banner.hidden = !held;
@@ -418,7 +392,7 @@ function showConnection(state, transport = "socket") {
   connectionEl.dataset.transport = transport;
   // Server-Sent Events or polling, where a network lets no WebSocket through.
   const compatible = state === "live" && transport !== "socket";
-  connectionEl.textContent = compatible ? "Live (compatibility mode)" : CONNECTION_LABELS[state] || state;
+  connectionEl.textContent = say(compatible ? "connection.compatible" : `connection.${state}`);
 }
 
 // Order: newest first (the server's) or oldest first, remembered on this device.
@@ -464,7 +438,7 @@ function setOlderCursor(before) {
 async function fetchOlder() {
   const before = olderLink.dataset.before;
   if (!before) return [];
-  olderStatus.textContent = "Loading earlier updates…";
+  olderStatus.textContent = say("loading_older");
   const params = new URLSearchParams({ limit: String(OLDER_PAGE), before });
   const response = await fetch(`/api/hearings/${encodeURIComponent(slug)}/entries?${params}`);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -480,7 +454,7 @@ async function fetchOlder() {
     if (article && !fresh.includes(article)) placeEntry(article);
   }
   setOlderCursor(body.next_before);
-  olderStatus.textContent = fresh.length === 1 ? "1 earlier update loaded." : `${fresh.length} earlier updates loaded.`;
+  olderStatus.textContent = sayCount("older_loaded", fresh.length);
   showEmpty();
   if (fresh.some((article) => article.matches(".key, .pinned"))) panelsChanged();
   return oldestFirst ? fresh[fresh.length - 1] : fresh[0];
@@ -490,7 +464,7 @@ function loadOlder() {
   if (!loadingOlder) {
     loadingOlder = fetchOlder()
       .catch(() => {
-        olderStatus.textContent = "Could not load earlier updates. Try again.";
+        olderStatus.textContent = say("older_failed");
         return null;
       })
       .finally(() => {

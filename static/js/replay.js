@@ -7,7 +7,7 @@
 
 import { get, seg } from "./api.js";
 import { element, entryNodes } from "./entryview.js";
-import { kindText, statusText } from "./labels.js";
+import { LOCALE, kindText, statusText } from "./labels.js";
 import {
   applyEvent, courtInstant, emptyState, eventsUpTo, fold, IDLE_GAP_MS, playLine,
   skippedGaps, visible,
@@ -20,11 +20,11 @@ const TICK_MS = 100;
 /** Formatters of instants in a hearing's time zone (court time). */
 export function courtFormat(timezone) {
   const zone = { timeZone: timezone || "UTC" };
-  const time = new Intl.DateTimeFormat("en-GB", { ...zone, hour: "2-digit", minute: "2-digit" });
-  const seconds = new Intl.DateTimeFormat("en-GB", {
+  const time = new Intl.DateTimeFormat(LOCALE, { ...zone, hour: "2-digit", minute: "2-digit" });
+  const seconds = new Intl.DateTimeFormat(LOCALE, {
     ...zone, hour: "2-digit", minute: "2-digit", second: "2-digit",
   });
-  const day = new Intl.DateTimeFormat("en-GB", {
+  const day = new Intl.DateTimeFormat(LOCALE, {
     ...zone, weekday: "short", day: "numeric", month: "short", year: "numeric",
   });
   return {

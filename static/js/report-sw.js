@@ -3,7 +3,7 @@
 // and its outbox. Network first, so a deploy is picked up at once; the cache answers
 // only when the network does not. The API is never cached.
 
-const CACHE = "courtwire-report-v8";
+const CACHE = "courtwire-report-v9";
 const SHELL = [
   "/report",
   "/static/css/app.css",
@@ -28,6 +28,7 @@ const SHELL = [
   "/static/js/reporter/waiting.js",
   "/static/js/api.js",
   "/static/js/labels.js",
+  "/static/js/courtdates.js",
   "/static/js/outbox.js",
   "/static/js/live.js",
   "/static/js/zones.js",

@@ -49,6 +49,7 @@ function fillHearingForm(form, hearing) {
   form.case_ref.value = hearing.case_ref || "";
   form.location.value = hearing.location || "";
   form.timezone.value = timezone;
+  form.language.value = hearing.language || "en";
   form.scheduled_start.value = hearing.scheduled_start ? rfc3339ToWall(hearing.scheduled_start, timezone).slice(0, 16) : "";
   form.description.value = hearing.description || "";
   form.restricted_terms.value = (hearing.restricted_terms || []).join("\n");
@@ -67,6 +68,7 @@ function readHearingForm(form) {
     case_ref: form.case_ref.value.trim(),
     location: form.location.value.trim(),
     timezone,
+    language: form.language.value,
     description: form.description.value.trim(),
     restricted_terms: form.restricted_terms.value.split("\n").map((term) => term.trim()).filter(Boolean),
     scheduled_start: null,

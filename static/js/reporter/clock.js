@@ -1,5 +1,6 @@
 // Court time in the hearing's time zone
 
+import { LOCALE } from "../labels.js";
 import { pad, wallToDate, zoneParts } from "../zones.js";
 import { state } from "./state.js";
 
@@ -18,6 +19,6 @@ export function withTime(reference, value, timeZone) {
 
 export function courtClock(value) {
   const zone = state.hearing?.timezone || "UTC";
-  return new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+  return new Intl.DateTimeFormat(LOCALE, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
     .format(new Date(value));
 }

@@ -1,6 +1,7 @@
 // Hearings: the list to pick from (kept for offline), the open hearing with its status,
 // hold and rules, and its live feed.
 
+import { courtDateTime } from "../courtdates.js";
 import { LiveFeed } from "../live.js";
 import { zoneLabel } from "../zones.js";
 import { timeValue } from "./clock.js";
@@ -42,9 +43,7 @@ export function showPicker() {
     status.className = `status status-${hearing.status}`;
     const meta = [hearing.court, hearing.location].filter(Boolean);
     if (hearing.scheduled_start) {
-      meta.push(new Intl.DateTimeFormat("en-GB", {
-        timeZone: hearing.timezone, day: "2-digit", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
-      }).format(new Date(hearing.scheduled_start)));
+      meta.push(courtDateTime(hearing.scheduled_start, hearing.timezone));
     }
     button.querySelector(".meta").textContent = meta.join(" · ");
     button.addEventListener("click", () => openHearing(hearing.slug));

@@ -3,6 +3,7 @@
 
 import { isChange } from "../outbox.js";
 import { courtClock } from "./clock.js";
+import { say } from "../labels.js";
 import { kindText } from "./config.js";
 import { compare, drawConflictBanner } from "./conflicts.js";
 import { noteChanges } from "./mine.js";
@@ -14,14 +15,9 @@ import { byId, outbox, state } from "./state.js";
 import { confirmAction } from "./views.js";
 import { showWait } from "./waiting.js";
 
-const STATE_LABELS = {
-  waiting: "Waiting", sending: "Sending…", published: "Published", refused: "Refused", held: "Held draft",
-  conflict: "Conflict", pulled: "Pulled back", discarded: "Discarded by an editor",
-};
-// A post the server keeps without publishing it yet (a 202), by why it waits.
-const WAIT_LABELS = { held: "Held", delayed: "Delayed", review: "In review" };
-
-const OP_LABELS = { revise: "Correction", delete: "Deletion" };
+// An item's state ("outbox.<state>"), a post the server keeps without publishing it yet
+// (a 202) by why it waits ("wait.<reason>"), a change by its op ("op.<op>"): in the
+// page's words (labels.js).
 
 function itemText(element, text, range) {
   if (!range) {
@@ -36,12 +32,12 @@ function itemText(element, text, range) {
 
 function retryText() {
   const { reason, retryAt } = outbox.status;
-  if (reason === "offline") return "Offline: waiting updates are sent when the network is back.";
-  if (reason === "signed-out") return "Signed out: sign in again to send what is waiting.";
+  if (reason === "offline") return say("outbox.offline");
+  if (reason === "signed-out") return say("outbox.signed_out");
   if (reason === "retrying" && retryAt) {
-    return `Could not reach the server; trying again in ${Math.max(1, Math.round((retryAt - Date.now()) / 1000))} s.`;
+    return say("outbox.retrying", { seconds: Math.max(1, Math.round((retryAt - Date.now()) / 1000)) });
   }
-  if (reason === "sending") return "Sending…";
+  if (reason === "sending") return say("outbox.sending");
   return "";
 }
 
@@ -94,7 +90,7 @@ export function drawOutboxState() {
   if (held) summary.push(held === 1 ? "1 draft held: it comes back after your next Send." : `${held} drafts held: they come back one by one after each Send.`);
   const status = retryText();
   if (status && waiting) summary.push(status);
-  byId("outbox-state").textContent = summary.join(" ") || (total ? "Everything is sent." : "Nothing waiting.");
+  byId("outbox-state").textContent = summary.join(" ") || say(total ? "outbox.all_sent" : "outbox.nothing");
 }
 
 async function drawOutbox() {
@@ -130,13 +126,13 @@ function outboxItem(template, item) {
   li.dataset.op = item.op || "post";
   const change = isChange(item);
   const shown = itemShown(item);
-  let label = item.state === "published" ? `Published · #${item.seq}` : STATE_LABELS[item.state];
+  let label = item.state === "published" ? `${say("outbox.published")} · #${item.seq}` : say(`outbox.${item.state}`);
   if (item.state === "queued") {
-    label = WAIT_LABELS[item.wait?.state] || "Not published yet";
+    label = item.wait?.state ? say(`wait.${item.wait.state}`) : say("wait.unpublished");
     li.dataset.wait = item.wait?.state || "";
     showWait(li, item);
   }
-  if (change) label = `${OP_LABELS[item.op]} · ${label}`;
+  if (change) label = `${say(`op.${item.op}`)} · ${label}`;
   li.querySelector(".state").textContent = label;
   const when = li.querySelector(".when");
   when.dateTime = shown.occurred_at;

@@ -1,0 +1,147 @@
+"""The words the pages' scripts show, sent with every page in its language (#page-words).
+
+The scripts write what they build (a live update, a status, a count) in the words the
+server gives them here, translated from the same catalogs as the page; dates they write
+with the browser's `Intl` in the page's `locale`. A message's `%(name)s` places are filled
+in by the script (static/js/labels.js); a counted message comes as one form per plural
+category of the language (CLDR's, as `Intl.PluralRules` selects them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from courtwire.i18n import Unit, Words
+from courtwire.model import KIND_LABELS, N_, ROLE_LABELS, STATUS_LABELS
+from courtwire.types import JSONObject
+
+SCRIPT_WORDS = {
+    # The reader page
+    "status_news.scheduled": N_("The hearing is scheduled."),
+    "status_news.live": N_("The hearing is live."),
+    "status_news.recess": N_("The court is in recess."),
+    "status_news.adjourned": N_("The hearing is adjourned."),
+    "status_news.closed": N_("The hearing is closed."),
+    "connection.connecting": N_("Connecting…"),
+    "connection.live": N_("Live updates on"),
+    "connection.reconnecting": N_("Reconnecting…"),
+    "connection.offline": N_("Offline — will catch up"),
+    "connection.compatible": N_("Live (compatibility mode)"),
+    "reporting_paused": N_("Reporting is paused by the court."),
+    "just_now": N_("just now"),
+    "starts": N_("starts"),
+    "page_title": N_("%(title)s: live coverage · Courtwire"),
+    "loading_older": N_("Loading earlier updates…"),
+    "older_failed": N_("Could not load earlier updates. Try again."),
+    # An entry, wherever a script draws one
+    "key_event": N_("Key event"),
+    "pinned": N_("Pinned"),
+    "correction": N_("Correction:"),
+    "byline": N_("by %(author)s"),
+    "revision": N_("revision %(revision)s"),
+    # The reporter app's outbox
+    "outbox.waiting": N_("Waiting"),
+    "outbox.sending": N_("Sending…"),
+    "outbox.published": N_("Published"),
+    "outbox.refused": N_("Refused"),
+    "outbox.held": N_("Held draft"),
+    "outbox.conflict": N_("Conflict"),
+    "outbox.pulled": N_("Pulled back"),
+    "outbox.discarded": N_("Discarded by an editor"),
+    "wait.held": N_("Held"),
+    "wait.delayed": N_("Delayed"),
+    "wait.review": N_("In review"),
+    "wait.unpublished": N_("Not published yet"),
+    "op.revise": N_("Correction"),
+    "op.delete": N_("Deletion"),
+    "outbox.offline": N_("Offline: waiting updates are sent when the network is back."),
+    "outbox.signed_out": N_("Signed out: sign in again to send what is waiting."),
+    "outbox.retrying": N_("Could not reach the server; trying again in %(seconds)s s."),
+    "outbox.all_sent": N_("Everything is sent."),
+    "outbox.nothing": N_("Nothing waiting."),
+}
+"""Each script message by the key the scripts use, in the catalogs' source language."""
+
+
+def _counted(said: Words, form: Callable[[int], str]) -> dict[str, str]:
+    """A counted message's form for each plural category of the language: gettext's form
+    for a count CLDR puts in that category."""
+    return {category: form(count) for category, count in _plural_samples(said).items()}
+
+
+RELATIVE_UNITS: dict[Unit, int] = {
+    "year": 365 * 86400,
+    "month": 30 * 86400,
+    "week": 7 * 86400,
+    "day": 86400,
+    "hour": 3600,
+    "minute": 60,
+}
+"""The units of "how long ago", in seconds, as Babel and static/js/courtdates.js count them."""
+
+
+def _dates(said: Words) -> JSONObject:
+    """What static/js/courtdates.js writes dates with: CLDR's, for a browser whose own
+    locale data may lack the language."""
+    months = said.locale.months["format"]["abbreviated"]
+    relative: JSONObject = {}
+    for unit, seconds in RELATIVE_UNITS.items():
+        relative[unit] = {
+            direction: {
+                category: said.relative(unit, sign * seconds, count)
+                for category, count in _plural_samples(said).items()
+            }
+            for direction, sign in (("past", -1), ("future", 1))
+        }
+    return {
+        "date_time": said.date_time_pattern,
+        "months": [months[number] for number in range(1, 13)],
+        "relative": relative,
+    }
+
+
+def _plural_samples(said: Words) -> dict[str, int]:
+    """A count of each plural category of the language (CLDR's), the smallest above 1
+    where there is one (a "1" in a message may be a word, not the count)."""
+    samples: dict[str, int] = {}
+    for number in [*range(2, 200), 1]:
+        samples.setdefault(str(said.locale.plural_form(number)), number)
+    return samples
+
+
+def page_words(said: Words) -> JSONObject:
+    """Everything the scripts of a page in `said`'s language need to write in it."""
+    return {
+        "lang": said.language.value,
+        "locale": said.browser_locale,
+        "kinds": {kind: said.kind(kind) for kind in KIND_LABELS},
+        "statuses": {status: said.status(status) for status in STATUS_LABELS},
+        "roles": {role: said.role(role) for role in ROLE_LABELS},
+        "dates": _dates(said),
+        "words": {key: said.gettext(message) for key, message in SCRIPT_WORDS.items()},
+        "counted": {
+            "new_updates": _counted(
+                said, lambda c: said.ngettext("%(count)s new update", "%(count)s new updates", c)
+            ),
+            "new_updates_below": _counted(
+                said,
+                lambda c: said.ngettext(
+                    "%(count)s new update below", "%(count)s new updates below", c
+                ),
+            ),
+            "new_updates_latest": _counted(
+                said,
+                lambda c: said.ngettext(
+                    "%(count)s new update. Latest: %(latest)s",
+                    "%(count)s new updates. Latest: %(latest)s",
+                    c,
+                ),
+            ),
+            "older_loaded": _counted(
+                said,
+                lambda c: said.ngettext(
+                    "%(count)s earlier update loaded.", "%(count)s earlier updates loaded.", c
+                ),
+            ),
+        },
+    }

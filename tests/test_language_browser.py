@@ -1,0 +1,111 @@
+"""The demo hearing's page read in each of its languages, in Chromium: `<html lang>`, the
+page's own words, dates written the language's way, and an update that arrives live
+drawn by the page's script in the same words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from courtwire.model import Role
+from tests.support import LiveServer, Staff
+
+DEMO = "zaysan-border-case"
+
+WORDS = {
+    "en": {
+        "key_events": "Key events",
+        "updates": "Updates",
+        "status": "Closed",
+        "ruling": "Ruling",
+        "verdict": "Verdict",
+        "judge": "Judge",
+        "live": "Live",
+        # "22 Jan 2020, 16:40"
+        "date_time": r"^\d{1,2}\s[A-Z][a-z]{2}\s\d{4},\s\d\d:\d\d$",
+    },
+    "ru": {
+        "key_events": "Ключевые события",
+        "updates": "Обновления",
+        "status": "Завершено",
+        "ruling": "Постановление",
+        "verdict": "Приговор",
+        "judge": "Судья",
+        "live": "В эфире",
+        # "22 янв. 2020 г., 16:40"
+        "date_time": r"^\d{1,2}\s[а-я]{3,4}\.?\s\d{4}\sг\.,\s\d\d:\d\d$",
+    },
+    "kk": {
+        "key_events": "Негізгі оқиғалар",
+        "updates": "Жаңалықтар",
+        "status": "Аяқталды",
+        "ruling": "Қаулы",
+        "verdict": "Үкім",
+        "judge": "Судья",
+        "live": "Тікелей эфир",
+        # "2020 ж. 22 қаң., 16:40"
+        "date_time": r"^\d{4}\sж\.\s\d{1,2}\s[а-яәғқңөұүһі]{3,4}\.?,?\s\d\d:\d\d$",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Staff]]:
+    live = LiveServer(tmp_path_factory.mktemp("demo-language"), demo="1")
+    live.start()
+    try:
+        with Staff(live, live.staff("language-editor", Role.EDITOR)) as editor:
+            yield live, editor
+    finally:
+        live.stop()
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_the_demo_hearing_s_page_in_each_language(
+    browser: Browser, demo: tuple[LiveServer, Staff], language: str
+) -> None:
+    server, editor = demo
+    said = WORDS[language]
+    changed = editor.client.patch(f"/api/hearings/{DEMO}", json={"language": language})
+    assert changed.status_code == 200, changed.text
+    # The browser asks for another language: the hearing's own wins on its page.
+    context = browser.new_context(locale="en-US" if language != "en" else "ru-RU")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{server.url}/h/{DEMO}")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(page.locator("#key-events-title")).to_have_text(said["key_events"])
+        expect(page.locator("#updates-title")).to_have_text(said["updates"])
+        expect(page.locator("#status")).to_have_text(said["status"])
+        expect(page.locator("#last-updated")).to_have_text(re.compile(said["date_time"]))
+        kinds = page.locator("#entries .entry .kind").all_text_contents()
+        assert said["verdict"] in kinds
+        assert len(kinds) >= 25
+
+        # Reopened, the hearing's next update arrives live, drawn by the page's script.
+        opened = editor.client.patch(f"/api/hearings/{DEMO}", json={"status": "live"})
+        assert opened.status_code == 200, opened.text
+        expect(page.locator("#status")).to_have_text(said["live"])
+        posted = editor.post(
+            DEMO,
+            f"Live ruling in {language}.",
+            kind="ruling",
+            speaker={"role": "judge"},
+            occurred_at="2020-01-24T09:07:00+06:00",
+        )
+        assert posted.status_code == 201, posted.text
+        article = page.locator(f"#entry-{posted.json()['entry']['id']}")
+        expect(article.locator(".kind")).to_have_text(said["ruling"])
+        expect(article.locator(".speaker")).to_have_text(said["judge"])
+        expect(article.locator("time")).to_have_text("09:07")
+        expect(page.locator("#last-updated")).to_have_text(re.compile(said["date_time"]))
+        assert errors == []
+    finally:
+        context.close()
+        closed = editor.client.patch(f"/api/hearings/{DEMO}", json={"status": "closed"})
+        assert closed.status_code == 200, closed.text
