@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from courtwire.model import Role
 from tests.support import LiveServer, Staff
+from tests.test_reporter_app_browser import new_reporter, open_app
 
 DEMO = "zaysan-border-case"
 
@@ -109,3 +110,32 @@ def test_the_demo_hearing_s_page_in_each_language(
         context.close()
         closed = editor.client.patch(f"/api/hearings/{DEMO}", json={"status": "closed"})
         assert closed.status_code == 200, closed.text
+
+
+def test_the_reporter_app_follows_the_browser_s_language(
+    browser: Browser, server: LiveServer, editor: Staff
+) -> None:
+    """A Russian-speaking reporter covers an English hearing: the app speaks Russian, the
+    hearing's page stays English."""
+    slug = editor.create_hearing("R v Language", status="live", timezone="Asia/Almaty")["slug"]
+    context, page = open_app(browser, server, new_reporter(server), slug, locale="ru-RU")
+    try:
+        expect(page.locator("html")).to_have_attribute("lang", "ru")
+        expect(page.locator("#compose-form legend").first).to_have_text("Тип")
+        page.fill("#body", "Суд удалился в совещательную комнату.")
+        page.locator(".chip", has_text="Постановление").click()
+        page.select_option("#speaker-role", label="Судья")
+        expect(page.locator("#send")).to_contain_text("Отправить")
+        page.click("#send")
+        state = page.locator("#outbox-list .item .state").first
+        expect(state).to_have_text(re.compile(r"^Опубликовано · #\d+$"))
+        expect(page.locator("#outbox-list .item .kind").first).to_have_text("Постановление")
+        expect(page.locator("#outbox-state")).to_have_text("Всё отправлено.")
+
+        reader = context.new_page()
+        reader.goto(f"{server.url}/h/{slug}")
+        expect(reader.locator("html")).to_have_attribute("lang", "en")
+        expect(reader.locator("#entries .entry .kind")).to_have_text(["Ruling"])
+        expect(reader.locator("#entries .entry .speaker")).to_have_text(["Judge"])
+    finally:
+        context.close()
