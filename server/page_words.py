@@ -39,6 +39,62 @@ SCRIPT_WORDS = {
     "correction": N_("Correction:"),
     "byline": N_("by %(author)s"),
     "revision": N_("revision %(revision)s"),
+    # The reporter app
+    "composer.time_hint": N_(
+        "Stamped when you start typing, forgotten when you clear the text; change it if needed."
+    ),
+    "composer.time_hint_kept": N_(
+        "The court time of the refused update, kept; change it if needed."
+    ),
+    "composer.empty": N_("Write the update first."),
+    "composer.role_needed": N_("Pick the speaker's role as well."),
+    "composer.time_needed": N_("Enter the court time as hours and minutes."),
+    "session.missing": N_("Enter your username and password."),
+    "session.signing_in": N_("Signing in…"),
+    "session.wrong": N_("Wrong username or password."),
+    "session.sign_in": N_("Sign in"),
+    "session.sign_out_question": N_("Sign out?"),
+    "session.sign_out": N_("Sign out"),
+    "session.signed_out": N_("You are signed out."),
+    "session.ended": N_("Your session has ended. Sign in again."),
+    "session.again": N_("Sign in again: your waiting updates are kept."),
+    "hearing.closed": N_(
+        "This hearing is closed: the server refuses new updates until an editor reopens it."
+    ),
+    "hearing.scheduled": N_("This hearing has not started: what you send is published at once."),
+    "hearing.held": N_(
+        "Reporting is held: %(note)s. What you send waits until an editor releases it."
+    ),
+    "hearing.paused": N_("paused by the court"),
+    "hearing.delay": N_("Updates go out %(delay)s s after you send them; until then you can undo."),
+    "hearing.review": N_("Updates of these kinds wait for an editor's approval: %(kinds)s."),
+    "net.offline": N_("Offline: updates wait on this phone"),
+    "net.online": N_("Online"),
+    "hearing.list_offline": N_(
+        "Offline: this is the list as it was when you last had a connection."
+    ),
+    "wait.review_note": N_("In review — an editor publishes it or discards it."),
+    "wait.delayed_note": N_("Delayed — published unless you undo it, in"),
+    "wait.at_server": N_("At the server, not published yet."),
+    "wait.pulled": N_("Pulled back: it will not be published."),
+    "wait.too_late": N_("Too late to undo: it is published."),
+    "wait.held_note": N_("Held — reporting paused: %(note)s"),
+    "wait.held_paused": N_("Held — reporting paused"),
+    "net.none": N_("No connection. Try again when the network is back."),
+    "mine.none": N_("You have not published anything in this hearing yet."),
+    "mine.offline": N_("Offline: your updates are shown as last loaded."),
+    "mine.deletion_waiting": N_("Deletion waiting to be sent."),
+    "mine.correction_waiting": N_("Correction waiting to be sent."),
+    "discard.correction": N_("Discard this correction?"),
+    "discard.correction_note": N_("It was never applied: the update stays as published."),
+    "discard.deletion": N_("Discard this deletion?"),
+    "discard.deletion_note": N_("The update stays published."),
+    "discard.update": N_("Discard this update?"),
+    "discard.update_note": N_("It was never published; it will be gone from this phone."),
+    "discard.button": N_("Discard"),
+    "compare": N_("Compare"),
+    "refused.discard": N_("Discard it"),
+    "refused.edit": N_("Edit it"),
     # The reporter app's outbox
     "outbox.waiting": N_("Waiting"),
     "outbox.sending": N_("Sending…"),

@@ -2,6 +2,7 @@
 // correct or delete your own (through the outbox too). Text from the server and from
 // the reporter goes into the page through textContent only.
 
+import { say } from "./labels.js";
 import { getToken, onUnauthorized } from "./api.js";
 import { Outbox } from "./outbox.js";
 import {
@@ -50,7 +51,7 @@ function wire() {
   };
   byId("change-hearing").addEventListener("click", toPicker);
   byId("menu-change").addEventListener("click", toPicker);
-  byId("sign-in-again").addEventListener("click", () => showLogin("Sign in again: your waiting updates are kept."));
+  byId("sign-in-again").addEventListener("click", () => showLogin(say("session.again")));
   composeForm.addEventListener("submit", send);
   composeForm.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) send(event);
@@ -148,7 +149,7 @@ async function boot() {
   } catch (error) {
     if (error.status === 401) {
       byId("signed-out").hidden = true;
-      showLogin("Your session has ended. Sign in again.");
+      showLogin(say("session.ended"));
       return;
     }
     // Offline: carry on as the stored user; the outbox sends once the network is back.

@@ -2,6 +2,7 @@
 // hold and rules, and its live feed.
 
 import { courtDateTime } from "../courtdates.js";
+import { say } from "../labels.js";
 import { LiveFeed } from "../live.js";
 import { zoneLabel } from "../zones.js";
 import { timeValue } from "./clock.js";
@@ -24,7 +25,7 @@ export async function loadHearings() {
     if (error.status === 401) return;
     const cached = load(HEARINGS_KEY);
     state.hearings = cached?.hearings || [];
-    setNotice(note, cached ? "Offline: this is the list as it was when you last had a connection." : error.message);
+    setNotice(note, cached ? say("hearing.list_offline") : error.message);
   }
 }
 
@@ -62,12 +63,12 @@ function renderHearing() {
   byId("zone-label").textContent = `(${zoneLabel(hearing.timezone)})`;
   byId("menu-reader").href = `/h/${encodeURIComponent(hearing.slug)}`;
   const warnings = {
-    closed: "This hearing is closed: the server refuses new updates until an editor reopens it.",
-    scheduled: "This hearing has not started: what you send is published at once.",
+    closed: say("hearing.closed"),
+    scheduled: say("hearing.scheduled"),
   };
   setNotice(byId("hearing-warning"), warnings[hearing.status] || "");
   setNotice(byId("hearing-held"), hearing.reporting === "held"
-    ? `Reporting is held: ${hearing.reporting_note || "paused by the court"}. What you send waits until an editor releases it.`
+    ? say("hearing.held", { note: hearing.reporting_note || say("hearing.paused") })
     : "");
   setNotice(byId("hearing-rules"), rulesText(hearing));
   if (state.stamp) timeInput.value = timeValue(state.stamp, hearing.timezone);
@@ -77,10 +78,10 @@ function renderHearing() {
 function rulesText(hearing) {
   const rules = [];
   const delay = Number(hearing.publish_delay) || 0;
-  if (delay > 0) rules.push(`Updates go out ${delay} s after you send them; until then you can undo.`);
+  if (delay > 0) rules.push(say("hearing.delay", { delay }));
   const kinds = hearing.review_kinds || [];
   if (kinds.length) {
-    rules.push(`${kinds.map(kindText).join(", ")} updates wait for an editor's approval.`);
+    rules.push(say("hearing.review", { kinds: kinds.map(kindText).join(", ") }));
   }
   return rules.join(" ");
 }
@@ -176,5 +177,5 @@ export function showNet(connection) {
   const el = byId("net-state");
   const online = navigator.onLine !== false;
   el.dataset.state = online ? connection : "offline";
-  el.textContent = !online ? "Offline: updates wait on this phone" : connection === "live" ? "Online" : "Connecting…";
+  el.textContent = !online ? say("net.offline") : connection === "live" ? say("net.online") : say("connection.connecting");
 }

@@ -155,7 +155,7 @@ function outboxItem(template, item) {
     actions.hidden = false;
     const edit = actions.querySelector(".edit");
     if (item.state === "conflict") {
-      edit.textContent = "Compare";
+      edit.textContent = say("compare");
       edit.addEventListener("click", () => compare(item));
     } else {
       edit.hidden = item.op === "delete";
@@ -165,11 +165,11 @@ function outboxItem(template, item) {
     resend.hidden = item.state !== "refused";
     resend.addEventListener("click", () => outbox.resend(item.id));
     const [title, text] = {
-      revise: ["Discard this correction?", "It was never applied: the update stays as published."],
-      delete: ["Discard this deletion?", "The update stays published."],
-    }[item.op] || ["Discard this update?", "It was never published; it will be gone from this phone."];
+      revise: [say("discard.correction"), say("discard.correction_note")],
+      delete: [say("discard.deletion"), say("discard.deletion_note")],
+    }[item.op] || [say("discard.update"), say("discard.update_note")];
     actions.querySelector(".discard").addEventListener("click", async () => {
-      if (await confirmAction(title, text, "Discard")) outbox.discard(item.id);
+      if (await confirmAction(title, text, say("discard.button"))) outbox.discard(item.id);
     });
   }
   return li;

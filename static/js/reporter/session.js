@@ -1,5 +1,6 @@
 // Session: sign in (the same sign-in as the desk's), sign out, a session that ended.
 
+import { say } from "../labels.js";
 import { api, clearToken, setToken } from "../api.js";
 import { loadHearings, openHearing, showPicker } from "./hearings.js";
 import { renderOutbox } from "./outboxview.js";
@@ -43,12 +44,12 @@ export async function signIn(event) {
   const password = byId("login-password").value;
   const errorEl = byId("login-error");
   if (!username || !password) {
-    setNotice(errorEl, "Enter your username and password.");
+    setNotice(errorEl, say("session.missing"));
     return;
   }
   const button = byId("login-submit");
   button.disabled = true;
-  button.textContent = "Signing in…";
+  button.textContent = say("session.signing_in");
   try {
     const data = await api("POST", "/api/login", { username, password }, { token: null, offline: NO_CONNECTION });
     storeSession(data.token, data.user);
@@ -57,10 +58,10 @@ export async function signIn(event) {
     byId("signed-out").hidden = true;
     await afterSignIn();
   } catch (error) {
-    setNotice(errorEl, error.status === 401 ? "Wrong username or password." : error.message);
+    setNotice(errorEl, error.status === 401 ? say("session.wrong") : error.message);
   } finally {
     button.disabled = false;
-    button.textContent = "Sign in";
+    button.textContent = say("session.sign_in");
   }
 }
 
@@ -79,9 +80,9 @@ export async function signOut() {
   if (waiting) {
     const plural = waiting === 1 ? "1 update is" : `${waiting} updates are`;
     const ok = await confirmAction(
-      "Sign out?",
+      say("session.sign_out_question"),
       `${plural} still waiting to be sent. They stay on this phone and are sent when you sign in again.`,
-      "Sign out",
+      say("session.sign_out"),
     );
     if (!ok) return;
   }
@@ -93,5 +94,5 @@ export async function signOut() {
   state.feed?.close();
   state.feed = null;
   clearSession();
-  showLogin("You are signed out.");
+  showLogin(say("session.signed_out"));
 }
