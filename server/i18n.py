@@ -121,13 +121,20 @@ class Words:
         """A court time on the wall clock, e.g. 11:05."""
         return format_time(in_zone(value, timezone), "HH:mm", locale=self.locale) if value else ""
 
-    @functools.cached_property
+    def pattern(self, skeleton: str, clock: str | None = None) -> str:
+        """The language's CLDR pattern for a date `skeleton` ("yMMMd": the month's short
+        name), followed by a 24-hour `clock` ("HH:mm") the way it joins them."""
+        date = str(self.locale.datetime_skeletons[skeleton].pattern)
+        if clock is None:
+            return date
+        return (
+            str(self.locale.datetime_formats["medium"]).replace("{1}", date).replace("{0}", clock)
+        )
+
+    @property
     def date_time_pattern(self) -> str:
-        """The CLDR pattern of a court date and time: the language's medium date with
-        the month's short name, then the 24-hour clock ("d MMM y, HH:mm")."""
-        date = self.locale.datetime_skeletons["yMMMd"].pattern
-        combined = str(self.locale.datetime_formats["medium"])
-        return combined.replace("{1}", date).replace("{0}", "HH:mm")
+        """A court date and time: "d MMM y, HH:mm" in English."""
+        return self.pattern("yMMMd", "HH:mm")
 
     def date_time(self, value: str | None, timezone: str) -> str:
         """A court date and time: "22 Jan 2020, 11:05", "22 янв. 2020 г., 11:05"."""

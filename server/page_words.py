@@ -140,6 +140,7 @@ def _dates(said: Words) -> JSONObject:
     """What static/js/courtdates.js writes dates with: CLDR's, for a browser whose own
     locale data may lack the language."""
     months = said.locale.months["format"]["abbreviated"]
+    days = said.locale.days["format"]["abbreviated"]  # Monday is 0
     relative: JSONObject = {}
     for unit, seconds in RELATIVE_UNITS.items():
         relative[unit] = {
@@ -151,7 +152,10 @@ def _dates(said: Words) -> JSONObject:
         }
     return {
         "date_time": said.date_time_pattern,
+        "day": said.pattern("yMMMEd"),
+        "day_time": said.pattern("yMMMEd", "HH:mm:ss"),
         "months": [months[number] for number in range(1, 13)],
+        "weekdays": [days[(number + 6) % 7] for number in range(7)],  # Sunday first, as in JS
         "relative": relative,
     }
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from courtwire.model import Role
 from tests.support import LiveServer, Staff
+from tests.test_desk_browser import open_desk, signed_in
 from tests.test_reporter_app_browser import new_reporter, open_app
 
 DEMO = "zaysan-border-case"
@@ -137,5 +138,23 @@ def test_the_reporter_app_follows_the_browser_s_language(
         expect(reader.locator("html")).to_have_attribute("lang", "en")
         expect(reader.locator("#entries .entry .kind")).to_have_text(["Ruling"])
         expect(reader.locator("#entries .entry .speaker")).to_have_text(["Judge"])
+    finally:
+        context.close()
+
+
+def test_the_desk_follows_the_browser_s_language_with_dates_from_cldr(
+    browser: Browser, demo: tuple[LiveServer, Staff]
+) -> None:
+    """A Kazakh-speaking editor: the desk's words, and the replay's court time written the
+    Kazakh way even though this Chromium has no Kazakh dates of its own."""
+    server, editor = demo
+    context = signed_in(browser, editor.token, locale="kk-KZ")
+    try:
+        page = open_desk(context, server, f"/hearings/{DEMO}/replay")
+        expect(page.locator("html")).to_have_attribute("lang", "kk")
+        expect(page.locator("#tab-replay")).to_have_text("Қайта ойнату")
+        expect(page.locator("#replay-clock")).to_have_text(
+            re.compile(r"^2020\sж\.\s\d{1,2}\sқаң\.,\s(дс|сс|ср|бс|жм|сб|жс),\s\d\d:\d\d:\d\d$")
+        )
     finally:
         context.close()

@@ -11,6 +11,7 @@ const TOKEN = /'([^']*)'|([A-Za-z])\2*/g;
 
 function field(token, parts) {
   switch (token[0]) {
+    case "E": return DATES.weekdays[new Date(Date.UTC(parts.year, parts.month - 1, parts.day)).getUTCDay()];
     case "y": return String(parts.year);
     case "M": return token.length >= 3 ? DATES.months[parts.month - 1] : pad(parts.month, token.length);
     case "d": return pad(parts.day, token.length);
@@ -21,11 +22,18 @@ function field(token, parts) {
   }
 }
 
-/** The date and time of `value` in the court's zone: "22 Jan 2020, 11:05". */
-export function courtDateTime(value, timeZone) {
+/** `value` in the court's zone, written by one of the server's CLDR `patterns`. */
+function courtDate(value, timeZone, pattern) {
   const parts = zoneParts(new Date(value), timeZone);
-  return DATES.date_time.replace(TOKEN, (token, literal) => (literal === undefined ? field(token, parts) : literal || "'"));
+  return pattern.replace(TOKEN, (token, literal) => (literal === undefined ? field(token, parts) : literal || "'"));
 }
+
+/** "22 Jan 2020, 11:05" */
+export const courtDateTime = (value, timeZone) => courtDate(value, timeZone, DATES.date_time);
+/** "Wed, 22 Jan 2020" */
+export const courtDay = (value, timeZone) => courtDate(value, timeZone, DATES.day);
+/** "Wed, 22 Jan 2020, 11:05:00" */
+export const courtDayTime = (value, timeZone) => courtDate(value, timeZone, DATES.day_time);
 
 const UNITS = [
   ["year", 365 * 86400], ["month", 30 * 86400], ["week", 7 * 86400], ["day", 86400],

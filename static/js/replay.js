@@ -7,6 +7,7 @@
 
 import { get, seg } from "./api.js";
 import { element, entryNodes } from "./entryview.js";
+import { courtDay, courtDayTime } from "./courtdates.js";
 import { LOCALE, kindText, statusText } from "./labels.js";
 import {
   applyEvent, courtInstant, emptyState, eventsUpTo, fold, IDLE_GAP_MS, playLine,
@@ -20,17 +21,11 @@ const TICK_MS = 100;
 /** Formatters of instants in a hearing's time zone (court time). */
 export function courtFormat(timezone) {
   const zone = { timeZone: timezone || "UTC" };
-  const time = new Intl.DateTimeFormat(LOCALE, { ...zone, hour: "2-digit", minute: "2-digit" });
-  const seconds = new Intl.DateTimeFormat(LOCALE, {
-    ...zone, hour: "2-digit", minute: "2-digit", second: "2-digit",
-  });
-  const day = new Intl.DateTimeFormat(LOCALE, {
-    ...zone, weekday: "short", day: "numeric", month: "short", year: "numeric",
-  });
+  const time = new Intl.DateTimeFormat(LOCALE, { ...zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   return {
     time: (value) => time.format(new Date(value)),
-    clock: (value) => `${day.format(new Date(value))}, ${seconds.format(new Date(value))}`,
-    day: (value) => day.format(new Date(value)),
+    clock: (value) => courtDayTime(value, zone.timeZone),
+    day: (value) => courtDay(value, zone.timeZone),
   };
 }
 
