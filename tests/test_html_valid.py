@@ -42,21 +42,33 @@ def test_pages_have_no_html_errors(server: LiveServer, editor: Staff, tmp_path: 
         f"{base}/{quoted['id']}", json={"body": "Said `that`.", "correction": "Misquoted."}
     )
     assert revised.status_code == 200, revised.text
+    # The same pages in Kazakh: a hearing in that language, a browser that asks for it.
+    kazakh = editor.create_hearing("R v Kazakh", status="live", language="kk")["slug"]
+    assert editor.post(kazakh, "Үкім.", kind="verdict", key=True, pinned=True).is_success
     pages = {
         "index": "/",
         "hearing": f"/h/{slug}",
         "report": "/report",
         "desk": "/desk",
         "transcript": f"/api/hearings/{slug}/export.html",
+        "index-kk": "/",
+        "hearing-kk": f"/h/{kazakh}",
+        "report-kk": "/report",
+        "desk-kk": "/desk",
+        "transcript-kk": f"/api/hearings/{kazakh}/export.html",
     }
     files = []
     for name, path in pages.items():
-        response = httpx.get(f"{server.url}{path}")
+        language = {"Accept-Language": "kk"} if name.endswith("-kk") else {}
+        response = httpx.get(f"{server.url}{path}", headers=language)
         assert response.status_code == 200, (path, response.text[:300])
         file = tmp_path / f"{name}.html"
         file.write_bytes(response.content)
         files.append(str(file))
     assert "Misquoted." in (tmp_path / "hearing.html").read_text()
+    for name in pages:
+        lang = "kk" if name.endswith("-kk") else "en"
+        assert f'<html lang="{lang}">' in (tmp_path / f"{name}.html").read_text(), name
     result = subprocess.run(
         [java, "-jar", str(VNU), "--format", "json", "--errors-only", *files],
         capture_output=True,
