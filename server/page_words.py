@@ -39,6 +39,50 @@ SCRIPT_WORDS = {
     "correction": N_("Correction:"),
     "byline": N_("by %(author)s"),
     "revision": N_("revision %(revision)s"),
+    # The desk
+    "action.go_live": N_("Go live"),
+    "action.adjourn": N_("Adjourn"),
+    "action.close": N_("Close"),
+    "action.recess": N_("Recess"),
+    "action.resume": N_("Resume"),
+    "action.reopen": N_("Reopen"),
+    "desk.reader_page": N_("Reader page"),
+    "action.resume_reporting": N_("Resume reporting"),
+    "action.hold_reporting": N_("Hold reporting"),
+    "action.close_note": N_(
+        "Reporters can no longer post to a closed hearing."
+        " Editors can still correct it and reopen it."
+    ),
+    "action.reopen_note": N_("Reporters can post again and readers see the hearing as live."),
+    "action.confirm": N_("%(action)s “%(title)s”?"),
+    "desk.edit": N_("Edit"),
+    "desk.unpin": N_("Unpin"),
+    "desk.pin": N_("Pin"),
+    "desk.delete": N_("Delete"),
+    "desk.delete_question": N_("Delete this update?"),
+    "desk.no_speaker": N_("No speaker"),
+    "desk.save": N_("Save"),
+    "desk.cancel": N_("Cancel"),
+    "desk.text": N_("Text"),
+    "desk.text_hint": N_("Markdown: **bold**, *italic*, links, lists, > quotes."),
+    "desk.kind": N_("Kind"),
+    "desk.speaker": N_("Speaker"),
+    "desk.speaker_name": N_("Speaker's name"),
+    "desk.court_time": N_("Court time (%(zone)s)"),
+    "desk.correction_note": N_("Correction note"),
+    "desk.correction_hint": N_(
+        "Shown to readers as a correction; leave empty for a silent fix of a typo."
+    ),
+    "desk.overwrite": N_("Overwrite with mine"),
+    "desk.discard_edit": N_("Discard my edit"),
+    "desk.feed_live": N_("Live: updates appear as they are posted"),
+    "desk.create_hearing": N_("Create hearing"),
+    "desk.save_changes": N_("Save changes"),
+    "desk.no_hearings": N_("No hearings yet."),
+    "desk.correct": N_("Correct"),
+    "replay.pause": N_("Pause"),
+    "replay.play": N_("Play"),
+    "replay.loading": N_("Loading the event log…"),
     # The reporter app
     "composer.time_hint": N_(
         "Stamped when you start typing, forgotten when you clear the text; change it if needed."

@@ -89,11 +89,11 @@ def test_the_scripts_ask_only_for_words_the_server_sends() -> None:
     counted: set[str] = set()
     for script in (ROOT / "static" / "js").rglob("*.js"):
         text = script.read_text()
-        asked |= set(re.findall(r'\bsay\("([\w.]+)"', text))
-        counted |= set(re.findall(r'\bsayCount\(\s*"([\w.]+)"', text))
-        # A key made from a prefix and an API name: say(`outbox.${state}`).
-        for prefix in re.findall(r"\bsay\(`([\w.]+)\.\$\{", text):
+        asked |= set(re.findall(r'\bphrase\("([\w.]+)"', text))
+        counted |= set(re.findall(r'\bphraseCount\(\s*"([\w.]+)"', text))
+        # A key made from a prefix and an API name: phrase(`outbox.${state}`).
+        for prefix in re.findall(r"\bphrase\(`([\w.]+)\.\$\{", text):
             assert any(key.startswith(f"{prefix}.") for key in SCRIPT_WORDS), prefix
-    assert asked, "no say(...) found: the pattern is out of date"
+    assert asked, "no phrase(...) found: the pattern is out of date"
     assert asked - set(SCRIPT_WORDS) == set()
     assert counted - set(words_sent["counted"]) == set()

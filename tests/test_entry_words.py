@@ -15,7 +15,7 @@ def test_a_correction_is_labelled_correction_on_every_page() -> None:
     shown = [TEMPLATES / "_entry.html", TEMPLATES / "hearing.html", TEMPLATES / "report.html"]
     for source in shown:
         assert "Correction:" in source.read_text(), source.name
-    assert 'say("correction")' in (JS / "entryview.js").read_text()
+    assert 'phrase("correction")' in (JS / "entryview.js").read_text()
     assert SCRIPT_WORDS["correction"] == "Correction:"
     stale = [
         source.relative_to(ROOT).as_posix()

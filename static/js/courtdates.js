@@ -3,7 +3,7 @@
 // own locale data may lack a language (Chromium builds without Kazakh write "2026 M11
 // 30"). Intl still does the time-zone arithmetic, in numbers only.
 
-import { DATES, LOCALE, say } from "./labels.js";
+import { DATES, LOCALE, phrase } from "./labels.js";
 import { pad, zoneParts } from "./zones.js";
 
 // A CLDR pattern's fields (a run of one letter) and quoted literals ('ж', '' for ').
@@ -52,5 +52,5 @@ export function relativeTime(value, now = Date.now()) {
     const form = forms[plurals.select(count)] ?? forms.other ?? Object.values(forms)[0];
     return form.replace("{0}", String(count));
   }
-  return say("just_now");
+  return phrase("just_now");
 }

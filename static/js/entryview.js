@@ -2,7 +2,7 @@
 // view: a header (court time, kind, flags, speaker), the body and the correction note.
 // Text goes in through textContent; only entry.html, sanitized by the server, as HTML.
 
-import { kindText, say, speakerText } from "./labels.js";
+import { kindText, phrase, speakerText } from "./labels.js";
 
 /** A new `tag` element with an optional class and text. */
 export function element(tag, className, text) {
@@ -24,18 +24,18 @@ export function entryNodes(entry, format, { pinnedFlag = false, byline = false }
   time.dateTime = entry.occurred_at;
   time.title = format.clock(entry.occurred_at);
   header.append(time, element("span", "kind", kindText(entry.kind)));
-  if (entry.key) header.append(element("span", "flag flag-key", say("key_event")));
-  if (pinnedFlag && entry.pinned) header.append(element("span", "flag flag-pinned", say("pinned")));
+  if (entry.key) header.append(element("span", "flag flag-key", phrase("key_event")));
+  if (pinnedFlag && entry.pinned) header.append(element("span", "flag flag-pinned", phrase("pinned")));
   if (entry.speaker) header.append(element("span", "speaker", speakerText(entry.speaker)));
   if (byline) {
-    const revision = entry.revision > 1 ? ` · ${say("revision", { revision: entry.revision })}` : "";
-    header.append(element("span", "byline", `${say("byline", { author: entry.author })}${revision}`));
+    const revision = entry.revision > 1 ? ` · ${phrase("revision", { revision: entry.revision })}` : "";
+    header.append(element("span", "byline", `${phrase("byline", { author: entry.author })}${revision}`));
   }
   const body = element("div", "body");
   // entry.html is sanitized by the server (nh3) when the entry is written.
   body.innerHTML = entry.html;
   if (!entry.correction) return [header, body];
   const note = element("p", "correction");
-  note.append(element("strong", "", say("correction")), " ", element("span", "text", entry.correction));
+  note.append(element("strong", "", phrase("correction")), " ", element("span", "text", entry.correction));
   return [header, body, note];
 }

@@ -21,14 +21,14 @@ function fill(text, values) {
 }
 
 /** A message by its key, its %(name)s places filled from `values`. */
-export function say(key, values = {}) {
+export function phrase(key, values = {}) {
   return fill(given.words[key] ?? key, values);
 }
 
 const plurals = new Intl.PluralRules(LOCALE);
 
 /** A counted message in the form the language gives `count`. */
-export function sayCount(key, count, values = {}) {
+export function phraseCount(key, count, values = {}) {
   const forms = given.counted[key];
   const form = forms[plurals.select(count)] ?? forms.other ?? Object.values(forms)[0];
   return fill(form, { count, ...values });

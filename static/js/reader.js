@@ -6,7 +6,7 @@
 // sanitized when the entry was written, is set as HTML.
 
 import { courtDateTime, relativeTime } from "./courtdates.js";
-import { LANG, LOCALE, kindText, say, sayCount, speakerText, statusText } from "./labels.js";
+import { LANG, LOCALE, kindText, phrase, phraseCount, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
 
 const page = document.body.dataset;
@@ -197,7 +197,7 @@ function announce(text) {
   announceTimer = setTimeout(() => {
     const count = announceQueue.length;
     const latest = announceQueue[count - 1];
-    announcer.textContent = count === 1 ? latest : sayCount("new_updates_latest", count, { latest });
+    announcer.textContent = count === 1 ? latest : phraseCount("new_updates_latest", count, { latest });
     announceQueue = [];
   }, 600);
 }
@@ -211,7 +211,7 @@ function summary(entry) {
 function showNewButton() {
   const count = oldestFirst ? unseen.length : held.length;
   newButton.hidden = count === 0;
-  newButton.textContent = sayCount(oldestFirst ? "new_updates_below" : "new_updates", count);
+  newButton.textContent = phraseCount(oldestFirst ? "new_updates_below" : "new_updates", count);
 }
 
 function showHeld({ focus }) {
@@ -337,10 +337,10 @@ function hearingUpdated(hearing) {
     const time = document.createElement("time");
     time.dateTime = hearing.scheduled_start;
     time.textContent = courtDateTime(hearing.scheduled_start, timezone);
-    startsEl.replaceChildren(`${say("starts")} `, time);
+    startsEl.replaceChildren(`${phrase("starts")} `, time);
   }
   byId("hearing-title").textContent = hearing.title;
-  document.title = say("page_title", { title: hearing.title });
+  document.title = phrase("page_title", { title: hearing.title });
   byId("hearing-court").textContent = hearing.court;
   for (const [id, value] of [["hearing-case", hearing.case_ref], ["hearing-location", hearing.location]]) {
     const part = byId(id);
@@ -350,7 +350,7 @@ function hearingUpdated(hearing) {
   const description = byId("hearing-description");
   if (description) description.textContent = hearing.description;
   showReporting(hearing);
-  if (before !== statusEl.className) announce(say(`status_news.${hearing.status}`));
+  if (before !== statusEl.className) announce(phrase(`status_news.${hearing.status}`));
   // The page's own words are the hearing's language: a new language needs a new page.
   if (hearing.language && hearing.language !== LANG) location.reload();
 }
@@ -359,7 +359,7 @@ function hearingUpdated(hearing) {
 function showReporting(hearing) {
   const banner = byId("reporting-held");
   const held = hearing.reporting === "held";
-  const text = hearing.reporting_note || say("reporting_paused");
+  const text = hearing.reporting_note || phrase("reporting_paused");
   if (banner.hidden === !held && banner.textContent === text) return;
   banner.textContent = text;
   banner.hidden = !held;
@@ -392,7 +392,7 @@ function showConnection(state, transport = "socket") {
   connectionEl.dataset.transport = transport;
   // Server-Sent Events or polling, where a network lets no WebSocket through.
   const compatible = state === "live" && transport !== "socket";
-  connectionEl.textContent = say(compatible ? "connection.compatible" : `connection.${state}`);
+  connectionEl.textContent = phrase(compatible ? "connection.compatible" : `connection.${state}`);
 }
 
 // Order: newest first (the server's) or oldest first, remembered on this device.
@@ -438,7 +438,7 @@ function setOlderCursor(before) {
 async function fetchOlder() {
   const before = olderLink.dataset.before;
   if (!before) return [];
-  olderStatus.textContent = say("loading_older");
+  olderStatus.textContent = phrase("loading_older");
   const params = new URLSearchParams({ limit: String(OLDER_PAGE), before });
   const response = await fetch(`/api/hearings/${encodeURIComponent(slug)}/entries?${params}`);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -454,7 +454,7 @@ async function fetchOlder() {
     if (article && !fresh.includes(article)) placeEntry(article);
   }
   setOlderCursor(body.next_before);
-  olderStatus.textContent = sayCount("older_loaded", fresh.length);
+  olderStatus.textContent = phraseCount("older_loaded", fresh.length);
   showEmpty();
   if (fresh.some((article) => article.matches(".key, .pinned"))) panelsChanged();
   return oldestFirst ? fresh[fresh.length - 1] : fresh[0];
@@ -464,7 +464,7 @@ function loadOlder() {
   if (!loadingOlder) {
     loadingOlder = fetchOlder()
       .catch(() => {
-        olderStatus.textContent = say("older_failed");
+        olderStatus.textContent = phrase("older_failed");
         return null;
       })
       .finally(() => {

@@ -8,7 +8,7 @@
 import { get, seg } from "./api.js";
 import { element, entryNodes } from "./entryview.js";
 import { courtDay, courtDayTime } from "./courtdates.js";
-import { LOCALE, kindText, statusText } from "./labels.js";
+import { LOCALE, kindText, statusText, phrase } from "./labels.js";
 import {
   applyEvent, courtInstant, emptyState, eventsUpTo, fold, IDLE_GAP_MS, playLine,
   skippedGaps, visible,
@@ -97,7 +97,7 @@ export class ReplayPlayer {
     this.slug = hearing.slug;
     this.hearing = hearing;
     this.format = courtFormat(hearing.timezone);
-    this.loaded.textContent = "Loading the event log…";
+    this.loaded.textContent = phrase("replay.loading");
     const events = await loadEvents(hearing.slug);
     if (this.slug !== hearing.slug) return;
     this.setEvents(events);
@@ -156,7 +156,7 @@ export class ReplayPlayer {
       this.seek(Math.min(next, this.line.length));
       if (this.position >= this.line.length) this.pause();
     }, TICK_MS);
-    this.play.textContent = "Pause";
+    this.play.textContent = phrase("replay.pause");
     this.play.setAttribute("aria-pressed", "true");
     this.root.dataset.playing = "true";
   }
@@ -164,7 +164,7 @@ export class ReplayPlayer {
   pause() {
     clearInterval(this.timer);
     this.timer = null;
-    this.play.textContent = "Play";
+    this.play.textContent = phrase("replay.play");
     this.play.setAttribute("aria-pressed", "false");
     this.root.dataset.playing = "false";
   }

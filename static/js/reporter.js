@@ -2,7 +2,7 @@
 // correct or delete your own (through the outbox too). Text from the server and from
 // the reporter goes into the page through textContent only.
 
-import { say } from "./labels.js";
+import { phrase } from "./labels.js";
 import { getToken, onUnauthorized } from "./api.js";
 import { Outbox } from "./outbox.js";
 import {
@@ -51,7 +51,7 @@ function wire() {
   };
   byId("change-hearing").addEventListener("click", toPicker);
   byId("menu-change").addEventListener("click", toPicker);
-  byId("sign-in-again").addEventListener("click", () => showLogin(say("session.again")));
+  byId("sign-in-again").addEventListener("click", () => showLogin(phrase("session.again")));
   composeForm.addEventListener("submit", send);
   composeForm.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) send(event);
@@ -149,7 +149,7 @@ async function boot() {
   } catch (error) {
     if (error.status === 401) {
       byId("signed-out").hidden = true;
-      showLogin(say("session.ended"));
+      showLogin(phrase("session.ended"));
       return;
     }
     // Offline: carry on as the stored user; the outbox sends once the network is back.

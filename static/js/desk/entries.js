@@ -3,7 +3,7 @@
 
 import { del, patch, seg } from "../api.js";
 import { element, entryNodes } from "../entryview.js";
-import { KIND_LABELS, kindText, roleText } from "../labels.js";
+import { KIND_LABELS, kindText, roleText, phrase } from "../labels.js";
 import { courtFormat } from "../replay.js";
 import { desk, KINDS, SPEAKER_ROLES } from "./state.js";
 import { $, button, confirmAction, field, say, select, showError } from "./ui.js";
@@ -34,12 +34,12 @@ export function refreshItem(item, entry) {
 
   const actions = $(".actions", item);
   const label = `${format.time(entry.occurred_at)} ${kindText(entry.kind)}`;
-  const edit = button("Edit", "edit", () => openEditor(item, entry.id));
-  const pin = button(entry.pinned ? "Unpin" : "Pin", "pin", () => toggle(entry.id, "pinned"));
+  const edit = button(phrase("desk.edit"), "edit", () => openEditor(item, entry.id));
+  const pin = button(phrase(entry.pinned ? "desk.unpin" : "desk.pin"), "pin", () => toggle(entry.id, "pinned"));
   pin.setAttribute("aria-pressed", String(Boolean(entry.pinned)));
-  const key = button("Key event", "key-toggle", () => toggle(entry.id, "key"));
+  const key = button(phrase("key_event"), "key-toggle", () => toggle(entry.id, "key"));
   key.setAttribute("aria-pressed", String(Boolean(entry.key)));
-  const remove = button("Delete", "delete danger", () => removeEntry(entry.id));
+  const remove = button(phrase("desk.delete"), "delete danger", () => removeEntry(entry.id));
   for (const control of [edit, pin, key, remove]) control.setAttribute("aria-describedby", header.id);
   edit.setAttribute("aria-expanded", String(desk.editing.has(entry.id)));
   actions.replaceChildren(edit, pin, key, remove);
@@ -67,9 +67,9 @@ export async function removeEntry(id, entry = currentEntry(id)) {
   if (!entry) return;
   const preview = entry.body.length > 120 ? `${entry.body.slice(0, 120)}…` : entry.body;
   const confirmed = await confirmAction(
-    "Delete this update?",
+    phrase("desk.delete_question"),
     `“${preview}” disappears from the reader page, the archive, replays and exports. This cannot be undone.`,
-    "Delete",
+    phrase("desk.delete"),
   );
   if (!confirmed) return;
   try {
@@ -94,7 +94,7 @@ export function openEditor(item, id, entry = currentEntry(id)) {
   body.rows = Math.min(12, Math.max(3, Math.ceil(entry.body.length / 80)));
   body.maxLength = 5000;
   const kind = select(KINDS.map((k) => [k, KIND_LABELS[k]]), entry.kind);
-  const role = select([["", "No speaker"], ...SPEAKER_ROLES.map((r) => [r, roleText(r)])], entry.speaker?.role || "");
+  const role = select([["", phrase("desk.no_speaker")], ...SPEAKER_ROLES.map((r) => [r, roleText(r)])], entry.speaker?.role || "");
   const name = element("input");
   name.value = entry.speaker?.name || "";
   name.maxLength = 200;
@@ -116,18 +116,18 @@ export function openEditor(item, id, entry = currentEntry(id)) {
   const conflict = element("section", "conflict");
   conflict.setAttribute("aria-label", "The newer version");
   conflict.hidden = true;
-  const save = element("button", "primary save", "Save");
+  const save = element("button", "primary save", phrase("desk.save"));
   save.type = "submit";
-  const cancel = button("Cancel", "cancel", () => closeEditor(item, id));
+  const cancel = button(phrase("desk.cancel"), "cancel", () => closeEditor(item, id));
   const buttons = element("div", "buttons");
   buttons.append(save, cancel);
   form.append(
-    field("Text", body, "body", "Markdown: **bold**, *italic*, links, lists, > quotes."),
-    field("Kind", kind, "kind"),
-    field("Speaker", role, "speaker_role"),
-    field("Speaker's name", name, "speaker_name"),
-    field(`Court time (${timezone})`, occurred, "occurred_at"),
-    field("Correction note", correction, "correction", "Shown to readers as a correction; leave empty for a silent fix of a typo."),
+    field(phrase("desk.text"), body, "body", phrase("desk.text_hint")),
+    field(phrase("desk.kind"), kind, "kind"),
+    field(phrase("desk.speaker"), role, "speaker_role"),
+    field(phrase("desk.speaker_name"), name, "speaker_name"),
+    field(phrase("desk.court_time", { zone: timezone }), occurred, "occurred_at"),
+    field(phrase("desk.correction_note"), correction, "correction", phrase("desk.correction_hint")),
     stale,
     error,
     conflict,
@@ -157,8 +157,8 @@ export function openEditor(item, id, entry = currentEntry(id)) {
     stale.hidden = true;
     const newer = element("div", "newer");
     newer.replaceChildren(...entryNodes(current, courtFormat(timezone), { byline: true }));
-    const overwrite = button("Overwrite with mine", "primary overwrite", () => saveOn(current));
-    const discard = button("Discard my edit", "discard", () => closeEditor(item, id));
+    const overwrite = button(phrase("desk.overwrite"), "primary overwrite", () => saveOn(current));
+    const discard = button(phrase("desk.discard_edit"), "discard", () => closeEditor(item, id));
     const choices = element("div", "buttons");
     choices.append(overwrite, discard);
     conflict.replaceChildren(element("h4", "", "The newer version"), newer, choices);

@@ -2,7 +2,7 @@
 
 import { ApiError, patch, post, seg } from "../api.js";
 import { element } from "../entryview.js";
-import { KIND_LABELS } from "../labels.js";
+import { KIND_LABELS, phrase } from "../labels.js";
 import { validZone } from "../zones.js";
 import { hearingChanged } from "./header.js";
 import { upsertHearing } from "./hearings.js";
@@ -38,7 +38,7 @@ function hearingForm(prefix, mode) {
     label.append(box, ` ${KIND_LABELS[kind]}`);
     return label;
   }));
-  $("button[type=submit]", form).textContent = mode === "create" ? "Create hearing" : "Save changes";
+  $("button[type=submit]", form).textContent = phrase(mode === "create" ? "desk.create_hearing" : "desk.save_changes");
   return form;
 }
 

@@ -1,18 +1,18 @@
 // The open hearing's header: title, status and its controls, the reporting hold.
 
 import { patch, seg } from "../api.js";
-import { statusText } from "../labels.js";
+import { statusText, phrase } from "../labels.js";
 import { upsertHearing } from "./hearings.js";
 import { desk } from "./state.js";
 import { $, button, confirmAction, say } from "./ui.js";
 
 /** Status controls offered in each status: [label, new status, needs confirmation]. */
 const STATUS_ACTIONS = {
-  scheduled: [["Go live", "live"], ["Adjourn", "adjourned"], ["Close", "closed", true]],
-  live: [["Recess", "recess"], ["Adjourn", "adjourned"], ["Close", "closed", true]],
-  recess: [["Resume", "live"], ["Adjourn", "adjourned"], ["Close", "closed", true]],
-  adjourned: [["Resume", "live"], ["Close", "closed", true]],
-  closed: [["Reopen", "live", true]],
+  scheduled: [[phrase("action.go_live"), "live"], [phrase("action.adjourn"), "adjourned"], [phrase("action.close"), "closed", true]],
+  live: [[phrase("action.recess"), "recess"], [phrase("action.adjourn"), "adjourned"], [phrase("action.close"), "closed", true]],
+  recess: [[phrase("action.resume"), "live"], [phrase("action.adjourn"), "adjourned"], [phrase("action.close"), "closed", true]],
+  adjourned: [[phrase("action.resume"), "live"], [phrase("action.close"), "closed", true]],
+  closed: [[phrase("action.reopen"), "live", true]],
 };
 
 export function showHearing() {
@@ -25,7 +25,7 @@ export function showHearing() {
   status.textContent = statusText(hearing.status);
   const reader = $("#reader-link");
   reader.href = `/h/${seg(hearing.slug)}`;
-  reader.textContent = `Reader page /h/${hearing.slug}`;
+  reader.textContent = `${phrase("desk.reader_page")} /h/${hearing.slug}`;
   const actions = $("#status-actions");
   actions.replaceChildren(...(STATUS_ACTIONS[hearing.status] || []).map(([label, next, confirm]) => {
     const control = button(label, `status-action to-${next}`, () => changeStatus(label, next, confirm));
@@ -36,7 +36,7 @@ export function showHearing() {
   $("#reporting-state").hidden = !held;
   $("#reporting-state").title = hearing.reporting_note || "";
   const hold = $("#hold-toggle");
-  hold.textContent = held ? "Resume reporting" : "Hold reporting";
+  hold.textContent = phrase(held ? "action.resume_reporting" : "action.hold_reporting");
   hold.dataset.reporting = held ? "held" : "open";
 }
 
@@ -64,9 +64,9 @@ async function changeStatus(label, next, confirm) {
   const hearing = desk.hearing;
   if (confirm) {
     const text = next === "closed"
-      ? "Reporters can no longer post to a closed hearing. Editors can still correct it and reopen it."
-      : "Reporters can post again and readers see the hearing as live.";
-    if (!await confirmAction(`${label} “${hearing.title}”?`, text, label)) return;
+      ? phrase("action.close_note")
+      : phrase("action.reopen_note");
+    if (!await confirmAction(phrase("action.confirm", { action: label, title: hearing.title }), text, label)) return;
   }
   for (const control of $("#status-actions").children) control.disabled = true;
   try {

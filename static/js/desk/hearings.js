@@ -2,7 +2,7 @@
 
 import { get } from "../api.js";
 import { element } from "../entryview.js";
-import { statusText } from "../labels.js";
+import { statusText, phrase } from "../labels.js";
 import { hearingHash } from "./routes.js";
 import { desk } from "./state.js";
 import { $ } from "./ui.js";
@@ -29,7 +29,7 @@ export function renderHearingList() {
     item.append(link);
     return item;
   }));
-  if (!desk.hearings.length) list.append(element("li", "hint", "No hearings yet."));
+  if (!desk.hearings.length) list.append(element("li", "hint", phrase("desk.no_hearings")));
 }
 
 export function upsertHearing(hearing) {

@@ -1,5 +1,6 @@
 // Moderation: the log folded into entries, live
 
+import { phrase } from "../labels.js";
 import { applyEvent, emptyState, visible } from "../timeline.js";
 import { moderationItem, refreshItem } from "./entries.js";
 import { DeskFeed } from "./feed.js";
@@ -42,8 +43,8 @@ export function startModeration(slug) {
 }
 
 const FEED_LABELS = {
-  connecting: "Connecting…", live: "Live: updates appear as they are posted",
-  reconnecting: "Reconnecting…", offline: "Offline — will catch up",
+  connecting: phrase("connection.connecting"), live: phrase("desk.feed_live"),
+  reconnecting: phrase("connection.reconnecting"), offline: phrase("connection.offline"),
 };
 
 function setFeedState(state) {

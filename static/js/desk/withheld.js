@@ -1,6 +1,7 @@
 // Withheld: entries a restriction took off the public channels, for an editor to
 // correct (which publishes the clean revision) or delete.
 
+import { phrase } from "../labels.js";
 import { get, seg } from "../api.js";
 import { element, entryNodes } from "../entryview.js";
 import { courtFormat } from "../replay.js";
@@ -32,8 +33,8 @@ function withheldItem({ entry, message }) {
   nodes[0].id = `withheld-head-${entry.id}`;
   const why = element("p", "why", message || "It named a term that was restricted after it went out.");
   const actions = element("div", "actions");
-  const edit = button("Correct", "edit", () => openEditor(item, entry.id, entry));
-  const remove = button("Delete", "delete danger", () => removeEntry(entry.id, entry));
+  const edit = button(phrase("desk.correct"), "edit", () => openEditor(item, entry.id, entry));
+  const remove = button(phrase("desk.delete"), "delete danger", () => removeEntry(entry.id, entry));
   for (const control of [edit, remove]) control.setAttribute("aria-describedby", nodes[0].id);
   actions.replaceChildren(edit, remove);
   item.append(element("div", "display"), why, actions);

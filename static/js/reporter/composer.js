@@ -1,7 +1,7 @@
 // Composing: the update being written (text, kind, speaker, court time), kept as a draft
 // on the phone, with the server's reason on its fields when it came back refused.
 
-import { say } from "../labels.js";
+import { phrase } from "../labels.js";
 import { uuid } from "../outbox.js";
 import { rfc3339InZone } from "../zones.js";
 import { timeValue, withTime } from "./clock.js";
@@ -10,8 +10,8 @@ import { checkRestricted, clearFieldErrors, showServerError } from "./errors.js"
 import { problemText } from "./shown.js";
 import { byId, DRAFT_KEY, load, save, state } from "./state.js";
 
-const TIME_HINT = say("composer.time_hint");
-const TIME_HINT_KEPT = say("composer.time_hint_kept");
+const TIME_HINT = phrase("composer.time_hint");
+const TIME_HINT_KEPT = phrase("composer.time_hint_kept");
 
 export const composeForm = byId("compose-form");
 export const bodyInput = byId("body");

@@ -1,7 +1,7 @@
 // The edit dialog: a published entry (a correction, with its note, through the outbox),
 // a refused outbox item (edited, then sent again) or a refused correction (likewise).
 
-import { say } from "../labels.js";
+import { phrase } from "../labels.js";
 import { rfc3339InZone } from "../zones.js";
 import { timeValue, withTime } from "./clock.js";
 import { checkRestricted, clearFieldErrors, fieldError, showServerError } from "./errors.js";
@@ -81,7 +81,7 @@ export async function saveEdit(event) {
     return;
   }
   if (byId("edit-name").value.trim() && !fields.speaker) {
-    fieldError({ errorEl: byId("edit-speaker-error"), input: byId("edit-role"), message: say("composer.role_needed") });
+    fieldError({ errorEl: byId("edit-speaker-error"), input: byId("edit-role"), message: phrase("composer.role_needed") });
     return;
   }
   const checks = [[byId("edit-body"), byId("edit-body-error")], [byId("edit-name"), byId("edit-speaker-error")]];

@@ -2,7 +2,7 @@
 // hold and rules, and its live feed.
 
 import { courtDateTime } from "../courtdates.js";
-import { say } from "../labels.js";
+import { phrase } from "../labels.js";
 import { LiveFeed } from "../live.js";
 import { zoneLabel } from "../zones.js";
 import { timeValue } from "./clock.js";
@@ -25,7 +25,7 @@ export async function loadHearings() {
     if (error.status === 401) return;
     const cached = load(HEARINGS_KEY);
     state.hearings = cached?.hearings || [];
-    setNotice(note, cached ? say("hearing.list_offline") : error.message);
+    setNotice(note, cached ? phrase("hearing.list_offline") : error.message);
   }
 }
 
@@ -63,12 +63,12 @@ function renderHearing() {
   byId("zone-label").textContent = `(${zoneLabel(hearing.timezone)})`;
   byId("menu-reader").href = `/h/${encodeURIComponent(hearing.slug)}`;
   const warnings = {
-    closed: say("hearing.closed"),
-    scheduled: say("hearing.scheduled"),
+    closed: phrase("hearing.closed"),
+    scheduled: phrase("hearing.scheduled"),
   };
   setNotice(byId("hearing-warning"), warnings[hearing.status] || "");
   setNotice(byId("hearing-held"), hearing.reporting === "held"
-    ? say("hearing.held", { note: hearing.reporting_note || say("hearing.paused") })
+    ? phrase("hearing.held", { note: hearing.reporting_note || phrase("hearing.paused") })
     : "");
   setNotice(byId("hearing-rules"), rulesText(hearing));
   if (state.stamp) timeInput.value = timeValue(state.stamp, hearing.timezone);
@@ -78,10 +78,10 @@ function renderHearing() {
 function rulesText(hearing) {
   const rules = [];
   const delay = Number(hearing.publish_delay) || 0;
-  if (delay > 0) rules.push(say("hearing.delay", { delay }));
+  if (delay > 0) rules.push(phrase("hearing.delay", { delay }));
   const kinds = hearing.review_kinds || [];
   if (kinds.length) {
-    rules.push(say("hearing.review", { kinds: kinds.map(kindText).join(", ") }));
+    rules.push(phrase("hearing.review", { kinds: kinds.map(kindText).join(", ") }));
   }
   return rules.join(" ");
 }
@@ -177,5 +177,5 @@ export function showNet(connection) {
   const el = byId("net-state");
   const online = navigator.onLine !== false;
   el.dataset.state = online ? connection : "offline";
-  el.textContent = !online ? say("net.offline") : connection === "live" ? say("net.online") : say("connection.connecting");
+  el.textContent = !online ? phrase("net.offline") : connection === "live" ? phrase("net.online") : phrase("connection.connecting");
 }

@@ -1,7 +1,7 @@
 // The reporter's own entries ("Your recent updates"), shown with the corrections and
 // deletions waiting for them in the outbox; deleting one goes through the outbox.
 
-import { say } from "../labels.js";
+import { phrase } from "../labels.js";
 import { isChange } from "../outbox.js";
 import { courtClock } from "./clock.js";
 import { kindText, speakerText } from "./config.js";
@@ -24,7 +24,7 @@ export async function refreshMine() {
     stateEl.textContent = "";
     renderMine();
   } catch (error) {
-    stateEl.textContent = error.status === 0 ? say("mine.offline") : error.message;
+    stateEl.textContent = error.status === 0 ? phrase("mine.offline") : error.message;
   }
 }
 
@@ -51,7 +51,7 @@ function pendingOf(entry) {
   if (stuck?.state === "conflict") return ["conflict", "Your correction crossed a newer version: compare them."];
   if (stuck) return ["refused", `Your ${stuck.op === "delete" ? "deletion" : "correction"} was refused: see the outbox.`];
   const deleting = changes.some((item) => item.op === "delete");
-  return ["waiting", deleting ? say("mine.deletion_waiting") : say("mine.correction_waiting")];
+  return ["waiting", deleting ? phrase("mine.deletion_waiting") : phrase("mine.correction_waiting")];
 }
 
 export function renderMine() {
@@ -100,7 +100,7 @@ export function renderMine() {
     return li;
   }));
   const stateEl = byId("mine-state");
-  const none = say("mine.none");
+  const none = phrase("mine.none");
   if (!entries.length && !stateEl.textContent) stateEl.textContent = none;
   else if (entries.length && stateEl.textContent === none) stateEl.textContent = "";
   const names = new Set([...known.values()].map((entry) => entry.speaker?.name).filter(Boolean));

@@ -3,7 +3,7 @@
 
 import { isChange } from "../outbox.js";
 import { courtClock } from "./clock.js";
-import { say } from "../labels.js";
+import { phrase } from "../labels.js";
 import { kindText } from "./config.js";
 import { compare, drawConflictBanner } from "./conflicts.js";
 import { noteChanges } from "./mine.js";
@@ -32,12 +32,12 @@ function itemText(element, text, range) {
 
 function retryText() {
   const { reason, retryAt } = outbox.status;
-  if (reason === "offline") return say("outbox.offline");
-  if (reason === "signed-out") return say("outbox.signed_out");
+  if (reason === "offline") return phrase("outbox.offline");
+  if (reason === "signed-out") return phrase("outbox.signed_out");
   if (reason === "retrying" && retryAt) {
-    return say("outbox.retrying", { seconds: Math.max(1, Math.round((retryAt - Date.now()) / 1000)) });
+    return phrase("outbox.retrying", { seconds: Math.max(1, Math.round((retryAt - Date.now()) / 1000)) });
   }
-  if (reason === "sending") return say("outbox.sending");
+  if (reason === "sending") return phrase("outbox.sending");
   return "";
 }
 
@@ -90,7 +90,7 @@ export function drawOutboxState() {
   if (held) summary.push(held === 1 ? "1 draft held: it comes back after your next Send." : `${held} drafts held: they come back one by one after each Send.`);
   const status = retryText();
   if (status && waiting) summary.push(status);
-  byId("outbox-state").textContent = summary.join(" ") || say(total ? "outbox.all_sent" : "outbox.nothing");
+  byId("outbox-state").textContent = summary.join(" ") || phrase(total ? "outbox.all_sent" : "outbox.nothing");
 }
 
 async function drawOutbox() {
@@ -126,13 +126,13 @@ function outboxItem(template, item) {
   li.dataset.op = item.op || "post";
   const change = isChange(item);
   const shown = itemShown(item);
-  let label = item.state === "published" ? `${say("outbox.published")} · #${item.seq}` : say(`outbox.${item.state}`);
+  let label = item.state === "published" ? `${phrase("outbox.published")} · #${item.seq}` : phrase(`outbox.${item.state}`);
   if (item.state === "queued") {
-    label = item.wait?.state ? say(`wait.${item.wait.state}`) : say("wait.unpublished");
+    label = item.wait?.state ? phrase(`wait.${item.wait.state}`) : phrase("wait.unpublished");
     li.dataset.wait = item.wait?.state || "";
     showWait(li, item);
   }
-  if (change) label = `${say(`op.${item.op}`)} · ${label}`;
+  if (change) label = `${phrase(`op.${item.op}`)} · ${label}`;
   li.querySelector(".state").textContent = label;
   const when = li.querySelector(".when");
   when.dateTime = shown.occurred_at;
@@ -155,7 +155,7 @@ function outboxItem(template, item) {
     actions.hidden = false;
     const edit = actions.querySelector(".edit");
     if (item.state === "conflict") {
-      edit.textContent = say("compare");
+      edit.textContent = phrase("compare");
       edit.addEventListener("click", () => compare(item));
     } else {
       edit.hidden = item.op === "delete";
@@ -165,11 +165,11 @@ function outboxItem(template, item) {
     resend.hidden = item.state !== "refused";
     resend.addEventListener("click", () => outbox.resend(item.id));
     const [title, text] = {
-      revise: [say("discard.correction"), say("discard.correction_note")],
-      delete: [say("discard.deletion"), say("discard.deletion_note")],
-    }[item.op] || [say("discard.update"), say("discard.update_note")];
+      revise: [phrase("discard.correction"), phrase("discard.correction_note")],
+      delete: [phrase("discard.deletion"), phrase("discard.deletion_note")],
+    }[item.op] || [phrase("discard.update"), phrase("discard.update_note")];
     actions.querySelector(".discard").addEventListener("click", async () => {
-      if (await confirmAction(title, text, say("discard.button"))) outbox.discard(item.id);
+      if (await confirmAction(title, text, phrase("discard.button"))) outbox.discard(item.id);
     });
   }
   return li;

@@ -3,7 +3,7 @@
 // it; it leaves the outbox, so no second copy lingers there (sending.js). Here: the
 // banner of the oldest refused update, and where each kind of refusal is edited.
 
-import { say } from "../labels.js";
+import { phrase } from "../labels.js";
 import { openEdit } from "./edit.js";
 import { itemShown, problemText, snippet, whereText } from "./shown.js";
 import { swapIn } from "./sending.js";
@@ -19,7 +19,7 @@ export function drawRefusedBanner(refused) {
   byId("refused-text").textContent =
     `Not published: your ${what}${whereText(oldest)} “${snippet(itemShown(oldest).body)}” was refused. ${problemText(oldest.error)}${more}`;
   const edit = byId("refused-edit");
-  edit.textContent = say(oldest.op === "delete" ? "refused.discard" : "refused.edit");
+  edit.textContent = phrase(oldest.op === "delete" ? "refused.discard" : "refused.edit");
   edit.onclick = () => editRefused(oldest);
 }
 

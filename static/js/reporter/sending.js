@@ -1,7 +1,7 @@
 // Send: the composer's update goes to the outbox; and the moves back, from the outbox
 // into the composer, of a refused update or a held draft.
 
-import { say } from "../labels.js";
+import { phrase } from "../labels.js";
 import { isChange } from "../outbox.js";
 import { withTime } from "./clock.js";
 import {
@@ -18,7 +18,7 @@ export async function send(event) {
   clearFieldErrors(composeForm);
   const body = bodyInput.value;
   if (!body.trim()) {
-    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: say("composer.empty") });
+    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: phrase("composer.empty") });
     return;
   }
   if (body.length > LIMITS.body) {
@@ -27,11 +27,11 @@ export async function send(event) {
   }
   const name = nameInput.value.trim();
   if (name && !roleSelect.value) {
-    fieldError({ errorEl: byId("speaker-error"), input: roleSelect, message: say("composer.role_needed") });
+    fieldError({ errorEl: byId("speaker-error"), input: roleSelect, message: phrase("composer.role_needed") });
     return;
   }
   if (timeInput.value && !withTime(state.stamp || new Date(), timeInput.value, state.hearing.timezone)) {
-    fieldError({ errorEl: byId("time-error"), input: timeInput, message: say("composer.time_needed") });
+    fieldError({ errorEl: byId("time-error"), input: timeInput, message: phrase("composer.time_needed") });
     return;
   }
   if (checkRestricted([[bodyInput, byId("body-error")], [nameInput, byId("speaker-error")]], { focus: true })) return;

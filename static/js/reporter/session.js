@@ -1,6 +1,6 @@
 // Session: sign in (the same sign-in as the desk's), sign out, a session that ended.
 
-import { say } from "../labels.js";
+import { phrase } from "../labels.js";
 import { api, clearToken, setToken } from "../api.js";
 import { loadHearings, openHearing, showPicker } from "./hearings.js";
 import { renderOutbox } from "./outboxview.js";
@@ -44,12 +44,12 @@ export async function signIn(event) {
   const password = byId("login-password").value;
   const errorEl = byId("login-error");
   if (!username || !password) {
-    setNotice(errorEl, say("session.missing"));
+    setNotice(errorEl, phrase("session.missing"));
     return;
   }
   const button = byId("login-submit");
   button.disabled = true;
-  button.textContent = say("session.signing_in");
+  button.textContent = phrase("session.signing_in");
   try {
     const data = await api("POST", "/api/login", { username, password }, { token: null, offline: NO_CONNECTION });
     storeSession(data.token, data.user);
@@ -58,10 +58,10 @@ export async function signIn(event) {
     byId("signed-out").hidden = true;
     await afterSignIn();
   } catch (error) {
-    setNotice(errorEl, error.status === 401 ? say("session.wrong") : error.message);
+    setNotice(errorEl, error.status === 401 ? phrase("session.wrong") : error.message);
   } finally {
     button.disabled = false;
-    button.textContent = say("session.sign_in");
+    button.textContent = phrase("session.sign_in");
   }
 }
 
@@ -80,9 +80,9 @@ export async function signOut() {
   if (waiting) {
     const plural = waiting === 1 ? "1 update is" : `${waiting} updates are`;
     const ok = await confirmAction(
-      say("session.sign_out_question"),
+      phrase("session.sign_out_question"),
       `${plural} still waiting to be sent. They stay on this phone and are sent when you sign in again.`,
-      say("session.sign_out"),
+      phrase("session.sign_out"),
     );
     if (!ok) return;
   }
@@ -94,5 +94,5 @@ export async function signOut() {
   state.feed?.close();
   state.feed = null;
   clearSession();
-  showLogin(say("session.signed_out"));
+  showLogin(phrase("session.signed_out"));
 }

@@ -1,7 +1,7 @@
 // How the app words an update: an outbox item or an entry as it will read once what
 // waits for it is sent, where it is, why the server refused it or holds it.
 
-import { say } from "../labels.js";
+import { phrase } from "../labels.js";
 import { isChange } from "../outbox.js";
 import { state } from "./state.js";
 
@@ -45,7 +45,7 @@ export function shownEntry(entry) {
 export function heldText(slug) {
   const hearing = slug === state.hearing?.slug ? state.hearing : state.hearings.find((h) => h.slug === slug);
   const note = (hearing?.reporting_note || "").replace(/^\s*reporting (is )?(paused|held)\s*[:.,;—-]?\s*/i, "").trim();
-  return note ? say("wait.held_note", { note }) : say("wait.held_paused");
+  return note ? phrase("wait.held_note", { note }) : phrase("wait.held_paused");
 }
 
 /** "Saved on this phone", and when it goes. */

@@ -1,7 +1,7 @@
 // The reporter app's shared state: the session, the open hearing, what is shown of the
 // reporter's own entries, the outbox; with this phone's storage and the API with its token.
 
-import { say } from "../labels.js";
+import { phrase } from "../labels.js";
 import { api } from "../api.js";
 
 export const USER_KEY = "courtwire.user";
@@ -54,7 +54,7 @@ export function save(key, value) {
 // The API (api.js) with this phone's session: the reporter keeps its token itself
 // (state.token), so that a session lasts while storage is unavailable.
 
-export const NO_CONNECTION = say("net.none");
+export const NO_CONNECTION = phrase("net.none");
 
 export function request(method, path, body = undefined) {
   return api(method, path, body, { token: state.token, offline: NO_CONNECTION });

@@ -1,7 +1,7 @@
 // Updates that wait at the server: held (reporting paused), delayed (the hearing's
 // publish delay, with a countdown and Undo) or in review (an editor decides).
 
-import { say } from "../labels.js";
+import { phrase } from "../labels.js";
 import { pad } from "../zones.js";
 import { heldText, snippet } from "./shown.js";
 import { byId, outbox, request, state } from "./state.js";
@@ -18,13 +18,13 @@ export function showWait(li, item) {
   if (item.wait?.state === "held") {
     wait.textContent = heldText(item.hearing);
   } else if (item.wait?.state === "review") {
-    wait.textContent = say("wait.review_note");
+    wait.textContent = phrase("wait.review_note");
   } else if (item.wait?.state === "delayed" && item.wait.release_at) {
     const clock = document.createElement("span");
     clock.className = "countdown";
     clock.dataset.releaseAt = item.wait.release_at;
     clock.textContent = countdownText(item.wait.release_at);
-    wait.replaceChildren(say("wait.delayed_note"), " ", clock);
+    wait.replaceChildren(phrase("wait.delayed_note"), " ", clock);
     const actions = li.querySelector(".actions");
     actions.hidden = false;
     for (const other of actions.querySelectorAll(".edit, .resend, .discard")) other.hidden = true;
@@ -33,7 +33,7 @@ export function showWait(li, item) {
     undo.setAttribute("aria-label", `Undo: pull back “${snippet(item.payload.body)}” before it is published`);
     undo.addEventListener("click", () => pullBack(item, undo));
   } else {
-    wait.textContent = say("wait.at_server");
+    wait.textContent = phrase("wait.at_server");
   }
 }
 
@@ -42,8 +42,8 @@ async function pullBack(item, control) {
   try {
     const after = await outbox.pullBack(item.id, state.token);
     byId("outbox-state").textContent = after?.state === "pulled"
-      ? say("wait.pulled")
-      : say("wait.too_late");
+      ? phrase("wait.pulled")
+      : phrase("wait.too_late");
   } catch (error) {
     control.disabled = false;
     byId("outbox-state").textContent = `Not pulled back: ${error.message}`;
