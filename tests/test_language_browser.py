@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -158,3 +159,30 @@ def test_the_desk_follows_the_browser_s_language_with_dates_from_cldr(
         )
     finally:
         context.close()
+
+
+def test_an_editor_sets_the_language_in_the_desk_and_an_open_reader_page_follows(
+    browser: Browser, server: LiveServer, editor: Staff
+) -> None:
+    slug = editor.create_hearing("R v Switch", status="live", timezone="Asia/Almaty")["slug"]
+    assert editor.post(slug, "The court sits.", kind="ruling").status_code == 201
+    readers = browser.new_context()
+    desk_context = signed_in(browser, editor.token)
+    try:
+        reader = readers.new_page()
+        reader.goto(f"{server.url}/h/{slug}")
+        expect(reader.locator("#connection")).to_have_attribute("data-state", "live")
+        expect(reader.locator("#updates-title")).to_have_text("Updates")
+        desk = open_desk(desk_context, server, f"/hearings/{slug}/details")
+        form = desk.locator("#details-form")
+        expect(form.get_by_label("Language of the reader page")).to_have_value("en")
+        form.get_by_label("Language of the reader page").select_option(label="Русский")
+        form.get_by_role("button", name="Save changes").click()
+        # The open page reloads itself in the hearing's new language.
+        expect(reader.locator("html")).to_have_attribute("lang", "ru")
+        expect(reader.locator("#updates-title")).to_have_text("Обновления")
+        expect(reader.locator("#entries .entry .kind")).to_have_text(["Постановление"])
+        assert httpx.get(f"{server.url}/api/hearings/{slug}").json()["language"] == "ru"
+    finally:
+        desk_context.close()
+        readers.close()
