@@ -85,6 +85,8 @@ def test_the_wheel_installs_a_courtwire_package_that_serves_its_pages_and_static
             path: httpx.get(f"{server.url}{path}", timeout=30)
             for path in ("/", "/h/zaysan-border-case", "/report", "/desk", "/report-sw.js")
         }
+        # The catalogs ship as .po files and are compiled where the package is installed.
+        kazakh = httpx.get(f"{server.url}/desk", headers={"Accept-Language": "kk"}, timeout=30)
         css = httpx.get(f"{server.url}/static/css/app.css", timeout=30)
         script = httpx.get(f"{server.url}/static/js/reporter/config.js", timeout=30)
     finally:
@@ -95,6 +97,8 @@ def test_the_wheel_installs_a_courtwire_package_that_serves_its_pages_and_static
     assert 'id="hearing-title"' in pages["/h/zaysan-border-case"].text
     assert 'id="report-config"' in pages["/report"].text
     assert "Editor desk" in pages["/desk"].text
+    assert '<html lang="kk">' in kazakh.text
+    assert ">Отырыстар<" in kazakh.text
     assert pages["/report-sw.js"].content == (ROOT / "static/js/report-sw.js").read_bytes()
     assert css.status_code == 200
     assert css.headers["content-type"].startswith("text/css")
