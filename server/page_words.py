@@ -83,6 +83,24 @@ SCRIPT_WORDS = {
     "replay.pause": N_("Pause"),
     "replay.play": N_("Play"),
     "replay.loading": N_("Loading the event log…"),
+    "queue.title": N_("Waiting to be published (%(count)s)"),
+    "queue.release": N_("Release"),
+    "queue.not_released": N_("Not released: %(message)s"),
+    "queue.released": N_("Released: readers see it now."),
+    "queue.stopped": N_(
+        "Released %(released)s of %(total)s, in court order."
+        " Stopped at the update of %(at)s: %(reason)s"
+    ),
+    "queue.all_released": N_("Released all %(released)s, in court order."),
+    "queue.discard_question": N_("Discard this waiting update?"),
+    "queue.discard_note": N_(
+        "“%(text)s” is never published. Its text stays only in the audit trail."
+    ),
+    "queue.discarded": N_("Discarded: it will never be published."),
+    "withheld.why": N_("It named a term that was restricted after it went out."),
+    "embed.failed": N_("The embed code could not be loaded."),
+    "embed.copied": N_("Copied."),
+    "embed.selected": N_("Selected: copy it with your keyboard."),
     # The reporter app
     "composer.time_hint": N_(
         "Stamped when you start typing, forgotten when you clear the text; change it if needed."

@@ -1,5 +1,6 @@
 // One hearing: opening it (header, details, export, moderation, queue) and closing it.
 
+import { phrase } from "../labels.js";
 import { get, seg } from "../api.js";
 import { emptyState } from "../timeline.js";
 import { buildDetailsForm } from "./forms.js";
@@ -50,15 +51,15 @@ async function showEmbedCode(slug) {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     if (desk.slug === slug) code.value = (await response.json()).html;
   } catch {
-    copied.textContent = "The embed code could not be loaded.";
+    copied.textContent = phrase("embed.failed");
   }
   $("#embed-copy").onclick = async () => {
     try {
       await navigator.clipboard.writeText(code.value);
-      copied.textContent = "Copied.";
+      copied.textContent = phrase("embed.copied");
     } catch {
       code.select();
-      copied.textContent = "Selected: copy it with your keyboard.";
+      copied.textContent = phrase("embed.selected");
     }
   };
 }

@@ -6,11 +6,11 @@
 
 import { ApiError, del, get, post, seg } from "../api.js";
 import { element, entryNodes } from "../entryview.js";
-import { kindText } from "../labels.js";
+import { kindText, phrase } from "../labels.js";
 import { courtFormat } from "../replay.js";
 
 const POLL_MS = 4000;
-const STATE_LABELS = { held: "Held", delayed: "Delayed", review: "In review" };
+const STATE_LABELS = { held: phrase("wait.held"), delayed: phrase("wait.delayed"), review: phrase("wait.review") };
 
 /** "0:27" until `releaseAt` (never below zero). */
 function countdown(releaseAt) {
@@ -124,7 +124,7 @@ export class QueuePanel {
   show() {
     const count = this.items.length;
     this.section.hidden = count === 0 && !this.status.textContent;
-    document.getElementById("queue-title").textContent = `Waiting to be published (${count})`;
+    document.getElementById("queue-title").textContent = phrase("queue.title", { count });
     this.releaseAll.hidden = count === 0;
     this.releaseAll.disabled = this.busy;
     const badge = document.getElementById("queue-badge");
@@ -154,10 +154,10 @@ export class QueuePanel {
     error.setAttribute("role", "alert");
     error.hidden = !this.errors.has(entry.id);
     const label = `${format.time(entry.occurred_at)} ${kindText(entry.kind)}`;
-    const release = element("button", "release primary", "Release");
+    const release = element("button", "release primary", phrase("queue.release"));
     release.type = "button";
     release.addEventListener("click", () => this.release(entry.id));
-    const discard = element("button", "discard danger", "Discard");
+    const discard = element("button", "discard danger", phrase("discard.button"));
     discard.type = "button";
     discard.addEventListener("click", () => this.discard(item));
     const actions = element("div", "actions");
@@ -186,7 +186,7 @@ export class QueuePanel {
       return null;
     } catch (error) {
       const message = error instanceof ApiError ? error.message : String(error);
-      this.errors.set(id, `Not released: ${message}`);
+      this.errors.set(id, phrase("queue.not_released", { message }));
       return message;
     }
   }
@@ -194,7 +194,7 @@ export class QueuePanel {
   async release(id) {
     this.status.textContent = "";
     const refused = await this.releaseOne(id);
-    if (!refused) this.say("Released: readers see it now.");
+    if (!refused) this.say(phrase("queue.released"));
     await this.refresh();
     if (refused) this.render();
   }
@@ -224,9 +224,9 @@ export class QueuePanel {
     }
     if (stopped) {
       const at = courtFormat(this.hearing.timezone).time(stopped.item.entry.occurred_at);
-      this.status.textContent = `Released ${released} of ${order.length}, in court order. Stopped at the update of ${at}: ${stopped.refused}`;
+      this.status.textContent = phrase("queue.stopped", { released, total: order.length, at, reason: stopped.refused });
     } else {
-      this.status.textContent = `Released all ${released}, in court order.`;
+      this.status.textContent = phrase("queue.all_released", { released });
     }
     await this.refresh();
     this.render();
@@ -234,14 +234,14 @@ export class QueuePanel {
 
   async discard(item) {
     const ok = await this.confirm(
-      "Discard this waiting update?",
-      `“${preview(item.entry.body)}” is never published. Its text stays only in the audit trail.`,
-      "Discard",
+      phrase("queue.discard_question"),
+      phrase("queue.discard_note", { text: preview(item.entry.body) }),
+      phrase("discard.button"),
     );
     if (!ok) return;
     try {
       await del(`/api/hearings/${seg(this.hearing.slug)}/queue/${seg(item.entry.id)}`);
-      this.say("Discarded: it will never be published.");
+      this.say(phrase("queue.discarded"));
     } catch (error) {
       this.say(error.message, "error");
     }

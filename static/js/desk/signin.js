@@ -1,6 +1,7 @@
 // Sign-in: the token from localStorage or the form, editors and admins only; signing
 // out (or a 401 anywhere) closes everything and shows the form again.
 
+import { phrase } from "../labels.js";
 import { ApiError, clearToken, get, getToken, login, logout, onUnauthorized } from "../api.js";
 import { closeHearing } from "./hearing.js";
 import { loadHearings } from "./hearings.js";
@@ -15,11 +16,11 @@ function showView(name) {
 }
 
 export async function start() {
-  onUnauthorized(() => signedOut("Your session has ended; sign in again."));
+  onUnauthorized(() => signedOut(phrase("session.ended")));
   $("#login-form").addEventListener("submit", submitLogin);
   $("#logout").addEventListener("click", async () => {
     await logout();
-    signedOut("Signed out.");
+    signedOut(phrase("session.signed_out"));
   });
   if (!getToken()) {
     showView("login");

@@ -31,7 +31,7 @@ function withheldItem({ entry, message }) {
   item.id = `withheld-${entry.id}`;
   const nodes = entryNodes(entry, courtFormat(desk.hearing.timezone), { byline: true });
   nodes[0].id = `withheld-head-${entry.id}`;
-  const why = element("p", "why", message || "It named a term that was restricted after it went out.");
+  const why = element("p", "why", message || phrase("withheld.why"));
   const actions = element("div", "actions");
   const edit = button(phrase("desk.correct"), "edit", () => openEditor(item, entry.id, entry));
   const remove = button(phrase("desk.delete"), "delete danger", () => removeEntry(entry.id, entry));
