@@ -26,6 +26,8 @@ from urllib.parse import parse_qs, urlsplit
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
 from courtwire import benchstats
+from courtwire.model import EntryKind
+from courtwire.records import Entry
 
 EPOCH = "reference"
 
@@ -77,22 +79,16 @@ def publish(slug: str, post: dict[str, Any]) -> int:
     now = datetime.now(UTC).isoformat(timespec="seconds")
     seq = len(found.events) + 1
     body = str(post.get("body", ""))
-    entry = {
-        "id": post.get("id") or str(uuid.uuid4()),
-        "kind": post.get("kind", "note"),
-        "body": body,
-        "html": "<p>" + html.escape(body) + "</p>",
-        "speaker": None,
-        "occurred_at": now,
-        "published_at": now,
-        "author": "reporter",
-        "key": False,
-        "pinned": False,
-        "revision": 1,
-        "correction": None,
-        "revised_at": None,
-    }
-    event = {"seq": seq, "type": "entry.published", "at": now, "hearing": slug, "data": entry}
+    entry = Entry.posted(
+        post.get("id") or str(uuid.uuid4()),
+        EntryKind(post.get("kind", "note")),
+        body,
+        "<p>" + html.escape(body) + "</p>",
+        at=now,
+        author="reporter",
+    )
+    data = entry.to_json()
+    event = {"seq": seq, "type": "entry.published", "at": now, "hearing": slug, "data": data}
     text = encode(event)
     found.events.append(text)
     broadcast(found.readers, text)

@@ -38,9 +38,10 @@ from courtwire.hearings import parse_hearing_changes, parse_new_hearing
 from courtwire.inputs import parse_json, whole_number
 from courtwire.model import Role
 from courtwire.openapi import openapi_json
+from courtwire.records import Actor, Hearing
 from courtwire.register import parse_restriction
 from courtwire.services import Services
-from courtwire.store import Actor, Hearing, Written
+from courtwire.store import Written
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from courtwire.db import Database, Transaction
 from courtwire.exceptions import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from courtwire.known_tokens import KnownTokens
 from courtwire.model import Role
-from courtwire.store import Actor
+from courtwire.records import Actor
 from courtwire.times import format_time, now
 from courtwire.types import JSONObject
 

@@ -12,8 +12,9 @@ from courtwire.demo_script import HEARING, REPORTERS, STEPS, Post, Revise, Statu
 from courtwire.entries import Draft, Speaker, parse_changes
 from courtwire.hearings import parse_new_hearing
 from courtwire.model import HearingStatus, Role
+from courtwire.records import Actor
 from courtwire.settings import Settings
-from courtwire.store import Actor, Store
+from courtwire.store import Store
 
 logger = logging.getLogger(__name__)
 

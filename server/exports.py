@@ -19,7 +19,7 @@ from typing import Protocol
 
 from courtwire.events import Event
 from courtwire.export import event_log, html_transcript, markdown_transcript
-from courtwire.ledger import Hearing
+from courtwire.records import Hearing
 from courtwire.timeline import replay
 from courtwire.types import JSONObject
 

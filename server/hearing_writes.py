@@ -18,8 +18,9 @@ from courtwire.db import Transaction
 from courtwire.events import encode_json
 from courtwire.exceptions import Conflict, Invalid, NotFound
 from courtwire.hearings import slugify
-from courtwire.ledger import PUBLISHED_HEARING_FIELDS, Hearing, Log, Removal, hearing_in
+from courtwire.ledger import PUBLISHED_HEARING_FIELDS, Log, Removal, hearing_in
 from courtwire.model import EventType, RestrictionKind
+from courtwire.records import Hearing
 from courtwire.register import MAX_TERMS, NewRestriction, Restriction, breach
 from courtwire.times import format_time
 from courtwire.types import JSONObject

@@ -14,8 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from courtwire.ledger import Hearing
 from courtwire.model import EntryKind, QueueReason, Reporting
+from courtwire.records import Hearing
 from courtwire.times import format_time
 from courtwire.types import JSONObject
 

@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from courtwire.store import Actor
+from courtwire.records import Actor
 
 TTL_SECONDS = 60.0
 CAPACITY = 4096

@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from courtwire import audit
@@ -21,30 +21,13 @@ from courtwire.db import Transaction
 from courtwire.events import Event, encode_json
 from courtwire.exceptions import NotFound
 from courtwire.messages import Message, Publish, Retire
-from courtwire.model import EventType, RestrictionKind, Role
-from courtwire.register import Restriction, active_terms
-from courtwire.times import format_time, now
+from courtwire.model import EventType, RestrictionKind
+from courtwire.records import PUBLIC_HEARING_FIELDS, Hearing
+from courtwire.register import Restriction
+from courtwire.times import format_time
 from courtwire.types import JSONObject
 
 logger = logging.getLogger(__name__)
-
-PUBLIC_HEARING_FIELDS = (
-    "slug",
-    "title",
-    "court",
-    "case_ref",
-    "location",
-    "timezone",
-    "language",
-    "status",
-    "scheduled_start",
-    "description",
-    "reporting",
-    "reporting_note",
-    "last_seq",
-)
-STAFF_HEARING_FIELDS = ("publish_delay", "review_kinds")
-"""The hearing's publishing rules: staff see them, readers see their effect."""
 
 PUBLISHED_HEARING_FIELDS = (
     "title",
@@ -59,43 +42,6 @@ PUBLISHED_HEARING_FIELDS = (
 
 HEARING_BY_SLUG = "SELECT * FROM hearings WHERE slug = ?"
 RESTRICTIONS = "SELECT * FROM restrictions WHERE removed_at IS NULL"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The signed-in user a change is made by."""
-
-    id: int
-    username: str
-    role: Role
-
-
-@dataclass(frozen=True)
-class Hearing:
-    id: int
-    fields: JSONObject
-    """Every public field."""
-    restrictions: tuple[Restriction, ...] = field(default=())
-    """The register: restrictions not removed, expired ones included."""
-
-    @property
-    def slug(self) -> str:
-        return str(self.fields["slug"])
-
-    @property
-    def last_seq(self) -> int:
-        return int(self.fields["last_seq"])
-
-    def restricted_terms(self, moment: datetime | None = None) -> list[str]:
-        """Every term and alias in force now (or at `moment`)."""
-        return active_terms(self.restrictions, moment or now())
-
-    def public(self) -> JSONObject:
-        return {name: self.fields[name] for name in PUBLIC_HEARING_FIELDS}
-
-    def for_staff(self) -> JSONObject:
-        staff = {name: self.fields[name] for name in STAFF_HEARING_FIELDS}
-        return self.public() | staff | {"restricted_terms": self.restricted_terms()}
 
 
 def restriction(row: sqlite3.Row) -> Restriction:

@@ -15,7 +15,6 @@ from starlette.responses import JSONResponse, Response
 from courtwire.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
 from courtwire.hearings import MAX_PUBLISH_DELAY, MAX_SLUG_CHARS, TEXT_LIMITS
 from courtwire.inputs import MAX_DIGITS
-from courtwire.ledger import PUBLIC_HEARING_FIELDS
 from courtwire.model import (
     EntryKind,
     HearingStatus,
@@ -26,6 +25,7 @@ from courtwire.model import (
     Role,
     SpeakerRole,
 )
+from courtwire.records import PUBLIC_HEARING_FIELDS
 from courtwire.register import MAX_ALIASES, MAX_ORDER_CHARS, MAX_TERM_CHARS, MAX_TERMS
 
 JSON = "application/json"

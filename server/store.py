@@ -28,8 +28,6 @@ from courtwire.holding import QUEUE, Waiting, dequeue, enqueue, queue_item, wait
 from courtwire.ledger import (
     HEARING_BY_SLUG,
     RESTRICTIONS,
-    Actor,
-    Hearing,
     Log,
     Removal,
     hearing_in,
@@ -39,6 +37,7 @@ from courtwire.ledger import (
 )
 from courtwire.messages import Publish, Retire
 from courtwire.model import LIVE_ORDER, EntryState, EventType, HearingStatus, QueueReason, Role
+from courtwire.records import Actor, Entry, Hearing
 from courtwire.register import NewRestriction
 from courtwire.times import format_time, now
 from courtwire.types import JSONObject
@@ -376,22 +375,19 @@ class Store:
                 raise Conflict("The hearing is closed.", code="hearing_closed")
             if draft.pinned and actor.role < Role.EDITOR:
                 raise Forbidden("Only editors pin entries.", field="pinned")
-            entry: JSONObject = {
-                "id": draft.id,
-                "kind": draft.kind.value,
-                "body": draft.body,
-                "html": html,
-                "speaker": draft.speaker.to_json() if draft.speaker else None,
-                "occurred_at": draft.occurred_at
+            entry = Entry.posted(
+                draft.id,
+                draft.kind,
+                draft.body,
+                html,
+                at=format_time(moment),
+                author=actor.username,
+                occurred_at=draft.occurred_at
                 or format_time(moment.astimezone(ZoneInfo(hearing.fields["timezone"]))),
-                "published_at": format_time(moment),
-                "author": actor.username,
-                "key": draft.key,
-                "pinned": draft.pinned,
-                "revision": 1,
-                "correction": None,
-                "revised_at": None,
-            }
+                speaker=draft.speaker,
+                key=draft.key,
+                pinned=draft.pinned,
+            ).to_json()
             check_not_future(entry["occurred_at"], moment)
             check_restrictions(entry, hearing.restricted_terms(moment))
             waits = waiting_for(hearing, draft.kind, moment)

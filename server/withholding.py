@@ -20,8 +20,9 @@ from courtwire import audit
 from courtwire.db import Transaction
 from courtwire.entries import restriction_breach
 from courtwire.events import Event, encode_json, withheld_data
-from courtwire.ledger import PUBLISHED_HEARING_FIELDS, Hearing, Removal, replace_event
+from courtwire.ledger import PUBLISHED_HEARING_FIELDS, Removal, replace_event
 from courtwire.model import EntryState, EventType
+from courtwire.records import Hearing
 from courtwire.register import Restriction
 from courtwire.restrictions import find_restricted
 from courtwire.types import JSONObject

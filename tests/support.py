@@ -28,7 +28,8 @@ from playwright.sync_api import Page
 from courtwire.auth import Accounts
 from courtwire.db import Database
 from courtwire.events import Event
-from courtwire.model import EventType, Role
+from courtwire.model import EntryKind, EventType, Role
+from courtwire.records import Entry
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(
@@ -234,6 +235,13 @@ class Staff:
         return self.client.post(f"/api/hearings/{slug}/entries", json=payload)
 
 
+def entry_json(entry_id: str, body: str, at: str, **fields: Any) -> dict[str, Any]:
+    """A published note's JSON as the store writes it (first revision, posted at `at`);
+    `fields` replace members."""
+    entry = Entry.posted(entry_id, EntryKind.NOTE, body, f"<p>{body}</p>", at=at, author="amina")
+    return entry.to_json() | fields
+
+
 def event_count(server: LiveServer, slug: str) -> int:
     response = httpx.get(f"{server.url}/api/hearings/{slug}/events?limit=1000")
     return len(response.json()["events"])
@@ -275,21 +283,13 @@ def fill_log(server: LiveServer, slug: str, count: int) -> None:
             ).fetchone()
             author = db.execute("SELECT id, username FROM users").fetchone()
             for seq in range(last_seq + 1, last_seq + count + 1):
-                entry = {
-                    "id": new_id(),
-                    "kind": "note",
-                    "body": f"Backlog {seq}",
-                    "html": f"<p>Backlog {seq}</p>",
-                    "speaker": None,
-                    "occurred_at": "2020-01-22T11:05:00+06:00",
-                    "published_at": "2020-01-22T05:05:00Z",
-                    "author": author[1],
-                    "key": False,
-                    "pinned": False,
-                    "revision": 1,
-                    "correction": None,
-                    "revised_at": None,
-                }
+                entry = entry_json(
+                    new_id(),
+                    f"Backlog {seq}",
+                    "2020-01-22T05:05:00Z",
+                    occurred_at="2020-01-22T11:05:00+06:00",
+                    author=author[1],
+                )
                 event = Event(seq, EventType.ENTRY_PUBLISHED, "2020-01-22T05:05:00Z", slug, entry)
                 db.execute(
                     "INSERT INTO entries (id, hearing_id, author_id, occurred_utc,"

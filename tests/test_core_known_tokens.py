@@ -7,7 +7,7 @@ import time
 
 from courtwire.known_tokens import KnownTokens
 from courtwire.model import Role
-from courtwire.store import Actor
+from courtwire.records import Actor
 
 ANNA = Actor(1, "anna", Role.REPORTER)
 BEN = Actor(2, "ben", Role.EDITOR)

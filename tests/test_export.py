@@ -15,10 +15,10 @@ from markdown_it.token import Token
 from courtwire.events import Event
 from courtwire.export import html_transcript, markdown_transcript, style_hash
 from courtwire.exports import Exports
-from courtwire.ledger import PUBLIC_HEARING_FIELDS, Hearing
 from courtwire.model import EventType
+from courtwire.records import PUBLIC_HEARING_FIELDS, Hearing
 from courtwire.timeline import replay
-from tests.support import LiveServer, Staff, new_id, run
+from tests.support import LiveServer, Staff, entry_json, new_id, run
 
 DELETED_TEXT = "Zebra-crossing witness statement that was withdrawn"
 RESTRICTED = "Anonymous Witness"
@@ -251,11 +251,7 @@ def cached_hearing(last_seq: int, hearing_id: int = 1) -> Hearing:
 
 def published(seq: int) -> str:
     moment = "2024-05-01T10:00:00Z"
-    entry = {
-        "id": new_id(), "kind": "note", "body": f"Update {seq}", "html": f"<p>Update {seq}</p>",
-        "speaker": None, "occurred_at": moment, "published_at": moment, "author": "r",
-        "key": False, "pinned": False, "revision": 1, "correction": None,
-    }  # fmt: skip
+    entry = entry_json(new_id(), f"Update {seq}", moment, author="r")
     return Event(seq, EventType.ENTRY_PUBLISHED, moment, "h1", entry).encode()
 
 

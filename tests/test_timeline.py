@@ -13,27 +13,13 @@ from playwright.sync_api import Browser
 from courtwire.events import Event, tombstone_data
 from courtwire.model import EventType
 from courtwire.timeline import Timeline, replay
-from tests.support import LiveServer
+from tests.support import LiveServer, entry_json
 
 SLUG = "r-v-fold"
 
 
 def entry(entry_id: str, occurred: str, body: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "id": entry_id,
-        "kind": "note",
-        "body": body,
-        "html": f"<p>{body}</p>",
-        "speaker": None,
-        "occurred_at": occurred,
-        "published_at": occurred,
-        "author": "amina",
-        "key": False,
-        "pinned": False,
-        "revision": 1,
-        "correction": None,
-        "revised_at": None,
-    } | fields
+    return entry_json(entry_id, body, occurred, **fields)
 
 
 def log(*steps: tuple[str, EventType, dict[str, Any]]) -> list[Event]:

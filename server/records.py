@@ -1,0 +1,181 @@
+"""The public shapes of an entry and a hearing, and the actor who changes them: each defined
+once, here.
+
+The store builds an entry's JSON from `Entry`, the hearing's public and staff fields are
+`PublicHearing`'s and `StaffHearing`'s fields, and the OpenAPI document derives its `Entry`
+and `Hearing` schemas from these classes (type hints, plus the `schema` metadata for what a
+type hint cannot say: formats and limits). A new entry field is one more field of `Entry`
+(in the order it appears in the JSON); a new hearing field one more of `PublicHearing` (or
+`StaffHearing` if readers must not see it) and a column read by `ledger.hearings_from`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+from courtwire.entries import MAX_NAME_CHARS, Speaker
+from courtwire.hearings import MAX_PUBLISH_DELAY, MAX_SLUG_CHARS, SLUG_PATTERN, TEXT_LIMITS
+from courtwire.model import EntryKind, HearingStatus, Reporting, Role
+from courtwire.register import Restriction, active_terms
+from courtwire.times import now
+from courtwire.types import JSONObject
+
+TIME: JSONObject = {"format": "date-time"}
+
+
+def schema(**keywords: Any) -> dict[str, Any]:
+    """A field's JSON Schema keywords beyond its type (read by `courtwire.openapi`)."""
+    return {"schema": keywords}
+
+
+def _text(name: str) -> dict[str, Any]:
+    return schema(maxLength=TEXT_LIMITS[name])
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The signed-in user a change is made by."""
+
+    id: int
+    username: str
+    role: Role
+
+
+@dataclass(slots=True)
+class Entry:
+    """An entry as readers get it: stored, in events, in the API and in exports."""
+
+    id: str = field(metadata=schema(format="uuid"))
+    kind: EntryKind
+    body: str
+    html: str
+    speaker: Speaker | None
+    occurred_at: str = field(metadata=schema(**TIME))
+    published_at: str = field(metadata=schema(**TIME))
+    author: str
+    key: bool
+    pinned: bool
+    revision: int = field(metadata=schema(minimum=1))
+    correction: str | None
+    revised_at: str | None = field(metadata=schema(**TIME))
+
+    @classmethod
+    def posted(
+        cls,
+        entry_id: str,
+        kind: EntryKind,
+        body: str,
+        html: str,
+        *,
+        at: str,
+        author: str,
+        occurred_at: str | None = None,
+        speaker: Speaker | None = None,
+        key: bool = False,
+        pinned: bool = False,
+    ) -> Entry:
+        """An entry as first published `at`: revision 1, never corrected; it happened `at`
+        unless `occurred_at` says otherwise."""
+        return cls(
+            entry_id,
+            kind,
+            body,
+            html,
+            speaker,
+            occurred_at or at,
+            at,
+            author,
+            key,
+            pinned,
+            revision=1,
+            correction=None,
+            revised_at=None,
+        )
+
+    def to_json(self) -> JSONObject:
+        """The entry's JSON object, its members in field order."""
+        entry = _entry_members(self)
+        entry["kind"] = self.kind.value
+        entry["speaker"] = self.speaker.to_json() if self.speaker else None
+        return entry
+
+
+ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+
+
+def _members_reader(names: tuple[str, ...]) -> Callable[[Any], JSONObject]:
+    """`lambda e: {"id": e.id, …}` for these field names, compiled once (as `dataclasses`
+    compiles `__init__`): a dict display is several times faster than reading the fields in
+    a loop, and an entry is built on every post (docs/benchmarks.md)."""
+    for name in names:
+        assert name.isidentifier(), name
+    members = ", ".join(f"{name!r}: e.{name}" for name in names)
+    reader: Callable[[Any], JSONObject] = eval(f"lambda e: {{{members}}}")  # noqa: S307
+    return reader
+
+
+_entry_members = _members_reader(ENTRY_FIELDS)
+SPEAKER_NAME = schema(maxLength=MAX_NAME_CHARS)
+"""The speaker's name limit (`Speaker` lives with the input rules in `entries`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublicHearing:
+    """A hearing's fields as everyone sees them."""
+
+    slug: str = field(metadata=schema(pattern=SLUG_PATTERN.pattern, maxLength=MAX_SLUG_CHARS))
+    title: str = field(metadata=_text("title"))
+    court: str = field(metadata=_text("court"))
+    case_ref: str = field(metadata=_text("case_ref"))
+    location: str = field(metadata=_text("location"))
+    timezone: str = field(metadata=schema(description="IANA time zone name"))
+    language: str
+    status: HearingStatus
+    scheduled_start: str | None = field(metadata=schema(**TIME))
+    description: str = field(metadata=_text("description"))
+    reporting: Reporting
+    reporting_note: str = field(metadata=_text("reporting_note"))
+    last_seq: int = field(metadata=schema(minimum=0))
+
+
+@dataclass(frozen=True, slots=True)
+class StaffHearing:
+    """The hearing's publishing rules: staff see them, readers see their effect."""
+
+    publish_delay: int = field(metadata=schema(minimum=0, maximum=MAX_PUBLISH_DELAY))
+    review_kinds: list[EntryKind]
+
+
+PUBLIC_HEARING_FIELDS = tuple(f.name for f in fields(PublicHearing))
+STAFF_HEARING_FIELDS = tuple(f.name for f in fields(StaffHearing))
+
+
+@dataclass(frozen=True)
+class Hearing:
+    id: int
+    fields: JSONObject
+    """Every field of `PublicHearing` and `StaffHearing`."""
+    restrictions: tuple[Restriction, ...] = field(default=())
+    """The register: restrictions not removed, expired ones included."""
+
+    @property
+    def slug(self) -> str:
+        return str(self.fields["slug"])
+
+    @property
+    def last_seq(self) -> int:
+        return int(self.fields["last_seq"])
+
+    def restricted_terms(self, moment: datetime | None = None) -> list[str]:
+        """Every term and alias in force now (or at `moment`)."""
+        return active_terms(self.restrictions, moment or now())
+
+    def public(self) -> JSONObject:
+        return {name: self.fields[name] for name in PUBLIC_HEARING_FIELDS}
+
+    def for_staff(self) -> JSONObject:
+        staff = {name: self.fields[name] for name in STAFF_HEARING_FIELDS}
+        return self.public() | staff | {"restricted_terms": self.restricted_terms()}
