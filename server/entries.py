@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ from courtwire.events import encode_json
 from courtwire.exceptions import Invalid, RestrictedTerm
 from courtwire.model import EntryKind, SpeakerRole
 from courtwire.register import breach
+from courtwire.schemas import schema
 from courtwire.times import format_time, parse_time
 from courtwire.types import JSONObject
 
@@ -33,7 +34,7 @@ CHANGE_FIELDS = frozenset({"body", "kind", "speaker", "occurred_at", "key", "pin
 @dataclass(frozen=True)
 class Speaker:
     role: SpeakerRole
-    name: str | None
+    name: str | None = field(metadata=schema(maxLength=MAX_NAME_CHARS))
 
     def to_json(self) -> JSONObject:
         return {"role": self.role.value, "name": self.name}

@@ -1,7 +1,10 @@
 """The OpenAPI 3.1 document of the HTTP API, served at `GET /api/openapi.json`.
 
-Written by hand from API.md and the handlers, and checked against the live server by
-schemathesis (tests/test_openapi.py): every response must match what is declared here.
+The Entry, Hearing and Speaker schemas are derived from the classes the server writes
+its JSON with (courtwire.records, courtwire.schemas), the Error schema's `code` enum from
+the registry `courtwire.exceptions.ERROR_CODES`; the operations are declared here, and
+tests/test_openapi.py checks they are exactly `courtwire.api`'s routes and runs
+schemathesis on every one against the live server.
 The WebSocket (`/ws/hearings/{slug}`) is outside OpenAPI; API.md describes it.
 """
 
@@ -12,21 +15,19 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from courtwire.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
-from courtwire.hearings import MAX_PUBLISH_DELAY, MAX_SLUG_CHARS, TEXT_LIMITS
+from courtwire.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, Speaker
+from courtwire.exceptions import ERROR_CODES
+from courtwire.hearings import TEXT_LIMITS
 from courtwire.inputs import MAX_DIGITS
 from courtwire.model import (
     EntryKind,
-    HearingStatus,
-    Language,
     QueueReason,
-    Reporting,
     RestrictionKind,
     Role,
-    SpeakerRole,
 )
-from courtwire.records import PUBLIC_HEARING_FIELDS
+from courtwire.records import Entry, PublicHearing, StaffHearing
 from courtwire.register import MAX_ALIASES, MAX_ORDER_CHARS, MAX_TERM_CHARS, MAX_TERMS
+from courtwire.schemas import object_schema, property_schemas
 
 JSON = "application/json"
 
@@ -116,34 +117,11 @@ def _query_int(name: str, description: str, maximum: int | None = None) -> dict[
     }
 
 
-SLUG_FIELD = {
-    "type": "string",
-    "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
-    "maxLength": MAX_SLUG_CHARS,
-}
 TERM = {"type": "string", "maxLength": MAX_TERM_CHARS}
 HEARING_FIELDS: dict[str, Any] = {
-    **{name: _text(limit) for name, limit in TEXT_LIMITS.items()},
-    "slug": SLUG_FIELD,
-    "timezone": {"type": "string", "description": "IANA time zone name"},
-    "language": {
-        "type": "string",
-        "enum": [language.value for language in Language],
-        "description": "The language of the hearing's pages",
-    },
-    "status": {"type": "string", "enum": [status.value for status in HearingStatus]},
-    "scheduled_start": NULLABLE_TIME,
-    "reporting": {"type": "string", "enum": [r.value for r in Reporting]},
-    "publish_delay": {"type": "integer", "minimum": 0, "maximum": MAX_PUBLISH_DELAY},
-    "review_kinds": {
-        "type": "array",
-        "items": {"type": "string", "enum": [kind.value for kind in EntryKind]},
-    },
-    "restricted_terms": {
-        "type": "array",
-        "maxItems": MAX_TERMS,
-        "items": TERM,
-    },
+    **{name: spec for name, spec in property_schemas(PublicHearing).items() if name != "last_seq"},
+    **property_schemas(StaffHearing),
+    "restricted_terms": {"type": "array", "maxItems": MAX_TERMS, "items": TERM},
 }
 RESTRICTION_INPUT: dict[str, Any] = {
     "term": TERM,
@@ -157,13 +135,8 @@ WITHHELD_IDS = {
     "items": {"type": "string"},
     "description": "Ids of the entries the change withheld.",
 }
-SPEAKER = {
+SPEAKER = object_schema(Speaker, optional=("name",)) | {
     "type": ["object", "null"],
-    "properties": {
-        "role": {"type": "string", "enum": [role.value for role in SpeakerRole]},
-        "name": _text(MAX_NAME_CHARS, nullable=True),
-    },
-    "required": ["role"],
     "additionalProperties": False,
 }
 ENTRY_CHANGES: dict[str, Any] = {
@@ -175,6 +148,14 @@ ENTRY_CHANGES: dict[str, Any] = {
     "pinned": {"type": "boolean"},
 }
 
+
+def _entry_schema() -> dict[str, Any]:
+    """`Entry`'s fields; its speaker as clients send it (the name may be left out)."""
+    entry = object_schema(Entry, optional=("revised_at",))
+    entry["properties"]["speaker"] = SPEAKER
+    return entry
+
+
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -184,7 +165,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "required": ["code", "message", "field"],
                 "properties": {
-                    "code": {"type": "string", "pattern": "^[a-z_]+$"},
+                    "code": {"type": "string", "enum": sorted(ERROR_CODES)},
                     "message": {"type": "string"},
                     "field": {"type": ["string", "null"]},
                 },
@@ -211,17 +192,16 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
-    "Hearing": {
-        "type": "object",
-        "required": list(PUBLIC_HEARING_FIELDS),
+    "Hearing": object_schema(PublicHearing)
+    | {
         "properties": {
-            "slug": {"type": "string"},
-            **{name: schema for name, schema in HEARING_FIELDS.items()},
-            "last_seq": {"type": "integer", "minimum": 0},
+            **HEARING_FIELDS,
+            **property_schemas(PublicHearing),
             "withheld": WITHHELD_IDS,
         },
         "description": (
-            "restricted_terms is shown to staff only; withheld only in the answer to a PATCH."
+            "publish_delay, review_kinds and restricted_terms are shown to staff only;"
+            " withheld only in the answer to a PATCH."
         ),
     },
     "AuditRecord": {
@@ -259,38 +239,7 @@ SCHEMAS: dict[str, Any] = {
             "added_at": TIME,
         },
     },
-    "Entry": {
-        "type": "object",
-        "required": [
-            "id",
-            "kind",
-            "body",
-            "html",
-            "speaker",
-            "occurred_at",
-            "published_at",
-            "author",
-            "key",
-            "pinned",
-            "revision",
-            "correction",
-        ],
-        "properties": {
-            "id": {"type": "string", "format": "uuid"},
-            "kind": ENTRY_CHANGES["kind"],
-            "body": {"type": "string"},
-            "html": {"type": "string"},
-            "speaker": SPEAKER,
-            "occurred_at": TIME,
-            "published_at": TIME,
-            "author": {"type": "string"},
-            "key": {"type": "boolean"},
-            "pinned": {"type": "boolean"},
-            "revision": {"type": "integer", "minimum": 1},
-            "correction": {"type": ["string", "null"]},
-            "revised_at": NULLABLE_TIME,
-        },
-    },
+    "Entry": _entry_schema(),
     "Tombstone": {
         "type": "object",
         "required": ["id"],

@@ -16,19 +16,15 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from courtwire.entries import MAX_NAME_CHARS, Speaker
+from courtwire.entries import Speaker
 from courtwire.hearings import MAX_PUBLISH_DELAY, MAX_SLUG_CHARS, SLUG_PATTERN, TEXT_LIMITS
-from courtwire.model import EntryKind, HearingStatus, Reporting, Role
+from courtwire.model import EntryKind, HearingStatus, Language, Reporting, Role
 from courtwire.register import Restriction, active_terms
+from courtwire.schemas import schema
 from courtwire.times import now
 from courtwire.types import JSONObject
 
 TIME: JSONObject = {"format": "date-time"}
-
-
-def schema(**keywords: Any) -> dict[str, Any]:
-    """A field's JSON Schema keywords beyond its type (read by `courtwire.openapi`)."""
-    return {"schema": keywords}
 
 
 def _text(name: str) -> dict[str, Any]:
@@ -118,8 +114,6 @@ def _members_reader(names: tuple[str, ...]) -> Callable[[Any], JSONObject]:
 
 
 _entry_members = _members_reader(ENTRY_FIELDS)
-SPEAKER_NAME = schema(maxLength=MAX_NAME_CHARS)
-"""The speaker's name limit (`Speaker` lives with the input rules in `entries`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +126,7 @@ class PublicHearing:
     case_ref: str = field(metadata=_text("case_ref"))
     location: str = field(metadata=_text("location"))
     timezone: str = field(metadata=schema(description="IANA time zone name"))
-    language: str
+    language: Language = field(metadata=schema(description="The language of the hearing's pages"))
     status: HearingStatus
     scheduled_start: str | None = field(metadata=schema(**TIME))
     description: str = field(metadata=_text("description"))
