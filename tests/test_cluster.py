@@ -428,3 +428,33 @@ def test_an_account_disabled_with_the_command_is_refused_by_every_node_at_once(
     finally:
         for client in clients:
             client.close()
+
+
+def test_a_reader_ahead_of_a_node_is_caught_up_there_not_reset(
+    nodes: list[LiveServer], editor: Staff, redis_server: RedisServer
+) -> None:
+    """A reader that saw more on another node (its node died) resumes on one that has
+    not delivered it yet: here Redis is down, so node B learns of node A's posts only
+    from its next read of the log."""
+    slug = editor.create_hearing("R v Ahead", status="live")["slug"]
+    on_b = f"{nodes[1].ws_url}/ws/hearings/{slug}"
+
+    async def scenario() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        async with Reader(f"{on_b}?after=0"):  # node B serves the hearing from memory
+            await asyncio.to_thread(redis_server.kill)
+            try:
+                answer = await asyncio.to_thread(editor.post, slug, "Seen on node A.")
+                seq = answer.json()["seq"]
+                async with websockets.connect(f"{on_b}?after={seq}") as ws:
+                    hello = json.loads(await ws.recv())
+                    await asyncio.to_thread(editor.post, slug, "The next one.")
+                    async with asyncio.timeout(10):
+                        following = [json.loads(await ws.recv())]
+            finally:
+                await asyncio.to_thread(redis_server.start)
+        return hello | {"asked": seq}, following
+
+    hello, following = run(scenario())
+    assert hello["type"] == "hello"
+    assert hello["last_seq"] >= hello["asked"]
+    assert [(e["type"], e["seq"]) for e in following] == [("entry.published", hello["asked"] + 1)]

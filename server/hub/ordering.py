@@ -39,6 +39,7 @@ GAP_WAIT = 0.1
 POLL_DOWN = 0.25
 POLL_UP = 1.0
 PAGE = 500
+REACH_PATIENCE = 2.0
 
 LogReader = Callable[[str, int, int], Awaitable[list[str]]]
 """(slug, after, limit) → the encoded events after seq `after`, in seq order; raises
@@ -138,6 +139,17 @@ class Ordering:
             if channel.redactions == redactions:
                 channel.redact({Event.decode(text).seq: text for text in texts})
                 return
+
+    async def reach(self, hearing: str, seq: int, patience: float = REACH_PATIENCE) -> None:
+        """Wait, at most `patience` seconds, until this node has delivered `seq` (a reader
+        saw it on another node): the log is read at once. Returns sooner if the log has
+        no such seq (then the reader gets its reset)."""
+        self.read(hearing)
+        deadline = time.monotonic() + patience
+        while (channel := self.hub.channels.get(hearing)) is not None and channel.last_seq < seq:
+            if hearing not in self._reading or time.monotonic() >= deadline:
+                return
+            await asyncio.sleep(0.01)
 
     def _vanished(self, channel: Channel) -> None:
         """The slug is gone (renamed elsewhere, and the notice missed): readers reload."""

@@ -120,6 +120,18 @@ def hello(found: Services, sink: Reader, channel: Channel, after: int, epoch: st
     return True
 
 
+def behind(found: Services, channel: Channel, after: int) -> bool:
+    """Whether a reader is ahead of this node: it saw more on another node, which this
+    node has not delivered yet (several nodes: see `courtwire.hub.ordering`)."""
+    return after > channel.last_seq and found.hub.ordering is not None
+
+
+async def wait_for_node(found: Services, channel: Channel, after: int) -> None:
+    """Let this node catch up with a reader that is ahead, rather than reset it."""
+    assert found.hub.ordering is not None
+    await found.hub.ordering.reach(channel.hearing, after)
+
+
 async def start_reading(
     found: Services, sink: Reader, channel: Channel, after: int, epoch: str | None
 ) -> bool:
@@ -127,6 +139,8 @@ async def start_reading(
     set; False when it is not and has been closed (a reset, or a reader too slow to
     catch up). Server-Sent Events use it; the socket does the same with no task when
     its backlog is in memory."""
+    if behind(found, channel, after):
+        await wait_for_node(found, channel, after)
     if not hello(found, sink, channel, after, epoch):
         return False
     return await catch_up_or_close(found, sink, channel, after)
@@ -170,7 +184,18 @@ class Readers:
         channel = self.services.hub.channels.get(slug)
         if channel is None:
             return self._open(sock, slug, after, query.get("epoch"))
+        if behind(self.services, channel, after):
+            return self._wait_then_admit(sock, channel, after, query.get("epoch"))
         return self._admit(sock, channel, after, query.get("epoch"))
+
+    async def _wait_then_admit(
+        self, sock: ReaderSocket, channel: Channel, after: int, epoch: str | None
+    ) -> None:
+        if behind(self.services, channel, after):
+            await wait_for_node(self.services, channel, after)
+        later = self._admit(sock, channel, after, epoch)
+        if later is not None:
+            await later
 
     async def _open(self, sock: ReaderSocket, slug: str, after: int, epoch: str | None) -> None:
         try:
@@ -178,9 +203,7 @@ class Readers:
         except CourtwireError as error:
             deny(sock, error)
             return
-        later = self._admit(sock, channel, after, epoch)
-        if later is not None:
-            await later
+        await self._wait_then_admit(sock, channel, after, epoch)
 
     def _admit(
         self, sock: ReaderSocket, channel: Channel, after: int, client_epoch: str | None
