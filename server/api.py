@@ -93,7 +93,14 @@ async def require(request: Request, role: Role) -> Actor:
 async def read_json(request: Request) -> Any:
     """The request body as JSON, refused past the byte limit before it is all read and
     past the nesting limit before it is parsed: every route reads its body here."""
-    limit = services(request).settings.max_body
+    payload = parse_json(await read_body(request, services(request).settings.max_body))
+    request.state.payload = payload  # what a refusal's audit record keeps
+    return payload
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) past `limit` bytes: by its declared length before
+    any of it is read, or as soon as what arrives goes over."""
     declared = request.headers.get("content-length")
     declared_size = whole_number(declared) if declared is not None else None
     if declared_size is not None and declared_size > limit:
@@ -105,9 +112,7 @@ async def read_json(request: Request) -> Any:
         if size > limit:
             raise PayloadTooLarge(f"The request is over {limit} bytes.")
         chunks.append(chunk)
-    payload = parse_json(b"".join(chunks))
-    request.state.payload = payload  # what a refusal's audit record keeps
-    return payload
+    return b"".join(chunks)
 
 
 def query_int(request: Request, name: str, default: int, maximum: int | None = None) -> int:

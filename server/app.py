@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from courtwire import api, pages, reach, sse
+from courtwire import api, pages, photo_api, reach, sse
 from courtwire.cluster import Cluster
 from courtwire.db import Database
 from courtwire.demo import load_if_empty
@@ -70,6 +70,7 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
                 keepalive.close()
                 freezer.close()
                 await found.delays.close()
+                found.photos.close()
                 watching.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await watching
@@ -80,6 +81,7 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
     return Starlette(
         routes=[
             *api.routes,
+            *photo_api.routes,
             *pages.routes,
             *reach.routes,
             *sse.routes,

@@ -24,11 +24,59 @@ from courtwire.types import JSONObject
 MAX_BODY_CHARS = 5000
 MAX_NAME_CHARS = 200
 MAX_CORRECTION_CHARS = 1000
+MAX_ALT_CHARS = 1000
+MAX_CAPTION_CHARS = 1000
+PHOTO_REF_FIELDS = frozenset({"id", "alt", "caption"})
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    """An entry's photo as the client sends it."""
+
+    id: str
+    alt: str
+    caption: str | None
+
+    def to_json(self) -> JSONObject:
+        return {"id": self.id, "alt": self.alt, "caption": self.caption}
+
+
+def parse_photo_ref(value: object) -> PhotoRef | None:
+    """`{"id", "alt", "caption"}` or null; alt text is required (readers who cannot see
+    the photo read it)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise Invalid('Expected {"id", "alt", "caption"} or null.', field="photo")
+    for name in value:
+        if name not in PHOTO_REF_FIELDS:
+            raise Invalid(f"Unknown field {name!r}.", field=f"photo.{name}", code="unknown_field")
+    photo_id = value.get("id")
+    if not isinstance(photo_id, str) or not photo_id:
+        raise Invalid("The photo's id, as its upload answered.", field="photo.id")
+    alt = value.get("alt")
+    if not isinstance(alt, str) or not alt.strip() or len(alt) > MAX_ALT_CHARS:
+        raise Invalid(
+            f"Describe the photo for readers who cannot see it (at most {MAX_ALT_CHARS}"
+            " characters).",
+            field="photo.alt",
+        )
+    caption = value.get("caption")
+    if caption is not None and (not isinstance(caption, str) or len(caption) > MAX_CAPTION_CHARS):
+        raise Invalid(
+            f"The caption is text of at most {MAX_CAPTION_CHARS} characters.",
+            field="photo.caption",
+        )
+    return PhotoRef(photo_id, alt.strip(), (caption or "").strip() or None)
+
+
 FUTURE_SLACK = timedelta(minutes=15)
 """How far ahead of the server's clock a court time may be (a phone's clock runs fast)."""
 
-POST_FIELDS = frozenset({"id", "kind", "body", "speaker", "occurred_at", "key", "pinned"})
-CHANGE_FIELDS = frozenset({"body", "kind", "speaker", "occurred_at", "key", "pinned", "correction"})
+POST_FIELDS = frozenset({"id", "kind", "body", "speaker", "occurred_at", "key", "pinned", "photo"})
+CHANGE_FIELDS = frozenset(
+    {"body", "kind", "speaker", "occurred_at", "key", "pinned", "correction", "photo"}
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +99,7 @@ class Draft:
     occurred_at: str | None
     key: bool
     pinned: bool
+    photo: PhotoRef | None = None
 
     def fingerprint(self) -> str:
         """Identifies "the same content" for idempotent retries."""
@@ -62,6 +111,8 @@ class Draft:
             "key": self.key,
             "pinned": self.pinned,
         }
+        if self.photo is not None:
+            content["photo"] = self.photo.to_json()
         return hashlib.sha256(encode_json(content).encode()).hexdigest()
 
 
@@ -165,6 +216,7 @@ def parse_draft(payload: Any) -> Draft:
         occurred_at=_occurred_at(payload.get("occurred_at")),
         key=_flag(payload.get("key", False), "key"),
         pinned=_flag(payload.get("pinned", False), "pinned"),
+        photo=parse_photo_ref(payload.get("photo")),
     )
 
 
@@ -202,6 +254,9 @@ def parse_changes(payload: Any) -> JSONObject:
             changes[name] = _occurred_at(value)
         elif name in ("key", "pinned"):
             changes[name] = _flag(value, name)
+        elif name == "photo":
+            ref = parse_photo_ref(value)
+            changes[name] = ref.to_json() if ref else None
         else:
             changes[name] = _correction(value)
     return changes
@@ -214,20 +269,24 @@ def check_not_future(occurred_at: str, moment: datetime) -> None:
 
 
 def restriction_breach(entry: JSONObject, terms: list[str]) -> RestrictedTerm | None:
-    """The first restricted term in an entry's body, speaker name or correction, if any."""
+    """The first restricted term in an entry's body, speaker name, correction or photo's
+    alt text and caption, if any."""
     speaker = entry.get("speaker") or {}
+    photo = entry.get("photo") or {}
     return breach(
         (
             ("body", entry.get("body")),
             ("speaker.name", speaker.get("name")),
             ("correction", entry.get("correction")),
+            ("photo.alt", photo.get("alt")),
+            ("photo.caption", photo.get("caption")),
         ),
         terms,
     )
 
 
 def check_restrictions(entry: JSONObject, terms: list[str]) -> None:
-    """Refuse an entry whose body, speaker name or correction names a restricted term."""
+    """Refuse an entry whose published texts name a restricted term."""
     refused = restriction_breach(entry, terms)
     if refused is not None:
         raise refused

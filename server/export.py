@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from html import escape
 
 from courtwire import markdown_escape as md
 from courtwire.events import Event, encode_json
+from courtwire.figures import fallback, figure_html
 from courtwire.i18n import Words, words
 from courtwire.timeline import Timeline
 from courtwire.times import in_zone
@@ -53,6 +54,9 @@ time { font-weight: 700; color: var(--fg); font-variant-numeric: tabular-nums; }
 .mark { background: var(--key); color: var(--fg); padding: 0 .35rem; border-radius: .2rem;
   font-size: .75rem; }
 .body p { margin: .35rem 0; }
+figure { margin: .5rem 0; }
+figure img { max-width: 100%; height: auto; display: block; }
+figcaption { font-size: .85rem; color: var(--muted); }
 .correction { font-size: .9rem; border-left: 3px solid var(--muted); padding-left: .5rem;
   color: var(--muted); }
 footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; }
@@ -163,6 +167,8 @@ def markdown_transcript(hearing: JSONObject, timeline: Timeline) -> str:
                 parts.append(_markdown_text(speaker))
             parts += [f"**{mark}**" for mark in _marks(entry, said)]
             body = md.from_html(str(entry["html"]))
+            if photo := entry.get("photo"):
+                body += ["", *_markdown_photo(photo)]
             if entry.get("correction"):
                 note = md.plain(str(entry["correction"]))
                 body += ["", f"**{said.gettext('Correction:')}** {note[0]}", *note[1:]]
@@ -171,8 +177,19 @@ def markdown_transcript(hearing: JSONObject, timeline: Timeline) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_transcript(hearing: JSONObject, timeline: Timeline) -> str:
-    """A standalone HTML transcript: inline style, no script, bodies from `entry.html`."""
+def _markdown_photo(photo: JSONObject) -> list[str]:
+    """An image line (alt text escaped; the address is ours, `/media/…`) and the caption."""
+    lines = [f"![{_markdown_text(str(photo['alt']))}]({fallback(photo)['url']})"]
+    if photo.get("caption"):
+        lines += ["", *md.plain(str(photo["caption"]))]
+    return lines
+
+
+def html_transcript(
+    hearing: JSONObject, timeline: Timeline, embed: Callable[[str], bytes | None] | None = None
+) -> str:
+    """A standalone HTML transcript: inline style, no script, bodies from `entry.html`,
+    photos embedded (`embed`: a variant's bytes by its address)."""
     timezone = str(hearing["timezone"])
     said = words(hearing.get("language"))
     title = escape(str(hearing["title"]))
@@ -203,7 +220,8 @@ def html_transcript(hearing: JSONObject, timeline: Timeline) -> str:
     for day, items in _by_day(entries, timezone, said):
         out += ["<section>", f"<h2>{escape(day)}</h2>"]
         for moment, entry in items:
-            out.append(_html_entry(moment, entry, said.clock(entry["occurred_at"], timezone), said))
+            clock = said.clock(entry["occurred_at"], timezone)
+            out.append(_html_entry(moment, entry, clock, said, embed))
         out.append("</section>")
     zone_note = said.gettext("Times are court times (%(zone)s).") % {"zone": timezone}
     out += [
@@ -220,7 +238,13 @@ def _footer(timeline: Timeline, said: Words) -> str:
     return text % {"seq": timeline.last_seq}
 
 
-def _html_entry(moment: datetime, entry: JSONObject, clock: str, said: Words) -> str:
+def _html_entry(
+    moment: datetime,
+    entry: JSONObject,
+    clock: str,
+    said: Words,
+    embed: Callable[[str], bytes | None] | None,
+) -> str:
     classes = "entry key" if entry.get("key") else "entry"
     header = [
         f'<time datetime="{escape(moment.isoformat(timespec="seconds"))}">{clock}</time>',
@@ -235,6 +259,8 @@ def _html_entry(moment: datetime, entry: JSONObject, clock: str, said: Words) ->
         # entry.html was sanitized by courtwire.markup (nh3) when the entry was written.
         f'<div class="body">{entry["html"]}</div>',
     ]
+    if entry.get("photo"):
+        parts.append(figure_html(entry["photo"], embed=embed))
     if entry.get("correction"):
         parts.append(
             f'<p class="correction"><strong>{escape(said.gettext("Correction:"))}</strong> '

@@ -30,19 +30,27 @@ KEEP_BYTES = 64 * 1024 * 1024
 PAGE = 1000
 
 
-def _events_json(hearing: JSONObject, events: list[Event]) -> str:
+Embed = Callable[[str], bytes | None]
+"""A photo variant's bytes by its `/media/…` address (the HTML transcript embeds them)."""
+
+
+def _events_json(hearing: JSONObject, events: list[Event], embed: Embed) -> str:
     return event_log(hearing, events)
 
 
-def _markdown(hearing: JSONObject, events: list[Event]) -> str:
+def _markdown(hearing: JSONObject, events: list[Event], embed: Embed) -> str:
     return markdown_transcript(hearing, replay(events))
 
 
-def _html(hearing: JSONObject, events: list[Event]) -> str:
-    return html_transcript(hearing, replay(events))
+def _html(hearing: JSONObject, events: list[Event], embed: Embed) -> str:
+    return html_transcript(hearing, replay(events), embed)
 
 
-BUILDERS: dict[str, Callable[[JSONObject, list[Event]], str]] = {
+def _no_media(url: str) -> bytes | None:
+    return None
+
+
+BUILDERS: dict[str, Callable[[JSONObject, list[Event], Embed], str]] = {
     "events.json": _events_json,
     "transcript.md": _markdown,
     "transcript.html": _html,
@@ -50,10 +58,10 @@ BUILDERS: dict[str, Callable[[JSONObject, list[Event]], str]] = {
 """Each format by the suffix of its file name."""
 
 
-def build(suffix: str, hearing: JSONObject, texts: list[str]) -> bytes:
-    """An export as bytes, from the hearing's public fields and its encoded events (pure:
-    run in a worker thread)."""
-    return BUILDERS[suffix](hearing, [Event.decode(text) for text in texts]).encode()
+def build(suffix: str, hearing: JSONObject, texts: list[str], embed: Embed = _no_media) -> bytes:
+    """An export as bytes, from the hearing's public fields and its encoded events (run in
+    a worker thread: `embed` may read files)."""
+    return BUILDERS[suffix](hearing, [Event.decode(text) for text in texts], embed).encode()
 
 
 class EventSource(Protocol):
@@ -76,8 +84,15 @@ Key = tuple[int, str, int, str, str]
 class Exports:
     """The bounded cache of built exports, least recently used dropped first."""
 
-    def __init__(self, source: EventSource, keep: int = KEEP, keep_bytes: int = KEEP_BYTES):
+    def __init__(
+        self,
+        source: EventSource,
+        keep: int = KEEP,
+        keep_bytes: int = KEEP_BYTES,
+        embed: Embed = _no_media,
+    ):
         self.source = source
+        self.embed = embed
         self.keep = keep
         self.keep_bytes = keep_bytes
         self._built: OrderedDict[Key, Export] = OrderedDict()
@@ -109,7 +124,7 @@ class Exports:
                 break
         # Events committed since the hearing was read belong to a later key.
         del texts[hearing.last_seq :]
-        body = await asyncio.to_thread(build, suffix, hearing.public(), texts)
+        body = await asyncio.to_thread(build, suffix, hearing.public(), texts, self.embed)
         self.builds += 1
         export = Export(body, etag(hearing, suffix, epoch))
         self._keep(key, export)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from html import escape
+from urllib.parse import urlsplit
 
+from courtwire.figures import figure_html, image_object
 from courtwire.i18n import Words, words
 from courtwire.markup import cut_at_word, plain_text
 from courtwire.types import JSONObject
@@ -42,9 +44,17 @@ def entry_title(entry: JSONObject, said: Words) -> str:
     return f"{lead}: {cut_at_word(plain_text(entry['html']), TITLE_CHARS)}"
 
 
-def entry_content(entry: JSONObject, said: Words) -> str:
-    """The entry's sanitized HTML, with its correction note when it has one."""
+def origin(page_url: str) -> str:
+    """`scheme://host[:port]` of an address: what makes a `/media/…` address absolute."""
+    parts = urlsplit(page_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def entry_content(entry: JSONObject, said: Words, base: str = "") -> str:
+    """The entry's sanitized HTML, its photo, and its correction note when it has one."""
     content = str(entry["html"])
+    if entry.get("photo"):
+        content += figure_html(entry["photo"], base=base)
     if entry.get("correction"):
         label = escape(said.gettext("Correction:"))
         content += f"<p><strong>{label}</strong> {escape(str(entry['correction']))}</p>"
@@ -84,7 +94,7 @@ def atom_feed(
             f"<author><name>{_x(entry['author'])}</name></author>",
             f'<link rel="alternate" type="text/html" href="{_x(link)}"/>',
             f'<category term="{_x(entry["kind"])}"/>',
-            f'<content type="html">{_x(entry_content(entry, said))}</content>',
+            f'<content type="html">{_x(entry_content(entry, said, origin(page_url)))}</content>',
             "</entry>",
         ]
     lines.append("</feed>")
@@ -119,6 +129,7 @@ def live_blog_data(
             "author": {"@type": "Person", "name": entry["author"]},
             "url": f"{page_url}#entry-{entry['id']}",
         }
+        | ({"image": image_object(entry["photo"], origin(page_url))} if entry.get("photo") else {})
         for entry in entries[:LIVE_BLOG_UPDATES]
     ]
     return data

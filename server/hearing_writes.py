@@ -126,8 +126,8 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
     cursor = conn.execute(
         "INSERT INTO hearings (slug, title, court, case_ref, location, timezone, status,"
         " scheduled_start, description, reporting, reporting_note, publish_delay, review_kinds,"
-        " language, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?)",
+        " language, photo_confirmation, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             slug,
             fields["title"],
@@ -143,6 +143,7 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
             fields["publish_delay"],
             encode_json(fields["review_kinds"]),
             fields["language"],
+            fields["photo_confirmation"],
             stamp,
             stamp,
         ),

@@ -37,6 +37,7 @@ CREATE_FIELDS = frozenset(
         "reporting",
         "publish_delay",
         "review_kinds",
+        "photo_confirmation",
     }
 )
 CHANGE_FIELDS = CREATE_FIELDS
@@ -118,6 +119,10 @@ def _field(name: str, value: Any) -> Any:
         return value
     if name == "review_kinds":
         return _review_kinds(value)
+    if name == "photo_confirmation":
+        if not isinstance(value, bool):
+            raise Invalid("Expected true or false.", field=name)
+        return value
     if name == "slug":
         if not isinstance(value, str) or not SLUG_PATTERN.match(value) or len(value) > 80:
             raise Invalid(
@@ -155,6 +160,7 @@ def parse_new_hearing(payload: Any) -> JSONObject:
         "reporting_note": "",
         "publish_delay": 0,
         "review_kinds": [],
+        "photo_confirmation": True,
     }
     return defaults | fields
 

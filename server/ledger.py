@@ -71,6 +71,7 @@ def hearings_from(
             | {
                 "publish_delay": row["publish_delay"],
                 "review_kinds": json.loads(row["review_kinds"]),
+                "photo_confirmation": bool(row["photo_confirmation"]),
             },
             tuple(sorted(by_hearing[int(row["id"])], key=lambda r: r.id)),
         )

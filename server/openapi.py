@@ -15,7 +15,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from courtwire.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, Speaker
+from courtwire.entries import (
+    MAX_ALT_CHARS,
+    MAX_BODY_CHARS,
+    MAX_CAPTION_CHARS,
+    MAX_CORRECTION_CHARS,
+    Speaker,
+)
 from courtwire.exceptions import ERROR_CODES
 from courtwire.hearings import TEXT_LIMITS
 from courtwire.inputs import MAX_DIGITS
@@ -139,6 +145,88 @@ SPEAKER = object_schema(Speaker, optional=("name",)) | {
     "type": ["object", "null"],
     "additionalProperties": False,
 }
+# Photos (API.md "Photos")
+PHOTO_VARIANT = {
+    "type": "object",
+    "required": ["width", "height", "type", "url"],
+    "properties": {
+        "width": {"type": "integer", "minimum": 1},
+        "height": {"type": "integer", "minimum": 1},
+        "type": {"type": "string", "enum": ["image/webp", "image/jpeg"]},
+        "url": {"type": "string", "pattern": "^/media/"},
+    },
+}
+PHOTO_STORED: dict[str, Any] = {
+    "id": {"type": "string"},
+    "width": {"type": "integer", "minimum": 1},
+    "height": {"type": "integer", "minimum": 1},
+    "variants": {"type": "array", "items": PHOTO_VARIANT},
+}
+PHOTO_REF = {
+    "type": ["object", "null"],
+    "required": ["id", "alt"],
+    "properties": {
+        "id": {"type": "string", "minLength": 1},
+        "alt": {"type": "string", "minLength": 1, "maxLength": MAX_ALT_CHARS},
+        "caption": _text(MAX_CAPTION_CHARS, nullable=True),
+    },
+    "additionalProperties": False,
+    "description": "A photo uploaded to the hearing, with its alt text (required).",
+}
+PHOTO_PATHS: dict[str, Any] = {
+    "/api/hearings/{slug}/photos": {
+        "post": {
+            "summary": "Upload a photo (JPEG, PNG, WebP or HEIC by its content); a retry"
+            " with the same Idempotency-Key returns the one stored.",
+            "security": [{"bearer": []}],
+            "parameters": [
+                SLUG,
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string", "format": "uuid"},
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    media_type: {"schema": {"type": "string", "format": "binary"}}
+                    for media_type in ("image/jpeg", "image/png", "image/webp", "image/heic")
+                },
+            },
+            "responses": {
+                "200": _json(
+                    {"type": "object", "properties": {"photo": _ref("Photo")}},
+                    "A retry: the photo as stored.",
+                ),
+                "201": _json({"type": "object", "properties": {"photo": _ref("Photo")}}, "Stored."),
+                **_errors(400, 401, 403, 404, 409, 413, 415, 422, 429),
+            },
+        }
+    },
+    "/media/{photo_id}/{name}": {
+        "get": {
+            "summary": "A photo variant, while the entry that carries it is published.",
+            "security": [],
+            "parameters": [
+                {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                for n in ("photo_id", "name")
+            ],
+            "responses": {
+                "200": {
+                    "description": "The image.",
+                    "content": {
+                        t: {"schema": {"type": "string", "format": "binary"}}
+                        for t in ("image/webp", "image/jpeg")
+                    },
+                },
+                **_errors(404),
+            },
+        }
+    },
+}
+
 ENTRY_CHANGES: dict[str, Any] = {
     "body": {"type": "string", "minLength": 1, "maxLength": MAX_BODY_CHARS},
     "kind": {"type": "string", "enum": [kind.value for kind in EntryKind]},
@@ -146,6 +234,7 @@ ENTRY_CHANGES: dict[str, Any] = {
     "occurred_at": TIME,
     "key": {"type": "boolean"},
     "pinned": {"type": "boolean"},
+    "photo": PHOTO_REF,
 }
 
 
@@ -153,6 +242,15 @@ def _entry_schema() -> dict[str, Any]:
     """`Entry`'s fields; its speaker as clients send it (the name may be left out)."""
     entry = object_schema(Entry, optional=("revised_at",))
     entry["properties"]["speaker"] = SPEAKER
+    entry["properties"]["photo"] = {
+        "type": "object",
+        "required": [*PHOTO_STORED, "alt", "caption"],
+        "properties": {
+            **PHOTO_STORED,
+            "alt": {"type": "string"},
+            "caption": {"type": ["string", "null"]},
+        },
+    }
     return entry
 
 
@@ -240,6 +338,7 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "Entry": _entry_schema(),
+    "Photo": {"type": "object", "required": list(PHOTO_STORED), "properties": PHOTO_STORED},
     "Tombstone": {
         "type": "object",
         "required": ["id"],
@@ -893,6 +992,7 @@ def document() -> dict[str, Any]:
             "/api/hearings/{slug}/export.json": _export("event log", JSON),
             "/api/hearings/{slug}/export.md": _export("Markdown transcript", "text/markdown"),
             "/api/hearings/{slug}/export.html": _export("HTML transcript", "text/html"),
+            **PHOTO_PATHS,
             "/api/openapi.json": {
                 "get": _operation(
                     "This document.",

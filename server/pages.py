@@ -17,10 +17,17 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
 from courtwire.caching import ARCHIVE, BOOT, REVALIDATE, not_modified
-from courtwire.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
+from courtwire.entries import (
+    MAX_ALT_CHARS,
+    MAX_BODY_CHARS,
+    MAX_CAPTION_CHARS,
+    MAX_CORRECTION_CHARS,
+    MAX_NAME_CHARS,
+)
 from courtwire.events import encode_json
 from courtwire.exceptions import CourtwireError
 from courtwire.feeds import live_blog_data, page_description
+from courtwire.figures import figure_html
 from courtwire.folding import fold_table
 from courtwire.i18n import SOURCE, language_names, negotiate, words
 from courtwire.inputs import query_int
@@ -52,6 +59,11 @@ def json_ld(data: JSONObject) -> Markup:
     return Markup(text)  # noqa: S704 - angle brackets escaped above
 
 
+def photo_figure(photo: JSONObject) -> Markup:
+    """An entry's photo as the reader page shows it (courtwire.figures escapes every text)."""
+    return Markup(figure_html(photo))  # noqa: S704 - built from escaped parts
+
+
 def _templates(language: Language) -> Environment:
     """The pages' templates speaking `language`: `_()` and `{% trans %}` from its
     catalog, labels and dates in its words, and its words for the page's scripts."""
@@ -73,6 +85,7 @@ def _templates(language: Language) -> Environment:
         status_labels=scripts["statuses"],
         kind_labels=scripts["kinds"],
         page_words=json_ld(scripts),
+        photo_figure=photo_figure,
     )
     return environment
 
@@ -217,7 +230,13 @@ async def report(request: Request) -> Response:
     the language the browser asks for."""
     language = asked_language(request)
     said = page_words(words(language))
-    limits = {"body": MAX_BODY_CHARS, "name": MAX_NAME_CHARS, "correction": MAX_CORRECTION_CHARS}
+    limits = {
+        "body": MAX_BODY_CHARS,
+        "name": MAX_NAME_CHARS,
+        "correction": MAX_CORRECTION_CHARS,
+        "photo_alt": MAX_ALT_CHARS,
+        "photo_caption": MAX_CAPTION_CHARS,
+    }
     config = {
         "kinds": said["kinds"],
         "statuses": said["statuses"],

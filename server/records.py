@@ -141,6 +141,11 @@ class StaffHearing:
 
     publish_delay: int = field(metadata=schema(minimum=0, maximum=MAX_PUBLISH_DELAY))
     review_kinds: list[EntryKind]
+    photo_confirmation: bool = field(
+        metadata=schema(
+            description="Reporters confirm each photo was not taken inside the courtroom."
+        )
+    )
 
 
 PUBLIC_HEARING_FIELDS = tuple(f.name for f in fields(PublicHearing))

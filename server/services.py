@@ -17,6 +17,8 @@ from courtwire.limits import (
     RedisLimits,
     SignInThrottle,
 )
+from courtwire.media import DirectoryMedia
+from courtwire.photos import Photos
 from courtwire.settings import Settings
 from courtwire.store import Store
 
@@ -35,6 +37,7 @@ class Services:
     login_throttle: SignInThrottle
     shared_limits: RedisLimits | None
     """Set when the limits are the cluster's (a broker URL): closed with the app."""
+    photos: Photos
 
     @classmethod
     def build(cls, settings: Settings, store: Store, hub: Hub) -> Services:
@@ -44,16 +47,24 @@ class Services:
             shared = RedisLimits(
                 settings.broker_url, store.db.epoch, settings.post_limit, settings.login_limit
             )
+        photos = Photos(
+            store.db,
+            DirectoryMedia(settings.media_root),
+            max_pixels=settings.photo_pixels,
+            workers=settings.photo_workers,
+        )
+        store.on_photos_removed = photos.remove_files
         return cls(
             settings=settings,
             db=store.db,
             hub=hub,
             store=store,
             delays=Delays(store),
-            exports=Exports(store),
+            exports=Exports(store, embed=photos.variant_bytes),
             accounts=Accounts(store.db, settings.token_days),
             audit=AuditTrail(store.db),
             post_limit=shared or LocalPostLimit(settings.post_limit),
             login_throttle=shared or LocalSignInThrottle(settings.login_limit),
             shared_limits=shared,
+            photos=photos,
         )

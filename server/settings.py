@@ -66,6 +66,18 @@ class Settings:
     broker_url: str = ""
     """`redis://…`: events, notices and limits shared with every node through Redis;
     empty: this process alone (in-process fan-out and limits)."""
+    photo_bytes: int = 20 * 1024 * 1024
+    """Largest photo upload, in bytes (413 past it)."""
+    photo_pixels: int = 50_000_000
+    """Most pixels (width × height) a photo may have, checked before it is decoded (422)."""
+    photo_workers: int = 2
+    """Photos decoded at once, off the event loop."""
+    media_dir: Path | None = None
+    """Where photo files are stored; None: `media` beside the database file."""
+
+    @property
+    def media_root(self) -> Path:
+        return self.media_dir or self.db_path.resolve().parent / "media"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -86,6 +98,12 @@ class Settings:
             load_demo=os.environ.get("COURTWIRE_DEMO", "1") not in ("0", "false", "no"),
             token_days=_positive("COURTWIRE_TOKEN_DAYS", 30.0),
             broker_url=_broker_url(),
+            photo_bytes=_int("COURTWIRE_PHOTO_BYTES", 20 * 1024 * 1024),
+            photo_pixels=_int("COURTWIRE_PHOTO_PIXELS", 50_000_000),
+            photo_workers=max(1, _int("COURTWIRE_PHOTO_WORKERS", 2)),
+            media_dir=Path(os.environ["COURTWIRE_MEDIA_DIR"])
+            if os.environ.get("COURTWIRE_MEDIA_DIR")
+            else None,
         )
 
 

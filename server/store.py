@@ -20,7 +20,13 @@ from zoneinfo import ZoneInfo
 
 from courtwire import audit, markup
 from courtwire.db import Database, Transaction
-from courtwire.entries import Draft, check_not_future, check_restrictions, restriction_breach
+from courtwire.entries import (
+    Draft,
+    PhotoRef,
+    check_not_future,
+    check_restrictions,
+    restriction_breach,
+)
 from courtwire.events import Event, discarded_data, encode_json, tombstone_data
 from courtwire.exceptions import Conflict, Forbidden, NotFound
 from courtwire.hearing_writes import Change, Changed, change, create, shorthand
@@ -37,6 +43,7 @@ from courtwire.ledger import (
 )
 from courtwire.messages import Publish, Retire
 from courtwire.model import LIVE_ORDER, EntryState, EventType, HearingStatus, QueueReason, Role
+from courtwire.photos import attach, detached
 from courtwire.records import Actor, Entry, Hearing
 from courtwire.register import NewRestriction
 from courtwire.times import format_time, now
@@ -74,6 +81,9 @@ class Store:
         """Resets and closes the readers of a slug a hearing left."""
         self.on_delayed: Callable[[str, str], None] = lambda entry_id, due: None
         """Told of each delayed post once it is stored: (entry id, release time)."""
+        self.on_photos_removed: Callable[[list[str]], None] = lambda photo_ids: None
+        """Told of the photos an entry no longer carries (deleted, discarded, replaced),
+        once that is committed: their files are to be removed."""
 
     # Reads
 
@@ -340,6 +350,7 @@ class Store:
                 "UPDATE entries SET state = ?, entry = ? WHERE id = ?",
                 (EntryState.DISCARDED.value, encode_json(gone), entry_id),
             )
+            self._forget_photos(tx, detached(tx.conn, entry_id))
             before = json.loads(row["entry"])
             _audit(tx, actor, "entry.discarded", hearing, entry_id, before, None, waits.reason)
             return Written(gone, 0, discarded=True)
@@ -388,6 +399,9 @@ class Store:
                 key=draft.key,
                 pinned=draft.pinned,
             ).to_json()
+            if draft.photo is not None:
+                entry["photo"], replaced = attach(tx.conn, hearing, draft.id, draft.photo)
+                self._forget_photos(tx, replaced)
             check_not_future(entry["occurred_at"], moment)
             check_restrictions(entry, hearing.restricted_terms(moment))
             waits = waiting_for(hearing, draft.kind, moment)
@@ -457,6 +471,13 @@ class Store:
             revised = entry | changes
             if html is not None:
                 revised["html"] = html
+            if "photo" in changes:
+                ref = changes["photo"]
+                photo_ref = None if ref is None else PhotoRef(ref["id"], ref["alt"], ref["caption"])
+                revised["photo"], replaced = attach(tx.conn, hearing, entry_id, photo_ref)
+                if revised["photo"] is None:
+                    del revised["photo"]
+                self._forget_photos(tx, replaced)
             revised["revision"] = entry["revision"] + 1
             revised["revised_at"] = format_time(moment)
             if "occurred_at" in changes:
@@ -509,6 +530,7 @@ class Store:
             removal = Removal("deleted", actor.username, format_time(moment))
             rewritten = tombstone_events(tx, hearing, entry_id, removal)
             tombstone = tombstone_data(entry_id)
+            self._forget_photos(tx, detached(tx.conn, entry_id))
             tx.conn.execute(
                 "UPDATE entries SET state = ?, entry = ? WHERE id = ?",
                 (EntryState.DELETED.value, encode_json(tombstone), entry_id),
@@ -518,6 +540,10 @@ class Store:
             return Written(tombstone, seq)
 
         return await self.db.write(delete)
+
+    def _forget_photos(self, tx: Transaction, photo_ids: list[str]) -> None:
+        if photo_ids:
+            tx.after_commit(lambda: self.on_photos_removed(photo_ids))
 
     def _log(self, tx: Transaction, at: datetime) -> Log:
         return Log(tx, at, self.publish, self.retire, self.db.epoch)

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import httpx
 
-from courtwire.entries import MAX_BODY_CHARS, MAX_CORRECTION_CHARS, MAX_NAME_CHARS
+from courtwire.entries import (
+    MAX_ALT_CHARS,
+    MAX_BODY_CHARS,
+    MAX_CAPTION_CHARS,
+    MAX_CORRECTION_CHARS,
+    MAX_NAME_CHARS,
+)
 from courtwire.model import KIND_LABELS, STATUS_LABELS, SpeakerRole
 from tests.jsmodules import JS, ROOT, assert_no_cycles, module_graph
 from tests.support import LiveServer
@@ -66,8 +72,11 @@ def test_the_report_page_gives_the_app_the_server_s_labels_and_limits(server: Li
         "body": MAX_BODY_CHARS,
         "name": MAX_NAME_CHARS,
         "correction": MAX_CORRECTION_CHARS,
+        "photo_alt": MAX_ALT_CHARS,
+        "photo_caption": MAX_CAPTION_CHARS,
     }
     # The fields' own limits are the same numbers.
     assert page.count(f'maxlength="{MAX_BODY_CHARS}"') == 2  # the composer and the edit dialog
     assert page.count(f'maxlength="{MAX_NAME_CHARS}"') == 2
-    assert page.count(f'maxlength="{MAX_CORRECTION_CHARS}"') == 1
+    assert page.count(f'maxlength="{MAX_ALT_CHARS}"') == 3  # correction, alt text, caption
+    assert MAX_ALT_CHARS == MAX_CAPTION_CHARS == MAX_CORRECTION_CHARS

@@ -1,5 +1,6 @@
 // An entry built in the DOM, as the desk shows it in its moderation list and its replay
-// view: a header (court time, kind, flags, speaker), the body and the correction note.
+// view: a header (court time, kind, flags, speaker), the body, its photo and the
+// correction note.
 // Text goes in through textContent; only entry.html, sanitized by the server, as HTML.
 
 import { kindText, phrase, speakerText } from "./labels.js";
@@ -10,6 +11,42 @@ export function element(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+/** How wide a photo is shown: the reader column (courtwire.figures.SIZES, the same). */
+export const PHOTO_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)";
+
+function srcset(photo, type) {
+  return photo.variants.filter((v) => v.type === type).map((v) => `${v.url} ${v.width}w`).join(", ");
+}
+
+/**
+ * An entry's photo as a <figure>, as the server renders it (courtwire.figures): WebP where
+ * the browser takes it, JPEG otherwise, with width and height (no layout shift), lazy
+ * loading, the alt text and the caption.
+ */
+export function photoFigure(photo) {
+  const figure = element("figure", "photo");
+  const picture = element("picture");
+  const source = element("source");
+  source.type = "image/webp";
+  source.srcset = srcset(photo, "image/webp");
+  source.sizes = PHOTO_SIZES;
+  const jpegs = photo.variants.filter((v) => v.type === "image/jpeg");
+  const fitting = jpegs.filter((v) => v.width <= 960);
+  const img = element("img");
+  img.src = (fitting.length ? fitting[fitting.length - 1] : jpegs[0]).url;
+  img.srcset = srcset(photo, "image/jpeg");
+  img.sizes = PHOTO_SIZES;
+  img.width = photo.width;
+  img.height = photo.height;
+  img.alt = photo.alt;
+  img.loading = "lazy";
+  img.decoding = "async";
+  picture.append(source, img);
+  figure.append(picture);
+  if (photo.caption) figure.append(element("figcaption", "", photo.caption));
+  return figure;
 }
 
 /**
@@ -34,8 +71,10 @@ export function entryNodes(entry, format, { pinnedFlag = false, byline = false }
   const body = element("div", "body");
   // entry.html is sanitized by the server (nh3) when the entry is written.
   body.innerHTML = entry.html;
-  if (!entry.correction) return [header, body];
+  const nodes = [header, body];
+  if (entry.photo) nodes.push(photoFigure(entry.photo));
+  if (!entry.correction) return nodes;
   const note = element("p", "correction");
   note.append(element("strong", "", phrase("correction")), " ", element("span", "text", entry.correction));
-  return [header, body, note];
+  return [...nodes, note];
 }

@@ -22,6 +22,12 @@
 // made on a revision that is no longer current comes back in the state "conflict" with
 // the entry as it stands (`current`). Items about one entry go in the order they were
 // made: each waits until the ones before it about the same entry are published.
+//
+// A new update may carry a photo (`photo`: {blob, key, alt, caption, id}): the image is
+// on the phone with the update, and uploaded first, with progress, under its own
+// Idempotency-Key, retried with that key until the server answers (it stores one photo
+// per key, however often the answer is lost). Its id then goes into the update's
+// payload, which is sent as any other.
 
 import { backoffDelay } from "./live.js";
 
@@ -31,6 +37,8 @@ const CHANNEL = "courtwire-outbox";
 const LOCK = "courtwire-outbox-send";
 const KEEP_PUBLISHED = 20;
 const SEND_TIMEOUT_MS = 15000;
+/** Without a byte arriving for this long, a photo upload is given up and retried. */
+const UPLOAD_STALL_MS = 60000;
 /** States an item ends in: nothing more is sent for it. */
 const FINISHED = new Set(["published", "pulled", "discarded"]);
 
@@ -134,9 +142,10 @@ export class Outbox extends EventTarget {
 
   // What the reporter does
 
-  /** Store a new update (resolves once it is durably on the phone), then send. */
-  async add({ hearing, username, payload }) {
-    const item = await this.store({ hearing, username, payload, state: "waiting", error: null });
+  /** Store a new update, with its `photo` if any ({blob, alt, caption}), then send
+   * (resolves once it is durably on the phone). */
+  async add({ hearing, username, payload, photo = null }) {
+    const item = await this.store({ hearing, username, payload, state: "waiting", error: null, photo });
     this.sendSoon(0);
     return item;
   }
@@ -173,7 +182,7 @@ export class Outbox extends EventTarget {
     return this.store({ hearing, username, payload, state: "held", error });
   }
 
-  async store({ hearing, username, payload, state, error, op = "post", seen = null }) {
+  async store({ hearing, username, payload, state, error, op = "post", seen = null, photo = null }) {
     const items = await this.items();
     const last = items.length ? items[items.length - 1].order : 0;
     const item = {
@@ -192,6 +201,7 @@ export class Outbox extends EventTarget {
       note: "",
       seq: null,
       error,
+      photo: photo && { id: null, key: uuid(), ...photo },
     };
     await this.put(item);
     this.changed();
@@ -324,6 +334,11 @@ export class Outbox extends EventTarget {
     }
     await this.update(item.id, { state: "sending", attempts: item.attempts + 1 });
     this.setStatus("sending");
+    if (item.op === "post" && item.photo && !item.photo.id) {
+      const uploaded = await this.uploadPhoto(item, token);
+      if (!uploaded.item) return uploaded;
+      item = uploaded.item;
+    }
     const controller = new AbortController();
     const timeout = setTimeout(() => controller.abort(), SEND_TIMEOUT_MS);
     const { method, path, body: sent } = requestOf(item);
@@ -350,15 +365,77 @@ export class Outbox extends EventTarget {
     } catch {
       body = null;
     }
-    if (response.status === 202 && body?.state) {
+    return this.answered(item, response.status, body, response.headers.get("Retry-After"));
+  }
+
+  /**
+   * Upload an item's photo (XMLHttpRequest: fetch tells nothing of upload progress),
+   * the same bytes under the same key on every try. Resolves to {item} with the photo's
+   * id in its payload, or to what sendOne resolves to when it did not go through.
+   */
+  async uploadPhoto(item, token) {
+    const { photo } = item;
+    const path = `/api/hearings/${encodeURIComponent(item.hearing)}/photos`;
+    let shown = -1;
+    const answer = await new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", path);
+      xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+      xhr.setRequestHeader("Content-Type", photo.blob.type || "application/octet-stream");
+      xhr.setRequestHeader("Idempotency-Key", photo.key);
+      let stalled = null;
+      const watch = () => {
+        clearTimeout(stalled);
+        stalled = setTimeout(() => xhr.abort(), UPLOAD_STALL_MS);
+      };
+      xhr.upload.onprogress = (event) => {
+        watch();
+        if (!event.lengthComputable) return;
+        const percent = Math.floor((event.loaded / event.total) * 10) * 10;
+        if (percent === shown) return;
+        shown = percent;
+        this.update(item.id, { note: `Uploading the photo: ${percent}%` });
+      };
+      xhr.onload = () => {
+        clearTimeout(stalled);
+        let body = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          body = null;
+        }
+        resolve({ status: xhr.status, body, retryAfter: xhr.getResponseHeader("Retry-After") });
+      };
+      xhr.onerror = xhr.onabort = () => {
+        clearTimeout(stalled);
+        resolve(null);
+      };
+      watch();
+      xhr.send(photo.blob);
+    });
+    if (!answer) {
+      await this.update(item.id, { state: "waiting", note: "No connection: the photo will be sent again." });
+      return { retry: true };
+    }
+    if ((answer.status === 200 || answer.status === 201) && answer.body?.photo?.id) {
+      return { item: await this.update(item.id, { photo: { ...photo, id: answer.body.photo.id }, note: "" }) };
+    }
+    // A refusal of the image is about the photo, whatever part of the request it names.
+    if (answer.body?.error) answer.body.error.field = "photo";
+    return this.answered(item, answer.status, answer.body, answer.retryAfter);
+  }
+
+  /** What an answer (to the update, or to its photo's upload) means for the item. */
+  async answered(item, status, body, retryAfter) {
+    if (status === 202 && body?.state) {
       await this.wait(item, body);
       return {};
     }
-    if (response.status === 200 && body?.state === "discarded") {
+    if (status === 200 && body?.state === "discarded") {
       await this.update(item.id, { state: "discarded", error: null, note: "" });
       return {};
     }
-    if (response.status === 200 || response.status === 201) {
+    if (status === 200 || status === 201) {
       const published = await this.update(item.id, {
         state: "published", seq: body.seq, entry: body.entry, error: null, note: "",
         publishedAt: new Date().toISOString(),
@@ -368,25 +445,25 @@ export class Outbox extends EventTarget {
       await this.prune();
       return {};
     }
-    if (response.status === 409 && item.op === "revise" && body?.error?.code === "revision_conflict" && body.entry) {
+    if (status === 409 && item.op === "revise" && body?.error?.code === "revision_conflict" && body.entry) {
       const conflict = await this.update(item.id, { state: "conflict", error: body.error, current: body.entry, note: "" });
       this.dispatchEvent(new CustomEvent("conflict", { detail: conflict }));
       return {};
     }
-    if (response.status === 401) {
+    if (status === 401) {
       await this.update(item.id, { state: "waiting", note: "Waiting for you to sign in again." });
       return { signedOut: true };
     }
-    if (retryable(response.status)) {
-      const seconds = Number(response.headers.get("Retry-After"));
+    if (retryable(status)) {
+      const seconds = Number(retryAfter);
       const after = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 + Math.random() * 1000 : null;
-      const note = response.status === 429 ? "Too many posts: will retry." : `Server trouble (${response.status}): will retry.`;
+      const note = status === 429 ? "Too many posts: will retry." : `Server trouble (${status}): will retry.`;
       await this.update(item.id, { state: "waiting", note });
       return { retry: true, after };
     }
     const error = body?.error || {
-      code: `http_${response.status}`,
-      message: `The server refused this update (HTTP ${response.status}).`,
+      code: `http_${status}`,
+      message: `The server refused this update (HTTP ${status}).`,
       field: null,
     };
     const refused = await this.update(item.id, { state: "refused", error, note: "" });
@@ -520,5 +597,12 @@ function requestOf(item) {
     return { method: "PATCH", path: `${entries}/${encodeURIComponent(item.entry)}`, body: { ...changes, revision } };
   }
   if (item.op === "delete") return { method: "DELETE", path: `${entries}/${encodeURIComponent(item.entry)}` };
-  return { method: "POST", path: entries, body: item.payload };
+  return { method: "POST", path: entries, body: postBody(item) };
+}
+
+/** A new update as sent: its payload, with its photo once that is uploaded. */
+function postBody(item) {
+  const { photo } = item;
+  if (!photo?.id) return item.payload;
+  return { ...item.payload, photo: { id: photo.id, alt: photo.alt, caption: photo.caption || null } };
 }

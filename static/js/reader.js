@@ -8,6 +8,7 @@
 import { courtDateTime, relativeTime } from "./courtdates.js";
 import { LANG, LOCALE, kindText, phrase, phraseCount, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
+import { photoFigure } from "./entryview.js";
 
 const page = document.body.dataset;
 const timezone = page.timezone;
@@ -94,6 +95,8 @@ function fillEntry(article, entry, prefix = "entry") {
   speaker.textContent = speakerText(entry.speaker);
   // entry.html is sanitized by the server (nh3) when the entry is written.
   article.querySelector(".body").innerHTML = entry.html;
+  article.querySelector("figure.photo")?.remove();
+  if (entry.photo) article.querySelector(".body").after(photoFigure(entry.photo));
   const correction = article.querySelector(".correction");
   correction.hidden = !entry.correction;
   correction.querySelector(".text").textContent = entry.correction || "";

@@ -18,6 +18,7 @@ const SHELL = [
   "/static/js/reporter/hearings.js",
   "/static/js/reporter/mine.js",
   "/static/js/reporter/outboxview.js",
+  "/static/js/reporter/photo.js",
   "/static/js/reporter/refusals.js",
   "/static/js/reporter/restricted.js",
   "/static/js/reporter/sending.js",

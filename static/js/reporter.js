@@ -14,6 +14,7 @@ import { editDialog, saveEdit } from "./reporter/edit.js";
 import { loadHearings, showNet, showPicker } from "./reporter/hearings.js";
 import { refreshMine, renderMine } from "./reporter/mine.js";
 import { drawOutboxState, outboxView, renderOutbox } from "./reporter/outboxview.js";
+import { setUpPhoto } from "./reporter/photo.js";
 import { send, takeBack } from "./reporter/sending.js";
 import { afterSignIn, showLogin, signedOut, signIn, signOut, storeSession } from "./reporter/session.js";
 import { byId, load, outbox, request, setOutbox, state, USER_KEY } from "./reporter/state.js";
@@ -53,6 +54,7 @@ function wire() {
   byId("menu-change").addEventListener("click", toPicker);
   byId("sign-in-again").addEventListener("click", () => showLogin(phrase("session.again")));
   composeForm.addEventListener("submit", send);
+  setUpPhoto();
   composeForm.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) send(event);
   });

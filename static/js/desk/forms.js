@@ -58,6 +58,7 @@ function fillHearingForm(form, hearing) {
   form.publish_delay.value = String(hearing.publish_delay ?? 0);
   const review = new Set(hearing.review_kinds || []);
   for (const box of form.querySelectorAll("input[name=review_kinds]")) box.checked = review.has(box.value);
+  form.photo_confirmation.checked = hearing.photo_confirmation !== false;
 }
 
 function readHearingForm(form) {
@@ -76,6 +77,7 @@ function readHearingForm(form) {
     reporting_note: form.reporting_note.value.trim(),
     publish_delay: Number(form.publish_delay.value || 0),
     review_kinds: [...form.querySelectorAll("input[name=review_kinds]:checked")].map((box) => box.value),
+    photo_confirmation: form.photo_confirmation.checked,
   };
   if (form.scheduled_start.value) {
     if (!validZone(timezone)) throw new ApiError(422, { code: "invalid", message: `Unknown time zone ${timezone}.`, field: "timezone" });

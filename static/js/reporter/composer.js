@@ -7,6 +7,7 @@ import { rfc3339InZone } from "../zones.js";
 import { timeValue, withTime } from "./clock.js";
 import { LIMITS, roleText } from "./config.js";
 import { checkRestricted, clearFieldErrors, showServerError } from "./errors.js";
+import { altInput, captionInput, showPhoto } from "./photo.js";
 import { problemText } from "./shown.js";
 import { byId, DRAFT_KEY, load, save, state } from "./state.js";
 
@@ -126,6 +127,7 @@ export function fillComposer(draft) {
   byId("time-hint").textContent = draft?.refusal ? TIME_HINT_KEPT : TIME_HINT;
   showSpeaker();
   showCount();
+  showPhoto(draft?.photo || null);
   showRefusal(draft?.refusal || null);
 }
 
@@ -139,6 +141,7 @@ export function resetComposer() {
   bodyInput.value = "";
   keyInput.checked = false;
   setKind("note");
+  showPhoto(null);
   forgetDraft();
   clearFieldErrors(composeForm);
   showCount();
@@ -167,7 +170,7 @@ export function draftOf(item) {
   const { payload } = item;
   return {
     body: payload.body, kind: payload.kind, role: payload.speaker?.role, name: payload.speaker?.name,
-    key: payload.key, stamp: payload.occurred_at, time: null, refusal: item.error,
+    key: payload.key, stamp: payload.occurred_at, time: null, refusal: item.error, photo: item.photo,
   };
 }
 
@@ -199,6 +202,10 @@ const composeFields = {
   "speaker.role": [roleSelect, byId("speaker-error")],
   speaker: [roleSelect, byId("speaker-error")],
   occurred_at: [timeInput, byId("time-error")],
+  photo: [altInput, byId("photo-error")],
+  "photo.id": [altInput, byId("photo-error")],
+  "photo.alt": [altInput, byId("photo-error")],
+  "photo.caption": [captionInput, byId("photo-error")],
 };
 
 function showRefusal(error) {

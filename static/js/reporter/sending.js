@@ -10,6 +10,7 @@ import {
 } from "./composer.js";
 import { LIMITS } from "./config.js";
 import { checkRestricted, clearFieldErrors, fieldError } from "./errors.js";
+import { composerPhoto } from "./photo.js";
 import { byId, outbox, state } from "./state.js";
 
 export async function send(event) {
@@ -35,6 +36,8 @@ export async function send(event) {
     return;
   }
   if (checkRestricted([[bodyInput, byId("body-error")], [nameInput, byId("speaker-error")]], { focus: true })) return;
+  const photo = composerPhoto();
+  if (photo === false) return;
   const payload = composerPayload();
   const draft = currentDraft();
   // What is sent leaves the composer at once: keys pressed while it is being saved
@@ -43,9 +46,9 @@ export async function send(event) {
   bodyInput.focus();
   // Saved on the phone first; the outbox sends it (now, or when the network is back).
   try {
-    await outbox.add({ hearing: state.hearing.slug, username: state.user.username, payload });
+    await outbox.add({ hearing: state.hearing.slug, username: state.user.username, payload, photo });
   } catch (error) {
-    if (!composerBusy()) fillComposer(draft);
+    if (!composerBusy()) fillComposer({ ...draft, photo });
     fieldError({ errorEl: byId("body-error"), input: bodyInput, message: `Not saved on this phone: ${error.message}` });
     return;
   }

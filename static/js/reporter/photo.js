@@ -1,0 +1,103 @@
+// A photo attached to the update being written: taken with the camera or chosen from the
+// gallery, described (alt text, required) and captioned, and confirmed as not taken
+// inside the courtroom (photography in court is an offence in many places) unless the
+// hearing turns that confirmation off. A very large image is made smaller on the phone
+// before it is queued, when the browser can decode it (createImageBitmap); the canvas
+// keeps no metadata, and the server strips what any image still carries.
+
+import { checkRestricted, fieldError } from "./errors.js";
+import { byId, state } from "./state.js";
+
+/** Longest edge an image is sent with when the phone can make it smaller. */
+export const MAX_EDGE = 2560;
+const SHRINK_QUALITY = 0.88;
+
+const cameraInput = byId("photo-camera");
+const galleryInput = byId("photo-gallery");
+const details = byId("photo-details");
+export const altInput = byId("photo-alt");
+export const captionInput = byId("photo-caption");
+const outsideInput = byId("photo-outside");
+const errorEl = byId("photo-error");
+
+let attached = null;
+/** {blob, id?, key?} of the attached photo (id and key once it went to the server). */
+
+function sizeText(bytes) {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+}
+
+/** The image as it is sent: downscaled to MAX_EDGE when the browser can decode it. */
+export async function prepared(file) {
+  if (!("createImageBitmap" in window)) return file;
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch {
+    return file; // a format this browser cannot decode (HEIC, say): the server reads it
+  }
+  try {
+    const edge = Math.max(bitmap.width, bitmap.height);
+    if (edge <= MAX_EDGE) return file;
+    const scale = MAX_EDGE / edge;
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const smaller = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", SHRINK_QUALITY));
+    return smaller && smaller.size < file.size ? smaller : file;
+  } finally {
+    bitmap.close();
+  }
+}
+
+async function onChosen(event) {
+  const [file] = event.target.files;
+  event.target.value = "";
+  if (!file) return;
+  errorEl.hidden = true;
+  byId("photo-name").textContent = "Preparing the photo…";
+  details.hidden = false;
+  showPhoto({ blob: await prepared(file) });
+  altInput.focus();
+}
+
+/** Show `photo` ({blob, alt, caption, id, key}) as the attached one, or none. */
+export function showPhoto(photo) {
+  attached = photo ? { blob: photo.blob, id: photo.id || null, key: photo.key } : null;
+  details.hidden = !attached;
+  byId("photo-attach").hidden = Boolean(attached);
+  altInput.value = photo?.alt || "";
+  captionInput.value = photo?.caption || "";
+  outsideInput.checked = Boolean(photo?.alt); // it was confirmed when it was first sent
+  byId("photo-outside-field").hidden = state.hearing?.photo_confirmation === false;
+  byId("photo-name").textContent = attached ? `Photo attached (${sizeText(attached.blob.size)}).` : "";
+  if (!photo) errorEl.hidden = true;
+}
+
+/** The attached photo as the outbox keeps it, or null; checked first (alt text, the
+ * confirmation, restricted terms): false when something is missing. */
+export function composerPhoto() {
+  if (!attached) return null;
+  if (!altInput.value.trim()) {
+    fieldError({ errorEl, input: altInput, message: "Describe the photo for readers who cannot see it." });
+    return false;
+  }
+  if (state.hearing?.photo_confirmation !== false && !outsideInput.checked) {
+    fieldError({ errorEl, input: outsideInput, message: "Confirm that the photo was not taken inside the courtroom." });
+    return false;
+  }
+  if (checkRestricted([[altInput, errorEl], [captionInput, errorEl]], { focus: true })) return false;
+  const photo = { blob: attached.blob, alt: altInput.value.trim(), caption: captionInput.value.trim() || null };
+  if (attached.id) Object.assign(photo, { id: attached.id, key: attached.key });
+  return photo;
+}
+
+export function setUpPhoto() {
+  cameraInput.addEventListener("change", onChosen);
+  galleryInput.addEventListener("change", onChosen);
+  byId("photo-remove").addEventListener("click", () => {
+    showPhoto(null);
+    byId("photo-attach").querySelector("label").focus();
+  });
+}

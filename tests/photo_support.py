@@ -1,0 +1,91 @@
+"""Test photos made with Pillow (seeded), the way phones make them: metadata and all."""
+
+from __future__ import annotations
+
+import io
+import random
+import sqlite3
+import struct
+from pathlib import Path
+
+from PIL import ExifTags, Image, ImageCms
+
+from tests.support import LiveServer, new_id
+
+SECRET_PLACE = b"51.50740N-0.12780W"
+"""Coordinates written into every kind of metadata of `phone_jpeg`; never in a variant."""
+GPS = {
+    ExifTags.GPS.GPSLatitudeRef: "N",
+    ExifTags.GPS.GPSLatitude: (51.0, 30.0, 26.64),
+    ExifTags.GPS.GPSLongitudeRef: "W",
+    ExifTags.GPS.GPSLongitude: (0.0, 7.0, 40.08),
+}
+
+
+def noise(seed: int, size: tuple[int, int]) -> Image.Image:
+    """A photo-like image of random blocks (compresses like a photo, not like a flat one)."""
+    rng = random.Random(seed)
+    small = Image.frombytes(
+        "RGB", (size[0] // 8, size[1] // 8), rng.randbytes(size[0] * size[1] * 3 // 64)
+    )
+    return small.resize(size, Image.Resampling.BILINEAR)
+
+
+def encode(image: Image.Image, kind: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, kind, **options)
+    return out.getvalue()
+
+
+def _iptc_segment(text: bytes) -> bytes:
+    """An APP13 (Photoshop / IPTC) segment with a caption dataset (2:120)."""
+    dataset = b"\x1c\x02\x78" + struct.pack(">H", len(text)) + text
+    resource = b"8BIM\x04\x04\x00\x00" + struct.pack(">I", len(dataset)) + dataset
+    if len(dataset) % 2:
+        resource += b"\x00"
+    body = b"Photoshop 3.0\x00" + resource
+    return b"\xff\xed" + struct.pack(">H", len(body) + 2) + body
+
+
+def phone_jpeg(seed: int, size: tuple[int, int] = (1800, 1200)) -> bytes:
+    """A JPEG as a phone writes it: EXIF (maker, orientation 6: turn 90° clockwise, GPS),
+    XMP, IPTC, a comment and an ICC profile, every one naming SECRET_PLACE."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Phone " + SECRET_PLACE.decode()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.IFD.GPSInfo] = GPS
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = encode(
+        noise(seed, size),
+        "JPEG",
+        quality=90,
+        exif=exif.tobytes(),
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPS>' + SECRET_PLACE + b"</exif:GPS>"
+        b"</x:xmpmeta>",
+        comment=b"Taken at " + SECRET_PLACE,
+        icc_profile=icc,
+    )
+    return data[:2] + _iptc_segment(b"Location " + SECRET_PLACE) + data[2:]
+
+
+def media_files(server: LiveServer) -> list[Path]:
+    root = server.directory / "media"
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def photo_rows(server: LiveServer) -> int:
+    db = sqlite3.connect(server.db_path)
+    try:
+        return int(db.execute("SELECT count(*) FROM photos").fetchone()[0])
+    finally:
+        db.close()
+
+
+def upload_headers(
+    token: str, media_type: str = "image/jpeg", key: str | None = None
+) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": media_type,
+        "Idempotency-Key": key or new_id(),
+    }
