@@ -13,7 +13,7 @@ import httpx
 import pytest
 from starlette.routing import Route
 
-from courtwire import api
+from courtwire import api, photo_api
 from courtwire.exceptions import ERROR_CODES
 from courtwire.model import Role
 from tests.support import LiveServer, Staff
@@ -30,11 +30,11 @@ REVOKING = ["/api/logout", "/api/users/{username}/revoke"]
 
 
 def api_operations() -> set[tuple[str, str]]:
-    """(method, path) of every route in `courtwire.api`'s routing table: those under /api,
-    and /healthz."""
+    """(method, path) of every route in the routing tables of `courtwire.api` and
+    `courtwire.photo_api`: those under /api, /media and /healthz."""
     return {
         (method, route.path)
-        for route in api.routes
+        for route in [*api.routes, *photo_api.routes]
         if isinstance(route, Route)
         for method in route.methods or ()
         if method != "HEAD"
