@@ -35,6 +35,7 @@ SCRIPT_WORDS = {
     "older_failed": N_("Could not load earlier updates. Try again."),
     # An entry, wherever a script draws one
     "key_event": N_("Key event"),
+    "link_to_update": N_("Link to this update"),
     "pinned": N_("Pinned"),
     "correction": N_("Correction:"),
     "byline": N_("by %(author)s"),

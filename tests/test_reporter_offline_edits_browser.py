@@ -98,7 +98,7 @@ def test_offline_correction_and_deletion_wait_in_the_outbox_and_reach_the_server
     # The list settles: the correction as the server has it, the deletion gone.
     mine = page.locator("#mine-list .item")
     expect(mine).to_have_count(1)
-    expect(mine.locator(".text")).to_have_text("The defendant is 34.")
+    expect(mine.locator(".body")).to_have_text("The defendant is 34.")
     expect(mine.locator(".revision")).to_have_text("revision 2")
     expect(mine.locator(".pending")).to_be_hidden()
     expect(page.locator("#mine-state")).to_have_text("Deleted.")
@@ -167,7 +167,7 @@ def test_a_correction_whose_answer_is_lost_is_retried_and_applied_once(
     )
     assert lost == [200]
     mine = page.locator("#mine-list .item")
-    expect(mine.locator(".text")).to_have_text("The jury is out for the night.")
+    expect(mine.locator(".body")).to_have_text("The jury is out for the night.")
     expect(mine.locator(".revision")).to_have_text("revision 2")
     assert types(server, slug) == ["entry.published", "entry.revised"]
     assert entry_of(server, slug, "The jury is out for the night.")["revision"] == 2
@@ -205,8 +205,8 @@ def test_a_correction_that_crossed_an_editors_change_is_shown_as_a_conflict_and_
     page.locator("#conflict-review").click()
     dialog = page.locator("#conflict-dialog")
     expect(dialog).to_be_visible()
-    expect(page.locator("#conflict-mine")).to_have_text("The car was blue.")
-    expect(page.locator("#conflict-current")).to_have_text("The car was green.")
+    expect(page.locator("#conflict-mine .body")).to_have_text("The car was blue.")
+    expect(page.locator("#conflict-current .body")).to_have_text("The car was green.")
     expect(page.locator("#conflict-current-meta")).to_contain_text("revision 2")
     assert serious_violations(page) == []
     page.locator("#conflict-apply").click()
@@ -216,7 +216,7 @@ def test_a_correction_that_crossed_an_editors_change_is_shown_as_a_conflict_and_
         "data-state", "published", timeout=10_000
     )
     expect(banner).to_be_hidden()
-    expect(item.locator(".text")).to_have_text("The car was blue.")
+    expect(item.locator(".body")).to_have_text("The car was blue.")
     expect(item.locator(".revision")).to_have_text("revision 3")
     stored = entry_of(server, slug, "The car was blue.")
     assert stored["revision"] == 3

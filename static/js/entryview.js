@@ -1,9 +1,11 @@
-// An entry built in the DOM, as the desk shows it in its moderation list and its replay
-// view: a header (court time, kind, flags, speaker), the body, its photo and the
-// correction note.
-// Text goes in through textContent; only entry.html, sanitized by the server, as HTML.
+// The one way an entry is drawn in JavaScript: exactly as the server renders it
+// (server/templates/_entry.html: same elements, classes, words in the page's language
+// and court time), on the
+// reader page, the embed, the desk (moderation, queue, withheld, replay) and the
+// reporter app, which put their own controls around it. Text goes in through
+// textContent; only entry.html, sanitized by the server, as HTML.
 
-import { kindText, phrase, speakerText } from "./labels.js";
+import { kindText, LOCALE, phrase, speakerText } from "./labels.js";
 
 /** A new `tag` element with an optional class and text. */
 export function element(tag, className, text) {
@@ -49,32 +51,68 @@ export function photoFigure(photo) {
   return figure;
 }
 
-/**
- * The nodes of an entry's view: [header, body] and, when it was corrected, the
- * correction note. `format` is a courtFormat (replay.js) of the hearing's time zone.
- * The header follows the reader page's order; `pinnedFlag` adds a "Pinned" flag and
- * `byline` the author and revision, which the desk's moderation list shows.
- */
-export function entryNodes(entry, format, { pinnedFlag = false, byline = false } = {}) {
-  const header = element("header");
-  const time = element("time", "time", format.time(entry.occurred_at));
-  time.dateTime = entry.occurred_at;
-  time.title = format.clock(entry.occurred_at);
-  header.append(time, element("span", "kind", kindText(entry.kind)));
-  if (entry.key) header.append(element("span", "flag flag-key", phrase("key_event")));
-  if (pinnedFlag && entry.pinned) header.append(element("span", "flag flag-pinned", phrase("pinned")));
-  if (entry.speaker) header.append(element("span", "speaker", speakerText(entry.speaker)));
-  if (byline) {
-    const revision = entry.revision > 1 ? ` · ${phrase("revision", { revision: entry.revision })}` : "";
-    header.append(element("span", "byline", `${phrase("byline", { author: entry.author })}${revision}`));
+const clocks = new Map();
+
+/** "14:05": the time of `value` in the hearing's zone, in the page's language, as the
+ * server writes it in its first paint (court_time). */
+export function courtTime(value, timezone) {
+  let clock = clocks.get(timezone);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat(LOCALE, {
+      timeZone: timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    });
+    clocks.set(timezone, clock);
   }
+  return clock.format(new Date(value));
+}
+
+/**
+ * An entry's <article>. `timezone` is the hearing's; `prefix` makes the element's id
+ * (`entry` on the reader page, another where the same entry may show twice);
+ * `entryBase` is put before the time's `#entry-<id>` link (the reader page's address
+ * where the link leaves the page), and `target` (say "_blank") is that link's target.
+ */
+export function entryArticle(entry, { timezone, prefix = "entry", entryBase = "", target = "" }) {
+  const article = element("article");
+  article.className = `entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}`;
+  article.id = `${prefix}-${entry.id}`;
+  article.dataset.id = entry.id;
+  article.dataset.occurred = entry.occurred_at;
+  article.dataset.published = entry.published_at || "";
+  if (entry.revised_at) article.dataset.revised = entry.revised_at;
+
+  const link = element("a", "time");
+  link.href = `${entryBase}#entry-${entry.id}`;
+  link.title = phrase("link_to_update");
+  if (target) link.target = target;
+  const time = element("time", "", courtTime(entry.occurred_at, timezone));
+  time.dateTime = entry.occurred_at;
+  link.append(time);
+  const flag = element("span", "flag", phrase("key_event"));
+  flag.hidden = !entry.key;
+  const speaker = element("span", "speaker", speakerText(entry.speaker));
+  speaker.hidden = !entry.speaker;
+  const header = element("header");
+  header.append(link, element("span", "ago"), element("span", "kind", kindText(entry.kind)), flag, speaker);
+
   const body = element("div", "body");
   // entry.html is sanitized by the server (nh3) when the entry is written.
   body.innerHTML = entry.html;
-  const nodes = [header, body];
-  if (entry.photo) nodes.push(photoFigure(entry.photo));
-  if (!entry.correction) return nodes;
-  const note = element("p", "correction");
-  note.append(element("strong", "", phrase("correction")), " ", element("span", "text", entry.correction));
-  return [...nodes, note];
+  const correction = element("p", "correction");
+  correction.hidden = !entry.correction;
+  correction.append(element("strong", "", phrase("correction")), " ", element("span", "text", entry.correction || ""));
+  article.append(header, body);
+  if (entry.photo) article.append(photoFigure(entry.photo));
+  article.append(correction);
+  return article;
+}
+
+/** Draw `entry` again into an article already on the page (it keeps its place and focus). */
+export function fillEntry(article, entry, options) {
+  const fresh = entryArticle(entry, options);
+  for (const name of article.getAttributeNames()) {
+    if (name.startsWith("data-") && !fresh.hasAttribute(name)) article.removeAttribute(name);
+  }
+  for (const name of fresh.getAttributeNames()) article.setAttribute(name, fresh.getAttribute(name));
+  article.replaceChildren(...fresh.childNodes);
 }

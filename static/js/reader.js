@@ -6,9 +6,9 @@
 // sanitized when the entry was written, is set as HTML.
 
 import { courtDateTime, relativeTime } from "./courtdates.js";
-import { LANG, LOCALE, kindText, phrase, phraseCount, speakerText, statusText } from "./labels.js";
+import { courtTime, entryArticle, fillEntry } from "./entryview.js";
+import { LANG, kindText, phrase, phraseCount, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
-import { photoFigure } from "./entryview.js";
 
 const page = document.body.dataset;
 const timezone = page.timezone;
@@ -19,7 +19,6 @@ const entryBase = page.entryBase || "";
 const byId = (id) => document.getElementById(id);
 
 const entriesEl = byId("entries");
-const template = byId("entry-template");
 const announcer = byId("announcer");
 const newButton = byId("new-updates");
 const statusEl = byId("status");
@@ -47,15 +46,6 @@ let loadingOlder = null;
 
 // Times
 
-// In the page's language, as the server writes them in its first paint (courtdates.js).
-const clock = new Intl.DateTimeFormat(LOCALE, {
-  timeZone: timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-});
-
-function courtTime(value) {
-  return clock.format(new Date(value));
-}
-
 function refreshTimes() {
   const now = Date.now();
   for (const article of document.querySelectorAll(".entry[data-occurred]")) {
@@ -76,35 +66,15 @@ function markUpdated(at) {
 
 // Entries
 
-function fillEntry(article, entry, prefix = "entry") {
-  article.className = `entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}`;
-  article.id = `${prefix}-${entry.id}`;
-  article.dataset.id = entry.id;
-  article.dataset.occurred = entry.occurred_at;
-  article.dataset.published = entry.published_at;
-  if (entry.revised_at) article.dataset.revised = entry.revised_at;
-  article.querySelector(".time").href = `${entryBase}#entry-${entry.id}`;
-  const time = article.querySelector("time");
-  time.dateTime = entry.occurred_at;
-  time.textContent = courtTime(entry.occurred_at);
+/** Draw `entry` into `article` (entryview.js, as the server does), with its age. */
+function redraw(article, entry, prefix = "entry") {
+  fillEntry(article, entry, { timezone, prefix, entryBase });
   article.querySelector(".ago").textContent = relativeTime(entry.occurred_at);
-  article.querySelector(".kind").textContent = kindText(entry.kind);
-  article.querySelector(".flag").hidden = !entry.key;
-  const speaker = article.querySelector(".speaker");
-  speaker.hidden = !entry.speaker;
-  speaker.textContent = speakerText(entry.speaker);
-  // entry.html is sanitized by the server (nh3) when the entry is written.
-  article.querySelector(".body").innerHTML = entry.html;
-  article.querySelector("figure.photo")?.remove();
-  if (entry.photo) article.querySelector(".body").after(photoFigure(entry.photo));
-  const correction = article.querySelector(".correction");
-  correction.hidden = !entry.correction;
-  correction.querySelector(".text").textContent = entry.correction || "";
 }
 
 function newArticle(entry) {
-  const article = template.content.firstElementChild.cloneNode(true);
-  fillEntry(article, entry);
+  const article = entryArticle(entry, { timezone, entryBase });
+  article.querySelector(".ago").textContent = relativeTime(entry.occurred_at);
   return article;
 }
 
@@ -159,7 +129,7 @@ function keyItem(article) {
   link.href = `#entry-${article.dataset.id}`;
   const time = document.createElement("time");
   time.dateTime = article.dataset.occurred;
-  time.textContent = courtTime(article.dataset.occurred);
+  time.textContent = courtTime(article.dataset.occurred, timezone);
   const kind = article.querySelector(".kind").textContent;
   let excerpt = article.querySelector(".body").textContent.trim().replace(/\s+/g, " ");
   if (excerpt.length > 90) excerpt = `${excerpt.slice(0, 87)}...`;
@@ -295,10 +265,10 @@ function revised(entry) {
   }
   const moved = article.dataset.occurred !== entry.occurred_at;
   const panelBefore = `${article.classList.contains("key")}${article.classList.contains("pinned")}`;
-  fillEntry(article, entry);
+  redraw(article, entry);
   if (moved) placeEntry(article);
   const copy = byId(`pinned-${entry.id}`);
-  if (copy && entry.pinned) fillEntry(copy, entry, "pinned");
+  if (copy && entry.pinned) redraw(copy, entry, "pinned");
   if (moved || panelBefore !== `${entry.key}${entry.pinned}` || entry.key || entry.pinned) {
     panelsChanged();
   }

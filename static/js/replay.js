@@ -6,9 +6,9 @@
 // timeline.js `playLine`): the demo hearing's 14 days between sessions pass at once.
 
 import { get, seg } from "./api.js";
-import { element, entryNodes } from "./entryview.js";
-import { courtDay, courtDayTime } from "./courtdates.js";
-import { LOCALE, kindText, statusText, phrase } from "./labels.js";
+import { courtTime, element, entryArticle } from "./entryview.js";
+import { courtDayTime } from "./courtdates.js";
+import { kindText, statusText, phrase } from "./labels.js";
 import {
   applyEvent, courtInstant, emptyState, eventsUpTo, fold, IDLE_GAP_MS, playLine,
   skippedGaps, visible,
@@ -18,24 +18,10 @@ export const SPEEDS = [1, 10, 60];
 const EVENTS_PAGE = 1000;
 const TICK_MS = 100;
 
-/** Formatters of instants in a hearing's time zone (court time). */
-export function courtFormat(timezone) {
-  const zone = { timeZone: timezone || "UTC" };
-  const time = new Intl.DateTimeFormat(LOCALE, { ...zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  return {
-    time: (value) => time.format(new Date(value)),
-    clock: (value) => courtDayTime(value, zone.timeZone),
-    day: (value) => courtDay(value, zone.timeZone),
-  };
-}
-
-/** An entry as the reader page shows it (same classes, so app.css styles it alike). */
-export function readerEntry(entry, format, idPrefix = "replay") {
-  const article = element("article", `entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}`);
-  article.id = `${idPrefix}-${entry.id}`;
-  article.dataset.id = entry.id;
-  article.append(...entryNodes(entry, format));
-  return article;
+/** The replay clock's formatter of instants in a hearing's time zone: day and time. */
+function courtFormat(timezone) {
+  const zone = timezone || "UTC";
+  return { clock: (value) => courtDayTime(value, zone) };
 }
 
 /** The whole log of a hearing, paged with `after` until `last_seq`. */
@@ -201,6 +187,12 @@ export class ReplayPlayer {
     }
   }
 
+  /** An entry as readers saw it (entryview.js); its time links to the reader page. */
+  article(entry, prefix) {
+    const entryBase = `/h/${encodeURIComponent(this.slug)}`;
+    return entryArticle(entry, { timezone: this.hearing.timezone, prefix, entryBase, target: "_blank" });
+  }
+
   render() {
     const hearing = { ...this.hearing, ...this.state.hearing };
     const status = this.state.hearing.status || this.initialStatus;
@@ -209,11 +201,11 @@ export class ReplayPlayer {
     this.statusEl.textContent = statusText(status);
     const entries = visible(this.state);
     const pinned = entries.filter((entry) => entry.pinned);
-    this.pinnedEl.replaceChildren(...pinned.map((entry) => readerEntry(entry, this.format, "replay-pinned")));
+    this.pinnedEl.replaceChildren(...pinned.map((entry) => this.article(entry, "replay-pinned")));
     this.pinnedEl.hidden = pinned.length === 0;
     const keyItems = entries.filter((entry) => entry.key).map((entry) => {
       const item = element("li");
-      const link = element("a", "", `${this.format.time(entry.occurred_at)} · ${kindText(entry.kind)}`);
+      const link = element("a", "", `${courtTime(entry.occurred_at, this.hearing.timezone)} · ${kindText(entry.kind)}`);
       link.href = `#replay-${entry.id}`;
       link.addEventListener("click", (click) => {
         click.preventDefault();
@@ -224,7 +216,7 @@ export class ReplayPlayer {
     });
     this.keyEl.replaceChildren(...keyItems);
     this.keyEl.closest("nav").hidden = keyItems.length === 0;
-    this.entriesEl.replaceChildren(...entries.map((entry) => readerEntry(entry, this.format)));
+    this.entriesEl.replaceChildren(...entries.map((entry) => this.article(entry, "replay")));
     this.emptyEl.hidden = entries.length > 0;
   }
 }

@@ -3,7 +3,7 @@
 // and its outbox. Network first, so a deploy is picked up at once; the cache answers
 // only when the network does not. The API is never cached.
 
-const CACHE = "courtwire-report-v9";
+const CACHE = "courtwire-report-v10";
 const SHELL = [
   "/report",
   "/static/css/app.css",
@@ -14,6 +14,7 @@ const SHELL = [
   "/static/js/reporter/config.js",
   "/static/js/reporter/conflicts.js",
   "/static/js/reporter/edit.js",
+  "/static/js/reporter/entrycard.js",
   "/static/js/reporter/errors.js",
   "/static/js/reporter/hearings.js",
   "/static/js/reporter/mine.js",
@@ -28,6 +29,7 @@ const SHELL = [
   "/static/js/reporter/views.js",
   "/static/js/reporter/waiting.js",
   "/static/js/api.js",
+  "/static/js/entryview.js",
   "/static/js/labels.js",
   "/static/js/courtdates.js",
   "/static/js/outbox.js",

@@ -2,9 +2,9 @@
 // delete) and its edit form, which saves on the revision it started from.
 
 import { del, patch, seg } from "../api.js";
-import { element, entryNodes } from "../entryview.js";
+import { courtTime, element } from "../entryview.js";
 import { KIND_LABELS, kindText, roleText, phrase } from "../labels.js";
-import { courtFormat } from "../replay.js";
+import { deskEntry } from "./entrycard.js";
 import { desk, KINDS, SPEAKER_ROLES } from "./state.js";
 import { $, button, confirmAction, field, say, select, showError } from "./ui.js";
 import { rfc3339ToWall, wallToRfc3339 } from "./walltime.js";
@@ -19,13 +19,11 @@ export function moderationItem(entry) {
 }
 
 export function refreshItem(item, entry) {
-  const format = courtFormat(desk.hearing.timezone);
   item.dataset.revision = String(entry.revision);
   item.className = `mod-entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}${item.classList.contains("fresh") ? " fresh" : ""}`;
 
-  const nodes = entryNodes(entry, format, { pinnedFlag: true, byline: true });
-  const [header] = nodes;
-  header.id = `mod-head-${entry.id}`;
+  const nodes = deskEntry(entry, "moderated", entry.pinned ? [["flag-pinned", phrase("pinned")]] : []);
+  const header = $("header", nodes[0]);
   $(".display", item).replaceChildren(...nodes);
   if (desk.editing.has(entry.id)) {
     const stale = $(".edit-form .stale", item);
@@ -33,7 +31,7 @@ export function refreshItem(item, entry) {
   }
 
   const actions = $(".actions", item);
-  const label = `${format.time(entry.occurred_at)} ${kindText(entry.kind)}`;
+  const label = `${courtTime(entry.occurred_at, desk.hearing.timezone)} ${kindText(entry.kind)}`;
   const edit = button(phrase("desk.edit"), "edit", () => openEditor(item, entry.id));
   const pin = button(phrase(entry.pinned ? "desk.unpin" : "desk.pin"), "pin", () => toggle(entry.id, "pinned"));
   pin.setAttribute("aria-pressed", String(Boolean(entry.pinned)));
@@ -156,7 +154,7 @@ export function openEditor(item, id, entry = currentEntry(id)) {
       + " Overwrite it with your version, or discard your edit.";
     stale.hidden = true;
     const newer = element("div", "newer");
-    newer.replaceChildren(...entryNodes(current, courtFormat(timezone), { byline: true }));
+    newer.replaceChildren(...deskEntry(current, "newer"));
     const overwrite = button(phrase("desk.overwrite"), "primary overwrite", () => saveOn(current));
     const discard = button(phrase("desk.discard_edit"), "discard", () => closeEditor(item, id));
     const choices = element("div", "buttons");

@@ -5,9 +5,9 @@
 // textContent; only entry.html, sanitized by the server, as HTML (entryview.js).
 
 import { ApiError, del, get, post, seg } from "../api.js";
-import { element, entryNodes } from "../entryview.js";
+import { courtTime, element } from "../entryview.js";
 import { kindText, phrase } from "../labels.js";
-import { courtFormat } from "../replay.js";
+import { deskEntry } from "./entrycard.js";
 
 const POLL_MS = 4000;
 const STATE_LABELS = { held: phrase("wait.held"), delayed: phrase("wait.delayed"), review: phrase("wait.review") };
@@ -134,14 +134,13 @@ export class QueuePanel {
 
   itemNode(item) {
     const { entry } = item;
-    const format = courtFormat(this.hearing.timezone);
     const li = element("li", `mod-entry queue-entry kind-${entry.kind}`);
     li.id = `queue-${entry.id}`;
     li.dataset.id = entry.id;
     li.dataset.state = item.state;
-    const nodes = entryNodes(entry, format, { byline: true });
-    nodes[0].id = `queue-head-${entry.id}`;
-    nodes[0].prepend(element("span", `flag queue-state state-${item.state}`, STATE_LABELS[item.state] || item.state));
+    const state = [`queue-state state-${item.state}`, STATE_LABELS[item.state] || item.state];
+    const nodes = deskEntry(entry, "queued", [state]);
+    const head = `queued-head-${entry.id}`;
     const display = element("div", "display");
     display.replaceChildren(...nodes);
     const why = element("p", "why", item.reason);
@@ -153,7 +152,7 @@ export class QueuePanel {
     const error = element("p", "error", this.errors.get(entry.id) || "");
     error.setAttribute("role", "alert");
     error.hidden = !this.errors.has(entry.id);
-    const label = `${format.time(entry.occurred_at)} ${kindText(entry.kind)}`;
+    const label = `${courtTime(entry.occurred_at, this.hearing.timezone)} ${kindText(entry.kind)}`;
     const release = element("button", "release primary", phrase("queue.release"));
     release.type = "button";
     release.addEventListener("click", () => this.release(entry.id));
@@ -164,7 +163,7 @@ export class QueuePanel {
     actions.setAttribute("role", "group");
     actions.setAttribute("aria-label", `Actions for the waiting ${label} update`);
     for (const control of [release, discard]) {
-      control.setAttribute("aria-describedby", nodes[0].id);
+      control.setAttribute("aria-describedby", head);
       control.disabled = this.busy;
     }
     actions.append(release, discard);
@@ -223,7 +222,7 @@ export class QueuePanel {
       this.busy = false;
     }
     if (stopped) {
-      const at = courtFormat(this.hearing.timezone).time(stopped.item.entry.occurred_at);
+      const at = courtTime(stopped.item.entry.occurred_at, this.hearing.timezone);
       this.status.textContent = phrase("queue.stopped", { released, total: order.length, at, reason: stopped.refused });
     } else {
       this.status.textContent = phrase("queue.all_released", { released });

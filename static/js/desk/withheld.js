@@ -3,8 +3,8 @@
 
 import { phrase } from "../labels.js";
 import { get, seg } from "../api.js";
-import { element, entryNodes } from "../entryview.js";
-import { courtFormat } from "../replay.js";
+import { element } from "../entryview.js";
+import { deskEntry } from "./entrycard.js";
 import { openEditor, removeEntry } from "./entries.js";
 import { desk } from "./state.js";
 import { $, button, say } from "./ui.js";
@@ -29,13 +29,12 @@ export async function loadWithheld() {
 function withheldItem({ entry, message }) {
   const item = element("li", `mod-entry withheld-entry kind-${entry.kind}`);
   item.id = `withheld-${entry.id}`;
-  const nodes = entryNodes(entry, courtFormat(desk.hearing.timezone), { byline: true });
-  nodes[0].id = `withheld-head-${entry.id}`;
+  const nodes = deskEntry(entry, "withheld-entry");
   const why = element("p", "why", message || phrase("withheld.why"));
   const actions = element("div", "actions");
   const edit = button(phrase("desk.correct"), "edit", () => openEditor(item, entry.id, entry));
   const remove = button(phrase("desk.delete"), "delete danger", () => removeEntry(entry.id, entry));
-  for (const control of [edit, remove]) control.setAttribute("aria-describedby", nodes[0].id);
+  for (const control of [edit, remove]) control.setAttribute("aria-describedby", `withheld-entry-head-${entry.id}`);
   actions.replaceChildren(edit, remove);
   item.append(element("div", "display"), why, actions);
   $(".display", item).replaceChildren(...nodes);

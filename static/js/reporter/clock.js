@@ -1,6 +1,6 @@
 // Court time in the hearing's time zone
 
-import { LOCALE } from "../labels.js";
+import { courtTime } from "../entryview.js";
 import { pad, wallToDate, zoneParts } from "../zones.js";
 import { state } from "./state.js";
 
@@ -18,7 +18,5 @@ export function withTime(reference, value, timeZone) {
 }
 
 export function courtClock(value) {
-  const zone = state.hearing?.timezone || "UTC";
-  return new Intl.DateTimeFormat(LOCALE, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
-    .format(new Date(value));
+  return courtTime(value, state.hearing?.timezone || "UTC");
 }

@@ -2,8 +2,8 @@
 // server applied nothing; the reporter sees both versions and applies theirs on top of
 // the current revision, or drops it.
 
-import { courtClock } from "./clock.js";
-import { kindText, speakerText } from "./config.js";
+import { phrase } from "../labels.js";
+import { reporterEntry } from "./entrycard.js";
 import { itemShown, snippet, whereText } from "./shown.js";
 import { byId, outbox, state } from "./state.js";
 
@@ -21,19 +21,10 @@ export function drawConflictBanner(conflicts) {
   byId("conflict-review").onclick = () => compare(oldest);
 }
 
-function versionMeta(entry) {
-  const parts = [courtClock(entry.occurred_at), kindText(entry.kind), speakerText(entry.speaker)];
-  if (entry.key) parts.push("key event");
-  if (entry.revision) parts.push(`revision ${entry.revision}`);
-  return parts.filter(Boolean).join(" · ");
-}
-
-function showVersion(prefix, entry) {
-  byId(`conflict-${prefix}-meta`).textContent = versionMeta(entry);
-  byId(`conflict-${prefix}`).textContent = entry.body;
-  const note = byId(`conflict-${prefix}-note`);
-  note.textContent = entry.correction ? `Correction note: ${entry.correction}` : "";
-  note.hidden = !entry.correction;
+/** A version: its revision (none for the reporter's, not sent yet) and the update. */
+function showVersion(prefix, entry, typed) {
+  byId(`conflict-${prefix}-meta`).textContent = entry.revision ? phrase("revision", { revision: entry.revision }) : "";
+  byId(`conflict-${prefix}`).replaceChildren(reporterEntry(entry, `conflict-${prefix}-entry`, typed));
 }
 
 export function compare(item) {
@@ -43,8 +34,8 @@ export function compare(item) {
   byId("conflict-intro").textContent =
     `You corrected revision ${revision} of this update; it has been changed since and is at revision`
     + ` ${item.current.revision} now. Apply your correction on top of it, or drop yours and keep what is published.`;
-  showVersion("mine", { ...itemShown(item), revision: null });
-  showVersion("current", item.current);
+  showVersion("mine", { ...itemShown(item), revision: null }, "body" in (item.payload.changes || {}));
+  showVersion("current", item.current, false);
   conflictDialog.returnValue = "";
   conflictDialog.showModal();
   byId("conflict-apply").focus();

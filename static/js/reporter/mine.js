@@ -3,10 +3,9 @@
 
 import { phrase } from "../labels.js";
 import { isChange } from "../outbox.js";
-import { courtClock } from "./clock.js";
-import { kindText, speakerText } from "./config.js";
 import { compare } from "./conflicts.js";
 import { openEdit } from "./edit.js";
+import { reporterEntry } from "./entrycard.js";
 import { savedText, shownEntry } from "./shown.js";
 import { byId, outbox, request, state } from "./state.js";
 import { confirmAction } from "./views.js";
@@ -73,16 +72,12 @@ export function renderMine() {
     const pendingEl = li.querySelector(".pending");
     pendingEl.textContent = pendingText;
     pendingEl.hidden = !pendingText;
-    const when = li.querySelector(".when");
-    when.dateTime = entry.occurred_at;
-    when.textContent = courtClock(entry.occurred_at);
-    li.querySelector(".kind").textContent = kindText(entry.kind);
-    li.querySelector(".flag").hidden = !entry.key;
-    li.querySelector(".speaker").textContent = speakerText(entry.speaker);
-    li.querySelector(".revision").textContent = entry.revision > 1 ? `revision ${entry.revision}` : "";
-    li.querySelector(".text").textContent = entry.body;
-    li.querySelector(".correction").hidden = !entry.correction;
-    li.querySelector(".correction-text").textContent = entry.correction || "";
+    const article = reporterEntry(entry, "mine", entry.body !== base.body);
+    li.prepend(article);
+    const revision = li.querySelector(".revision");
+    revision.textContent = entry.revision > 1 ? phrase("revision", { revision: entry.revision }) : "";
+    revision.hidden = !revision.textContent;
+    const when = article.querySelector("time");
     const edit = li.querySelector(".edit");
     const remove = li.querySelector(".delete");
     const review = li.querySelector(".review");
