@@ -30,8 +30,6 @@ function courtDate(value, timeZone, pattern) {
 
 /** "22 Jan 2020, 11:05" */
 export const courtDateTime = (value, timeZone) => courtDate(value, timeZone, DATES.date_time);
-/** "Wed, 22 Jan 2020" */
-export const courtDay = (value, timeZone) => courtDate(value, timeZone, DATES.day);
 /** "Wed, 22 Jan 2020, 11:05:00" */
 export const courtDayTime = (value, timeZone) => courtDate(value, timeZone, DATES.day_time);
 

@@ -15,6 +15,7 @@ export const DATES = given.dates;
 
 export const KIND_LABELS = given.kinds;
 export const STATUS_LABELS = given.statuses;
+export const ROLE_LABELS = given.roles;
 
 function fill(text, values) {
   return text.replace(/%\((\w+)\)s/g, (place, name) => (name in values ? String(values[name]) : place));

@@ -1,11 +1,11 @@
 // The state of the desk: who is signed in, the hearings, the open hearing and its tab,
 // its feed and folded log, the entries being edited; and the words the desk offers.
 
-import { KIND_LABELS } from "../labels.js";
+import { KIND_LABELS, ROLE_LABELS } from "../labels.js";
 import { emptyState } from "../timeline.js";
 
 export const KINDS = Object.keys(KIND_LABELS);
-export const SPEAKER_ROLES = ["judge", "prosecution", "defence", "defendant", "witness", "clerk", "other"];
+export const SPEAKER_ROLES = Object.keys(ROLE_LABELS);
 export const TABS = ["moderate", "details", "replay", "export", "audit"];
 
 export const desk = {
