@@ -495,6 +495,17 @@ export class Outbox extends EventTarget {
     return published;
   }
 
+  /** A published update changed after it went out (corrected, deleted or withheld, by
+   * the desk or by its author): its outbox copy follows, so it never shows a version
+   * readers no longer see. `entry` is the entry as it stands, or `{id, deleted: true}`. */
+  async follow(entry) {
+    const item = await this.get(entry.id);
+    if (!item || item.state !== "published" || isChange(item)) return null;
+    const known = item.entry;
+    if (known && (known.deleted || (!entry.deleted && known.revision >= entry.revision))) return null;
+    return this.update(entry.id, { entry });
+  }
+
   /** Ask the server how a waiting update stands: the same post again (same id, same
    * content) answers 202 while it waits, 200 with its seq once published, or 200
    * "discarded". Resolves to the item as it is now; a failure leaves it as it was. */

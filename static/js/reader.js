@@ -43,6 +43,7 @@ let held = []; // entries that arrived while the reader was scrolled down (newes
 let unseen = []; // ids appended below the reader (oldest first mode)
 let panelsStale = false;
 let loadingOlder = null;
+let connection = { state: null, transport: "socket" }; // the live feed's, shown with the hearing's status
 
 // Times
 
@@ -323,6 +324,7 @@ function hearingUpdated(hearing) {
   const description = byId("hearing-description");
   if (description) description.textContent = hearing.description;
   showReporting(hearing);
+  if (connection.state) showConnection(connection.state, connection.transport);
   if (before !== statusEl.className) announce(phrase(`status_news.${hearing.status}`));
   // The page's own words are the hearing's language: a new language needs a new page.
   if (hearing.language && hearing.language !== LANG) location.reload();
@@ -359,13 +361,18 @@ function apply(event) {
   }
 }
 
+/** The live feed's state; a closed hearing has no live updates to announce, only
+ * corrections, so a working feed there says the page is up to date. */
 function showConnection(state, transport = "socket") {
+  connection = { state, transport };
   connectionEl.hidden = false;
   connectionEl.dataset.state = state;
   connectionEl.dataset.transport = transport;
+  const closed = statusEl.classList.contains("status-closed");
   // Server-Sent Events or polling, where a network lets no WebSocket through.
   const compatible = state === "live" && transport !== "socket";
-  connectionEl.textContent = phrase(compatible ? "connection.compatible" : `connection.${state}`);
+  if (state === "live" && closed) connectionEl.textContent = phrase("connection.up_to_date");
+  else connectionEl.textContent = phrase(compatible ? "connection.compatible" : `connection.${state}`);
 }
 
 // Order: newest first (the server's) or oldest first, remembered on this device.

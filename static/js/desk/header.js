@@ -8,7 +8,8 @@ import { $, button, confirmAction, say } from "./ui.js";
 
 /** Status controls offered in each status: [label, new status, needs confirmation]. */
 const STATUS_ACTIONS = {
-  scheduled: [[phrase("action.go_live"), "live"], [phrase("action.adjourn"), "adjourned"], [phrase("action.close"), "closed", true]],
+  // A hearing that has not started cannot be adjourned: it goes live, or is closed.
+  scheduled: [[phrase("action.go_live"), "live"], [phrase("action.close"), "closed", true]],
   live: [[phrase("action.recess"), "recess"], [phrase("action.adjourn"), "adjourned"], [phrase("action.close"), "closed", true]],
   recess: [[phrase("action.resume"), "live"], [phrase("action.adjourn"), "adjourned"], [phrase("action.close"), "closed", true]],
   adjourned: [[phrase("action.resume"), "live"], [phrase("action.close"), "closed", true]],

@@ -17,6 +17,9 @@ export function withTime(reference, value, timeZone) {
   return wallToDate({ ...day, hour: Number(match[1]), minute: Number(match[2]), second: Number(match[3] || 0) }, timeZone);
 }
 
-export function courtClock(value) {
-  return courtTime(value, state.hearing?.timezone || "UTC");
+/** A court time in its hearing's zone: the open hearing's, or `slug`'s (an outbox item
+ * of another hearing is written in that hearing's time). */
+export function courtClock(value, slug = state.hearing?.slug) {
+  const hearing = slug === state.hearing?.slug ? state.hearing : state.hearings.find((h) => h.slug === slug);
+  return courtTime(value, hearing?.timezone || "UTC");
 }

@@ -163,7 +163,10 @@ async function liveEvent(event) {
     // An update that waited at the server (held, delayed, in review) is out now.
     outbox.released(entry.id, event.seq, entry).catch((error) => console.error("outbox", error));
   }
-  if (entry.deleted || event.type === "entry.deleted") {
+  if (event.type === "entry.revised" || event.type === "entry.deleted" || event.type === "entry.withheld") {
+    outbox.follow(entry).catch((error) => console.error("outbox", error));
+  }
+  if (entry.deleted || entry.withheld || event.type === "entry.deleted") {
     if (state.mine.delete(entry.id)) renderMine();
     return;
   }

@@ -22,8 +22,20 @@ export async function refreshMine() {
     state.mine = new Map(data.entries.filter((entry) => entry.author === state.user?.username).map((entry) => [entry.id, entry]));
     stateEl.textContent = "";
     renderMine();
+    await followPublished(slug, data);
   } catch (error) {
     stateEl.textContent = error.status === 0 ? phrase("mine.offline") : error.message;
+  }
+}
+
+/** Bring the outbox's published copies of this hearing up to date with the entries as
+ * they stand (changes made while this page was closed); with the whole list at hand, an
+ * update missing from it was taken down. */
+async function followPublished(slug, data) {
+  const items = (await outbox.items()).filter((item) => item.hearing === slug && item.state === "published" && !isChange(item));
+  for (const item of items) {
+    const entry = state.mine.get(item.id) || (data.next_before === null ? { id: item.id, deleted: true } : null);
+    if (entry) await outbox.follow(entry);
   }
 }
 

@@ -91,6 +91,7 @@ export function drawOutboxState() {
   const status = retryText();
   if (status && waiting) summary.push(status);
   byId("outbox-state").textContent = summary.join(" ") || phrase(total ? "outbox.all_sent" : "outbox.nothing");
+  byId("signed-out-waiting").hidden = !waiting;
 }
 
 async function drawOutbox() {
@@ -119,6 +120,13 @@ async function drawOutbox() {
   noteChanges(items);
 }
 
+/** A published update as it stands: corrected, deleted or withheld since it went out. */
+function publishedLabel(entry) {
+  if (entry?.deleted) return phrase("outbox.since_deleted");
+  if (entry?.withheld) return phrase("outbox.since_withheld");
+  return phrase(entry?.revision > 1 ? "outbox.since_corrected" : "outbox.published");
+}
+
 function outboxItem(template, item) {
   const li = template.content.firstElementChild.cloneNode(true);
   li.dataset.state = item.state;
@@ -126,7 +134,7 @@ function outboxItem(template, item) {
   li.dataset.op = item.op || "post";
   const change = isChange(item);
   const shown = itemShown(item);
-  let label = item.state === "published" ? `${phrase("outbox.published")} · #${item.seq}` : phrase(`outbox.${item.state}`);
+  let label = item.state === "published" ? publishedLabel(item.entry) : phrase(`outbox.${item.state}`);
   if (item.state === "queued") {
     label = item.wait?.state ? phrase(`wait.${item.wait.state}`) : phrase("wait.unpublished");
     li.dataset.wait = item.wait?.state || "";
@@ -136,7 +144,7 @@ function outboxItem(template, item) {
   li.querySelector(".state").textContent = label;
   const when = li.querySelector(".when");
   when.dateTime = shown.occurred_at;
-  when.textContent = courtClock(shown.occurred_at);
+  when.textContent = courtClock(shown.occurred_at, item.hearing);
   li.querySelector(".kind").textContent = kindText(shown.kind);
   li.querySelector(".where").textContent = whereText(item).trim();
   const error = item.error;

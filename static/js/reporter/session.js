@@ -26,10 +26,15 @@ function clearSession() {
   save(USER_KEY, null);
 }
 
+/** The session ended (revoked, expired): the token goes, the reporter stays known, so
+ * the outbox goes on showing (and keeping) their waiting updates and the banner words
+ * its request from the same count as the badge. */
 export function signedOut() {
   if (!state.token) return;
-  clearSession();
+  state.token = null;
+  clearToken();
   byId("signed-out").hidden = false;
+  renderOutbox();
 }
 
 export function showLogin(note = "") {

@@ -29,7 +29,10 @@ export function whereText(item) {
 /** What an outbox item says the update is: a new one as written, a correction as it
  * makes the entry, a deletion as the entry was. */
 export function itemShown(item) {
-  return isChange(item) ? { ...item.seen, ...(item.payload.changes || {}) } : item.payload;
+  if (isChange(item)) return { ...item.seen, ...(item.payload.changes || {}) };
+  // A published update shows the version readers see now; a removed one its last words.
+  const now = item.state === "published" && item.entry?.body !== undefined ? item.entry : null;
+  return now ? { ...item.payload, ...now } : item.payload;
 }
 
 /** An entry as it will be once the outbox has sent the corrections waiting for it. */
