@@ -66,6 +66,13 @@ HEARING = {
         "region, are tried for crossing into Kazakhstan illegally. They have asked for "
         "asylum and fear being returned to China."
     ),
+    # The people the seed article (/work/shared/seed) names; it does not name the judge.
+    "cast": [
+        {"role": "prosecution", "name": "Erzhan Azimbayev"},
+        {"role": "defence", "name": "Lyazzat Akhatova"},
+        {"role": "defendant", "name": "Qaster Musakhanuly"},
+        {"role": "defendant", "name": "Murager Alimuly"},
+    ],
 }
 
 STEPS: tuple[Step, ...] = (

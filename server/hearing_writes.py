@@ -18,7 +18,14 @@ from courtwire.db import Transaction
 from courtwire.events import encode_json
 from courtwire.exceptions import Conflict, Invalid, NotFound
 from courtwire.hearings import slugify
-from courtwire.ledger import PUBLISHED_HEARING_FIELDS, Log, Removal, hearing_in
+from courtwire.ledger import (
+    JSON_HEARING_FIELDS,
+    Log,
+    Removal,
+    field_root,
+    hearing_in,
+    published_texts,
+)
 from courtwire.model import EventType, RestrictionKind
 from courtwire.records import Hearing
 from courtwire.register import MAX_TERMS, NewRestriction, Restriction, breach
@@ -126,8 +133,8 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
     cursor = conn.execute(
         "INSERT INTO hearings (slug, title, court, case_ref, location, timezone, status,"
         " scheduled_start, description, reporting, reporting_note, publish_delay, review_kinds,"
-        " language, photo_confirmation, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ' language, photo_confirmation, "cast", created_at, updated_at)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             slug,
             fields["title"],
@@ -144,6 +151,7 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
             encode_json(fields["review_kinds"]),
             fields["language"],
             fields["photo_confirmation"],
+            encode_json(fields["cast"]),
             stamp,
             stamp,
         ),
@@ -157,7 +165,7 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
 
 
 def _texts(fields: JSONObject, slug: str) -> list[tuple[str, str | None]]:
-    return [(name, slug if name == "slug" else fields[name]) for name in PUBLISHED_HEARING_FIELDS]
+    return published_texts(fields | {"slug": slug})
 
 
 def change(
@@ -185,12 +193,12 @@ def change(
         _claim_slug(conn, fields["slug"])
     _check_fields(fields, request.fields, kept + added, moment)
     if request.fields:
-        assignments = ", ".join(f"{name} = ?" for name in request.fields)
+        assignments = ", ".join(f'"{name}" = ?' for name in request.fields)
         conn.execute(
             f"UPDATE hearings SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608 - names are validated field names
             (
                 *(
-                    encode_json(value) if name == "review_kinds" else value
+                    encode_json(value) if name in JSON_HEARING_FIELDS else value
                     for name, value in request.fields.items()
                 ),
                 stamp,
@@ -264,7 +272,7 @@ def _check_fields(
     refused = breach(_texts(fields, fields["slug"]), terms)
     if refused is None:
         return
-    if refused.field in changed:
+    if field_root(refused.field or "") in changed:
         raise refused
     raise Conflict(
         f"The hearing's {refused.field} names the restricted term; change it in the same request.",

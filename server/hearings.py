@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from courtwire.exceptions import Invalid
-from courtwire.model import EntryKind, HearingStatus, Language, Reporting
+from courtwire.model import EntryKind, HearingStatus, Language, Reporting, SpeakerRole
 from courtwire.register import MAX_TERMS, check_term
 from courtwire.times import format_time, parse_time, zone
 from courtwire.types import JSONObject
@@ -22,6 +22,8 @@ TEXT_LIMITS = {
     "reporting_note": 500,
 }
 MAX_PUBLISH_DELAY = 600
+MAX_CAST = 60
+MAX_CAST_NAME = 200
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_CHARS = 80
 
@@ -38,6 +40,7 @@ CREATE_FIELDS = frozenset(
         "publish_delay",
         "review_kinds",
         "photo_confirmation",
+        "cast",
     }
 )
 CHANGE_FIELDS = CREATE_FIELDS
@@ -94,6 +97,30 @@ def _choice(name: str, value: object) -> str:
     raise Invalid(f"Unknown {name}; one of: {', '.join(listed)}.", field=name)
 
 
+def _cast(value: object) -> list[JSONObject]:
+    """The people of the hearing as readers may see them, in the editor's order; a person
+    listed twice is kept once."""
+    if not isinstance(value, list) or len(value) > MAX_CAST:
+        raise Invalid(f"Expected a list of at most {MAX_CAST} people.", field="cast")
+    roles = ", ".join(role.value for role in SpeakerRole)
+    cast: list[JSONObject] = []
+    for index, person in enumerate(value):
+        where = f"cast[{index}]"
+        if not isinstance(person, dict) or set(person) != {"role", "name"}:
+            raise Invalid('Each person is {"role", "name"}.', field=where)
+        try:
+            role = SpeakerRole(person["role"]).value
+        except ValueError:
+            raise Invalid(f"Unknown role; one of: {roles}.", field=f"{where}.role") from None
+        name = person["name"]
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_CAST_NAME:
+            raise Invalid(f"A name of 1 to {MAX_CAST_NAME} characters.", field=f"{where}.name")
+        member = {"role": role, "name": " ".join(name.split())}
+        if member not in cast:
+            cast.append(member)
+    return cast
+
+
 def _field(name: str, value: Any) -> Any:
     if name in TEXT_LIMITS:
         return _text(name, value)
@@ -123,6 +150,8 @@ def _field(name: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise Invalid("Expected true or false.", field=name)
         return value
+    if name == "cast":
+        return _cast(value)
     if name == "slug":
         if not isinstance(value, str) or not SLUG_PATTERN.match(value) or len(value) > 80:
             raise Invalid(
@@ -161,6 +190,7 @@ def parse_new_hearing(payload: Any) -> JSONObject:
         "publish_delay": 0,
         "review_kinds": [],
         "photo_confirmation": True,
+        "cast": [],
     }
     return defaults | fields
 

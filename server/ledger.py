@@ -12,9 +12,10 @@ import json
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from courtwire import audit
 from courtwire.db import Transaction
@@ -22,7 +23,7 @@ from courtwire.events import Event, encode_json
 from courtwire.exceptions import NotFound
 from courtwire.messages import Message, Publish, Retire
 from courtwire.model import EventType, RestrictionKind
-from courtwire.records import PUBLIC_HEARING_FIELDS, Hearing
+from courtwire.records import PUBLIC_HEARING_FIELDS, STAFF_HEARING_FIELDS, Hearing
 from courtwire.register import Restriction
 from courtwire.times import format_time
 from courtwire.types import JSONObject
@@ -38,7 +39,28 @@ PUBLISHED_HEARING_FIELDS = (
     "slug",
     "reporting_note",
 )
-"""A hearing's fields that readers read as text: each is checked against restrictions."""
+"""A hearing's fields that readers read as text: each is checked against restrictions
+(with the names of its `cast`, see `published_texts`)."""
+
+JSON_HEARING_FIELDS = frozenset({"review_kinds", "cast"})
+"""Fields stored as JSON text."""
+
+
+def published_texts(fields: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    """Every text of a hearing that readers read, as `(field, text)`; a cast member's
+    name is `cast[i].name`."""
+    texts: list[tuple[str, str | None]] = [
+        (name, fields.get(name)) for name in PUBLISHED_HEARING_FIELDS
+    ]
+    for index, person in enumerate(fields.get("cast") or ()):
+        texts.append((f"cast[{index}].name", person.get("name")))
+    return texts
+
+
+def field_root(name: str) -> str:
+    """The hearing field a `published_texts` name is part of: `cast[1].name` → `cast`."""
+    return name.split("[", 1)[0]
+
 
 HEARING_BY_SLUG = "SELECT * FROM hearings WHERE slug = ?"
 RESTRICTIONS = "SELECT * FROM restrictions WHERE removed_at IS NULL"
@@ -67,10 +89,11 @@ def hearings_from(
     return [
         Hearing(
             int(row["id"]),
-            {name: row[name] for name in PUBLIC_HEARING_FIELDS}
+            {
+                name: json.loads(row[name]) if name in JSON_HEARING_FIELDS else row[name]
+                for name in (*PUBLIC_HEARING_FIELDS, *STAFF_HEARING_FIELDS)
+            }
             | {
-                "publish_delay": row["publish_delay"],
-                "review_kinds": json.loads(row["review_kinds"]),
                 "photo_confirmation": bool(row["photo_confirmation"]),
             },
             tuple(sorted(by_hearing[int(row["id"])], key=lambda r: r.id)),

@@ -17,8 +17,15 @@ from datetime import datetime
 from typing import Any
 
 from courtwire.entries import Speaker
-from courtwire.hearings import MAX_PUBLISH_DELAY, MAX_SLUG_CHARS, SLUG_PATTERN, TEXT_LIMITS
-from courtwire.model import EntryKind, HearingStatus, Language, Reporting, Role
+from courtwire.hearings import (
+    MAX_CAST,
+    MAX_CAST_NAME,
+    MAX_PUBLISH_DELAY,
+    MAX_SLUG_CHARS,
+    SLUG_PATTERN,
+    TEXT_LIMITS,
+)
+from courtwire.model import EntryKind, HearingStatus, Language, Reporting, Role, SpeakerRole
 from courtwire.register import Restriction, active_terms
 from courtwire.schemas import schema
 from courtwire.times import now
@@ -117,6 +124,15 @@ _entry_members = _members_reader(ENTRY_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
+class CastMember:
+    """One person of a hearing as readers may see them (a restricted person only under a
+    safe label such as "Witness A"); the name is checked against restrictions."""
+
+    role: SpeakerRole
+    name: str = field(metadata=schema(minLength=1, maxLength=MAX_CAST_NAME))
+
+
+@dataclass(frozen=True, slots=True)
 class PublicHearing:
     """A hearing's fields as everyone sees them."""
 
@@ -132,6 +148,13 @@ class PublicHearing:
     description: str = field(metadata=_text("description"))
     reporting: Reporting
     reporting_note: str = field(metadata=_text("reporting_note"))
+    cast: list[CastMember] = field(
+        metadata=schema(
+            maxItems=MAX_CAST,
+            description="The people of the hearing; a name under restriction is refused"
+            " (422 restricted_term, field cast[i].name).",
+        )
+    )
     last_seq: int = field(metadata=schema(minimum=0))
 
 

@@ -20,7 +20,7 @@ from courtwire import audit
 from courtwire.db import Transaction
 from courtwire.entries import restriction_breach
 from courtwire.events import Event, encode_json, withheld_data
-from courtwire.ledger import PUBLISHED_HEARING_FIELDS, Removal, replace_event
+from courtwire.ledger import Removal, field_root, published_texts, replace_event
 from courtwire.model import EntryState, EventType
 from courtwire.records import Hearing
 from courtwire.register import Restriction
@@ -141,10 +141,9 @@ def _clean_hearing_event(event: Event, hearing: Hearing, added: list[Restriction
     """The hearing event with each field that names `added` as it reads now; None if clean."""
     data = dict(event.data)
     changed = False
-    for name in PUBLISHED_HEARING_FIELDS:
-        text = data.get(name)
+    for name, text in published_texts(data):
         if isinstance(text, str) and _named_by(text, added) is not None:
-            data[name] = hearing.fields[name]
+            data[field_root(name)] = hearing.fields[field_root(name)]
             changed = True
     if not changed:
         return None

@@ -36,6 +36,13 @@ def test_demo_hearing_loads_on_an_empty_database_and_replays_to_the_current_stat
     assert len(hearings) == 1
     assert hearing["status"] == "closed"
     assert hearing["timezone"] == "Asia/Almaty"
+    # Its cast: the people the seed article names, as readers may see them.
+    assert [person["name"] for person in hearing["cast"]] == [
+        "Erzhan Azimbayev",
+        "Lyazzat Akhatova",
+        "Qaster Musakhanuly",
+        "Murager Alimuly",
+    ]
     assert hearing["last_seq"] == len(events)
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
 
