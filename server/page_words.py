@@ -49,6 +49,11 @@ SCRIPT_WORDS = {
     "action.resume": N_("Resume"),
     "action.reopen": N_("Reopen"),
     "desk.reader_page": N_("Reader page"),
+    "cast.role": N_("Role"),
+    "cast.name": N_("Name as readers see it"),
+    "cast.remove": N_("Remove"),
+    "cast.remove_person": N_("Remove %(name)s"),
+    "cast.this_person": N_("this person"),
     "action.resume_reporting": N_("Resume reporting"),
     "action.hold_reporting": N_("Hold reporting"),
     "action.close_note": N_(

@@ -9,6 +9,7 @@ const SHELL = [
   "/static/css/app.css",
   "/static/css/report.css",
   "/static/js/reporter.js",
+  "/static/js/reporter/cast.js",
   "/static/js/reporter/clock.js",
   "/static/js/reporter/composer.js",
   "/static/js/reporter/config.js",

@@ -6,8 +6,8 @@ import { phrase } from "./labels.js";
 import { getToken, onUnauthorized } from "./api.js";
 import { Outbox } from "./outbox.js";
 import {
-  bodyInput, clearSpeaker, composeForm, keyInput, nameInput, onBodyInput, onRoleChange, onTimeInput, roleSelect, saveDraft,
-  showSpeaker, stampNow, timeInput,
+  bodyInput, clearSpeaker, composeForm, keyInput, nameInput, onBodyInput, onRoleChange, onTimeInput, pickSpeaker, roleSelect,
+  saveDraft, showSpeaker, stampNow, timeInput,
 } from "./reporter/composer.js";
 import { conflictDialog, decideConflict } from "./reporter/conflicts.js";
 import { editDialog, saveEdit } from "./reporter/edit.js";
@@ -64,6 +64,10 @@ function wire() {
   roleSelect.addEventListener("change", onRoleChange);
   composeForm.addEventListener("change", saveDraft);
   byId("speaker-clear").addEventListener("click", clearSpeaker);
+  byId("cast-choices").addEventListener("click", (event) => {
+    const choice = event.target.closest(".cast-choice");
+    if (choice) pickSpeaker(choice.dataset.role, choice.dataset.name);
+  });
   nameInput.addEventListener("input", () => {
     showSpeaker();
     const errorEl = byId("speaker-error");

@@ -4,6 +4,7 @@ import { ApiError, patch, post, seg } from "../api.js";
 import { element } from "../entryview.js";
 import { KIND_LABELS, phrase } from "../labels.js";
 import { validZone } from "../zones.js";
+import { fillCast, readCast, setupCast } from "./cast.js";
 import { hearingChanged } from "./header.js";
 import { upsertHearing } from "./hearings.js";
 import { hearingHash } from "./routes.js";
@@ -38,6 +39,7 @@ function hearingForm(prefix, mode) {
     label.append(box, ` ${KIND_LABELS[kind]}`);
     return label;
   }));
+  setupCast(form);
   $("button[type=submit]", form).textContent = phrase(mode === "create" ? "desk.create_hearing" : "desk.save_changes");
   return form;
 }
@@ -59,6 +61,7 @@ function fillHearingForm(form, hearing) {
   const review = new Set(hearing.review_kinds || []);
   for (const box of form.querySelectorAll("input[name=review_kinds]")) box.checked = review.has(box.value);
   form.photo_confirmation.checked = hearing.photo_confirmation !== false;
+  fillCast(form, hearing.cast);
 }
 
 function readHearingForm(form) {
@@ -78,6 +81,7 @@ function readHearingForm(form) {
     publish_delay: Number(form.publish_delay.value || 0),
     review_kinds: [...form.querySelectorAll("input[name=review_kinds]:checked")].map((box) => box.value),
     photo_confirmation: form.photo_confirmation.checked,
+    cast: readCast(form),
   };
   if (form.scheduled_start.value) {
     if (!validZone(timezone)) throw new ApiError(422, { code: "invalid", message: `Unknown time zone ${timezone}.`, field: "timezone" });
@@ -143,7 +147,7 @@ export function buildDetailsForm() {
     }
     const changes = {};
     for (const [name, value] of Object.entries(fields)) {
-      if (JSON.stringify(value) !== JSON.stringify(desk.hearing[name] ?? (name === "restricted_terms" ? [] : null))) {
+      if (JSON.stringify(value) !== JSON.stringify(desk.hearing[name] ?? (name === "restricted_terms" || name === "cast" ? [] : null))) {
         changes[name] = value;
       }
     }

@@ -4,6 +4,7 @@
 import { phrase } from "../labels.js";
 import { uuid } from "../outbox.js";
 import { rfc3339InZone } from "../zones.js";
+import { inCast, markCast } from "./cast.js";
 import { timeValue, withTime } from "./clock.js";
 import { LIMITS, roleText } from "./config.js";
 import { checkRestricted, clearFieldErrors, showServerError } from "./errors.js";
@@ -62,12 +63,23 @@ export function showSpeaker() {
   const who = !roleSelect.value ? "" : name ? `${name}, ${roleSelect.value}` : roleText(roleSelect.value);
   byId("send-speaker").textContent = who ? ` · ${who}` : "";
   byId("speaker-clear").hidden = !roleSelect.value && !nameInput.value;
+  markCast(roleSelect.value, name);
 }
 
 export function onRoleChange() {
-  // A new role is another person: the name of the previous one must not go with it.
-  // (A name typed while the role was "Nobody" is for the role picked now: it stays.)
-  if (shownRole) nameInput.value = "";
+  // A new role is another person: the name of the previous one must not go with it,
+  // unless the cast has that name in the new role. (A name typed while the role was
+  // "Nobody" is for the role picked now: it stays.)
+  if (shownRole && !inCast(roleSelect.value, nameInput.value.trim())) nameInput.value = "";
+  showSpeaker();
+  saveDraft();
+}
+
+/** One tap on a person of the cast: their role and name together. */
+export function pickSpeaker(role, name) {
+  roleSelect.value = role;
+  nameInput.value = name;
+  clearFieldErrors(byId("speaker-fields"));
   showSpeaker();
   saveDraft();
 }

@@ -5,8 +5,9 @@ import { courtDateTime } from "../courtdates.js";
 import { phrase } from "../labels.js";
 import { LiveFeed } from "../live.js";
 import { zoneLabel } from "../zones.js";
+import { renderCast } from "./cast.js";
 import { timeValue } from "./clock.js";
-import { restoreDraft, timeInput } from "./composer.js";
+import { restoreDraft, showSpeaker, timeInput } from "./composer.js";
 import { kindText, statusText } from "./config.js";
 import { refreshMine, renderMine } from "./mine.js";
 import { renderOutbox } from "./outboxview.js";
@@ -72,6 +73,8 @@ function renderHearing() {
     : "");
   setNotice(byId("hearing-rules"), rulesText(hearing));
   if (state.stamp) timeInput.value = timeValue(state.stamp, hearing.timezone);
+  renderCast();
+  showSpeaker();
 }
 
 /** The hearing's delay and review kinds, as the reporter needs to know them. */
