@@ -269,7 +269,9 @@ async def get_hearing(request: Request) -> Response:
 
 async def create_hearing(request: Request) -> Response:
     actor = await require(request, Role.EDITOR)
-    fields = parse_new_hearing(await read_json(request))
+    fields = parse_new_hearing(
+        await read_json(request), services(request).settings.default_timezone
+    )
     hearing = await services(request).store.create_hearing(fields, actor)
     return JSONResponse(hearing.for_staff(), status_code=201)
 

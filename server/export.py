@@ -28,7 +28,7 @@ from courtwire.events import Event, encode_json
 from courtwire.figures import fallback, figure_html
 from courtwire.i18n import Words, words
 from courtwire.timeline import Timeline
-from courtwire.times import in_zone
+from courtwire.times import in_zone, zone_name
 from courtwire.types import JSONObject
 
 TRANSCRIPT_STYLE = """
@@ -131,7 +131,7 @@ def _facts(hearing: JSONObject, timeline: Timeline, said: Words) -> list[tuple[s
         (said.gettext("Case"), str(hearing.get("case_ref") or "")),
         (said.gettext("Location"), str(hearing.get("location") or "")),
         (said.gettext("Status"), _status(hearing, timeline, said)),
-        (said.gettext("Court times"), str(hearing["timezone"])),
+        (said.gettext("Court times"), zone_name(str(hearing["timezone"]))),
     ]
     return [(name, value) for name, value in facts if value]
 

@@ -170,16 +170,24 @@ def _object(payload: Any, allowed: frozenset[str]) -> JSONObject:
     return {name: _field(name, value) for name, value in payload.items()}
 
 
-def parse_new_hearing(payload: Any) -> JSONObject:
-    """A complete hearing to create; `slug` only when the client chose one."""
+def parse_new_hearing(payload: Any, default_timezone: str | None = None) -> JSONObject:
+    """A complete hearing to create; `slug` only when the client chose one. Without a
+    `timezone`, `default_timezone` (COURTWIRE_DEFAULT_TIMEZONE) or, when there is none,
+    a refusal: a court's times are never silently written in UTC."""
     fields = _object(payload, CREATE_FIELDS)
     if not fields.get("title"):
         raise Invalid("A hearing needs a title.", field="title")
+    if "timezone" not in fields:
+        if default_timezone is None:
+            raise Invalid(
+                "A hearing needs the court's time zone, an IANA name such as Europe/London.",
+                field="timezone",
+            )
+        fields["timezone"] = default_timezone
     defaults: JSONObject = {
         "court": "",
         "case_ref": "",
         "location": "",
-        "timezone": "UTC",
         "language": Language.EN.value,
         "status": HearingStatus.SCHEDULED.value,
         "scheduled_start": None,

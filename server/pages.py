@@ -34,6 +34,7 @@ from courtwire.inputs import query_int
 from courtwire.model import HearingStatus, Language
 from courtwire.page_words import page_words
 from courtwire.services import Services
+from courtwire.times import zone_name
 from courtwire.types import JSONObject
 
 
@@ -86,6 +87,7 @@ def _templates(language: Language) -> Environment:
         kind_labels=scripts["kinds"],
         page_words=json_ld(scripts),
         photo_figure=photo_figure,
+        zone_name=zone_name,
     )
     return environment
 

@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from courtwire.exceptions import Invalid
+from courtwire.times import zone
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
@@ -25,6 +28,18 @@ def _float(name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise SystemExit(f"{name} must be a number, not {raw!r}") from None
+
+
+def _timezone(name: str) -> str | None:
+    """An IANA zone name, checked at start; unset or empty: None."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        zone(raw)
+    except Invalid:
+        raise SystemExit(f"{name} must be an IANA time zone name, got {raw!r}.") from None
+    return raw
 
 
 def _positive(name: str, default: float) -> float:
@@ -79,6 +94,10 @@ class Settings:
     def media_root(self) -> Path:
         return self.media_dir or self.db_path.resolve().parent / "media"
 
+    default_timezone: str | None = None
+    """The zone of a new hearing created without one; None: the request must name it
+    (a court's times are never silently written in UTC)."""
+
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
@@ -104,6 +123,7 @@ class Settings:
             media_dir=Path(os.environ["COURTWIRE_MEDIA_DIR"])
             if os.environ.get("COURTWIRE_MEDIA_DIR")
             else None,
+            default_timezone=_timezone("COURTWIRE_DEFAULT_TIMEZONE"),
         )
 
 

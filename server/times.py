@@ -52,3 +52,11 @@ def zone(name: object, field: str = "timezone") -> ZoneInfo:
 def in_zone(value: str, timezone: str) -> datetime:
     """A stored RFC 3339 time shown in a hearing's time zone."""
     return datetime.fromisoformat(value).astimezone(ZoneInfo(timezone))
+
+
+def zone_name(timezone: str) -> str:
+    """A reader's name for a court's zone, not its IANA id: its city ("Almaty", "New
+    York"; the pages say "Almaty time"), or "UTC"."""
+    if timezone in ("UTC", "Etc/UTC", "Etc/GMT", "GMT"):
+        return "UTC"
+    return timezone.rsplit("/", 1)[-1].replace("_", " ")

@@ -79,6 +79,8 @@ class LiveServer:
             "COURTWIRE_DEMO": "0",
             "COURTWIRE_LOG_LEVEL": "WARNING",
             "COURTWIRE_POST_LIMIT": "100000",
+            # Tests that are not about zones create hearings without one.
+            "COURTWIRE_DEFAULT_TIMEZONE": "UTC",
         }
         self.env.update({f"COURTWIRE_{name.upper()}": value for name, value in settings.items()})
         self.process: subprocess.Popen[bytes] | None = None
