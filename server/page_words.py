@@ -49,6 +49,11 @@ SCRIPT_WORDS = {
     "action.resume": N_("Resume"),
     "action.reopen": N_("Reopen"),
     "desk.reader_page": N_("Reader page"),
+    "aliases.suggest": N_(
+        "Also restrict the usual short forms? Each may also match someone else: "
+        "add only those that fit."
+    ),
+    "aliases.add": N_("Add “%(form)s”"),
     "cast.role": N_("Role"),
     "cast.name": N_("Name as readers see it"),
     "cast.remove": N_("Remove"),

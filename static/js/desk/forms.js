@@ -4,6 +4,7 @@ import { ApiError, patch, post, seg } from "../api.js";
 import { element } from "../entryview.js";
 import { KIND_LABELS, phrase } from "../labels.js";
 import { validZone } from "../zones.js";
+import { setupAliasSuggestions } from "./aliases.js";
 import { fillCast, readCast, setupCast } from "./cast.js";
 import { hearingChanged } from "./header.js";
 import { upsertHearing } from "./hearings.js";
@@ -40,6 +41,7 @@ function hearingForm(prefix, mode) {
     return label;
   }));
   setupCast(form);
+  form.showAliasSuggestions = setupAliasSuggestions(form);
   $("button[type=submit]", form).textContent = phrase(mode === "create" ? "desk.create_hearing" : "desk.save_changes");
   return form;
 }
@@ -62,6 +64,7 @@ function fillHearingForm(form, hearing) {
   for (const box of form.querySelectorAll("input[name=review_kinds]")) box.checked = review.has(box.value);
   form.photo_confirmation.checked = hearing.photo_confirmation !== false;
   fillCast(form, hearing.cast);
+  form.showAliasSuggestions();
 }
 
 function readHearingForm(form) {
