@@ -76,7 +76,9 @@ def measure(
     token = publish.staff("bench-editor", Role.EDITOR)
     acks: list[float] = []
     with httpx.Client(base_url=publish.url, headers=auth(token)) as http:
-        created = http.post("/api/hearings", json={"title": "R v Bench", "status": "live"})
+        created = http.post(
+            "/api/hearings", json={"title": "R v Bench", "status": "live", "timezone": "UTC"}
+        )
         slug, last = created.json()["slug"], created.json()["last_seq"]
         url = f"{read_on.ws_url}/ws/hearings/{slug}?after={last}"
         context = multiprocessing.get_context("spawn")

@@ -52,7 +52,8 @@ class Publisher:
 
     def create_hearing(self, title: str, slug: str) -> str:
         response = self.client.post(
-            "/api/hearings", json={"title": title, "slug": slug, "status": "live"}
+            "/api/hearings",
+            json={"title": title, "slug": slug, "status": "live", "timezone": "UTC"},
         )
         response.raise_for_status()
         return str(response.json()["slug"])
