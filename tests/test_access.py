@@ -23,6 +23,7 @@ from courtwire.db import Database
 from courtwire.live import READER_PATH
 from courtwire.model import Role
 from courtwire.settings import Settings
+from tests.photo_support import encode, noise
 from tests.support import LiveServer, Staff, auth, new_id, run
 
 PASSWORD = "correct horse battery"
@@ -262,6 +263,8 @@ MATRIX: list[tuple[str, str, tuple[Any, ...]]] = [
     ("POST", "/api/hearings/{slug}/queue/{entry_id}/release", (401, 403, 403, OK, OK, 401)),
     ("DELETE", "/api/hearings/{slug}/queue/{entry_id}", (401, OK, 403, OK, OK, 401)),
     ("GET", "/api/hearings/{slug}/entries", (OK, OK, OK, OK, OK, OK)),
+    ("POST", "/api/hearings/{slug}/photos", (401, OK, OK, OK, OK, 401)),
+    ("GET", "/media/{photo_id}/{name}", (OK, OK, OK, OK, OK, OK)),
     ("POST", "/api/hearings/{slug}/entries", (401, OK, OK, OK, OK, 401)),
     ("PATCH", "/api/hearings/{slug}/entries/{entry_id}", (401, OK, 403, OK, OK, 401)),
     ("DELETE", "/api/hearings/{slug}/entries/{entry_id}", (401, OK, 403, OK, OK, 401)),
@@ -288,6 +291,7 @@ SUCCESS = {
     "POST /api/users": 201,
     "POST /api/hearings": 201,
     "POST /api/hearings/{slug}/entries": 201,
+    "POST /api/hearings/{slug}/photos": 201,
     "POST /api/hearings/{slug}/restrictions": 201,
     "POST /api/hearings/{slug}/queue/{entry_id}/release": 201,
 }
@@ -337,6 +341,25 @@ def cast(server: LiveServer) -> Cast:
 
 
 _counter = iter(range(1_000_000))
+
+
+def _published_photo(cast: Cast, n: int) -> str:
+    """The address of a variant of a photo on a published entry."""
+    author = auth(str(cast.tokens[AUTHOR]))
+    uploaded = httpx.post(
+        f"{cast.server.url}/api/hearings/{cast.slug}/photos",
+        content=encode(noise(n, (64, 48)), "JPEG"),
+        headers=author | {"content-type": "image/jpeg", "idempotency-key": new_id()},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    photo = {"id": uploaded.json()["photo"]["id"], "alt": f"Photo {n}"}
+    posted = httpx.post(
+        f"{cast.server.url}/api/hearings/{cast.slug}/entries",
+        json={"id": new_id(), "body": f"Photo post {n}", "photo": photo},
+        headers=author,
+    )
+    assert posted.status_code == 201, posted.text
+    return str(posted.json()["entry"]["photo"]["variants"][0]["url"])
 
 
 def request_for(cast: Cast, method: str, route: str, caller: int) -> Callable[[], int]:
@@ -389,6 +412,14 @@ def request_for(cast: Cast, method: str, route: str, caller: int) -> Callable[[]
 
     if route == "/oembed":
         path = f"/oembed?url={base}/h/{cast.slug}"
+    if route.endswith("/photos"):
+        photo = {"content-type": "image/jpeg", "idempotency-key": new_id()}
+        data = encode(noise(n, (64, 48)), "JPEG")
+        return lambda: (
+            httpx.post(f"{base}{path}", content=data, headers=headers | photo).status_code
+        )
+    if "{photo_id}" in route:
+        path = _published_photo(cast, n)
     if route.endswith("/events.sse"):
 
         def stream() -> int:
