@@ -8,9 +8,13 @@ import sqlite3
 import struct
 from pathlib import Path
 
+import pillow_heif
 from PIL import ExifTags, Image, ImageCms
 
 from tests.support import LiveServer, new_id
+
+# The tests write HEIC themselves, whether or not the server's modules were imported here.
+pillow_heif.register_heif_opener()
 
 SECRET_PLACE = b"51.50740N-0.12780W"
 """Coordinates written into every kind of metadata of `phone_jpeg`; never in a variant."""
