@@ -30,9 +30,14 @@ from courtwire.live.addresses import Addresses
 from courtwire.live.freezer import Freezer
 from courtwire.live.keepalive import Keepalive
 from courtwire.live.readers import Count
+from courtwire.openapi import document
 from courtwire.services import Services
 from courtwire.settings import Settings
 from courtwire.store import Store
+
+API_ROUTES = [*api.routes, *photo_api.routes]
+OPENAPI = document(API_ROUTES)
+"""The OpenAPI document of the API routes, served at `GET /api/openapi.json`."""
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +83,9 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
                     await cluster.close()
                 await hub.close()
 
-    return Starlette(
+    app = Starlette(
         routes=[
-            *api.routes,
-            *photo_api.routes,
+            *API_ROUTES,
             *pages.routes,
             *reach.routes,
             *sse.routes,
@@ -101,3 +105,5 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
         },
         lifespan=lifespan,
     )
+    app.state.openapi = OPENAPI
+    return app

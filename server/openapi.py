@@ -10,10 +10,13 @@ The WebSocket (`/ws/hearings/{slug}`) is outside OpenAPI; API.md describes it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from courtwire.entries import (
     MAX_ALT_CHARS,
@@ -90,24 +93,15 @@ def _text(limit: int, *, nullable: bool = False) -> dict[str, Any]:
 
 TIME = {"type": "string", "format": "date-time"}
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
-SLUG = {
-    "name": "slug",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "minLength": 1},
+PATH_PARAMETERS: dict[str, dict[str, Any]] = {
+    "slug": {"type": "string", "minLength": 1},
+    "username": {"type": "string", "minLength": 1},
+    "entry_id": {"type": "string", "format": "uuid"},
+    "restriction_id": {"type": "string"},
+    "photo_id": {"type": "string"},
+    "name": {"type": "string"},
 }
-USERNAME = {
-    "name": "username",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "minLength": 1},
-}
-ENTRY_ID = {
-    "name": "entry_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "format": "uuid"},
-}
+"""Each path parameter's schema, by the name the routes give it."""
 
 
 def _query_int(name: str, description: str, maximum: int | None = None) -> dict[str, Any]:
@@ -173,59 +167,7 @@ PHOTO_REF = {
     "additionalProperties": False,
     "description": "A photo uploaded to the hearing, with its alt text (required).",
 }
-PHOTO_PATHS: dict[str, Any] = {
-    "/api/hearings/{slug}/photos": {
-        "post": {
-            "summary": "Upload a photo (JPEG, PNG, WebP or HEIC by its content); a retry"
-            " with the same Idempotency-Key returns the one stored.",
-            "security": [{"bearer": []}],
-            "parameters": [
-                SLUG,
-                {
-                    "name": "Idempotency-Key",
-                    "in": "header",
-                    "required": True,
-                    "schema": {"type": "string", "format": "uuid"},
-                },
-            ],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    media_type: {"schema": {"type": "string", "format": "binary"}}
-                    for media_type in ("image/jpeg", "image/png", "image/webp", "image/heic")
-                },
-            },
-            "responses": {
-                "200": _json(
-                    {"type": "object", "properties": {"photo": _ref("Photo")}},
-                    "A retry: the photo as stored.",
-                ),
-                "201": _json({"type": "object", "properties": {"photo": _ref("Photo")}}, "Stored."),
-                **_errors(400, 401, 403, 404, 409, 413, 415, 422, 429),
-            },
-        }
-    },
-    "/media/{photo_id}/{name}": {
-        "get": {
-            "summary": "A photo variant, while the entry that carries it is published.",
-            "security": [],
-            "parameters": [
-                {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-                for n in ("photo_id", "name")
-            ],
-            "responses": {
-                "200": {
-                    "description": "The image.",
-                    "content": {
-                        t: {"schema": {"type": "string", "format": "binary"}}
-                        for t in ("image/webp", "image/jpeg")
-                    },
-                },
-                **_errors(404),
-            },
-        }
-    },
-}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 ENTRY_CHANGES: dict[str, Any] = {
     "body": {"type": "string", "minLength": 1, "maxLength": MAX_BODY_CHARS},
@@ -409,22 +351,20 @@ def _operation(
 
 def _export(kind: str, media_type: str) -> dict[str, Any]:
     schema = {"type": "object"} if media_type == JSON else {"type": "string"}
-    return {
-        "get": _operation(
-            f"The hearing's {kind}, as a download (public content only).",
-            {
-                "200": {
-                    "description": kind,
-                    "content": {media_type: {"schema": schema}},
-                },
-                **_errors(404),
+    return _operation(
+        f"The hearing's {kind}, as a download (public content only).",
+        {
+            "200": {
+                "description": kind,
+                "content": {media_type: {"schema": schema}},
             },
-            parameters=[SLUG],
-        )
-    }
+            **_errors(404),
+        },
+    )
 
 
-def document() -> dict[str, Any]:
+def operations() -> dict[str, dict[str, Any]]:
+    """Each operation's contract, by the name of the handler `courtwire.api` routes it to."""
     hearing = _ref("Hearing")
     entries_page = {
         "type": "object",
@@ -496,6 +436,499 @@ def document() -> dict[str, Any]:
         },
     }
     return {
+        "healthz": _operation(
+            "Liveness.",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["status"],
+                        "properties": {"status": {"const": "ok"}},
+                    },
+                    "Serving.",
+                )
+            },
+        ),
+        "login": _operation(
+            "A new token for a username and password.",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["token", "user"],
+                        "properties": {
+                            "token": {"type": "string"},
+                            "user": _ref("User"),
+                        },
+                    },
+                    "Signed in.",
+                ),
+                **_errors(400, 401, 413, 415, 429),
+            },
+            body={
+                "type": "object",
+                "required": ["username", "password"],
+                "properties": {
+                    "username": {"type": "string"},
+                    "password": {"type": "string"},
+                },
+            },
+        ),
+        "logout": _operation(
+            "Revoke the token in use.",
+            {"204": {"description": "Revoked."}, **_errors(401)},
+            security=BEARER,
+        ),
+        "me": _operation(
+            "The signed-in user.",
+            {"200": _json(user_reply, "The user."), **_errors(401)},
+            security=BEARER,
+        ),
+        "list_users": _operation(
+            "Every staff account (editors).",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["users"],
+                        "properties": {"users": {"type": "array", "items": _ref("User")}},
+                    },
+                    "The accounts.",
+                ),
+                **_errors(401, 403),
+            },
+            security=BEARER,
+        ),
+        "create_user": _operation(
+            "Add an account (editors; admins for admin accounts).",
+            {
+                "201": _json(
+                    {
+                        "type": "object",
+                        "required": ["user"],
+                        "properties": {
+                            "user": _ref("User"),
+                            "password": {
+                                "type": "string",
+                                "description": "Only when generated.",
+                            },
+                        },
+                    },
+                    "Added.",
+                ),
+                **_errors(400, 401, 403, 409, 413, 422),
+            },
+            security=BEARER,
+            body={
+                "type": "object",
+                "required": ["username"],
+                "properties": {
+                    "username": {"type": "string"},
+                    "role": {"type": "string", "enum": [r.label for r in Role]},
+                    "password": {"type": "string"},
+                },
+            },
+        ),
+        "update_user": _operation(
+            "Disable or enable an account (editors: reporters only; admins: anyone"
+            " but themselves) or change its role (admins). Disabling revokes every"
+            " token of the account.",
+            {
+                "200": _json(account_change, "Changed (or already so)."),
+                **_errors(400, 401, 403, 404, 409, 413, 422),
+            },
+            security=BEARER,
+            body={
+                "type": "object",
+                "minProperties": 1,
+                "properties": {
+                    "disabled": {"type": "boolean"},
+                    "role": {"type": "string", "enum": [r.label for r in Role]},
+                },
+                "additionalProperties": False,
+            },
+        ),
+        "set_password": _operation(
+            "Set a password: one's own with old_password, anyone's as an admin (a"
+            " reset). Without password one is generated and answered once. Revokes"
+            " every other token of the account.",
+            {
+                "200": _json(
+                    {
+                        **account_change,
+                        "properties": {
+                            **account_change["properties"],
+                            "password": {
+                                "type": "string",
+                                "description": "Only when generated.",
+                            },
+                        },
+                    },
+                    "Set.",
+                ),
+                **_errors(400, 401, 403, 404, 409, 413, 422, 429),
+            },
+            security=BEARER,
+            body={
+                "type": "object",
+                "properties": {
+                    "password": {"type": "string", "minLength": 10},
+                    "old_password": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
+        ),
+        "revoke_user_tokens": _operation(
+            "Revoke every token of a user: one's own, a reporter's (editors), anyone's (admins).",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["revoked"],
+                        "properties": {"revoked": {"type": "integer", "minimum": 0}},
+                    },
+                    "How many tokens were revoked.",
+                ),
+                **_errors(401, 403, 404),
+            },
+            security=BEARER,
+        ),
+        "list_hearings": _operation(
+            "Every hearing, live ones first.",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["hearings"],
+                        "properties": {"hearings": {"type": "array", "items": hearing}},
+                    },
+                    "The hearings.",
+                ),
+                **_errors(401),
+            },
+            security=PUBLIC,
+        ),
+        "create_hearing": _operation(
+            "Create a hearing (editors).",
+            {"201": _json(hearing, "Created."), **_errors(400, 401, 403, 409, 413, 422)},
+            security=BEARER,
+            body=new_hearing,
+        ),
+        "get_hearing": _operation(
+            "A hearing.",
+            {"200": _json(hearing, "The hearing."), **_errors(401, 404)},
+            security=PUBLIC,
+        ),
+        "update_hearing": _operation(
+            "Change a hearing (editors); appends a hearing.updated event.",
+            {
+                "200": _json(hearing, "Changed."),
+                **_errors(400, 401, 403, 404, 409, 413, 422),
+            },
+            security=BEARER,
+            body=hearing_changes,
+        ),
+        "list_restrictions": _operation(
+            "The hearing's register of reporting restrictions (editors).",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["restrictions"],
+                        "properties": {
+                            "restrictions": {
+                                "type": "array",
+                                "items": _ref("Restriction"),
+                            }
+                        },
+                    },
+                    "The register.",
+                ),
+                **_errors(401, 403, 404),
+            },
+            security=BEARER,
+        ),
+        "add_restriction": _operation(
+            "Add a restriction (editors); withholds every entry that names it, in the"
+            " same transaction. `hearing` may rename fields that name the term.",
+            {
+                "201": _json(
+                    {
+                        "type": "object",
+                        "required": ["restriction", "withheld", "hearing"],
+                        "properties": {
+                            "restriction": _ref("Restriction"),
+                            "withheld": WITHHELD_IDS,
+                            "hearing": hearing,
+                        },
+                    },
+                    "Added.",
+                ),
+                **_errors(400, 401, 403, 404, 409, 413, 422),
+            },
+            security=BEARER,
+            body={
+                "type": "object",
+                "required": ["term"],
+                "properties": {**RESTRICTION_INPUT, "hearing": hearing_changes},
+                "additionalProperties": False,
+            },
+        ),
+        "remove_restriction": _operation(
+            "Lift a restriction (editors); what it withheld stays withheld.",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["restriction", "hearing"],
+                        "properties": {
+                            "restriction": _ref("Restriction"),
+                            "hearing": hearing,
+                        },
+                    },
+                    "Lifted.",
+                ),
+                **_errors(401, 403, 404),
+            },
+            security=BEARER,
+        ),
+        "list_audit": _operation(
+            "The audit trail after `after`, oldest first (editors).",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["records", "last_seq"],
+                        "properties": {
+                            "records": {"type": "array", "items": _ref("AuditRecord")},
+                            "last_seq": {"type": "integer", "minimum": 0},
+                        },
+                    },
+                    "A page of records.",
+                ),
+                **_errors(400, 401, 403),
+            },
+            security=BEARER,
+            parameters=[
+                *AUDIT_FILTERS,
+                _query_int("limit", "At most this many (default 100).", 1000),
+            ],
+        ),
+        "audit_csv": _operation(
+            "Every matching audit record as CSV (editors).",
+            {
+                "200": {
+                    "description": "CSV, a header row then one row a record.",
+                    "content": {"text/csv": {"schema": {"type": "string"}}},
+                },
+                **_errors(400, 401, 403),
+            },
+            security=BEARER,
+            parameters=AUDIT_FILTERS,
+        ),
+        "list_queue": _operation(
+            "Posts waiting, in court order (editors: all; reporters: their own).",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["queue"],
+                        "properties": {
+                            "queue": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["entry", "state", "release_at", "reason"],
+                                    "properties": {
+                                        "entry": _ref("Entry"),
+                                        "state": {
+                                            "type": "string",
+                                            "enum": [r.value for r in QueueReason],
+                                        },
+                                        "release_at": NULLABLE_TIME,
+                                        "reason": {"type": "string"},
+                                    },
+                                },
+                            }
+                        },
+                    },
+                    "The queue.",
+                ),
+                **_errors(401, 403, 404),
+            },
+            security=BEARER,
+        ),
+        "release_queued": _operation(
+            "Publish a waiting post now (editors).",
+            {
+                "200": _json(_ref("Written"), "Released already."),
+                "201": _json(_ref("Written"), "Published."),
+                **_errors(400, 401, 403, 404, 409, 422),
+            },
+            security=BEARER,
+        ),
+        "discard_queued": _operation(
+            "Discard a waiting post (editors; its author while it is delayed).",
+            {
+                "200": _json(_ref("Written"), "Discarded."),
+                **_errors(401, 403, 404, 409, 422),
+            },
+            security=BEARER,
+        ),
+        "list_withheld": _operation(
+            "Withheld entries as they stood, and what each names (editors).",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["withheld"],
+                        "properties": {
+                            "withheld": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["entry", "field", "message"],
+                                    "properties": {
+                                        "entry": _ref("Entry"),
+                                        "field": {"type": ["string", "null"]},
+                                        "message": {"type": ["string", "null"]},
+                                    },
+                                },
+                            }
+                        },
+                    },
+                    "Withheld entries.",
+                ),
+                **_errors(401, 403, 404),
+            },
+            security=BEARER,
+        ),
+        "list_entries": _operation(
+            "Visible entries, newest first; `before` pages to older ones.",
+            {"200": _json(entries_page, "A page of entries."), **_errors(400, 404)},
+            parameters=[
+                _query_int("limit", "At most this many (default 50).", 200),
+                _query_int("before", "The seq that published the entry to page past."),
+            ],
+        ),
+        "post_entry": _operation(
+            "Publish an entry; a retry with the same id and content returns it.",
+            {
+                "200": _json(_ref("Written"), "A retry: the entry as stored."),
+                "201": _json(_ref("Written"), "Published."),
+                "202": _json(_ref("Written"), "Stored; waits (held, delayed, review)."),
+                **_errors(400, 401, 403, 404, 409, 413, 422, 429),
+            },
+            security=BEARER,
+            body=draft,
+        ),
+        "revise_entry": _operation(
+            "Revise an entry (its author or an editor).",
+            {
+                "200": _json(_ref("Written"), "Revised."),
+                "202": _json(_ref("Written"), "Revised while it waits."),
+                **_errors(400, 401, 403, 404, 409, 413, 422),
+            },
+            security=BEARER,
+            body=changes,
+        ),
+        "delete_entry": _operation(
+            "Delete an entry (its author or an editor).",
+            {"200": _json(_ref("Written"), "Deleted."), **_errors(401, 403, 404, 422)},
+            security=BEARER,
+        ),
+        "list_events": _operation(
+            "The event log after `after`, in seq order.",
+            {"200": _json(events_page, "A page of events."), **_errors(400, 404)},
+            parameters=[
+                _query_int("after", "Events with a greater seq (default 0)."),
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+                },
+            ],
+        ),
+        "export_json": _export("event log", JSON),
+        "export_markdown": _export("Markdown transcript", "text/markdown"),
+        "export_html": _export("HTML transcript", "text/html"),
+        "upload_photo": _operation(
+            "Upload a photo (JPEG, PNG, WebP or HEIC by its content); a retry"
+            " with the same Idempotency-Key returns the one stored.",
+            {
+                "200": _json(
+                    {"type": "object", "properties": {"photo": _ref("Photo")}},
+                    "A retry: the photo as stored.",
+                ),
+                "201": _json({"type": "object", "properties": {"photo": _ref("Photo")}}, "Stored."),
+                **_errors(400, 401, 403, 404, 409, 413, 415, 422, 429),
+            },
+            security=BEARER,
+            parameters=[
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string", "format": "uuid"},
+                },
+            ],
+        )
+        | {
+            "requestBody": {
+                "required": True,
+                "content": {
+                    media_type: BINARY
+                    for media_type in ("image/jpeg", "image/png", "image/webp", "image/heic")
+                },
+            }
+        },
+        "media_file": _operation(
+            "A photo variant, while the entry that carries it is published.",
+            {
+                "200": {
+                    "description": "The image.",
+                    "content": {t: BINARY for t in ("image/webp", "image/jpeg")},
+                },
+                **_errors(404),
+            },
+        ),
+        "openapi_json": _operation(
+            "This document.",
+            {"200": _json({"type": "object"}, "The OpenAPI document.")},
+        ),
+    }
+
+
+def _path_item(path: str, operation: dict[str, Any]) -> dict[str, Any]:
+    """The operation with its path parameters, read from the route's path."""
+    names = re.findall(r"{(\w+)}", path)
+    if not names:
+        return operation
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": PATH_PARAMETERS[name]}
+        for name in names
+    ]
+    return operation | {"parameters": [*parameters, *operation.get("parameters", ())]}
+
+
+async def openapi_json(request: Request) -> Response:
+    """The document `create_app` built of its API routes."""
+    return JSONResponse(request.app.state.openapi)
+
+
+def document(routes: Iterable[BaseRoute]) -> dict[str, Any]:
+    """The document of these routes: each route's path and methods, and the contract
+    `operations()` declares for its handler (a KeyError names a route without one)."""
+    declared = operations()
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        assert isinstance(route, Route), route
+        operation = declared[route.endpoint.__name__]
+        for method in sorted(route.methods or ()):
+            if method != "HEAD":
+                paths.setdefault(route.path, {})[method.lower()] = _path_item(route.path, operation)
+    return {
         "openapi": "3.1.0",
         "info": {
             "title": "Courtwire",
@@ -506,505 +939,5 @@ def document() -> dict[str, Any]:
             "schemas": SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
-        "paths": {
-            "/healthz": {
-                "get": _operation(
-                    "Liveness.",
-                    {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["status"],
-                                "properties": {"status": {"const": "ok"}},
-                            },
-                            "Serving.",
-                        )
-                    },
-                )
-            },
-            "/api/login": {
-                "post": _operation(
-                    "A new token for a username and password.",
-                    {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["token", "user"],
-                                "properties": {
-                                    "token": {"type": "string"},
-                                    "user": _ref("User"),
-                                },
-                            },
-                            "Signed in.",
-                        ),
-                        **_errors(400, 401, 413, 415, 429),
-                    },
-                    body={
-                        "type": "object",
-                        "required": ["username", "password"],
-                        "properties": {
-                            "username": {"type": "string"},
-                            "password": {"type": "string"},
-                        },
-                    },
-                )
-            },
-            "/api/logout": {
-                "post": _operation(
-                    "Revoke the token in use.",
-                    {"204": {"description": "Revoked."}, **_errors(401)},
-                    security=BEARER,
-                )
-            },
-            "/api/me": {
-                "get": _operation(
-                    "The signed-in user.",
-                    {"200": _json(user_reply, "The user."), **_errors(401)},
-                    security=BEARER,
-                )
-            },
-            "/api/users": {
-                "get": _operation(
-                    "Every staff account (editors).",
-                    {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["users"],
-                                "properties": {"users": {"type": "array", "items": _ref("User")}},
-                            },
-                            "The accounts.",
-                        ),
-                        **_errors(401, 403),
-                    },
-                    security=BEARER,
-                ),
-                "post": _operation(
-                    "Add an account (editors; admins for admin accounts).",
-                    {
-                        "201": _json(
-                            {
-                                "type": "object",
-                                "required": ["user"],
-                                "properties": {
-                                    "user": _ref("User"),
-                                    "password": {
-                                        "type": "string",
-                                        "description": "Only when generated.",
-                                    },
-                                },
-                            },
-                            "Added.",
-                        ),
-                        **_errors(400, 401, 403, 409, 413, 422),
-                    },
-                    security=BEARER,
-                    body={
-                        "type": "object",
-                        "required": ["username"],
-                        "properties": {
-                            "username": {"type": "string"},
-                            "role": {"type": "string", "enum": [r.label for r in Role]},
-                            "password": {"type": "string"},
-                        },
-                    },
-                ),
-            },
-            "/api/users/{username}": {
-                "patch": _operation(
-                    "Disable or enable an account (editors: reporters only; admins: anyone"
-                    " but themselves) or change its role (admins). Disabling revokes every"
-                    " token of the account.",
-                    {
-                        "200": _json(account_change, "Changed (or already so)."),
-                        **_errors(400, 401, 403, 404, 409, 413, 422),
-                    },
-                    security=BEARER,
-                    parameters=[USERNAME],
-                    body={
-                        "type": "object",
-                        "minProperties": 1,
-                        "properties": {
-                            "disabled": {"type": "boolean"},
-                            "role": {"type": "string", "enum": [r.label for r in Role]},
-                        },
-                        "additionalProperties": False,
-                    },
-                )
-            },
-            "/api/users/{username}/password": {
-                "post": _operation(
-                    "Set a password: one's own with old_password, anyone's as an admin (a"
-                    " reset). Without password one is generated and answered once. Revokes"
-                    " every other token of the account.",
-                    {
-                        "200": _json(
-                            {
-                                **account_change,
-                                "properties": {
-                                    **account_change["properties"],
-                                    "password": {
-                                        "type": "string",
-                                        "description": "Only when generated.",
-                                    },
-                                },
-                            },
-                            "Set.",
-                        ),
-                        **_errors(400, 401, 403, 404, 409, 413, 422, 429),
-                    },
-                    security=BEARER,
-                    parameters=[USERNAME],
-                    body={
-                        "type": "object",
-                        "properties": {
-                            "password": {"type": "string", "minLength": 10},
-                            "old_password": {"type": "string"},
-                        },
-                        "additionalProperties": False,
-                    },
-                )
-            },
-            "/api/users/{username}/revoke": {
-                "post": _operation(
-                    "Revoke every token of a user: one's own, a reporter's (editors),"
-                    " anyone's (admins).",
-                    {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["revoked"],
-                                "properties": {"revoked": {"type": "integer", "minimum": 0}},
-                            },
-                            "How many tokens were revoked.",
-                        ),
-                        **_errors(401, 403, 404),
-                    },
-                    security=BEARER,
-                    parameters=[USERNAME],
-                )
-            },
-            "/api/hearings": {
-                "get": _operation(
-                    "Every hearing, live ones first.",
-                    {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["hearings"],
-                                "properties": {"hearings": {"type": "array", "items": hearing}},
-                            },
-                            "The hearings.",
-                        ),
-                        **_errors(401),
-                    },
-                    security=PUBLIC,
-                ),
-                "post": _operation(
-                    "Create a hearing (editors).",
-                    {"201": _json(hearing, "Created."), **_errors(400, 401, 403, 409, 413, 422)},
-                    security=BEARER,
-                    body=new_hearing,
-                ),
-            },
-            "/api/hearings/{slug}": {
-                "get": _operation(
-                    "A hearing.",
-                    {"200": _json(hearing, "The hearing."), **_errors(401, 404)},
-                    security=PUBLIC,
-                    parameters=[SLUG],
-                ),
-                "patch": _operation(
-                    "Change a hearing (editors); appends a hearing.updated event.",
-                    {
-                        "200": _json(hearing, "Changed."),
-                        **_errors(400, 401, 403, 404, 409, 413, 422),
-                    },
-                    security=BEARER,
-                    parameters=[SLUG],
-                    body=hearing_changes,
-                ),
-            },
-            "/api/hearings/{slug}/restrictions": {
-                "get": _operation(
-                    "The hearing's register of reporting restrictions (editors).",
-                    {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["restrictions"],
-                                "properties": {
-                                    "restrictions": {
-                                        "type": "array",
-                                        "items": _ref("Restriction"),
-                                    }
-                                },
-                            },
-                            "The register.",
-                        ),
-                        **_errors(401, 403, 404),
-                    },
-                    security=BEARER,
-                    parameters=[SLUG],
-                ),
-                "post": _operation(
-                    "Add a restriction (editors); withholds every entry that names it, in the"
-                    " same transaction. `hearing` may rename fields that name the term.",
-                    {
-                        "201": _json(
-                            {
-                                "type": "object",
-                                "required": ["restriction", "withheld", "hearing"],
-                                "properties": {
-                                    "restriction": _ref("Restriction"),
-                                    "withheld": WITHHELD_IDS,
-                                    "hearing": hearing,
-                                },
-                            },
-                            "Added.",
-                        ),
-                        **_errors(400, 401, 403, 404, 409, 413, 422),
-                    },
-                    security=BEARER,
-                    parameters=[SLUG],
-                    body={
-                        "type": "object",
-                        "required": ["term"],
-                        "properties": {**RESTRICTION_INPUT, "hearing": hearing_changes},
-                        "additionalProperties": False,
-                    },
-                ),
-            },
-            "/api/hearings/{slug}/restrictions/{restriction_id}": {
-                "delete": _operation(
-                    "Lift a restriction (editors); what it withheld stays withheld.",
-                    {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["restriction", "hearing"],
-                                "properties": {
-                                    "restriction": _ref("Restriction"),
-                                    "hearing": hearing,
-                                },
-                            },
-                            "Lifted.",
-                        ),
-                        **_errors(401, 403, 404),
-                    },
-                    security=BEARER,
-                    parameters=[
-                        SLUG,
-                        {
-                            "name": "restriction_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        },
-                    ],
-                ),
-            },
-            "/api/audit": {
-                "get": _operation(
-                    "The audit trail after `after`, oldest first (editors).",
-                    {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["records", "last_seq"],
-                                "properties": {
-                                    "records": {"type": "array", "items": _ref("AuditRecord")},
-                                    "last_seq": {"type": "integer", "minimum": 0},
-                                },
-                            },
-                            "A page of records.",
-                        ),
-                        **_errors(400, 401, 403),
-                    },
-                    security=BEARER,
-                    parameters=[
-                        *AUDIT_FILTERS,
-                        _query_int("limit", "At most this many (default 100).", 1000),
-                    ],
-                ),
-            },
-            "/api/audit.csv": {
-                "get": _operation(
-                    "Every matching audit record as CSV (editors).",
-                    {
-                        "200": {
-                            "description": "CSV, a header row then one row a record.",
-                            "content": {"text/csv": {"schema": {"type": "string"}}},
-                        },
-                        **_errors(400, 401, 403),
-                    },
-                    security=BEARER,
-                    parameters=AUDIT_FILTERS,
-                ),
-            },
-            "/api/hearings/{slug}/queue": {
-                "get": _operation(
-                    "Posts waiting, in court order (editors: all; reporters: their own).",
-                    {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["queue"],
-                                "properties": {
-                                    "queue": {
-                                        "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "required": ["entry", "state", "release_at", "reason"],
-                                            "properties": {
-                                                "entry": _ref("Entry"),
-                                                "state": {
-                                                    "type": "string",
-                                                    "enum": [r.value for r in QueueReason],
-                                                },
-                                                "release_at": NULLABLE_TIME,
-                                                "reason": {"type": "string"},
-                                            },
-                                        },
-                                    }
-                                },
-                            },
-                            "The queue.",
-                        ),
-                        **_errors(401, 403, 404),
-                    },
-                    security=BEARER,
-                    parameters=[SLUG],
-                ),
-            },
-            "/api/hearings/{slug}/queue/{entry_id}/release": {
-                "post": _operation(
-                    "Publish a waiting post now (editors).",
-                    {
-                        "200": _json(_ref("Written"), "Released already."),
-                        "201": _json(_ref("Written"), "Published."),
-                        **_errors(400, 401, 403, 404, 409, 422),
-                    },
-                    security=BEARER,
-                    parameters=[SLUG, ENTRY_ID],
-                ),
-            },
-            "/api/hearings/{slug}/queue/{entry_id}": {
-                "delete": _operation(
-                    "Discard a waiting post (editors; its author while it is delayed).",
-                    {
-                        "200": _json(_ref("Written"), "Discarded."),
-                        **_errors(401, 403, 404, 409, 422),
-                    },
-                    security=BEARER,
-                    parameters=[SLUG, ENTRY_ID],
-                ),
-            },
-            "/api/hearings/{slug}/withheld": {
-                "get": _operation(
-                    "Withheld entries as they stood, and what each names (editors).",
-                    {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["withheld"],
-                                "properties": {
-                                    "withheld": {
-                                        "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "required": ["entry", "field", "message"],
-                                            "properties": {
-                                                "entry": _ref("Entry"),
-                                                "field": {"type": ["string", "null"]},
-                                                "message": {"type": ["string", "null"]},
-                                            },
-                                        },
-                                    }
-                                },
-                            },
-                            "Withheld entries.",
-                        ),
-                        **_errors(401, 403, 404),
-                    },
-                    security=BEARER,
-                    parameters=[SLUG],
-                ),
-            },
-            "/api/hearings/{slug}/entries": {
-                "get": _operation(
-                    "Visible entries, newest first; `before` pages to older ones.",
-                    {"200": _json(entries_page, "A page of entries."), **_errors(400, 404)},
-                    parameters=[
-                        SLUG,
-                        _query_int("limit", "At most this many (default 50).", 200),
-                        _query_int("before", "The seq that published the entry to page past."),
-                    ],
-                ),
-                "post": _operation(
-                    "Publish an entry; a retry with the same id and content returns it.",
-                    {
-                        "200": _json(_ref("Written"), "A retry: the entry as stored."),
-                        "201": _json(_ref("Written"), "Published."),
-                        "202": _json(_ref("Written"), "Stored; waits (held, delayed, review)."),
-                        **_errors(400, 401, 403, 404, 409, 413, 422, 429),
-                    },
-                    security=BEARER,
-                    parameters=[SLUG],
-                    body=draft,
-                ),
-            },
-            "/api/hearings/{slug}/entries/{entry_id}": {
-                "patch": _operation(
-                    "Revise an entry (its author or an editor).",
-                    {
-                        "200": _json(_ref("Written"), "Revised."),
-                        "202": _json(_ref("Written"), "Revised while it waits."),
-                        **_errors(400, 401, 403, 404, 409, 413, 422),
-                    },
-                    security=BEARER,
-                    parameters=[SLUG, ENTRY_ID],
-                    body=changes,
-                ),
-                "delete": _operation(
-                    "Delete an entry (its author or an editor).",
-                    {"200": _json(_ref("Written"), "Deleted."), **_errors(401, 403, 404, 422)},
-                    security=BEARER,
-                    parameters=[SLUG, ENTRY_ID],
-                ),
-            },
-            "/api/hearings/{slug}/events": {
-                "get": _operation(
-                    "The event log after `after`, in seq order.",
-                    {"200": _json(events_page, "A page of events."), **_errors(400, 404)},
-                    parameters=[
-                        SLUG,
-                        _query_int("after", "Events with a greater seq (default 0)."),
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
-                        },
-                    ],
-                )
-            },
-            "/api/hearings/{slug}/export.json": _export("event log", JSON),
-            "/api/hearings/{slug}/export.md": _export("Markdown transcript", "text/markdown"),
-            "/api/hearings/{slug}/export.html": _export("HTML transcript", "text/html"),
-            **PHOTO_PATHS,
-            "/api/openapi.json": {
-                "get": _operation(
-                    "This document.",
-                    {"200": _json({"type": "object"}, "The OpenAPI document.")},
-                )
-            },
-        },
+        "paths": paths,
     }
-
-
-_DOCUMENT = document()
-
-
-async def openapi_json(request: Request) -> Response:
-    return JSONResponse(_DOCUMENT)
