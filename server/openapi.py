@@ -19,13 +19,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from courtwire.entries import (
+    CHANGE_FIELDS,
     MAX_ALT_CHARS,
     MAX_BODY_CHARS,
     MAX_CAPTION_CHARS,
     MAX_CORRECTION_CHARS,
+    POST_FIELDS,
     Speaker,
 )
 from courtwire.exceptions import ERROR_CODES
+from courtwire.hearings import CHANGE_FIELDS as HEARING_CHANGE_FIELDS
+from courtwire.hearings import CREATE_FIELDS as HEARING_CREATE_FIELDS
 from courtwire.hearings import TEXT_LIMITS
 from courtwire.inputs import MAX_DIGITS
 from courtwire.model import (
@@ -35,7 +39,13 @@ from courtwire.model import (
     Role,
 )
 from courtwire.records import Entry, PublicHearing, StaffHearing
-from courtwire.register import MAX_ALIASES, MAX_ORDER_CHARS, MAX_TERM_CHARS, MAX_TERMS
+from courtwire.register import (
+    MAX_ALIASES,
+    MAX_ORDER_CHARS,
+    MAX_TERM_CHARS,
+    MAX_TERMS,
+    RESTRICTION_FIELDS,
+)
 from courtwire.schemas import object_schema, property_schemas
 
 JSON = "application/json"
@@ -83,6 +93,14 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {JSON: {"schema": schema}}}
+
+
+def _input(fields: Iterable[str], properties: dict[str, Any], **keywords: Any) -> dict[str, Any]:
+    """A request body: exactly the fields its validator takes (`fields`), each with its
+    schema; a field the validator gains without one here fails at import."""
+    unmatched = set(fields) ^ set(properties)
+    assert not unmatched, f"fields without a schema, or schemas of no field: {sorted(unmatched)}"
+    return {"type": "object", **keywords, "properties": properties, "additionalProperties": False}
 
 
 def _text(limit: int, *, nullable: bool = False) -> dict[str, Any]:
@@ -349,6 +367,17 @@ def _operation(
     return operation
 
 
+def _writing(
+    summary: str,
+    answers: dict[int, str],
+    errors: tuple[int, ...],
+    body: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A staff operation that answers with a `Written`: each status with its description."""
+    written = {str(status): _json(_ref("Written"), text) for status, text in answers.items()}
+    return _operation(summary, written | _errors(*errors), security=BEARER, body=body)
+
+
 def _export(kind: str, media_type: str) -> dict[str, Any]:
     schema = {"type": "object"} if media_type == JSON else {"type": "string"}
     return _operation(
@@ -383,20 +412,18 @@ def operations() -> dict[str, dict[str, Any]]:
             "last_seq": {"type": "integer", "minimum": 0},
         },
     }
-    draft = {
-        "type": "object",
-        "required": ["id", "body"],
-        "properties": {
+    draft = _input(
+        POST_FIELDS,
+        {
             "id": {"type": "string", "format": "uuid"},
             **ENTRY_CHANGES,
             "occurred_at": NULLABLE_TIME | {"description": "In court; absent or null: on receipt."},
         },
-        "additionalProperties": False,
-    }
-    changes = {
-        "type": "object",
-        "minProperties": 1,
-        "properties": {
+        required=["id", "body"],
+    )
+    changes = _input(
+        CHANGE_FIELDS | {"revision"},
+        {
             **ENTRY_CHANGES,
             "correction": _text(MAX_CORRECTION_CHARS, nullable=True),
             "revision": {
@@ -405,23 +432,17 @@ def operations() -> dict[str, dict[str, Any]]:
                 "description": "The revision changed: another one is 409 revision_conflict.",
             },
         },
-        "additionalProperties": False,
-    }
-    new_hearing = {
-        "type": "object",
-        "required": ["title"],
-        "properties": {
+        minProperties=1,
+    )
+    new_hearing = _input(
+        HEARING_CREATE_FIELDS,
+        {
             **HEARING_FIELDS,
             "title": {"type": "string", "minLength": 1, "maxLength": TEXT_LIMITS["title"]},
         },
-        "additionalProperties": False,
-    }
-    hearing_changes = {
-        "type": "object",
-        "minProperties": 1,
-        "properties": HEARING_FIELDS,
-        "additionalProperties": False,
-    }
+        required=["title"],
+    )
+    hearing_changes = _input(HEARING_CHANGE_FIELDS, HEARING_FIELDS, minProperties=1)
     user_reply = {
         "type": "object",
         "required": ["user"],
@@ -667,12 +688,11 @@ def operations() -> dict[str, dict[str, Any]]:
                 **_errors(400, 401, 403, 404, 409, 413, 422),
             },
             security=BEARER,
-            body={
-                "type": "object",
-                "required": ["term"],
-                "properties": {**RESTRICTION_INPUT, "hearing": hearing_changes},
-                "additionalProperties": False,
-            },
+            body=_input(
+                RESTRICTION_FIELDS,
+                {**RESTRICTION_INPUT, "hearing": hearing_changes},
+                required=["term"],
+            ),
         ),
         "remove_restriction": _operation(
             "Lift a restriction (editors); what it withheld stays withheld.",
@@ -758,22 +778,15 @@ def operations() -> dict[str, dict[str, Any]]:
             },
             security=BEARER,
         ),
-        "release_queued": _operation(
+        "release_queued": _writing(
             "Publish a waiting post now (editors).",
-            {
-                "200": _json(_ref("Written"), "Released already."),
-                "201": _json(_ref("Written"), "Published."),
-                **_errors(400, 401, 403, 404, 409, 422),
-            },
-            security=BEARER,
+            {200: "Released already.", 201: "Published."},
+            (400, 401, 403, 404, 409, 422),
         ),
-        "discard_queued": _operation(
+        "discard_queued": _writing(
             "Discard a waiting post (editors; its author while it is delayed).",
-            {
-                "200": _json(_ref("Written"), "Discarded."),
-                **_errors(401, 403, 404, 409, 422),
-            },
-            security=BEARER,
+            {200: "Discarded."},
+            (401, 403, 404, 409, 422),
         ),
         "list_withheld": _operation(
             "Withheld entries as they stood, and what each names (editors).",
@@ -811,31 +824,24 @@ def operations() -> dict[str, dict[str, Any]]:
                 _query_int("before", "The seq that published the entry to page past."),
             ],
         ),
-        "post_entry": _operation(
+        "post_entry": _writing(
             "Publish an entry; a retry with the same id and content returns it.",
             {
-                "200": _json(_ref("Written"), "A retry: the entry as stored."),
-                "201": _json(_ref("Written"), "Published."),
-                "202": _json(_ref("Written"), "Stored; waits (held, delayed, review)."),
-                **_errors(400, 401, 403, 404, 409, 413, 422, 429),
+                200: "A retry: the entry as stored.",
+                201: "Published.",
+                202: "Stored; waits (held, delayed, review).",
             },
-            security=BEARER,
+            (400, 401, 403, 404, 409, 413, 422, 429),
             body=draft,
         ),
-        "revise_entry": _operation(
+        "revise_entry": _writing(
             "Revise an entry (its author or an editor).",
-            {
-                "200": _json(_ref("Written"), "Revised."),
-                "202": _json(_ref("Written"), "Revised while it waits."),
-                **_errors(400, 401, 403, 404, 409, 413, 422),
-            },
-            security=BEARER,
+            {200: "Revised.", 202: "Revised while it waits."},
+            (400, 401, 403, 404, 409, 413, 422),
             body=changes,
         ),
-        "delete_entry": _operation(
-            "Delete an entry (its author or an editor).",
-            {"200": _json(_ref("Written"), "Deleted."), **_errors(401, 403, 404, 422)},
-            security=BEARER,
+        "delete_entry": _writing(
+            "Delete an entry (its author or an editor).", {200: "Deleted."}, (401, 403, 404, 422)
         ),
         "list_events": _operation(
             "The event log after `after`, in seq order.",
