@@ -35,16 +35,15 @@ from courtwire.inputs import MAX_DIGITS
 from courtwire.model import (
     EntryKind,
     QueueReason,
-    RestrictionKind,
     Role,
 )
 from courtwire.records import Entry, PublicHearing, StaffHearing
 from courtwire.register import (
-    MAX_ALIASES,
-    MAX_ORDER_CHARS,
     MAX_TERM_CHARS,
     MAX_TERMS,
     RESTRICTION_FIELDS,
+    NewRestriction,
+    Restriction,
 )
 from courtwire.schemas import object_schema, property_schemas
 
@@ -141,13 +140,7 @@ HEARING_FIELDS: dict[str, Any] = {
     **property_schemas(StaffHearing),
     "restricted_terms": {"type": "array", "maxItems": MAX_TERMS, "items": TERM},
 }
-RESTRICTION_INPUT: dict[str, Any] = {
-    "term": TERM,
-    "aliases": {"type": "array", "maxItems": MAX_ALIASES, "items": TERM},
-    "kind": {"type": "string", "enum": [kind.value for kind in RestrictionKind]},
-    "order": _text(MAX_ORDER_CHARS),
-    "expires_at": NULLABLE_TIME,
-}
+RESTRICTION_INPUT = property_schemas(NewRestriction)
 WITHHELD_IDS = {
     "type": "array",
     "items": {"type": "string"},
@@ -287,16 +280,7 @@ SCHEMAS: dict[str, Any] = {
             "reason": {"type": ["string", "null"]},
         },
     },
-    "Restriction": {
-        "type": "object",
-        "required": [*RESTRICTION_INPUT, "id", "added_by", "added_at"],
-        "properties": {
-            **RESTRICTION_INPUT,
-            "id": {"type": "integer"},
-            "added_by": {"type": "string"},
-            "added_at": TIME,
-        },
-    },
+    "Restriction": object_schema(Restriction),
     "Entry": _entry_schema(),
     "Photo": {"type": "object", "required": list(PHOTO_STORED), "properties": PHOTO_STORED},
     "Tombstone": {

@@ -9,13 +9,14 @@ Pure: value objects and input parsing, no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from courtwire.exceptions import Invalid, RestrictedTerm
 from courtwire.model import RestrictionKind
 from courtwire.restrictions import find_restricted, normalize_term
+from courtwire.schemas import schema
 from courtwire.times import format_time, parse_time
 from courtwire.types import JSONObject
 
@@ -32,11 +33,16 @@ RESTRICTION_FIELDS = frozenset({"term", "aliases", "kind", "order", "expires_at"
 class NewRestriction:
     """A restriction as an editor asks for it."""
 
-    term: str
-    aliases: tuple[str, ...] = ()
+    term: str = field(metadata=schema(maxLength=MAX_TERM_CHARS))
+    aliases: tuple[str, ...] = field(
+        default=(),
+        metadata=schema(
+            maxItems=MAX_ALIASES, items={"type": "string", "maxLength": MAX_TERM_CHARS}
+        ),
+    )
     kind: RestrictionKind = RestrictionKind.OTHER
-    order: str = ""
-    expires_at: str | None = None
+    order: str = field(default="", metadata=schema(maxLength=MAX_ORDER_CHARS))
+    expires_at: str | None = field(default=None, metadata=schema(format="date-time"))
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -49,7 +55,7 @@ class Restriction(NewRestriction):
 
     id: int = 0
     added_by: str = ""
-    added_at: str = ""
+    added_at: str = field(default="", metadata=schema(format="date-time"))
 
     def active(self, moment: datetime) -> bool:
         return self.expires_at is None or datetime.fromisoformat(self.expires_at) > moment
@@ -122,13 +128,13 @@ def breach(fields: Iterable[tuple[str, str | None]], terms: list[str]) -> Restri
     """The first of `(field, text)` that names one of `terms`, as the refusal to raise."""
     if not terms:
         return None
-    for field, text in fields:
+    for name, text in fields:
         hit = find_restricted(text or "", terms)
         if hit is not None:
             refused = RestrictedTerm(
-                f"The {field} names a term under a reporting restriction "
+                f"The {name} names a term under a reporting restriction "
                 f"at characters {hit.start + 1}–{hit.end}; it cannot be published.",
-                field=field,
+                field=name,
             )
             refused.term = hit.term
             return refused

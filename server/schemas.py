@@ -32,8 +32,8 @@ def _type_schema(hint: Any) -> JSONObject:
         inner = _type_schema(members[0])
         kind = inner["type"]
         return inner | {"type": [*(kind if isinstance(kind, list) else [kind]), "null"]}
-    if typing.get_origin(hint) is list:
-        (item,) = typing.get_args(hint)
+    if typing.get_origin(hint) in (list, tuple):
+        item, *_ = typing.get_args(hint)  # list[X], or tuple[X, ...]
         return {"type": "array", "items": _type_schema(item)}
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return {"type": _SCALARS[type(next(iter(hint)).value)], "enum": [m.value for m in hint]}
