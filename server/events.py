@@ -7,10 +7,11 @@ the events API and pushed to every reader.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from courtwire.model import EventType
+from courtwire.schemas import schema
 from courtwire.types import JSONObject
 
 
@@ -21,9 +22,9 @@ def encode_json(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Event:
-    seq: int
+    seq: int = field(metadata=schema(minimum=1))
     type: EventType
-    at: str
+    at: str = field(metadata=schema(format="date-time"))
     hearing: str
     data: JSONObject
 

@@ -27,6 +27,7 @@ from courtwire.entries import (
     POST_FIELDS,
     Speaker,
 )
+from courtwire.events import Event
 from courtwire.exceptions import ERROR_CODES
 from courtwire.hearings import CHANGE_FIELDS as HEARING_CHANGE_FIELDS
 from courtwire.hearings import CREATE_FIELDS as HEARING_CREATE_FIELDS
@@ -309,17 +310,7 @@ SCHEMAS: dict[str, Any] = {
             " and release_at. Discarded: entry {id, discarded} and state discarded."
         ),
     },
-    "Event": {
-        "type": "object",
-        "required": ["seq", "type", "at", "hearing", "data"],
-        "properties": {
-            "seq": {"type": "integer", "minimum": 1},
-            "type": {"type": "string"},
-            "at": TIME,
-            "hearing": {"type": "string"},
-            "data": {"type": "object"},
-        },
-    },
+    "Event": object_schema(Event),
 }
 
 AUDIT_FILTERS: list[dict[str, Any]] = [

@@ -2,8 +2,8 @@
 classes the server builds its JSON with (courtwire.records), never from a second list.
 
 A field's type hint gives its JSON type (str, int, bool, an enum of `courtwire.model`, a
-list, another dataclass, `| None` for null); its `schema(...)` metadata adds what a type
-hint cannot say (a format, a limit, a description).
+list or tuple, a dict (any object), another dataclass, `| None` for null); its `schema(...)`
+metadata adds what a type hint cannot say (a format, a limit, a description).
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def _type_schema(hint: Any) -> JSONObject:
         inner = _type_schema(members[0])
         kind = inner["type"]
         return inner | {"type": [*(kind if isinstance(kind, list) else [kind]), "null"]}
+    if typing.get_origin(hint) is dict:
+        return {"type": "object"}
     if typing.get_origin(hint) in (list, tuple):
         item, *_ = typing.get_args(hint)  # list[X], or tuple[X, ...]
         return {"type": "array", "items": _type_schema(item)}
