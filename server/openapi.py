@@ -95,6 +95,11 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {JSON: {"schema": schema}}}
 
 
+def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """A JSON object with these members, the `required` ones always present."""
+    return {"type": "object", "required": required, "properties": properties}
+
+
 def _input(fields: Iterable[str], properties: dict[str, Any], **keywords: Any) -> dict[str, Any]:
     """A request body: exactly the fields its validator takes (`fields`), each with its
     schema; a field the validator gains without one here fails at import."""
@@ -152,16 +157,15 @@ SPEAKER = object_schema(Speaker, optional=("name",)) | {
     "additionalProperties": False,
 }
 # Photos (API.md "Photos")
-PHOTO_VARIANT = {
-    "type": "object",
-    "required": ["width", "height", "type", "url"],
-    "properties": {
+PHOTO_VARIANT = _object(
+    {
         "width": {"type": "integer", "minimum": 1},
         "height": {"type": "integer", "minimum": 1},
         "type": {"type": "string", "enum": ["image/webp", "image/jpeg"]},
         "url": {"type": "string", "pattern": "^/media/"},
     },
-}
+    ["width", "height", "type", "url"],
+)
 PHOTO_STORED: dict[str, Any] = {
     "id": {"type": "string"},
     "width": {"type": "integer", "minimum": 1},
@@ -196,23 +200,20 @@ def _entry_schema() -> dict[str, Any]:
     """`Entry`'s fields; its speaker as clients send it (the name may be left out)."""
     entry = object_schema(Entry, optional=("revised_at",))
     entry["properties"]["speaker"] = SPEAKER
-    entry["properties"]["photo"] = {
-        "type": "object",
-        "required": [*PHOTO_STORED, "alt", "caption"],
-        "properties": {
+    entry["properties"]["photo"] = _object(
+        {
             **PHOTO_STORED,
             "alt": {"type": "string"},
             "caption": {"type": ["string", "null"]},
         },
-    }
+        [*PHOTO_STORED, "alt", "caption"],
+    )
     return entry
 
 
 SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
+    "Error": _object(
+        {
             "error": {
                 "type": "object",
                 "required": ["code", "message", "field"],
@@ -223,11 +224,10 @@ SCHEMAS: dict[str, Any] = {
                 },
             }
         },
-    },
-    "User": {
-        "type": "object",
-        "required": ["username", "role"],
-        "properties": {
+        ["error"],
+    ),
+    "User": _object(
+        {
             "username": {"type": "string"},
             "role": {"type": "string", "enum": [role.label for role in Role]},
             "disabled": {"type": "boolean", "description": "In the staff list only."},
@@ -243,7 +243,8 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Tokens neither revoked nor expired.",
             },
         },
-    },
+        ["username", "role"],
+    ),
     "Hearing": object_schema(PublicHearing)
     | {
         "properties": {
@@ -256,20 +257,8 @@ SCHEMAS: dict[str, Any] = {
             " withheld only in the answer to a PATCH."
         ),
     },
-    "AuditRecord": {
-        "type": "object",
-        "required": [
-            "seq",
-            "at",
-            "actor",
-            "action",
-            "hearing",
-            "target",
-            "before",
-            "after",
-            "reason",
-        ],
-        "properties": {
+    "AuditRecord": _object(
+        {
             "seq": {"type": "integer", "minimum": 1},
             "at": TIME,
             "actor": {"type": "string"},
@@ -280,7 +269,8 @@ SCHEMAS: dict[str, Any] = {
             "after": {},
             "reason": {"type": ["string", "null"]},
         },
-    },
+        ["seq", "at", "actor", "action", "hearing", "target", "before", "after", "reason"],
+    ),
     "Restriction": object_schema(Restriction),
     "Entry": _entry_schema(),
     "Photo": {"type": "object", "required": list(PHOTO_STORED), "properties": PHOTO_STORED},
@@ -370,23 +360,21 @@ def _export(kind: str, media_type: str) -> dict[str, Any]:
 def operations() -> dict[str, dict[str, Any]]:
     """Each operation's contract, by the name of the handler `courtwire.api` routes it to."""
     hearing = _ref("Hearing")
-    entries_page = {
-        "type": "object",
-        "required": ["entries", "last_seq"],
-        "properties": {
+    entries_page = _object(
+        {
             "entries": {"type": "array", "items": _ref("Entry")},
             "last_seq": {"type": "integer", "minimum": 0},
             "next_before": {"type": ["integer", "null"]},
         },
-    }
-    events_page = {
-        "type": "object",
-        "required": ["events", "last_seq"],
-        "properties": {
+        ["entries", "last_seq"],
+    )
+    events_page = _object(
+        {
             "events": {"type": "array", "items": _ref("Event")},
             "last_seq": {"type": "integer", "minimum": 0},
         },
-    }
+        ["events", "last_seq"],
+    )
     draft = _input(
         POST_FIELDS,
         {
@@ -418,29 +406,20 @@ def operations() -> dict[str, dict[str, Any]]:
         required=["title"],
     )
     hearing_changes = _input(HEARING_CHANGE_FIELDS, HEARING_FIELDS, minProperties=1)
-    user_reply = {
-        "type": "object",
-        "required": ["user"],
-        "properties": {"user": _ref("User")},
-    }
-    account_change: dict[str, Any] = {
-        "type": "object",
-        "required": ["user", "revoked"],
-        "properties": {
+    user_reply = _object({"user": _ref("User")}, ["user"])
+    account_change: dict[str, Any] = _object(
+        {
             "user": _ref("User"),
             "revoked": {"type": "integer", "minimum": 0, "description": "Tokens revoked."},
         },
-    }
+        ["user", "revoked"],
+    )
     return {
         "healthz": _operation(
             "Liveness.",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["status"],
-                        "properties": {"status": {"const": "ok"}},
-                    },
+                    _object({"status": {"const": "ok"}}, ["status"]),
                     "Serving.",
                 )
             },
@@ -449,26 +428,24 @@ def operations() -> dict[str, dict[str, Any]]:
             "A new token for a username and password.",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["token", "user"],
-                        "properties": {
+                    _object(
+                        {
                             "token": {"type": "string"},
                             "user": _ref("User"),
                         },
-                    },
+                        ["token", "user"],
+                    ),
                     "Signed in.",
                 ),
                 **_errors(400, 401, 413, 415, 429),
             },
-            body={
-                "type": "object",
-                "required": ["username", "password"],
-                "properties": {
+            body=_object(
+                {
                     "username": {"type": "string"},
                     "password": {"type": "string"},
                 },
-            },
+                ["username", "password"],
+            ),
         ),
         "logout": _operation(
             "Revoke the token in use.",
@@ -484,11 +461,7 @@ def operations() -> dict[str, dict[str, Any]]:
             "Every staff account (editors).",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["users"],
-                        "properties": {"users": {"type": "array", "items": _ref("User")}},
-                    },
+                    _object({"users": {"type": "array", "items": _ref("User")}}, ["users"]),
                     "The accounts.",
                 ),
                 **_errors(401, 403),
@@ -499,31 +472,29 @@ def operations() -> dict[str, dict[str, Any]]:
             "Add an account (editors; admins for admin accounts).",
             {
                 "201": _json(
-                    {
-                        "type": "object",
-                        "required": ["user"],
-                        "properties": {
+                    _object(
+                        {
                             "user": _ref("User"),
                             "password": {
                                 "type": "string",
                                 "description": "Only when generated.",
                             },
                         },
-                    },
+                        ["user"],
+                    ),
                     "Added.",
                 ),
                 **_errors(400, 401, 403, 409, 413, 422),
             },
             security=BEARER,
-            body={
-                "type": "object",
-                "required": ["username"],
-                "properties": {
+            body=_object(
+                {
                     "username": {"type": "string"},
                     "role": {"type": "string", "enum": [r.label for r in Role]},
                     "password": {"type": "string"},
                 },
-            },
+                ["username"],
+            ),
         ),
         "update_user": _operation(
             "Disable or enable an account (editors: reporters only; admins: anyone"
@@ -578,11 +549,7 @@ def operations() -> dict[str, dict[str, Any]]:
             "Revoke every token of a user: one's own, a reporter's (editors), anyone's (admins).",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["revoked"],
-                        "properties": {"revoked": {"type": "integer", "minimum": 0}},
-                    },
+                    _object({"revoked": {"type": "integer", "minimum": 0}}, ["revoked"]),
                     "How many tokens were revoked.",
                 ),
                 **_errors(401, 403, 404),
@@ -593,11 +560,7 @@ def operations() -> dict[str, dict[str, Any]]:
             "Every hearing, live ones first.",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["hearings"],
-                        "properties": {"hearings": {"type": "array", "items": hearing}},
-                    },
+                    _object({"hearings": {"type": "array", "items": hearing}}, ["hearings"]),
                     "The hearings.",
                 ),
                 **_errors(401),
@@ -628,16 +591,15 @@ def operations() -> dict[str, dict[str, Any]]:
             "The hearing's register of reporting restrictions (editors).",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["restrictions"],
-                        "properties": {
+                    _object(
+                        {
                             "restrictions": {
                                 "type": "array",
                                 "items": _ref("Restriction"),
                             }
                         },
-                    },
+                        ["restrictions"],
+                    ),
                     "The register.",
                 ),
                 **_errors(401, 403, 404),
@@ -649,15 +611,14 @@ def operations() -> dict[str, dict[str, Any]]:
             " same transaction. `hearing` may rename fields that name the term.",
             {
                 "201": _json(
-                    {
-                        "type": "object",
-                        "required": ["restriction", "withheld", "hearing"],
-                        "properties": {
+                    _object(
+                        {
                             "restriction": _ref("Restriction"),
                             "withheld": WITHHELD_IDS,
                             "hearing": hearing,
                         },
-                    },
+                        ["restriction", "withheld", "hearing"],
+                    ),
                     "Added.",
                 ),
                 **_errors(400, 401, 403, 404, 409, 413, 422),
@@ -673,14 +634,13 @@ def operations() -> dict[str, dict[str, Any]]:
             "Lift a restriction (editors); what it withheld stays withheld.",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["restriction", "hearing"],
-                        "properties": {
+                    _object(
+                        {
                             "restriction": _ref("Restriction"),
                             "hearing": hearing,
                         },
-                    },
+                        ["restriction", "hearing"],
+                    ),
                     "Lifted.",
                 ),
                 **_errors(401, 403, 404),
@@ -691,14 +651,13 @@ def operations() -> dict[str, dict[str, Any]]:
             "The audit trail after `after`, oldest first (editors).",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["records", "last_seq"],
-                        "properties": {
+                    _object(
+                        {
                             "records": {"type": "array", "items": _ref("AuditRecord")},
                             "last_seq": {"type": "integer", "minimum": 0},
                         },
-                    },
+                        ["records", "last_seq"],
+                    ),
                     "A page of records.",
                 ),
                 **_errors(400, 401, 403),
@@ -725,10 +684,8 @@ def operations() -> dict[str, dict[str, Any]]:
             "Posts waiting, in court order (editors: all; reporters: their own).",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["queue"],
-                        "properties": {
+                    _object(
+                        {
                             "queue": {
                                 "type": "array",
                                 "items": {
@@ -746,7 +703,8 @@ def operations() -> dict[str, dict[str, Any]]:
                                 },
                             }
                         },
-                    },
+                        ["queue"],
+                    ),
                     "The queue.",
                 ),
                 **_errors(401, 403, 404),
@@ -767,10 +725,8 @@ def operations() -> dict[str, dict[str, Any]]:
             "Withheld entries as they stood, and what each names (editors).",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["withheld"],
-                        "properties": {
+                    _object(
+                        {
                             "withheld": {
                                 "type": "array",
                                 "items": {
@@ -784,7 +740,8 @@ def operations() -> dict[str, dict[str, Any]]:
                                 },
                             }
                         },
-                    },
+                        ["withheld"],
+                    ),
                     "Withheld entries.",
                 ),
                 **_errors(401, 403, 404),
