@@ -1,10 +1,13 @@
 """The OpenAPI 3.1 document of the HTTP API, served at `GET /api/openapi.json`.
 
-The Entry, Hearing and Speaker schemas are derived from the classes the server writes
-its JSON with (courtwire.records, courtwire.schemas), the Error schema's `code` enum from
-the registry `courtwire.exceptions.ERROR_CODES`; the operations are declared here, and
-tests/test_openapi.py checks they are exactly `courtwire.api`'s routes and runs
-schemathesis on every one against the live server.
+`document(routes)` generates the paths from the routing table (path, methods, path
+parameters) and each handler's contract in `operations()`, keyed by the handler's name; a
+route without one fails at import. The Entry, Hearing, Speaker, Restriction and Event
+schemas are derived from the classes the server writes its JSON with (courtwire.records,
+courtwire.register, courtwire.events, via courtwire.schemas), request bodies are checked
+against the field sets their validators accept, and the Error schema's `code` enum comes
+from the registry `courtwire.exceptions.ERROR_CODES`. tests/test_openapi.py checks the
+document names exactly the API's routes and runs schemathesis on every operation.
 The WebSocket (`/ws/hearings/{slug}`) is outside OpenAPI; API.md describes it.
 """
 
