@@ -175,10 +175,10 @@ class Server:
 
 async def make_staff(db: Path) -> tuple[str, str]:
     from courtwire.auth import Accounts
-    from courtwire.db import Database
     from courtwire.model import Role
+    from courtwire.sqlite_db import SQLiteDatabase
 
-    async with Database(db) as database:
+    async with SQLiteDatabase(db) as database:
         accounts = Accounts(database)
         editor = await accounts.add_user("bench-editor", "correct horse battery", Role.EDITOR)
         reporter = await accounts.add_user("bench-reporter", "correct horse battery", Role.REPORTER)

@@ -17,7 +17,6 @@ from starlette.staticfiles import StaticFiles
 
 from courtwire import api, pages, photo_api, reach, sse
 from courtwire.cluster import Cluster
-from courtwire.db import Database
 from courtwire.demo import load_if_empty
 from courtwire.errors import handle_courtwire_error, handle_http_exception, handle_unexpected
 from courtwire.exceptions import CourtwireError
@@ -33,6 +32,7 @@ from courtwire.live.readers import Count
 from courtwire.openapi import document
 from courtwire.services import Services
 from courtwire.settings import Settings
+from courtwire.storage import open_database
 from courtwire.store import Store
 
 API_ROUTES = [*api.routes, *photo_api.routes]
@@ -47,7 +47,7 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        async with Database(settings.db_path) as db:
+        async with open_database(settings) as db:
             broker = (
                 RedisBroker(settings.broker_url, db.epoch)
                 if settings.broker_url
@@ -60,7 +60,7 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
             await load_if_empty(settings, found.store, found.accounts)
             await found.delays.start()
             app.state.services = found
-            logger.info("serving db=%s epoch=%s", settings.db_path, db.epoch)
+            logger.info("serving db=%s epoch=%s", db.where, db.epoch)
             watching = asyncio.create_task(found.accounts.watch())
             loop = asyncio.get_running_loop()
             keepalive = Keepalive(loop, settings.ping_interval, settings.ping_timeout)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from courtwire.db import Database, Transaction
+from courtwire.db import Connection, Database, Row, Transaction
 from courtwire.events import encode_json
 from courtwire.times import format_time, now
 from courtwire.types import JSONObject
@@ -36,7 +35,7 @@ class Record:
     reason: str | None = None
 
 
-def write(conn: sqlite3.Connection, record: Record, at: str | None = None) -> None:
+def write(conn: Connection, record: Record, at: str | None = None) -> None:
     """Append `record` inside the caller's transaction."""
     conn.execute(
         "INSERT INTO audit (at, actor, action, hearing, target, before, after, reason)"
@@ -58,7 +57,7 @@ def record(tx: Transaction, record: Record, at: str | None = None) -> None:
     write(tx.conn, record, at)
 
 
-def _row(row: sqlite3.Row) -> JSONObject:
+def _row(row: Row) -> JSONObject:
     found = {name: row[name] for name in FIELDS}
     for name in ("before", "after"):
         if found[name] is not None:

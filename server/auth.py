@@ -18,7 +18,6 @@ import functools
 import hashlib
 import logging
 import secrets
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +28,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from courtwire import audit
-from courtwire.db import Database, Transaction
+from courtwire.db import Connection, Database, IntegrityError, Row, Transaction
+from courtwire.dialect import Dialect
 from courtwire.exceptions import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from courtwire.known_tokens import KnownTokens
 from courtwire.model import Role
@@ -126,13 +126,14 @@ class Account:
         }
 
 
-ACCOUNTS_SQL = (
-    "SELECT username, role, disabled_at, created_at,"
-    " (SELECT max(last_used_at) FROM tokens WHERE user_id = users.id) AS last_seen,"
-    " (SELECT count(*) FROM tokens WHERE user_id = users.id AND revoked_at IS NULL"
-    "  AND julianday('now') - julianday(last_used_at) <= ?) AS tokens"
-    " FROM users"
-)
+def accounts_sql(dialect: Dialect) -> str:
+    return (
+        "SELECT username, role, disabled_at, created_at,"  # noqa: S608 - the dialect's SQL
+        " (SELECT max(last_used_at) FROM tokens WHERE user_id = users.id) AS last_seen,"
+        " (SELECT count(*) FROM tokens WHERE user_id = users.id AND revoked_at IS NULL"
+        f"  AND {dialect.days_since('last_used_at')} <= ?) AS tokens"
+        " FROM users"
+    )
 
 
 def _account(row: Any) -> Account:
@@ -146,8 +147,8 @@ def _account(row: Any) -> Account:
     )
 
 
-def _target(conn: sqlite3.Connection, username: str) -> sqlite3.Row:
-    row: sqlite3.Row | None = conn.execute(
+def _target(conn: Connection, username: str) -> Row:
+    row: Row | None = conn.execute(
         "SELECT id, username, role, disabled_at, password_hash FROM users WHERE username = ?",
         (username,),
     ).fetchone()
@@ -156,7 +157,7 @@ def _target(conn: sqlite3.Connection, username: str) -> sqlite3.Row:
     return row
 
 
-def _acting_role(conn: sqlite3.Connection, actor: Actor | None) -> Role | None:
+def _acting_role(conn: Connection, actor: Actor | None) -> Role | None:
     """The actor's role as it stands in this transaction; None for the command line."""
     if actor is None:
         return None
@@ -177,7 +178,7 @@ def _check_may_manage(acting: Role | None, target: Role, what: str) -> None:
     raise Forbidden("This needs the editor role.")
 
 
-def _check_an_admin_remains(conn: sqlite3.Connection) -> None:
+def _check_an_admin_remains(conn: Connection) -> None:
     enabled = conn.execute(
         "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL"
     ).fetchone()[0]
@@ -188,13 +189,11 @@ def _check_an_admin_remains(conn: sqlite3.Connection) -> None:
         )
 
 
-def _revoke_tokens(
-    conn: sqlite3.Connection, user_id: int, at: str, keep_hash: str | None = None
-) -> int:
+def _revoke_tokens(conn: Connection, user_id: int, at: str, keep_hash: str | None = None) -> int:
     """Revoke the user's live tokens (all but `keep_hash`); how many were revoked."""
     revoked: int = conn.execute(
         "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"
-        " AND token_hash IS NOT ?",
+        " AND token_hash IS DISTINCT FROM ?",
         (at, user_id, keep_hash),
     ).rowcount
     return revoked
@@ -270,34 +269,37 @@ class Accounts:
         check_password(password)
         password_hash = await asyncio.to_thread(_hasher.hash, password)
 
-        def insert(tx: Transaction) -> int | None:
-            user_id = tx.conn.execute(
-                "INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+        def insert(tx: Transaction) -> int:
+            user_id: int = tx.conn.execute(
+                "INSERT INTO users (username, role, password_hash, created_at)"
+                " VALUES (?, ?, ?, ?) RETURNING id",
                 (username, role.label, password_hash, format_time(now())),
-            ).lastrowid
+            ).fetchone()[0]
             record = audit.Record(by, "user.created", None, username, None, {"role": role.label})
             audit.record(tx, record)
             return user_id
 
         try:
             user_id = await self.db.write(insert)
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise Conflict(
                 f"The username {username!r} is taken.", field="username", code="username_taken"
             ) from None
-        assert user_id is not None
         return Actor(user_id, username, role)
 
     async def accounts(self) -> list[Account]:
         async with self.db.read() as conn:
-            rows = await conn.execute_fetchall(f"{ACCOUNTS_SQL} ORDER BY id", (self.token_days,))
+            rows = await conn.execute_fetchall(
+                f"{accounts_sql(self.db.dialect)} ORDER BY id", (self.token_days,)
+            )
         return [_account(row) for row in rows]
 
     async def account(self, username: str) -> Account:
         async with self.db.read() as conn:
             rows = list(
                 await conn.execute_fetchall(
-                    f"{ACCOUNTS_SQL} WHERE username = ?", (self.token_days, username)
+                    f"{accounts_sql(self.db.dialect)} WHERE username = ?",
+                    (self.token_days, username),
                 )
             )
         if not rows:

@@ -25,10 +25,12 @@ from redis.exceptions import RedisError
 from starlette.applications import Starlette
 
 from courtwire.auth import Accounts, new_password
-from courtwire.db import Database, migrate, new_epoch
+from courtwire.db import new_epoch
 from courtwire.exceptions import CourtwireError
 from courtwire.model import Role
 from courtwire.settings import Settings
+from courtwire.sqlite_db import migrate
+from courtwire.storage import open_database
 
 # After a network blip every reader reconnects within a second or two. Connections the
 # kernel cannot queue have their SYN dropped, and the client's retry comes 1, 3, 7 s later:
@@ -99,14 +101,14 @@ async def prepare(settings: Settings) -> None:
     from courtwire.demo import load_if_empty
     from courtwire.store import Store
 
-    async with Database(settings.db_path) as db:
+    async with open_database(settings) as db:
         # No reader is connected yet: there is nobody to publish to.
         store = Store(db, publish=lambda _: None, retire=lambda _, __: None)
         await load_if_empty(settings, store, Accounts(db))
 
 
 async def add_user(settings: Settings, name: str, role: Role, password: str) -> None:
-    async with Database(settings.db_path) as db:
+    async with open_database(settings) as db:
         await Accounts(db).add_user(name, password, role)
 
 
@@ -117,7 +119,7 @@ async def accounts_of(settings: Settings) -> AsyncIterator[Accounts]:
     from courtwire.cluster import TOKENS
     from courtwire.hub.redis_broker import announce_once
 
-    async with Database(settings.db_path) as db:
+    async with open_database(settings) as db:
         accounts = Accounts(db)
         ended: list[bool] = []
         accounts.ended = lambda: ended.append(True)
@@ -144,7 +146,7 @@ async def set_password(settings: Settings, name: str, password: str) -> int:
 
 
 async def issue_token(settings: Settings, name: str) -> str:
-    async with Database(settings.db_path) as db:
+    async with open_database(settings) as db:
         accounts = Accounts(db)
         actor = await accounts.user(name)
         if actor is None:
@@ -155,6 +157,11 @@ async def issue_token(settings: Settings, name: str) -> str:
 def backup(settings: Settings, target: Path) -> None:
     """Copy the database with SQLite's backup API (safe while serving), then give the
     copy a new epoch: a server restored from it tells readers their seqs are stale."""
+    if settings.database_url:
+        raise SystemExit(
+            "COURTWIRE_DATABASE_URL is set: back PostgreSQL up with its own tools (pg_dump);"
+            " see the README"
+        )
     if target.exists():
         raise SystemExit(f"{target} exists; choose a new path")
     migrate(settings.db_path)

@@ -9,12 +9,11 @@ same transaction (`courtwire.withholding`).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from courtwire import audit
-from courtwire.db import Transaction
+from courtwire.db import Connection, Transaction
 from courtwire.events import encode_json
 from courtwire.exceptions import Conflict, Invalid, NotFound
 from courtwire.hearings import slugify
@@ -57,7 +56,7 @@ class Changed:
     removed: list[Restriction]
 
 
-def _free_slug(conn: sqlite3.Connection, base: str) -> str:
+def _free_slug(conn: Connection, base: str) -> str:
     rows = conn.execute(
         "SELECT slug FROM hearings WHERE slug = ? OR slug LIKE ?", (base, f"{base}-%")
     )
@@ -69,17 +68,17 @@ def _free_slug(conn: sqlite3.Connection, base: str) -> str:
     return slug
 
 
-def _claim_slug(conn: sqlite3.Connection, slug: str) -> None:
+def _claim_slug(conn: Connection, slug: str) -> None:
     if conn.execute("SELECT 1 FROM hearings WHERE slug = ?", (slug,)).fetchall():
         raise Conflict(f"The slug {slug!r} is taken.", field="slug", code="slug_taken")
 
 
 def _insert_restriction(
-    conn: sqlite3.Connection, hearing_id: int, new: NewRestriction, actor: str, at: str
+    conn: Connection, hearing_id: int, new: NewRestriction, actor: str, at: str
 ) -> Restriction:
-    cursor = conn.execute(
+    restriction_id: int = conn.execute(
         "INSERT INTO restrictions (hearing_id, term, aliases, kind, court_order, expires_at,"
-        " added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             hearing_id,
             new.term,
@@ -90,15 +89,14 @@ def _insert_restriction(
             actor,
             at,
         ),
-    )
-    assert cursor.lastrowid is not None
+    ).fetchone()[0]
     return Restriction(
         term=new.term,
         aliases=new.aliases,
         kind=new.kind,
         order=new.order,
         expires_at=new.expires_at,
-        id=cursor.lastrowid,
+        id=restriction_id,
         added_by=actor,
         added_at=at,
     )
@@ -130,11 +128,12 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
     refused = breach(_texts(fields, slug), terms)
     if refused is not None:
         raise refused
-    cursor = conn.execute(
+    hearing_id: int = conn.execute(
         "INSERT INTO hearings (slug, title, court, case_ref, location, timezone, status,"
         " scheduled_start, description, reporting, reporting_note, publish_delay, review_kinds,"
         ' language, photo_confirmation, "cast", created_at, updated_at)'
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " RETURNING id",
         (
             slug,
             fields["title"],
@@ -155,10 +154,9 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
             stamp,
             stamp,
         ),
-    )
-    assert cursor.lastrowid is not None
+    ).fetchone()[0]
     for term in terms:
-        _insert_restriction(conn, cursor.lastrowid, NewRestriction(term), actor, stamp)
+        _insert_restriction(conn, hearing_id, NewRestriction(term), actor, stamp)
     created = hearing_in(conn, slug)
     audit.record(tx, audit.Record(actor, "hearing.created", slug, slug, None, created.for_staff()))
     return created

@@ -10,10 +10,10 @@ the audit trail.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from courtwire.db import Connection, Row
 from courtwire.model import EntryKind, QueueReason, Reporting
 from courtwire.records import Hearing
 from courtwire.times import format_time
@@ -58,9 +58,7 @@ def waiting_for(hearing: Hearing, kind: EntryKind, moment: datetime) -> Waiting 
     return None
 
 
-def enqueue(
-    conn: sqlite3.Connection, hearing: Hearing, entry_id: str, waiting: Waiting, at: str
-) -> None:
+def enqueue(conn: Connection, hearing: Hearing, entry_id: str, waiting: Waiting, at: str) -> None:
     conn.execute(
         "INSERT INTO queue (entry_id, hearing_id, reason, release_at, queued_at)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -68,14 +66,14 @@ def enqueue(
     )
 
 
-def waiting(conn: sqlite3.Connection, entry_id: str) -> Waiting | None:
+def waiting(conn: Connection, entry_id: str) -> Waiting | None:
     row = conn.execute(
         "SELECT reason, release_at FROM queue WHERE entry_id = ?", (entry_id,)
     ).fetchone()
     return None if row is None else Waiting(QueueReason(row["reason"]), row["release_at"])
 
 
-def dequeue(conn: sqlite3.Connection, entry_id: str) -> bool:
+def dequeue(conn: Connection, entry_id: str) -> bool:
     """Claim a waiting post: True for the one transaction that takes it out of the queue
     (several nodes may try to release it at once; only that one publishes it)."""
     removed: int = conn.execute("DELETE FROM queue WHERE entry_id = ?", (entry_id,)).rowcount
@@ -88,7 +86,7 @@ QUEUE = (
 )
 
 
-def queue_item(hearing: Hearing, row: sqlite3.Row) -> JSONObject:
+def queue_item(hearing: Hearing, row: Row) -> JSONObject:
     waits = Waiting(QueueReason(row["reason"]), row["release_at"])
     entry = json.loads(row["entry"])
     return {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from courtwire import audit
-from courtwire.db import Transaction
+from courtwire.db import Connection, Row, Transaction
 from courtwire.events import Event, encode_json
 from courtwire.exceptions import NotFound
 from courtwire.messages import Message, Publish, Retire
@@ -66,7 +65,7 @@ HEARING_BY_SLUG = "SELECT * FROM hearings WHERE slug = ?"
 RESTRICTIONS = "SELECT * FROM restrictions WHERE removed_at IS NULL"
 
 
-def restriction(row: sqlite3.Row) -> Restriction:
+def restriction(row: Row) -> Restriction:
     return Restriction(
         id=int(row["id"]),
         term=row["term"],
@@ -79,9 +78,7 @@ def restriction(row: sqlite3.Row) -> Restriction:
     )
 
 
-def hearings_from(
-    rows: Iterable[sqlite3.Row], restriction_rows: Iterable[sqlite3.Row]
-) -> list[Hearing]:
+def hearings_from(rows: Iterable[Row], restriction_rows: Iterable[Row]) -> list[Hearing]:
     """Hearings from their rows and the rows of their restrictions (any order)."""
     by_hearing: dict[int, list[Restriction]] = defaultdict(list)
     for row in restriction_rows:
@@ -108,8 +105,10 @@ def only_hearing(hearings: list[Hearing], slug: str) -> Hearing:
     return hearings[0]
 
 
-def hearing_in(conn: sqlite3.Connection, slug: str) -> Hearing:
-    rows = conn.execute(HEARING_BY_SLUG, (slug,)).fetchall()
+def hearing_in(conn: Connection, slug: str) -> Hearing:
+    """The hearing as a write transaction sees it, its row locked until the commit: the
+    transaction goes on to take its next seqs from `last_seq`."""
+    rows = conn.execute(HEARING_BY_SLUG + conn.dialect.lock_suffix, (slug,)).fetchall()
     if not rows:
         return only_hearing([], slug)
     restrictions = conn.execute(f"{RESTRICTIONS} AND hearing_id = ?", (rows[0]["id"],))
@@ -159,7 +158,7 @@ def replace_event(
     return seq, public
 
 
-def withheld_content(conn: sqlite3.Connection, entry_id: str) -> JSONObject:
+def withheld_content(conn: Connection, entry_id: str) -> JSONObject:
     """A withheld entry as it stood when it was withheld: the last of its events that the
     audit trail keeps."""
     row = conn.execute(

@@ -49,9 +49,19 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+def _database_url() -> str:
+    url = os.environ.get("COURTWIRE_DATABASE_URL", "").strip()
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise SystemExit(f"COURTWIRE_DATABASE_URL must be a postgresql:// address, not {url!r}")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = Path("courtwire.db")
+    database_url: str = ""
+    """A PostgreSQL address (`postgresql://…`); when set, the database instead of the
+    SQLite file at `db_path`."""
     post_limit: int = 60
     """Posts per minute per token."""
     login_limit: int = 10
@@ -102,6 +112,7 @@ class Settings:
     def from_env(cls) -> Settings:
         return cls(
             db_path=Path(os.environ.get("COURTWIRE_DB") or "courtwire.db"),
+            database_url=_database_url(),
             post_limit=_int("COURTWIRE_POST_LIMIT", 60),
             login_limit=_int("COURTWIRE_LOGIN_LIMIT", 10),
             reader_buffer=_int("COURTWIRE_READER_BUFFER", 1024 * 1024),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from courtwire import audit, markup
-from courtwire.db import Database, Transaction
+from courtwire.db import Connection, Database, Row, Transaction
 from courtwire.entries import (
     Draft,
     PhotoRef,
@@ -139,14 +138,14 @@ class Store:
         assert mark in ("pinned", "key")
         async with self.db.read() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT e.entry, (SELECT n.published_seq FROM entries AS n"
+                "SELECT e.entry, (SELECT n.published_seq FROM entries AS n"  # noqa: S608 - the dialect's SQL
                 " WHERE n.hearing_id = e.hearing_id AND n.state = e.state"
                 " AND (n.occurred_utc, n.published_seq) > (e.occurred_utc, e.published_seq)"
                 " ORDER BY n.occurred_utc, n.published_seq LIMIT 1) AS newer"
                 " FROM entries AS e WHERE e.hearing_id = ? AND e.state = ?"
-                " AND json_extract(e.entry, ?) = 1"
+                f" AND {self.db.dialect.json_flag('e.entry')}"
                 " ORDER BY e.occurred_utc DESC, e.published_seq DESC LIMIT 200",
-                (hearing.id, EntryState.PUBLISHED.value, f"$.{mark}"),
+                (hearing.id, EntryState.PUBLISHED.value, mark),
             )
         return [json.loads(row[0]) | {"page_before": row[1]} for row in rows]
 
@@ -294,9 +293,9 @@ class Store:
 
         def release(tx: Transaction) -> Written:
             row = tx.conn.execute(
-                "SELECT entries.id, entries.entry, entries.state, entries.published_seq,"
+                "SELECT entries.id, entries.entry, entries.state, entries.published_seq,"  # noqa: S608 - the dialect's SQL
                 " hearings.slug FROM entries JOIN hearings ON hearings.id = entries.hearing_id"
-                " WHERE entries.id = ?",
+                " WHERE entries.id = ?" + tx.conn.dialect.lock_suffix,
                 (entry_id,),
             ).fetchone()
             if row is None or (slug is not None and row["slug"] != slug):
@@ -566,7 +565,7 @@ def _audit(
     audit.record(tx, record)
 
 
-def _as_stored(conn: sqlite3.Connection, row: sqlite3.Row) -> Written:
+def _as_stored(conn: Connection, row: Row) -> Written:
     """A retried post's answer: the entry as it stands now, in whatever state."""
     entry = json.loads(row["entry"])
     if row["state"] == EntryState.QUEUED:
@@ -580,9 +579,7 @@ def _name(actor: Actor | None) -> str:
     return actor.username if actor else "system"
 
 
-def _editable_entry(
-    conn: sqlite3.Connection, hearing: Hearing, entry_id: str, actor: Actor
-) -> JSONObject:
+def _editable_entry(conn: Connection, hearing: Hearing, entry_id: str, actor: Actor) -> JSONObject:
     """The entry as it stands (a withheld one as staff see it), if `actor` may change it."""
     row = conn.execute(
         "SELECT author_id, state, entry FROM entries WHERE id = ? AND hearing_id = ?",
@@ -602,7 +599,7 @@ def _editable_entry(
     return entry
 
 
-def _last_event(conn: sqlite3.Connection, hearing: Hearing, entry_id: str) -> int:
+def _last_event(conn: Connection, hearing: Hearing, entry_id: str) -> int:
     (seq,) = conn.execute(
         "SELECT max(seq) FROM events WHERE hearing_id = ? AND entry_id = ?",
         (hearing.id, entry_id),
@@ -610,5 +607,5 @@ def _last_event(conn: sqlite3.Connection, hearing: Hearing, entry_id: str) -> in
     return int(seq)
 
 
-def _existing_deletion(conn: sqlite3.Connection, hearing: Hearing, entry_id: str) -> Written:
+def _existing_deletion(conn: Connection, hearing: Hearing, entry_id: str) -> Written:
     return Written(tombstone_data(entry_id), _last_event(conn, hearing, entry_id), False)

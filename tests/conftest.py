@@ -7,7 +7,16 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from courtwire.model import Role
+from tests.backend import stop_postgres
 from tests.support import LiveServer, RedisServer, Staff
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_postgres() -> Iterator[None]:
+    """On PostgreSQL (COURTWIRE_TEST_BACKEND), the run's own server is started when the
+    first test server asks for a database, and stopped here when the session ends."""
+    yield
+    stop_postgres()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,9 @@ from courtwire.db import Database
 from courtwire.events import Event
 from courtwire.model import EntryKind, EventType, Role
 from courtwire.records import Entry
+from courtwire.settings import Settings
+from courtwire.storage import open_database
+from tests.backend import connect, database_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(
@@ -73,9 +75,13 @@ class LiveServer:
         self.serve_args = serve_args
         self.command = command or [sys.executable, "-m", "courtwire.cli"]
         self.db_path = db_path or directory / "courtwire.db"
+        self.database_url = database_for(self.db_path)
+        """Set when the suite runs on PostgreSQL (tests/backend.py): the server's database,
+        shared by the nodes that share `db_path`."""
         self.port = free_port()
         self.env = os.environ | {
             "COURTWIRE_DB": str(self.db_path),
+            "COURTWIRE_DATABASE_URL": self.database_url,
             "COURTWIRE_DEMO": "0",
             "COURTWIRE_LOG_LEVEL": "WARNING",
             "COURTWIRE_POST_LIMIT": "100000",
@@ -135,11 +141,20 @@ class LiveServer:
         self.process.wait()
         self.process = None
 
+    def database(self) -> Database:
+        """The server's database, for `async with`, as the server opens it."""
+        return open_database(Settings(db_path=self.db_path, database_url=self.database_url))
+
+    def connect(self) -> Any:
+        """A plain connection to the server's database (`?` placeholders), committed at the
+        end of the `with` block."""
+        return connect(self.db_path, self.database_url)
+
     def staff(self, username: str, role: Role = Role.REPORTER) -> str:
-        """A token for a new account, written straight into the database file."""
+        """A token for a new account, written straight into the database."""
 
         async def create() -> str:
-            async with Database(self.db_path) as db:
+            async with self.database() as db:
                 accounts = Accounts(db)
                 actor = await accounts.add_user(username, "correct horse battery", role)
                 return await accounts.issue_token(actor)
@@ -277,41 +292,35 @@ def serious_violations(page: Page) -> list[str]:
 def fill_log(server: LiveServer, slug: str, count: int) -> None:
     """Append `count` published entries straight into the database, in one transaction,
     in the form the store writes them."""
-    db = sqlite3.connect(server.db_path)
-    try:
-        with db:
-            hearing_id, last_seq = db.execute(
-                "SELECT id, last_seq FROM hearings WHERE slug = ?", (slug,)
-            ).fetchone()
-            author = db.execute("SELECT id, username FROM users").fetchone()
-            for seq in range(last_seq + 1, last_seq + count + 1):
-                entry = entry_json(
-                    new_id(),
-                    f"Backlog {seq}",
-                    "2020-01-22T05:05:00Z",
-                    occurred_at="2020-01-22T11:05:00+06:00",
-                    author=author[1],
-                )
-                event = Event(seq, EventType.ENTRY_PUBLISHED, "2020-01-22T05:05:00Z", slug, entry)
-                db.execute(
-                    "INSERT INTO entries (id, hearing_id, author_id, occurred_utc,"
-                    " published_seq, fingerprint, entry) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        entry["id"],
-                        hearing_id,
-                        author[0],
-                        "2020-01-22T05:05:00.000000+00:00",
-                        seq,
-                        "-",
-                        json.dumps(entry),
-                    ),
-                )
-                db.execute(
-                    "INSERT INTO events (hearing_id, seq, entry_id, data) VALUES (?, ?, ?, ?)",
-                    (hearing_id, seq, entry["id"], event.encode()),
-                )
-            db.execute(
-                "UPDATE hearings SET last_seq = ? WHERE id = ?", (last_seq + count, hearing_id)
+    with server.connect() as db:
+        hearing_id, last_seq = db.execute(
+            "SELECT id, last_seq FROM hearings WHERE slug = ?", (slug,)
+        ).fetchone()
+        author = db.execute("SELECT id, username FROM users").fetchone()
+        for seq in range(last_seq + 1, last_seq + count + 1):
+            entry = entry_json(
+                new_id(),
+                f"Backlog {seq}",
+                "2020-01-22T05:05:00Z",
+                occurred_at="2020-01-22T11:05:00+06:00",
+                author=author[1],
             )
-    finally:
-        db.close()
+            event = Event(seq, EventType.ENTRY_PUBLISHED, "2020-01-22T05:05:00Z", slug, entry)
+            db.execute(
+                "INSERT INTO entries (id, hearing_id, author_id, occurred_utc,"
+                " published_seq, fingerprint, entry) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry["id"],
+                    hearing_id,
+                    author[0],
+                    "2020-01-22T05:05:00.000000+00:00",
+                    seq,
+                    "-",
+                    json.dumps(entry),
+                ),
+            )
+            db.execute(
+                "INSERT INTO events (hearing_id, seq, entry_id, data) VALUES (?, ?, ?, ?)",
+                (hearing_id, seq, entry["id"], event.encode()),
+            )
+        db.execute("UPDATE hearings SET last_seq = ? WHERE id = ?", (last_seq + count, hearing_id))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,6 @@ from argon2 import PasswordHasher
 
 from courtwire.app import create_app
 from courtwire.auth import Accounts
-from courtwire.db import Database
 from courtwire.live import READER_PATH
 from courtwire.model import Role
 from courtwire.settings import Settings
@@ -43,7 +41,7 @@ def issue_token(server: LiveServer, username: str) -> str:
     """Another token for an existing account (cheap: no password hashing)."""
 
     async def issue() -> str:
-        async with Database(server.db_path) as db:
+        async with server.database() as db:
             accounts = Accounts(db)
             actor = await accounts.user(username)
             assert actor is not None
@@ -63,19 +61,18 @@ def login(server: LiveServer, username: str, password: str) -> httpx.Response:
 
 def test_password_hashed_with_weaker_parameters_is_rehashed_on_login(limited: LiveServer) -> None:
     weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
-    db = sqlite3.connect(limited.db_path)
-    with db:
+    with limited.connect() as db:
         db.execute(
             "INSERT INTO users (username, role, password_hash, created_at)"
             " VALUES ('old-timer', 'reporter', ?, '2020-01-01T00:00:00Z')",
             (weak,),
         )
-    db.close()
     response = login(limited, "old-timer", PASSWORD)
     assert response.status_code == 200, response.text
-    db = sqlite3.connect(limited.db_path)
-    stored = db.execute("SELECT password_hash FROM users WHERE username = 'old-timer'").fetchone()
-    db.close()
+    with limited.connect() as db:
+        stored = db.execute(
+            "SELECT password_hash FROM users WHERE username = 'old-timer'"
+        ).fetchone()
     assert stored[0] != weak
     assert stored[0].startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert not PasswordHasher().check_needs_rehash(stored[0])
@@ -93,10 +90,11 @@ def test_tokens_are_random_256_bit_stored_only_as_hashes_and_revocable(
     assert first != second
     for token in (first, second):
         assert len(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))) >= 16
-    db = sqlite3.connect(limited.db_path)
-    hashes = {row[0] for row in db.execute("SELECT token_hash FROM tokens")}
-    stored = db.execute("SELECT password_hash FROM users WHERE username = 'token-owner'").fetchone()
-    db.close()
+    with limited.connect() as db:
+        hashes = {row[0] for row in db.execute("SELECT token_hash FROM tokens")}
+        stored = db.execute(
+            "SELECT password_hash FROM users WHERE username = 'token-owner'"
+        ).fetchone()
     assert hashlib.sha256(first.encode()).hexdigest() in hashes
     assert stored[0].startswith("$argon2id$")
     for path in limited.directory.glob("courtwire.db*"):
@@ -479,8 +477,5 @@ def test_role_matrix(cast: Cast, method: str, route: str, expected: tuple[Any, .
 
 
 def _users(cast: Cast) -> set[str]:
-    db = sqlite3.connect(cast.server.db_path)
-    try:
+    with cast.server.connect() as db:
         return {row[0] for row in db.execute("SELECT username FROM users")}
-    finally:
-        db.close()

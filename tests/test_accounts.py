@@ -9,7 +9,6 @@ import functools
 import hashlib
 import json
 import secrets
-import sqlite3
 import subprocess
 import sys
 import time
@@ -48,21 +47,17 @@ def make_account(
     username = f"{prefix}-{next(_names)}"
     token = secrets.token_urlsafe(32)
     at = iso(datetime.now(UTC))
-    db = sqlite3.connect(server.db_path, timeout=10)
-    try:
-        with db:
-            user_id = db.execute(
-                "INSERT INTO users (username, role, password_hash, created_at, disabled_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (username, role.label, password_hash(), at, at if disabled else None),
-            ).lastrowid
-            db.execute(
-                "INSERT INTO tokens (user_id, token_hash, created_at, last_used_at)"
-                " VALUES (?, ?, ?, ?)",
-                (user_id, hashlib.sha256(token.encode()).hexdigest(), at, at),
-            )
-    finally:
-        db.close()
+    with server.connect() as db:
+        user_id = db.execute(
+            "INSERT INTO users (username, role, password_hash, created_at, disabled_at)"
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (username, role.label, password_hash(), at, at if disabled else None),
+        ).fetchone()[0]
+        db.execute(
+            "INSERT INTO tokens (user_id, token_hash, created_at, last_used_at)"
+            " VALUES (?, ?, ?, ?)",
+            (user_id, hashlib.sha256(token.encode()).hexdigest(), at, at),
+        )
     return username, token
 
 
@@ -295,7 +290,7 @@ def test_the_account_list_shows_state_sessions_and_last_use(
 
 
 def test_the_last_admin_cannot_be_disabled_from_the_command_line(tmp_path: Path) -> None:
-    db = tmp_path / "courtwire.db"
+    db = LiveServer(tmp_path)
     assert cli(db, "user", "add", "only-admin", "--role", "admin", stdin=PASSWORD).returncode == 0
     refused = cli(db, "user", "disable", "only-admin")
     assert refused.returncode != 0
@@ -359,27 +354,20 @@ def test_an_admin_resets_a_password_and_every_token_of_the_user_ends(
 
 
 def set_last_used(server: LiveServer, token: str, moment: datetime) -> None:
-    db = sqlite3.connect(server.db_path, timeout=10)
-    try:
-        with db:
-            db.execute(
-                "UPDATE tokens SET last_used_at = ? WHERE token_hash = ?",
-                (iso(moment), hashlib.sha256(token.encode()).hexdigest()),
-            )
-    finally:
-        db.close()
+    with server.connect() as db:
+        db.execute(
+            "UPDATE tokens SET last_used_at = ? WHERE token_hash = ?",
+            (iso(moment), hashlib.sha256(token.encode()).hexdigest()),
+        )
 
 
 def last_used(server: LiveServer, token: str) -> str:
-    db = sqlite3.connect(server.db_path, timeout=10)
-    try:
+    with server.connect() as db:
         row = db.execute(
             "SELECT last_used_at FROM tokens WHERE token_hash = ?",
             (hashlib.sha256(token.encode()).hexdigest(),),
         ).fetchone()
         return str(row[0])
-    finally:
-        db.close()
 
 
 def test_a_token_unused_for_longer_than_the_setting_is_refused_as_expired(
@@ -525,7 +513,10 @@ def test_every_account_action_is_audited_and_no_record_holds_a_password(
 # The command line
 
 
-def cli(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    server: LiveServer, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The `courtwire` command on the (maybe not started) server's database."""
     return subprocess.run(
         [sys.executable, "-m", "courtwire.cli", *args],
         input=stdin,
@@ -534,7 +525,12 @@ def cli(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedP
         text=True,
         timeout=60,
         cwd=ROOT,
-        env={"COURTWIRE_DB": str(db), "COURTWIRE_LOG_LEVEL": "WARNING", "PATH": "/usr/bin:/bin"},
+        env={
+            "COURTWIRE_DB": str(server.db_path),
+            "COURTWIRE_DATABASE_URL": server.database_url,
+            "COURTWIRE_LOG_LEVEL": "WARNING",
+            "PATH": "/usr/bin:/bin",
+        },
     )
 
 
@@ -549,7 +545,7 @@ def eventually(check: Any, timeout: float = 5.0) -> None:
 def test_the_user_commands_shut_and_reopen_an_account_in_a_running_server(
     fresh_server: LiveServer,
 ) -> None:
-    db = fresh_server.db_path
+    db = fresh_server
     added = cli(db, "user", "add", "cli-reporter", stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
     fresh_server.start()
@@ -590,7 +586,7 @@ def test_the_user_commands_shut_and_reopen_an_account_in_a_running_server(
     assert unknown.returncode != 0
     assert "No user 'nobody-here'" in unknown.stderr
 
-    with sqlite3.connect(db) as conn:
+    with db.connect() as conn:
         actions = [
             row[0]
             for row in conn.execute("SELECT action FROM audit WHERE actor = '@cli' ORDER BY seq")
@@ -606,7 +602,7 @@ def test_the_user_commands_shut_and_reopen_an_account_in_a_running_server(
 
 
 def test_a_token_for_a_disabled_account_is_not_issued(tmp_path: Path) -> None:
-    db = tmp_path / "courtwire.db"
+    db = LiveServer(tmp_path)
     assert cli(db, "user", "add", "shut-cli", stdin=PASSWORD).returncode == 0
     assert cli(db, "user", "disable", "shut-cli").returncode == 0
     refused = cli(db, "token", "shut-cli")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from typing import Any
 
 import pytest
 
+from tests.backend import TRIGGER_REFUSED
 from tests.support import LiveServer, Staff, new_id
 
 
@@ -85,14 +85,11 @@ def test_a_refused_post_is_recorded_with_its_text_and_the_term(
 
 def test_the_trail_is_append_only_even_through_sql(server: LiveServer, editor: Staff) -> None:
     editor.create_hearing("R v Append Only")
-    db = sqlite3.connect(server.db_path)
-    try:
-        for statement in ("UPDATE audit SET actor = 'someone else'", "DELETE FROM audit"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-                db.execute(statement)
+    for statement in ("UPDATE audit SET actor = 'someone else'", "DELETE FROM audit"):
+        with pytest.raises(TRIGGER_REFUSED, match="append-only"), server.connect() as db:
+            db.execute(statement)
+    with server.connect() as db:
         assert db.execute("SELECT count(*) FROM audit").fetchone()[0] > 0
-    finally:
-        db.close()
 
 
 def test_the_csv_parses_and_matches_the_json(editor: Staff, reporter: Staff) -> None:

@@ -4,40 +4,44 @@ that has started outlives the request that asked for it."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from courtwire.db import Database, Transaction
-from tests.support import run
+from courtwire.db import IntegrityError, Transaction
+from tests.support import LiveServer, run
 
 
-def hearing_count(path: Path) -> int:
-    with sqlite3.connect(path) as conn:
+@pytest.fixture
+def store(tmp_path: Path) -> LiveServer:
+    """A database of the test's own on the suite's engine (the server is not started)."""
+    return LiveServer(tmp_path)
+
+
+def hearing_count(store: LiveServer) -> int:
+    with store.connect() as conn:
         return int(conn.execute("SELECT count(*) FROM hearings").fetchone()[0])
 
 
 def insert_hearing(tx: Transaction, slug: str) -> int:
-    cursor = tx.conn.execute(
+    hearing_id: int = tx.conn.execute(
         "INSERT INTO hearings (slug, title, court, case_ref, location, timezone, status,"
         " scheduled_start, description, created_at, updated_at)"
-        " VALUES (?, 't', '', '', '', 'UTC', 'scheduled', NULL, '', '', '')",
+        " VALUES (?, 't', '', '', '', 'UTC', 'scheduled', NULL, '', '', '') RETURNING id",
         (slug,),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    ).fetchone()[0]
+    return hearing_id
 
 
-def test_callbacks_run_in_commit_order_on_the_loop(tmp_path: Path) -> None:
+def test_callbacks_run_in_commit_order_on_the_loop(store: LiveServer) -> None:
     seen: list[tuple[int, threading.Thread]] = []
     loop_threads: list[threading.Thread] = []
 
     async def main() -> None:
         loop_threads.append(threading.current_thread())
-        async with Database(tmp_path / "order.db") as db:
+        async with store.database() as db:
 
             async def write(n: int) -> int:
                 def work(tx: Transaction) -> int:
@@ -53,35 +57,35 @@ def test_callbacks_run_in_commit_order_on_the_loop(tmp_path: Path) -> None:
     run(main())
     assert [row for row, _ in seen] == list(range(1, 201))
     assert {thread for _, thread in seen} == set(loop_threads)
-    assert hearing_count(tmp_path / "order.db") == 200
+    assert hearing_count(store) == 200
 
 
-def test_a_failed_write_rolls_back_and_runs_no_callback(tmp_path: Path) -> None:
+def test_a_failed_write_rolls_back_and_runs_no_callback(store: LiveServer) -> None:
     called: list[str] = []
 
     async def main() -> None:
-        async with Database(tmp_path / "fail.db") as db:
+        async with store.database() as db:
 
             def work(tx: Transaction) -> None:
                 insert_hearing(tx, "kept-out")
                 tx.after_commit(lambda: called.append("published"))
                 insert_hearing(tx, "kept-out")  # the slug is unique: this raises
 
-            with pytest.raises(sqlite3.IntegrityError):
+            with pytest.raises(IntegrityError):
                 await db.write(work)
-            assert await db.write(lambda tx: insert_hearing(tx, "next")) == 1
+            await db.write(lambda tx: insert_hearing(tx, "next"))
 
     run(main())
     assert called == []
-    assert hearing_count(tmp_path / "fail.db") == 1
+    assert hearing_count(store) == 1
 
 
-def test_a_cancelled_caller_does_not_cancel_a_started_write(tmp_path: Path) -> None:
+def test_a_cancelled_caller_does_not_cancel_a_started_write(store: LiveServer) -> None:
     called: list[str] = []
     started = threading.Event()
 
     async def main() -> None:
-        async with Database(tmp_path / "cancel.db") as db:
+        async with store.database() as db:
 
             def slow(tx: Transaction) -> int:
                 started.set()
@@ -100,4 +104,4 @@ def test_a_cancelled_caller_does_not_cancel_a_started_write(tmp_path: Path) -> N
 
     run(main())
     assert called == ["published"]
-    assert hearing_count(tmp_path / "cancel.db") == 2
+    assert hearing_count(store) == 2

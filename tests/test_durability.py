@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 
 import httpx
 
 from courtwire.model import Role
+from tests.backend import ON_POSTGRESQL
 from tests.support import LiveServer, Staff, auth, new_id, run
 
 
 def seqs_in_db(server: LiveServer) -> list[int]:
-    with sqlite3.connect(server.db_path) as conn:
+    with server.connect() as conn:
         return [row[0] for row in conn.execute("SELECT seq FROM events ORDER BY seq")]
 
 
@@ -76,8 +76,9 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_post(fresh_server: LiveSer
     run(burst())
     crasher.join()
     assert killed.is_set()
-    with sqlite3.connect(fresh_server.db_path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with fresh_server.connect() as conn:
+        if not ON_POSTGRESQL:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = [row[0] for row in conn.execute("SELECT id FROM entries ORDER BY published_seq")]
     assert sorted(stored) == sorted(set(acked))
     assert len(stored) == len(ids)

@@ -7,7 +7,6 @@ import asyncio
 import itertools
 import json
 import random
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,8 +16,8 @@ import pytest
 import websockets
 
 from courtwire.auth import Accounts
-from courtwire.db import Database
 from courtwire.model import Role
+from tests.backend import ON_POSTGRESQL
 from tests.support import LiveServer, Staff, auth, new_id, run
 
 REPORTERS = 10
@@ -96,7 +95,7 @@ async def report(
 
 async def issue_tokens(server: LiveServer, count: int) -> list[str]:
     """One reporter account (one password hash is slow enough) with a token a phone."""
-    async with Database(server.db_path) as db:
+    async with server.database() as db:
         accounts = Accounts(db)
         actor = await accounts.add_user("reporter", "correct horse battery", Role.REPORTER)
         return [await accounts.issue_token(actor) for _ in range(count)]
@@ -152,14 +151,11 @@ def test_nothing_acknowledged_is_lost_or_duplicated_through_repeated_sigkill(
     elapsed = time.monotonic() - started
     fresh_server.stop()
 
-    db = sqlite3.connect(fresh_server.db_path)
-    try:
-        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    with fresh_server.connect() as db:
+        integrity = "ok" if ON_POSTGRESQL else db.execute("PRAGMA integrity_check").fetchone()[0]
         entry_rows = db.execute("SELECT id, published_seq FROM entries").fetchall()
         event_rows = db.execute("SELECT seq, entry_id FROM events ORDER BY seq").fetchall()
         last_seq = db.execute("SELECT last_seq FROM hearings WHERE slug = ?", (slug,)).fetchone()
-    finally:
-        db.close()
 
     stored = dict(entry_rows)
     event_ids = [entry_id for _, entry_id in event_rows]
