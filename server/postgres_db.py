@@ -85,12 +85,24 @@ class PgConnection:
 
 
 class PgReader:
-    """A read connection with aiosqlite's `execute_fetchall`."""
+    """A read connection with aiosqlite's `execute_fetchall`; it reconnects when the
+    connection it had broke (the read that saw it failed)."""
 
-    def __init__(self, raw: psycopg.AsyncConnection[PgRow]) -> None:
+    def __init__(self, url: str, raw: psycopg.AsyncConnection[PgRow]) -> None:
+        self.url = url
         self.raw = raw
 
+    @classmethod
+    async def connect(cls, url: str) -> PgReader:
+        return cls(url, await cls._open(url))
+
+    @staticmethod
+    async def _open(url: str) -> psycopg.AsyncConnection[PgRow]:
+        return await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=pg_rows)
+
     async def execute_fetchall(self, sql: str, parameters: Sequence[Any] = (), /) -> list[PgRow]:
+        if self.raw.closed:
+            self.raw = await self._open(self.url)
         cursor = await self.raw.execute(to_pyformat(sql), tuple(parameters))
         return await cursor.fetchall()
 
@@ -160,6 +172,11 @@ class PostgresDatabase(Database):
 
     def _transact(self, tx: Transaction, work: Callable[[Transaction], T]) -> T:
         assert isinstance(tx.conn, PgConnection)
+        if tx.conn.raw.closed:
+            # The server restarted or the network dropped: the write that saw it failed
+            # (and is retried by its client with the same id); this one reconnects.
+            logger.warning("writer reconnecting database=%s", self.where)
+            tx.conn.raw = psycopg.connect(self.url, autocommit=True, row_factory=pg_rows)
         with tx.conn.raw.transaction():
             return work(tx)
 
@@ -168,8 +185,7 @@ class PostgresDatabase(Database):
         conn.raw.close()
 
     async def _connect_reader(self) -> Reader:
-        raw = await psycopg.AsyncConnection.connect(self.url, autocommit=True, row_factory=pg_rows)
-        return PgReader(raw)
+        return await PgReader.connect(self.url)
 
     async def _close_reader(self, reader: Reader) -> None:
         assert isinstance(reader, PgReader)

@@ -52,7 +52,7 @@ def _free_port() -> int:
 class PrivatePostgres:
     """A PostgreSQL server of the test run's own, in a temporary folder."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
         self.directory = Path(tempfile.mkdtemp(prefix="courtwire-pg-"))
         self.data = self.directory / "data"
         self.port = _free_port()
@@ -71,11 +71,12 @@ class PrivatePostgres:
             "--encoding=UTF8",
             "--locale=C",
         )
-        # The tests kill Courtwire's servers, never this one: no fsync, for speed.
-        options = (
-            f"-p {self.port} -k {self.directory} -c listen_addresses='' -c fsync=off"
-            " -c full_page_writes=off -c max_connections=300"
-        )
+        # The tests kill Courtwire's servers, never this one: no fsync, for speed, unless
+        # `durable` (the benchmarks).
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=''"
+        options += " -c max_connections=300"
+        if not durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run(
             "pg_ctl",
             "-D",
