@@ -4,7 +4,8 @@
 One write is what a post does to the log: lock the hearing's row, insert the event, move
 the counter, commit. One read is a page of 100 events. Each on a private PostgreSQL
 started for the run with fsync on (tests/backend.py), and a SQLite file at
-synchronous=FULL, one after another on the same machine.
+synchronous=FULL, one after another on the same machine, on uvloop as the server runs
+(psycopg's async connections are several times slower on asyncio's own loop).
 
     .venv/bin/pip install asyncpg   # only for this comparison
     .venv/bin/python -m bench.drivers --writes 2000 --reads 2000 --repeat 3
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import uvloop
 
 from courtwire.db import Database, Transaction
 from courtwire.ledger import hearing_in
@@ -126,7 +128,7 @@ def main() -> None:
                     run = courtwire_engine(db, args.writes, args.reads)
                 else:
                     run = asyncpg_engine(server.new_database(), args.writes, args.reads)
-                results[name].append(asyncio.run(run))
+                results[name].append(uvloop.run(run))
     finally:
         server.stop()
     print("| engine | writes/s (median) | reads of 100 events/s (median) | runs |")
