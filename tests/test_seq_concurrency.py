@@ -19,7 +19,7 @@ from courtwire.ledger import hearing_in
 from courtwire.model import Role
 from courtwire.settings import Settings
 from courtwire.storage import open_database
-from tests.support import LiveServer, Staff, auth, new_id
+from tests.support import LiveServer, Staff, auth, new_id, run
 
 WRITERS = 4
 WRITES = 40
@@ -138,7 +138,7 @@ def test_servers_on_one_database_number_their_posts_as_one(tmp_path: Path) -> No
                     await client.aclose()
             return acked
 
-        acked = asyncio.run(post_all())
+        acked = run(post_all())
     finally:
         for server in servers:
             server.stop()
