@@ -101,15 +101,7 @@ def test_servers_on_one_database_number_their_posts_as_one(tmp_path: Path) -> No
     for name in ("a", "b", "c"):
         (tmp_path / name).mkdir()
     first = LiveServer(tmp_path / "a")
-    servers = [first]
-    for name in ("b", "c"):
-        other = LiveServer(tmp_path / name)
-        other.db_path, other.database_url = first.db_path, first.database_url
-        other.env |= {
-            "COURTWIRE_DB": str(first.db_path),
-            "COURTWIRE_DATABASE_URL": first.database_url,
-        }
-        servers.append(other)
+    servers = [first] + [LiveServer(tmp_path / name, db_path=first.db_path) for name in "bc"]
     try:
         for server in servers:
             server.start()
