@@ -18,12 +18,11 @@ import json
 import logging
 import os
 import secrets
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from courtwire import images
-from courtwire.db import Database
+from courtwire.db import Connection, Database, IntegrityError, Row
 from courtwire.entries import PhotoRef
 from courtwire.exceptions import Conflict, Invalid, NotFound
 from courtwire.media import MediaStore
@@ -37,7 +36,7 @@ logger = logging.getLogger(__name__)
 MEDIA_PREFIX = "/media/"
 
 
-def photo_view(row: sqlite3.Row) -> JSONObject:
+def photo_view(row: Row) -> JSONObject:
     """A stored photo as its upload answers it (and as an entry carries it, with alt text)."""
     return {
         "id": row["id"],
@@ -51,7 +50,7 @@ def photo_view(row: sqlite3.Row) -> JSONObject:
 
 
 def attach(
-    conn: sqlite3.Connection, hearing: Hearing, entry_id: str, ref: PhotoRef | None
+    conn: Connection, hearing: Hearing, entry_id: str, ref: PhotoRef | None
 ) -> tuple[JSONObject | None, list[str]]:
     """The entry's `photo` for `ref` (its variants with the alt text and caption), marked
     as the entry's; and the ids of photos the entry carried before and no longer does,
@@ -73,7 +72,7 @@ def attach(
     return photo, detached(conn, entry_id, keep)
 
 
-def detached(conn: sqlite3.Connection, entry_id: str, keep: str = "") -> list[str]:
+def detached(conn: Connection, entry_id: str, keep: str = "") -> list[str]:
     """Forget the photos of `entry_id` (but `keep`): their ids, for their files to go."""
     gone = [
         str(row[0])
@@ -126,7 +125,7 @@ class Photos:
                 self._pool, self._store_files, photo_id, data, declared
             )
 
-        def insert(tx_conn: sqlite3.Connection) -> None:
+        def insert(tx_conn: Connection) -> None:
             tx_conn.execute(
                 "INSERT INTO photos (id, hearing_id, uploader_id, idempotency_key, sha256,"
                 " width, height, variants, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -145,7 +144,7 @@ class Photos:
 
         try:
             await self.db.write(lambda tx: insert(tx.conn))
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             # The same key arrived twice at once and the other upload won: keep its photo.
             await loop.run_in_executor(self._pool, self.media.remove, photo_id)
             stored = await self._stored(actor, key, hearing, digest)
