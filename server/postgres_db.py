@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from psycopg.adapt import AdaptersMap, Dumper
 from psycopg.rows import RowMaker
 
 from courtwire.db import Connection, Cursor, Database, Reader, Transaction, migrations, new_epoch
@@ -29,6 +30,19 @@ T = TypeVar("T")
 
 MIGRATION_LOCK = 0x636F7572747769
 """The advisory lock that lets one process at a time migrate (several start together)."""
+
+
+class BoolAsInteger(Dumper):
+    """True and False as 1 and 0, as SQLite stores them (flags are INTEGER columns)."""
+
+    oid = psycopg.adapters.types["int4"].oid
+
+    def dump(self, obj: bool) -> bytes:
+        return b"1" if obj else b"0"
+
+
+ADAPTERS = AdaptersMap(psycopg.adapters)
+ADAPTERS.register_dumper(bool, BoolAsInteger)
 
 
 class PgRow:
@@ -98,7 +112,9 @@ class PgReader:
 
     @staticmethod
     async def _open(url: str) -> psycopg.AsyncConnection[PgRow]:
-        return await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=pg_rows)
+        return await psycopg.AsyncConnection.connect(
+            url, autocommit=True, row_factory=pg_rows, context=ADAPTERS
+        )
 
     async def execute_fetchall(self, sql: str, parameters: Sequence[Any] = (), /) -> list[PgRow]:
         if self.raw.closed:
@@ -168,7 +184,9 @@ class PostgresDatabase(Database):
         return migrate(self.url)
 
     def _connect_writer(self) -> Connection:
-        return PgConnection(psycopg.connect(self.url, autocommit=True, row_factory=pg_rows))
+        return PgConnection(
+            psycopg.connect(self.url, autocommit=True, row_factory=pg_rows, context=ADAPTERS)
+        )
 
     def _transact(self, tx: Transaction, work: Callable[[Transaction], T]) -> T:
         assert isinstance(tx.conn, PgConnection)
@@ -176,7 +194,9 @@ class PostgresDatabase(Database):
             # The server restarted or the network dropped: the write that saw it failed
             # (and is retried by its client with the same id); this one reconnects.
             logger.warning("writer reconnecting database=%s", self.where)
-            tx.conn.raw = psycopg.connect(self.url, autocommit=True, row_factory=pg_rows)
+            tx.conn.raw = psycopg.connect(
+                self.url, autocommit=True, row_factory=pg_rows, context=ADAPTERS
+            )
         with tx.conn.raw.transaction():
             return work(tx)
 
