@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import random
-import sqlite3
 import struct
 from pathlib import Path
 
@@ -78,11 +77,8 @@ def media_files(server: LiveServer) -> list[Path]:
 
 
 def photo_rows(server: LiveServer) -> int:
-    db = sqlite3.connect(server.db_path)
-    try:
+    with server.connect() as db:
         return int(db.execute("SELECT count(*) FROM photos").fetchone()[0])
-    finally:
-        db.close()
 
 
 def upload_headers(

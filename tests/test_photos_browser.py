@@ -4,7 +4,6 @@ page shows it live with its alt text and caption. Real server, real Chromium."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import httpx
@@ -18,15 +17,12 @@ SEED = 1616
 
 
 def photos_of(server: LiveServer, slug: str) -> list[tuple[int, int]]:
-    db = sqlite3.connect(server.db_path)
-    try:
+    with server.connect() as db:
         rows = db.execute(
             "SELECT photos.width, photos.height FROM photos JOIN hearings"
             " ON hearings.id = photos.hearing_id WHERE hearings.slug = ?",
             (slug,),
         ).fetchall()
-    finally:
-        db.close()
     return [(int(w), int(h)) for w, h in rows]
 
 
