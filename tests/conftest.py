@@ -7,8 +7,12 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from courtwire.model import Role
-from tests.backend import stop_postgres
+from tests.backend import ON_POSTGRESQL, stop_postgres
 from tests.support import LiveServer, RedisServer, Staff
+
+# PostgreSQL's own behaviour (reconnects, collation, its migrations) is tested in the
+# PostgreSQL pass of the suite, not collected in the SQLite pass.
+collect_ignore = [] if ON_POSTGRESQL else ["test_postgres.py"]
 
 
 @pytest.fixture(scope="session", autouse=True)

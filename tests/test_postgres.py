@@ -9,14 +9,11 @@ from pathlib import Path
 
 import httpx
 import psycopg
-import pytest
 
 from courtwire.model import Role
 from courtwire.postgres_db import migrate
-from tests.backend import ON_POSTGRESQL, postgres
+from tests.backend import postgres
 from tests.support import ROOT, LiveServer, Staff, auth, new_id
-
-pytestmark = pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL only")
 
 
 def test_the_server_reconnects_when_the_database_drops_its_connections(

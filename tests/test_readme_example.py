@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.support import ROOT, LiveServer
 
 DEMO = "zaysan-border-case"
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="the example needs curl")
 def test_the_curl_example_publishes_in_its_own_hearing_and_leaves_the_demo_alone(
     tmp_path: Path,
 ) -> None:
@@ -32,7 +29,11 @@ def test_the_curl_example_publishes_in_its_own_hearing_and_leaves_the_demo_alone
         before = httpx.get(f"{server.url}/api/hearings/{DEMO}").json()
         text = script.group(1).replace("http://127.0.0.1:8000", server.url)
         text = text.replace(".venv/bin/courtwire", f"{sys.executable} -m courtwire.cli")
-        env = os.environ | {"COURTWIRE_DB": str(server.db_path), "COURTWIRE_DEMO": "0"}
+        env = os.environ | {
+            "COURTWIRE_DB": str(server.db_path),
+            "COURTWIRE_DATABASE_URL": server.database_url,
+            "COURTWIRE_DEMO": "0",
+        }
         done = subprocess.run(
             ["bash", "-euo", "pipefail", "-c", text],
             env=env,

@@ -164,14 +164,25 @@ def test_far_behind_reader_over_the_network_gets_every_event_then_live_ones(
         assert run(scenario()) == list(range(1, backlog + 3))
 
 
-@pytest.mark.skipif(
-    ON_POSTGRESQL, reason="`courtwire backup` copies the SQLite file; PostgreSQL has pg_dump"
-)
 def test_restored_backup_announces_a_new_epoch_and_old_readers_are_told_to_reload(
     fresh_server: LiveServer,
 ) -> None:
-    fresh_server.start()
     copy = fresh_server.directory / "backup.db"
+    if ON_POSTGRESQL:
+        # `courtwire backup` copies an SQLite file; on PostgreSQL it refuses and names
+        # PostgreSQL's own tool, and writes nothing.
+        refused = subprocess.run(
+            [sys.executable, "-m", "courtwire.cli", "backup", str(copy)],
+            env=fresh_server.env,
+            capture_output=True,
+            check=False,
+            text=True,
+        )
+        assert refused.returncode != 0
+        assert "pg_dump" in refused.stderr
+        assert not copy.exists()
+        return
+    fresh_server.start()
     with Staff(fresh_server, fresh_server.staff("ed", Role.EDITOR)) as editor:
         slug = editor.create_hearing("R v Restore", status="live")["slug"]
         for n in range(5):
