@@ -18,9 +18,11 @@ from courtwire.auth import (
     is_username,
     new_password,
     parse_account_changes,
+    parse_display_name,
     parse_password_change,
     parse_role,
 )
+from courtwire.bylines import bylines_tag
 from courtwire.caching import REVALIDATE, not_modified
 from courtwire.entries import parse_changes, parse_draft, parse_entry_id, parse_revision
 from courtwire.exceptions import (
@@ -40,6 +42,7 @@ from courtwire.model import Role
 from courtwire.openapi import openapi_json
 from courtwire.records import Actor, Hearing
 from courtwire.register import parse_restriction
+from courtwire.revisions import public_versions
 from courtwire.services import Services
 from courtwire.store import Written
 
@@ -244,6 +247,17 @@ async def set_password(request: Request) -> Response:
     return JSONResponse(body, headers=NO_STORE)
 
 
+async def set_display_name(request: Request) -> Response:
+    """The byline of one's own entries, or anyone's as an admin: `{"display_name"}`."""
+    actor = await require(request, Role.REPORTER)
+    username = request.path_params["username"]
+    name = parse_display_name(await read_json(request))
+    accounts = services(request).accounts
+    await accounts.set_display_name(actor, username, name)
+    account = await accounts.account(username)
+    return JSONResponse({"user": account.view()}, headers=NO_STORE)
+
+
 async def revoke_user_tokens(request: Request) -> Response:
     """Every token of a user: one's own, a reporter's as an editor, anyone's as an admin."""
     actor = await require(request, Role.REPORTER)
@@ -377,6 +391,36 @@ async def list_entries(request: Request) -> Response:
     return JSONResponse({"entries": entries, "last_seq": hearing.last_seq, "next_before": cursor})
 
 
+async def entry_revisions(request: Request) -> Response:
+    """A published entry's public versions, oldest first (the last is the current one):
+    what readers were shown before each correction (`courtwire.revisions`)."""
+    found = services(request)
+    hearing = await found.store.hearing(request.path_params["slug"])
+    entry_id = parse_entry_id(request.path_params["entry_id"])
+    # The same until the log grows: a correction or a withholding appends an event.
+    tag = f'"{hearing.last_seq}.{entry_id}.{found.db.epoch}"'
+    headers = {"ETag": tag, "Cache-Control": REVALIDATE}
+    unchanged = not_modified(request, headers)
+    if unchanged is not None:
+        return unchanged
+    events = await found.store.entry_events(hearing, entry_id)
+    versions = public_versions(events, hearing.restricted_terms())
+    return JSONResponse({"id": entry_id, "revisions": versions}, headers=headers)
+
+
+async def hearing_bylines(request: Request) -> Response:
+    """The display names the hearing's entries are signed with, by username
+    (`courtwire.bylines`): for the reader page's script, as entries arrive."""
+    found = services(request)
+    hearing = await found.store.hearing(request.path_params["slug"])
+    bylines = await found.store.bylines(hearing)
+    headers = {"ETag": f'"{bylines_tag(bylines)}"', "Cache-Control": REVALIDATE}
+    unchanged = not_modified(request, headers)
+    if unchanged is not None:
+        return unchanged
+    return JSONResponse({"bylines": bylines}, headers=headers)
+
+
 async def post_entry(request: Request) -> Response:
     found = services(request)
     actor = await require(request, Role.REPORTER)
@@ -461,17 +505,18 @@ async def export_file(request: Request, suffix: str) -> Response:
     per state of the hearing (`courtwire.exports`) and revalidated by its `ETag`."""
     found = services(request)
     hearing = await found.store.hearing(request.path_params["slug"])
+    bylines = await found.store.bylines(hearing)
     headers = {
         "Content-Disposition": f'attachment; filename="{file_name(hearing.slug, suffix)}"',
         "Cache-Control": "no-cache",
-        "ETag": etag(hearing, suffix, found.db.epoch),
+        "ETag": etag(hearing, suffix, found.db.epoch, bylines),
     }
     if suffix == "transcript.html":
         headers["Content-Security-Policy"] = transcript_policy()
     unchanged = not_modified(request, headers)
     if unchanged is not None:
         return unchanged
-    export = await found.exports.get(hearing, suffix, found.db.epoch)
+    export = await found.exports.get(hearing, suffix, found.db.epoch, bylines)
     return Response(export.body, media_type=EXPORT_TYPES[suffix], headers=headers)
 
 
@@ -543,6 +588,7 @@ routes = [
     Route("/api/users", create_user, methods=["POST"]),
     Route("/api/users/{username}", update_user, methods=["PATCH"]),
     Route("/api/users/{username}/password", set_password, methods=["POST"]),
+    Route("/api/users/{username}/display_name", set_display_name, methods=["PUT"]),
     Route("/api/users/{username}/revoke", revoke_user_tokens, methods=["POST"]),
     Route("/api/hearings", list_hearings),
     Route("/api/hearings", create_hearing, methods=["POST"]),
@@ -560,7 +606,9 @@ routes = [
     Route("/api/hearings/{slug}/queue/{entry_id}/release", release_queued, methods=["POST"]),
     Route("/api/hearings/{slug}/queue/{entry_id}", discard_queued, methods=["DELETE"]),
     Route("/api/hearings/{slug}/entries", list_entries),
+    Route("/api/hearings/{slug}/bylines", hearing_bylines),
     Route("/api/hearings/{slug}/entries", post_entry, methods=["POST"]),
+    Route("/api/hearings/{slug}/entries/{entry_id}/revisions", entry_revisions),
     Route("/api/hearings/{slug}/entries/{entry_id}", revise_entry, methods=["PATCH"]),
     Route("/api/hearings/{slug}/entries/{entry_id}", delete_entry, methods=["DELETE"]),
     Route("/api/hearings/{slug}/events", list_events),

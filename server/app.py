@@ -13,9 +13,9 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from courtwire import api, pages, photo_api, reach, sse
+from courtwire.assets import STATIC_DIR, StaticAssets
 from courtwire.cluster import Cluster
 from courtwire.demo import load_if_empty
 from courtwire.errors import handle_courtwire_error, handle_http_exception, handle_unexpected
@@ -93,7 +93,7 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
             # links to static/); a path still cannot leave it.
             Mount(
                 "/static",
-                StaticFiles(directory=pages.STATIC_DIR, follow_symlink=True),
+                StaticAssets(directory=STATIC_DIR, follow_symlink=True),
                 name="static",
             ),
         ],

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import secrets
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -107,6 +108,8 @@ class Account:
 
     username: str
     role: Role
+    display_name: str | None
+    """The byline of its entries on public pages, or None."""
     disabled_at: str | None
     created_at: str
     last_seen: str | None
@@ -118,6 +121,7 @@ class Account:
         return {
             "username": self.username,
             "role": self.role.label,
+            "display_name": self.display_name,
             "disabled": self.disabled_at is not None,
             "disabled_at": self.disabled_at,
             "created_at": self.created_at,
@@ -128,7 +132,7 @@ class Account:
 
 def accounts_sql(dialect: Dialect) -> str:
     return (
-        "SELECT username, role, disabled_at, created_at,"  # noqa: S608 - the dialect's SQL
+        "SELECT username, role, display_name, disabled_at, created_at,"  # noqa: S608 - the dialect's SQL
         " (SELECT max(last_used_at) FROM tokens WHERE user_id = users.id) AS last_seen,"
         " (SELECT count(*) FROM tokens WHERE user_id = users.id AND revoked_at IS NULL"
         f"  AND {dialect.days_since('last_used_at')} <= ?) AS tokens"
@@ -140,6 +144,7 @@ def _account(row: Any) -> Account:
     return Account(
         row["username"],
         Role.from_label(row["role"]),
+        row["display_name"],
         row["disabled_at"],
         row["created_at"],
         row["last_seen"],
@@ -233,6 +238,28 @@ def parse_account_changes(payload: object) -> tuple[bool | None, Role | None]:
     if "disabled" in found and not isinstance(disabled, bool):
         raise Invalid("disabled is true or false.", field="disabled")
     return disabled, parse_role(found["role"]) if "role" in found else None
+
+
+MAX_DISPLAY_NAME_CHARS = 80
+
+
+def parse_display_name(payload: object) -> str | None:
+    """`{"display_name": "Amina Sadykova"}` → the name, trimmed; null or "" → None (no
+    byline). One line of text: no control or formatting characters."""
+    found = _only(payload, ("display_name",), '{"display_name": text or null}')
+    if "display_name" not in found:
+        raise Invalid('Expected {"display_name": text or null}.', field="display_name")
+    name = found["display_name"]
+    if name is None:
+        return None
+    if not isinstance(name, str) or len(name) > MAX_DISPLAY_NAME_CHARS:
+        raise Invalid(
+            f"display_name is text of at most {MAX_DISPLAY_NAME_CHARS} characters.",
+            field="display_name",
+        )
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in name):
+        raise Invalid("display_name is one line, without control characters.", field="display_name")
+    return " ".join(name.split()) or None
 
 
 def parse_password_change(payload: object) -> tuple[str | None, str | None]:
@@ -390,6 +417,34 @@ class Accounts:
             return revoked
 
         return await self.db.write(change)
+
+    async def set_display_name(self, actor: Actor, username: str, name: str | None) -> None:
+        """The byline of `username`'s entries: one's own, or anyone's as an admin."""
+
+        def store(tx: Transaction) -> None:
+            acting = _acting_role(tx.conn, actor)
+            target = _target(tx.conn, username)
+            if target["id"] != actor.id and acting != Role.ADMIN:
+                raise Forbidden("Only an admin sets another person's display name.")
+            before = tx.conn.execute(
+                "SELECT display_name FROM users WHERE id = ?", (target["id"],)
+            ).fetchone()[0]
+            if before == name:
+                return
+            tx.conn.execute("UPDATE users SET display_name = ? WHERE id = ?", (name, target["id"]))
+            audit.record(
+                tx,
+                audit.Record(
+                    actor.username,
+                    "user.display_name",
+                    None,
+                    username,
+                    {"display_name": before},
+                    {"display_name": name},
+                ),
+            )
+
+        await self.db.write(store)
 
     async def set_password(
         self,

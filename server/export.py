@@ -24,6 +24,7 @@ from datetime import datetime
 from html import escape
 
 from courtwire import markdown_escape as md
+from courtwire.bylines import Bylines
 from courtwire.events import Event, encode_json
 from courtwire.figures import fallback, figure_html
 from courtwire.i18n import Words, words
@@ -114,14 +115,15 @@ def _marks(entry: JSONObject, said: Words) -> list[str]:
 
 def _by_day(
     entries: Iterable[JSONObject], timezone: str, said: Words
-) -> list[tuple[str, list[tuple[datetime, JSONObject]]]]:
-    days: list[tuple[str, list[tuple[datetime, JSONObject]]]] = []
+) -> list[tuple[str, str, list[tuple[datetime, JSONObject]]]]:
+    """The entries in runs of one court day: (key for the anchor, heading, entries)."""
+    days: list[tuple[str, str, list[tuple[datetime, JSONObject]]]] = []
     for entry in entries:
         moment = in_zone(entry["occurred_at"], timezone)
-        day = said.day(entry["occurred_at"], timezone)
-        if not days or days[-1][0] != day:
-            days.append((day, []))
-        days[-1][1].append((moment, entry))
+        key = moment.date().isoformat()
+        if not days or days[-1][0] != key:
+            days.append((key, said.day(entry["occurred_at"], timezone), []))
+        days[-1][2].append((moment, entry))
     return days
 
 
@@ -141,7 +143,7 @@ def _markdown_text(text: str) -> str:
     return md.escape(text).strip()
 
 
-def markdown_transcript(hearing: JSONObject, timeline: Timeline) -> str:
+def markdown_transcript(hearing: JSONObject, timeline: Timeline, bylines: Bylines) -> str:
     """A Markdown transcript. Nothing users typed is copied as it was (see
     `courtwire.markdown_escape`): each entry's body is written back from its sanitized
     HTML into a block quote of its own, every line prefixed, under the entry's line
@@ -159,12 +161,14 @@ def markdown_transcript(hearing: JSONObject, timeline: Timeline) -> str:
     entries = court_order(timeline)
     if not entries:
         lines += [said.gettext("No updates were published."), ""]
-    for day, items in _by_day(entries, timezone, said):
+    for _, day, items in _by_day(entries, timezone, said):
         lines += [f"## {day}", ""]
         for _, entry in items:
             parts = [f"**{said.clock(entry['occurred_at'], timezone)}**", said.kind(entry["kind"])]
             if speaker := said.speaker(entry.get("speaker")):
                 parts.append(_markdown_text(speaker))
+            if byline := bylines.get(str(entry.get("author"))):
+                parts.append(f"{said.gettext('by')} {_markdown_text(byline)}")
             parts += [f"**{mark}**" for mark in _marks(entry, said)]
             body = md.from_html(str(entry["html"]))
             if photo := entry.get("photo"):
@@ -186,7 +190,10 @@ def _markdown_photo(photo: JSONObject) -> list[str]:
 
 
 def html_transcript(
-    hearing: JSONObject, timeline: Timeline, embed: Callable[[str], bytes | None] | None = None
+    hearing: JSONObject,
+    timeline: Timeline,
+    bylines: Bylines,
+    embed: Callable[[str], bytes | None] | None = None,
 ) -> str:
     """A standalone HTML transcript: inline style, no script, bodies from `entry.html`,
     photos embedded (`embed`: a variant's bytes by its address)."""
@@ -217,11 +224,17 @@ def html_transcript(
     entries = court_order(timeline)
     if not entries:
         out.append(f"<p>{escape(said.gettext('No updates were published.'))}</p>")
-    for day, items in _by_day(entries, timezone, said):
-        out += ["<section>", f"<h2>{escape(day)}</h2>"]
+    days = _by_day(entries, timezone, said)
+    if len(days) > 1:
+        out.append(f'<nav aria-label="{escape(said.gettext("Days"))}"><ol class="days">')
+        out += [f'<li><a href="#day-{key}">{escape(label)}</a></li>' for key, label, _ in days]
+        out.append("</ol></nav>")
+    for key, day, items in days:
+        out += ["<section>", f'<h2 id="day-{key}">{escape(day)}</h2>']
         for moment, entry in items:
             clock = said.clock(entry["occurred_at"], timezone)
-            out.append(_html_entry(moment, entry, clock, said, embed))
+            byline = bylines.get(str(entry.get("author")))
+            out.append(_html_entry(moment, entry, clock, said, byline, embed))
         out.append("</section>")
     zone_note = said.gettext("Times are court times (%(zone)s).") % {"zone": timezone}
     out += [
@@ -243,6 +256,7 @@ def _html_entry(
     entry: JSONObject,
     clock: str,
     said: Words,
+    byline: str | None,
     embed: Callable[[str], bytes | None] | None,
 ) -> str:
     classes = "entry key" if entry.get("key") else "entry"
@@ -252,6 +266,8 @@ def _html_entry(
     ]
     if speaker := said.speaker(entry.get("speaker")):
         header.append(f'<span class="speaker">{escape(speaker)}</span>')
+    if byline:
+        header.append(f'<span class="byline">{escape(said.gettext("by"))} {escape(byline)}</span>')
     header += [f'<span class="mark">{escape(mark)}</span>' for mark in _marks(entry, said)]
     parts = [
         f'<article class="{classes}" id="entry-{escape(str(entry["id"]))}">',

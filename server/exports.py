@@ -6,7 +6,8 @@ once for a hearing's state (requests for the same one while it is being built wa
 that build), and kept as bytes in a bounded cache. Its key holds the hearing's `last_seq`
 and the history's epoch: every change a reader could see appends an event (a deletion, a
 withholding and a redaction of history each do), so a changed hearing has a new key and
-never gets an old export. The `ETag` says the same (`"<last_seq>.<format>.<epoch>"`).
+never gets an old export; nor do changed bylines (`courtwire.bylines`), which are in the
+key too. The `ETag` says the same (`"<last_seq>.<format>.<epoch>.<bylines digest>"`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from courtwire.bylines import Bylines, bylines_tag
 from courtwire.events import Event
 from courtwire.export import event_log, html_transcript, markdown_transcript
 from courtwire.records import Hearing
@@ -34,23 +36,23 @@ Embed = Callable[[str], bytes | None]
 """A photo variant's bytes by its `/media/…` address (the HTML transcript embeds them)."""
 
 
-def _events_json(hearing: JSONObject, events: list[Event], embed: Embed) -> str:
+def _events_json(hearing: JSONObject, events: list[Event], bylines: Bylines, embed: Embed) -> str:
     return event_log(hearing, events)
 
 
-def _markdown(hearing: JSONObject, events: list[Event], embed: Embed) -> str:
-    return markdown_transcript(hearing, replay(events))
+def _markdown(hearing: JSONObject, events: list[Event], bylines: Bylines, embed: Embed) -> str:
+    return markdown_transcript(hearing, replay(events), bylines)
 
 
-def _html(hearing: JSONObject, events: list[Event], embed: Embed) -> str:
-    return html_transcript(hearing, replay(events), embed)
+def _html(hearing: JSONObject, events: list[Event], bylines: Bylines, embed: Embed) -> str:
+    return html_transcript(hearing, replay(events), bylines, embed)
 
 
 def _no_media(url: str) -> bytes | None:
     return None
 
 
-BUILDERS: dict[str, Callable[[JSONObject, list[Event], Embed], str]] = {
+BUILDERS: dict[str, Callable[[JSONObject, list[Event], Bylines, Embed], str]] = {
     "events.json": _events_json,
     "transcript.md": _markdown,
     "transcript.html": _html,
@@ -58,10 +60,17 @@ BUILDERS: dict[str, Callable[[JSONObject, list[Event], Embed], str]] = {
 """Each format by the suffix of its file name."""
 
 
-def build(suffix: str, hearing: JSONObject, texts: list[str], embed: Embed = _no_media) -> bytes:
-    """An export as bytes, from the hearing's public fields and its encoded events (run in
-    a worker thread: `embed` may read files)."""
-    return BUILDERS[suffix](hearing, [Event.decode(text) for text in texts], embed).encode()
+def build(
+    suffix: str,
+    hearing: JSONObject,
+    texts: list[str],
+    bylines: Bylines,
+    embed: Embed = _no_media,
+) -> bytes:
+    """An export as bytes, from the hearing's public fields, its encoded events and its
+    bylines (run in a worker thread: `embed` may read files)."""
+    events = [Event.decode(text) for text in texts]
+    return BUILDERS[suffix](hearing, events, bylines, embed).encode()
 
 
 class EventSource(Protocol):
@@ -74,11 +83,12 @@ class Export:
     etag: str
 
 
-def etag(hearing: Hearing, suffix: str, epoch: str) -> str:
-    return f'"{hearing.last_seq}.{suffix}.{epoch}"'
+def etag(hearing: Hearing, suffix: str, epoch: str, bylines: Bylines) -> str:
+    """Bylines change without an event (a display name, a restriction): they count too."""
+    return f'"{hearing.last_seq}.{suffix}.{epoch}.{bylines_tag(bylines)}"'
 
 
-Key = tuple[int, str, int, str, str]
+Key = tuple[int, str, int, str, str, str]
 
 
 class Exports:
@@ -101,21 +111,23 @@ class Exports:
         self.builds = 0
         """Exports built since start (the rest were served from memory)."""
 
-    async def get(self, hearing: Hearing, suffix: str, epoch: str) -> Export:
-        """The export of `hearing` as it stands at its `last_seq`."""
-        key = (hearing.id, hearing.slug, hearing.last_seq, suffix, epoch)
+    async def get(self, hearing: Hearing, suffix: str, epoch: str, bylines: Bylines) -> Export:
+        """The export of `hearing` as it stands at its `last_seq`, with `bylines`."""
+        key = (hearing.id, hearing.slug, hearing.last_seq, suffix, epoch, bylines_tag(bylines))
         found = self._built.get(key)
         if found is not None:
             self._built.move_to_end(key)
             return found
         task = self._building.get(key)
         if task is None:
-            task = asyncio.create_task(self._build(key, hearing, suffix, epoch))
+            task = asyncio.create_task(self._build(key, hearing, suffix, epoch, bylines))
             self._building[key] = task
             task.add_done_callback(lambda _: self._building.pop(key, None))
         return await asyncio.shield(task)
 
-    async def _build(self, key: Key, hearing: Hearing, suffix: str, epoch: str) -> Export:
+    async def _build(
+        self, key: Key, hearing: Hearing, suffix: str, epoch: str, bylines: Bylines
+    ) -> Export:
         texts: list[str] = []
         while len(texts) < hearing.last_seq:
             page = await self.source.events_after(hearing, len(texts), PAGE)
@@ -124,9 +136,11 @@ class Exports:
                 break
         # Events committed since the hearing was read belong to a later key.
         del texts[hearing.last_seq :]
-        body = await asyncio.to_thread(build, suffix, hearing.public(), texts, self.embed)
+        body = await asyncio.to_thread(
+            build, suffix, hearing.public(), texts, bylines, self.embed
+        )
         self.builds += 1
-        export = Export(body, etag(hearing, suffix, epoch))
+        export = Export(body, etag(hearing, suffix, epoch, bylines))
         self._keep(key, export)
         return export
 

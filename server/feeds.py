@@ -61,6 +61,21 @@ def entry_content(entry: JSONObject, said: Words, base: str = "") -> str:
     return content
 
 
+def _atom_author(entry: JSONObject) -> list[str]:
+    """An entry's own `<author>` when it has a byline (`courtwire.bylines`); without one,
+    the feed's author (Courtwire) stands for it."""
+    byline = entry.get("byline")
+    return [f"<author><name>{_x(byline)}</name></author>"] if byline else []
+
+
+def author(entry: JSONObject) -> JSONObject:
+    """schema.org `author`: the byline as a Person, or else Courtwire as the publisher."""
+    byline = entry.get("byline")
+    if byline:
+        return {"@type": "Person", "name": byline}
+    return {"@type": "Organization", "name": "Courtwire"}
+
+
 def atom_feed(
     hearing: JSONObject, entries: list[JSONObject], *, page_url: str, feed_url: str, updated: str
 ) -> str:
@@ -91,7 +106,7 @@ def atom_feed(
             f"<title>{_x(entry_title(entry, said))}</title>",
             f"<updated>{_x(updated_at(entry))}</updated>",
             f"<published>{_x(entry['published_at'])}</published>",
-            f"<author><name>{_x(entry['author'])}</name></author>",
+            *_atom_author(entry),
             f'<link rel="alternate" type="text/html" href="{_x(link)}"/>',
             f'<category term="{_x(entry["kind"])}"/>',
             f'<content type="html">{_x(entry_content(entry, said, origin(page_url)))}</content>',
@@ -126,7 +141,7 @@ def live_blog_data(
             "articleBody": plain_text(entry["html"]),
             "datePublished": entry["published_at"],
             "dateModified": updated_at(entry),
-            "author": {"@type": "Person", "name": entry["author"]},
+            "author": author(entry),
             "url": f"{page_url}#entry-{entry['id']}",
         }
         | ({"image": image_object(entry["photo"], origin(page_url))} if entry.get("photo") else {})

@@ -6,12 +6,15 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from courtwire.assets import IMPORT_MAP_HASH
+
 
 def content_security_policy(frame_ancestors: str) -> str:
     return "; ".join(
         [
             "default-src 'self'",
-            "script-src 'self'",
+            # The pages' import map (courtwire.assets), the one inline script that runs.
+            f"script-src 'self' '{IMPORT_MAP_HASH}'",
             "style-src 'self'",
             "img-src 'self' data:",
             "connect-src 'self'",

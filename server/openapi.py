@@ -233,6 +233,10 @@ SCHEMAS: dict[str, Any] = {
         {
             "username": {"type": "string"},
             "role": {"type": "string", "enum": [role.label for role in Role]},
+            "display_name": {
+                "type": ["string", "null"],
+                "description": "The byline of its entries on public pages.",
+            },
             "disabled": {"type": "boolean", "description": "In the staff list only."},
             "disabled_at": NULLABLE_TIME,
             "created_at": TIME,
@@ -358,6 +362,78 @@ def _export(kind: str, media_type: str) -> dict[str, Any]:
             **_errors(404),
         },
     )
+
+
+def _revisions_operation() -> dict[str, Any]:
+    """The operation of GET /api/hearings/{slug}/entries/{entry_id}/revisions."""
+    revision = {
+        "type": "object",
+        "required": ["at"],
+        "properties": {
+            "at": TIME,
+            "withdrawn": {"const": True, "description": "Taken out of view: no content."},
+            "revision": {"type": "integer", "minimum": 1},
+            "kind": ENTRY_CHANGES["kind"],
+            "body": {"type": "string"},
+            "html": {"type": "string"},
+            "speaker": SPEAKER,
+            "occurred_at": TIME,
+            "correction": {"type": ["string", "null"]},
+        },
+    }
+    answer = {
+        "type": "object",
+        "required": ["id", "revisions"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "revisions": {"type": "array", "items": revision},
+        },
+    }
+    return {
+        "entry_revisions": _operation(
+            "A published entry's public versions, oldest first; the last is the current.",
+            {"200": _json(answer, "The versions."), **_errors(404, 422)},
+        )
+    }
+
+
+def _byline_operations() -> dict[str, Any]:
+    """Bylines (courtwire.bylines): setting a display name, and a hearing's bylines."""
+    display_name = {
+        "type": "object",
+        "required": ["display_name"],
+        "properties": {"display_name": {"type": ["string", "null"], "maxLength": 80}},
+        "additionalProperties": False,
+    }
+    bylines = {
+        "type": "object",
+        "required": ["bylines"],
+        "properties": {
+            "bylines": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    }
+    return {
+        "set_display_name": _operation(
+            "Set the byline of one's own entries, or anyone's as an admin (null: none).",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["user"],
+                        "properties": {"user": _ref("User")},
+                    },
+                    "Set.",
+                ),
+                **_errors(400, 401, 403, 404, 413, 422),
+            },
+            security=BEARER,
+            body=display_name,
+        ),
+        "hearing_bylines": _operation(
+            "The display names the hearing's entries are signed with, by author.",
+            {"200": _json(bylines, "The bylines."), **_errors(404)},
+        ),
+    }
 
 
 def operations() -> dict[str, dict[str, Any]]:
@@ -838,6 +914,8 @@ def operations() -> dict[str, dict[str, Any]]:
             "This document.",
             {"200": _json({"type": "object"}, "The OpenAPI document.")},
         ),
+        **_revisions_operation(),
+        **_byline_operations(),
     }
 
 

@@ -10,6 +10,7 @@ category of the language (CLDR's, as `Intl.PluralRules` selects them).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from courtwire.i18n import Unit, Words
 from courtwire.model import KIND_LABELS, N_, ROLE_LABELS, STATUS_LABELS
@@ -41,6 +42,13 @@ SCRIPT_WORDS = {
     "correction": N_("Correction:"),
     "byline": N_("by %(author)s"),
     "revision": N_("revision %(revision)s"),
+    "by": N_("by"),
+    "show_earlier_versions": N_("Show earlier versions"),
+    "revisions.loading": N_("Loading earlier versions…"),
+    "revisions.none": N_("No earlier version differs in its text."),
+    "revisions.failed": N_("Could not load earlier versions. Close and open to try again."),
+    "revisions.shown_from": N_("Shown from"),
+    "revisions.withdrawn": N_("withdrawn: this version is no longer shown."),
     # The desk
     "action.go_live": N_("Go live"),
     "action.adjourn": N_("Adjourn"),
@@ -211,6 +219,19 @@ RELATIVE_UNITS: dict[Unit, int] = {
     "minute": 60,
 }
 """The units of "how long ago", in seconds, as Babel and static/js/courtdates.js count them."""
+
+
+def relative_time(said: Words, value: str, at: datetime) -> str:
+    """How long before `at` `value` is ("5 minutes ago"), worded as
+    static/js/courtdates.js words it from the patterns of `_dates`: the server writes it
+    in the first paint, so that the script filling it in moves nothing."""
+    seconds = (datetime.fromisoformat(value) - at).total_seconds()
+    for unit, length in RELATIVE_UNITS.items():
+        if abs(seconds) >= length:
+            count = int(abs(seconds) // length)
+            sign = -1 if seconds < 0 else 1
+            return said.relative(unit, sign * length, count).replace("{0}", str(count))
+    return said.gettext("just now")
 
 
 def _dates(said: Words) -> JSONObject:

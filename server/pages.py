@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from importlib import resources
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -16,7 +14,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
+from courtwire.assets import STATIC_DIR, asset, import_map
+from courtwire.bylines import bylines_tag, signed
 from courtwire.caching import ARCHIVE, BOOT, REVALIDATE, not_modified
+from courtwire.days import by_day, entry_time, hearing_days, today
 from courtwire.entries import (
     MAX_ALT_CHARS,
     MAX_BODY_CHARS,
@@ -32,23 +33,11 @@ from courtwire.folding import fold_table
 from courtwire.i18n import SOURCE, language_names, negotiate, words
 from courtwire.inputs import query_int
 from courtwire.model import HearingStatus, Language
-from courtwire.page_words import page_words
+from courtwire.page_words import page_words, relative_time
 from courtwire.services import Services
-from courtwire.times import zone_name
+from courtwire.times import now, zone_name
 from courtwire.types import JSONObject
 
-
-def static_directory() -> Path:
-    """The pages' files: static/ at the top of the repository, installed as the package data
-    `courtwire/static` (pyproject.toml), so found wherever the package is: in the wheel, or
-    in the editable install's link tree (whose files are links to static/)."""
-    found = resources.files("courtwire") / "static"
-    if not isinstance(found, Path) or not found.is_dir():
-        raise RuntimeError(f"courtwire's static files are not a directory: {found}")
-    return found
-
-
-STATIC_DIR = static_directory()
 PAGE_ENTRIES = 500
 VARY = "Accept-Language"
 """Pages of no hearing speak the language the browser asks for."""
@@ -82,6 +71,11 @@ def _templates(language: Language) -> Environment:
         lang=said.language.value,
         court_time=said.clock,
         court_date_time=said.date_time,
+        asset=asset,
+        import_map=import_map,
+        entry_time=functools.partial(entry_time, clock=said.clock, dated=said.date_time),
+        relative_time=functools.partial(relative_time, said),
+        by_day=functools.partial(by_day, label=said.day),
         speaker_text=said.speaker,
         status_labels=scripts["statuses"],
         kind_labels=scripts["kinds"],
@@ -168,14 +162,20 @@ async def hearing_page(request: Request) -> Response:
         return not_found(request, error, bad_request=True)
     # The page changes only when the log grows: every change of a hearing appends an event.
     closed = hearing.fields["status"] == HearingStatus.CLOSED
+    # Entries of another day than today show their date: a new day is a new page.
+    day = today(str(hearing.fields["timezone"]))
+    # Bylines change without an event (a display name, a restriction): they are in the tag.
+    bylines = await found.store.bylines(hearing)
+    state = f"{hearing.slug}:{hearing.last_seq}:{before}:{day}:{bylines_tag(bylines)}"
     headers = {
-        "ETag": _tag(request, f"{hearing.slug}:{hearing.last_seq}:{before}"),
+        "ETag": _tag(request, state),
         "Cache-Control": ARCHIVE if closed else REVALIDATE,
     }
     unchanged = not_modified(request, headers)
     if unchanged is not None:
         return unchanged
     entries, older = await found.store.entries(hearing, limit=PAGE_ENTRIES, before_seq=before)
+    entries = [signed(entry, bylines) for entry in entries]
     canonical = page_url(request, hearing.slug)
     public = hearing.public()
     data = live_blog_data(
@@ -190,13 +190,22 @@ async def hearing_page(request: Request) -> Response:
         description=page_description(public),
         entries=entries,
         # From the whole hearing, however long: not only the entries of this page.
-        pinned=await found.store.marked_entries(hearing, "pinned"),
+        pinned=[signed(e, bylines) for e in await found.store.marked_entries(hearing, "pinned")],
         key_events=await found.store.marked_entries(hearing, "key"),
         shown={entry["id"] for entry in entries},
+        today=day,
+        rendered_at=now(),
+        days=hearing_days(
+            await found.store.court_times(hearing),
+            str(public["timezone"]),
+            PAGE_ENTRIES,
+            words(language).day,
+        ),
         before=before,
         older=older,
         epoch=found.db.epoch,
         live_blog=json_ld(data),
+        bylines=encode_json(bylines),
         headers=headers,
     )
 

@@ -19,13 +19,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from courtwire.bylines import signed
 from courtwire.caching import REVALIDATE, not_modified
-from courtwire.events import Event
+from courtwire.days import today
+from courtwire.events import Event, encode_json
 from courtwire.exceptions import BadRequest, CourtwireError, NotFound
 from courtwire.feeds import FEED_ENTRIES, atom_feed, oembed_html, page_description
 from courtwire.headers import content_security_policy
 from courtwire.i18n import words
 from courtwire.pages import not_found, page_url, render, services
+from courtwire.times import now
 
 EMBED_ENTRIES = 20
 OEMBED_WIDTH = 480
@@ -36,6 +39,8 @@ async def feed(request: Request) -> Response:
     found = services(request)
     hearing = await found.store.hearing(request.path_params["slug"])
     entries, _ = await found.store.entries(hearing, limit=FEED_ENTRIES)
+    bylines = await found.store.bylines(hearing)
+    entries = [signed(entry, bylines) for entry in entries]
     last = await found.store.events_after(hearing, max(0, hearing.last_seq - 1), 1)
     updated = last_event_at(last) or hearing.fields["scheduled_start"] or "1970-01-01T00:00:00Z"
     canonical = page_url(request, hearing.slug)
@@ -65,6 +70,8 @@ async def embed(request: Request) -> Response:
     except CourtwireError as error:
         return not_found(request, error)
     entries, older = await found.store.entries(hearing, limit=EMBED_ENTRIES)
+    bylines = await found.store.bylines(hearing)
+    entries = [signed(entry, bylines) for entry in entries]
     public = hearing.public()
     canonical = page_url(request, hearing.slug)
     response = render(
@@ -78,9 +85,13 @@ async def embed(request: Request) -> Response:
         entries=entries,
         pinned=[],
         key_events=[],
+        today=today(str(public["timezone"])),
+        rendered_at=now(),
+        days=[],
         before=None,
         older=older,
         epoch=found.db.epoch,
+        bylines=encode_json(bylines),
     )
     csp = content_security_policy(found.settings.embed_origins)
     response.headers["Content-Security-Policy"] = csp

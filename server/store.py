@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from courtwire import audit, markup
+from courtwire.bylines import Bylines, safe_bylines
 from courtwire.db import Connection, Database, Row, Transaction
 from courtwire.entries import (
     Draft,
@@ -130,6 +131,50 @@ class Store:
             rows = list(await conn.execute_fetchall(query, params))
         cursor = int(rows[limit - 1][1]) if len(rows) > limit else None
         return [json.loads(row[0]) for row in rows[:limit]], cursor
+
+    async def bylines(self, hearing: Hearing) -> Bylines:
+        """The bylines of the authors of the hearing's published entries (`courtwire.bylines`:
+        none that names one of its restricted terms in force)."""
+        rows = await self._of_published(
+            hearing,
+            "SELECT DISTINCT u.username, u.display_name FROM entries AS e"
+            " JOIN users AS u ON u.id = e.author_id"
+            " WHERE e.hearing_id = ? AND e.state = ? AND u.display_name IS NOT NULL",
+        )
+        return safe_bylines(((row[0], row[1]) for row in rows), hearing.restricted_terms())
+
+    async def entry_events(self, hearing: Hearing, entry_id: str) -> list[Event]:
+        """The public events of a published entry, in seq order (NotFound if the entry is
+        not published: unknown, waiting, withheld, deleted or discarded)."""
+        async with self.db.read() as conn:
+            found = await conn.execute_fetchall(
+                "SELECT 1 FROM entries WHERE id = ? AND hearing_id = ? AND state = ?",
+                (entry_id, hearing.id, EntryState.PUBLISHED.value),
+            )
+            if not found:
+                raise NotFound(f"No published entry {entry_id} in this hearing.")
+            rows = await conn.execute_fetchall(
+                "SELECT data FROM events WHERE hearing_id = ? AND entry_id = ? ORDER BY seq",
+                (hearing.id, entry_id),
+            )
+        return [Event.decode(row[0]) for row in rows]
+
+    async def court_times(self, hearing: Hearing) -> list[tuple[str, int]]:
+        """Every published entry's (court time, published seq), in the reader page's order
+        (newest court time first): what the list of a hearing's days is made from."""
+        rows = await self._of_published(
+            hearing,
+            "SELECT json_extract(entry, '$.occurred_at'), published_seq FROM entries"
+            " WHERE hearing_id = ? AND state = ? ORDER BY occurred_utc DESC, published_seq DESC",
+        )
+        return [(str(row[0]), int(row[1])) for row in rows]
+
+    async def _of_published(self, hearing: Hearing, query: str) -> list[Any]:
+        """The rows of `query`, whose parameters are the hearing's id and the published state."""
+        async with self.db.read() as conn:
+            return list(
+                await conn.execute_fetchall(query, (hearing.id, EntryState.PUBLISHED.value))
+            )
 
     async def marked_entries(self, hearing: Hearing, mark: str) -> list[JSONObject]:
         """Published entries with `mark` ("pinned" or "key") from the whole hearing, newest

@@ -60,3 +60,9 @@ def zone_name(timezone: str) -> str:
     if timezone in ("UTC", "Etc/UTC", "Etc/GMT", "GMT"):
         return "UTC"
     return timezone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def day_key(moment: datetime) -> str:
+    """A court day as text for anchors (`#day-2026-03-14`): the moment's date, in the zone
+    it is given in."""
+    return moment.date().isoformat()

@@ -50,6 +50,15 @@ def fresh_server(tmp_path: Path) -> Iterator[LiveServer]:
 _accounts = iter(range(1, 1_000_000))
 
 
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server of its own (for the test file) that loaded the demo hearing on start."""
+    live = LiveServer(tmp_path_factory.mktemp("demo"), demo="1")
+    live.start()
+    yield live
+    live.stop()
+
+
 @pytest.fixture(scope="session")
 def editor(server: LiveServer) -> Iterator[Staff]:
     with Staff(server, server.staff("editor-main", Role.EDITOR)) as staff:

@@ -247,6 +247,7 @@ MATRIX: list[tuple[str, str, tuple[Any, ...]]] = [
     ("PATCH", "/api/users/{username}", (401, 403, 403, OK, OK, 401)),
     ("POST", "/api/users/{username}/password", (401, 403, 403, 403, OK, 401)),
     ("POST", "/api/users/{username}/revoke", (401, 403, 403, OK, OK, 401)),
+    ("PUT", "/api/users/{username}/display_name", (401, 403, 403, 403, OK, 401)),
     ("GET", "/api/audit", (401, 403, 403, OK, OK, 401)),
     ("GET", "/api/audit.csv", (401, 403, 403, OK, OK, 401)),
     ("GET", "/api/hearings", (OK, OK, OK, OK, OK, OK)),
@@ -263,6 +264,8 @@ MATRIX: list[tuple[str, str, tuple[Any, ...]]] = [
     ("GET", "/api/hearings/{slug}/entries", (OK, OK, OK, OK, OK, OK)),
     ("POST", "/api/hearings/{slug}/photos", (401, OK, OK, OK, OK, 401)),
     ("GET", "/media/{photo_id}/{name}", (OK, OK, OK, OK, OK, OK)),
+    ("GET", "/api/hearings/{slug}/entries/{entry_id}/revisions", (OK, OK, OK, OK, OK, OK)),
+    ("GET", "/api/hearings/{slug}/bylines", (OK, OK, OK, OK, OK, OK)),
     ("POST", "/api/hearings/{slug}/entries", (401, OK, OK, OK, OK, 401)),
     ("PATCH", "/api/hearings/{slug}/entries/{entry_id}", (401, OK, 403, OK, OK, 401)),
     ("DELETE", "/api/hearings/{slug}/entries/{entry_id}", (401, OK, 403, OK, OK, 401)),
@@ -397,6 +400,8 @@ def request_for(cast: Cast, method: str, route: str, caller: int) -> Callable[[]
         body = {"disabled": False}
     elif route == "/api/users/{username}/password":
         body = {}
+    elif route == "/api/users/{username}/display_name":
+        body = {"display_name": f"Named {n}"}
     elif route == "/api/hearings":
         body = {"title": f"R v Matrix {n}"}
     elif route == "/api/hearings/{slug}":

@@ -12,6 +12,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from courtwire.bylines import bylines_tag
 from courtwire.events import Event
 from courtwire.export import html_transcript, markdown_transcript, style_hash
 from courtwire.exports import Exports
@@ -167,7 +168,7 @@ def test_html_transcript_is_standalone_escaped_and_without_script(
     assert '<span class="mark">Key event</span> <span class="mark">Pinned</span>' in text
     assert '<span class="speaker">Lyazzat *Akhatova* (defence)</span>' in text
     assert '<p class="correction"><strong>Correction:</strong> Not two years.</p>' in text
-    assert "<h2>Monday, 20 January 2020</h2>" in text
+    assert '<h2 id="day-2020-01-20">Monday, 20 January 2020</h2>' in text
 
 
 def test_exports_of_an_unknown_hearing_are_404_errors(server: LiveServer) -> None:
@@ -183,10 +184,10 @@ def test_transcripts_of_a_hearing_without_entries_say_so() -> None:
         Event(1, EventType.HEARING_UPDATED, "2024-05-01T09:00:00Z", "empty", {"status": "live"})
     ]
     timeline = replay(events)
-    markdown = markdown_transcript(hearing, timeline)
+    markdown = markdown_transcript(hearing, timeline, {})
     assert "No updates were published." in markdown
     assert "- **Status:** Live" in markdown
-    html = html_transcript(hearing, timeline)
+    html = html_transcript(hearing, timeline, {})
     assert "<p>No updates were published.</p>" in html
     assert "<article" not in html
 
@@ -262,26 +263,30 @@ def test_exports_are_built_once_per_state_and_kept_within_bounds() -> None:
         exports = Exports(source, keep=2)
         at_three = cached_hearing(3)
         together = await asyncio.gather(
-            *(exports.get(at_three, "transcript.md", "e") for _ in range(10))
+            *(exports.get(at_three, "transcript.md", "e", {}) for _ in range(10))
         )
         assert exports.builds == 1
         assert source.reads == 1
         assert len({export.body for export in together}) == 1
         assert b"Update 3" in together[0].body
         assert b"Update 4" not in together[0].body  # committed after the hearing was read
-        assert (await exports.get(at_three, "transcript.md", "e")) is together[0]
+        assert (await exports.get(at_three, "transcript.md", "e", {})) is together[0]
         assert exports.builds == 1
-        newer = await exports.get(cached_hearing(5), "transcript.md", "e")
+        newer = await exports.get(cached_hearing(5), "transcript.md", "e", {})
         assert exports.builds == 2
         assert b"Update 5" in newer.body
-        assert newer.etag == '"5.transcript.md.e"'
-        await exports.get(cached_hearing(5), "events.json", "e")
-        assert exports.builds == 3
-        await exports.get(at_three, "transcript.md", "e")  # dropped: two kept at most
+        assert newer.etag == f'"5.transcript.md.e.{bylines_tag({})}"'
+        signed = await exports.get(cached_hearing(5), "transcript.md", "e", {"r": "Rita Ross"})
+        assert exports.builds == 3  # another byline, another export
+        assert b"by Rita Ross" in signed.body
+        assert signed.etag != newer.etag
+        await exports.get(cached_hearing(5), "events.json", "e", {})
         assert exports.builds == 4
+        await exports.get(at_three, "transcript.md", "e", {})  # dropped: two kept at most
+        assert exports.builds == 5
         small = Exports(source, keep_bytes=100)
-        await small.get(at_three, "transcript.html", "e")
-        await small.get(at_three, "transcript.html", "e")
+        await small.get(at_three, "transcript.html", "e", {})
+        await small.get(at_three, "transcript.html", "e", {})
         assert small.builds == 2  # larger than the cache: served, never kept
 
     run(scenario())

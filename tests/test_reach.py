@@ -15,6 +15,7 @@ import feedparser
 import httpx
 import pytest
 
+from courtwire.assets import IMPORT_MAP_HASH
 from courtwire.markup import plain_text
 from courtwire.model import Role
 from tests.support import LiveServer, Staff, new_id
@@ -33,6 +34,9 @@ class Coverage:
     """Bodies that no public output may carry: deleted, withheld, queued."""
 
 
+BYLINE = "Dana Reach"
+
+
 @pytest.fixture(scope="module")
 def coverage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coverage]:
     """A hearing with plain, Markdown, corrected, deleted, withheld and queued entries."""
@@ -43,6 +47,10 @@ def coverage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coverage]:
             "R v Reach", status="live", court="Zaysan District Court", description=""
         )["slug"]
         entries = f"/api/hearings/{slug}/entries"
+        named = editor.client.put(
+            "/api/users/reach-editor/display_name", json={"display_name": BYLINE}
+        )
+        assert named.status_code == 200, named.text
 
         def post(body: str, **fields: Any) -> str:
             entry_id = new_id()
@@ -104,7 +112,7 @@ def test_atom_feed_carries_the_published_entries_newest_first_and_nothing_else(
     for parsed, entry in zip(feed.entries, coverage.published, strict=True):
         assert parsed.updated == (entry["revised_at"] or entry["published_at"])
         assert parsed.published == entry["published_at"]
-        assert parsed.author == entry["author"]
+        assert parsed.author == BYLINE
         assert parsed.link == f"{page}#entry-{entry['id']}"
         assert plain_text(entry["html"])[:40] in parsed.title
         assert entry["html"] in parsed.content[0].value
@@ -196,11 +204,15 @@ def test_embed_may_be_framed_by_the_embed_origins_and_the_page_keeps_its_own(
     }
     assert framers == {"page": ["'self'"], "embed": EMBEDDERS.split()}
     # The rest of the policy is the page's: no inline script in the embed either.
-    assert policy(embed.headers["content-security-policy"])["script-src"] == ["'self'"]
+    assert policy(embed.headers["content-security-policy"])["script-src"] == [
+        "'self'",
+        f"'{IMPORT_MAP_HASH}'",  # the import map, the one inline script (courtwire.assets)
+    ]
     for text in coverage.gone.values():
         assert text not in embed.text
     head = Head.of(embed.text)
-    assert head.meta["robots"] == "noindex"
+    assert "robots" not in head.meta  # the canonical link names the page to index
+    assert head.links["canonical"] == f"{coverage.server.url}/h/{coverage.slug}"
     assert "application/ld+json" not in embed.text
     assert f'href="{coverage.server.url}/h/{coverage.slug}"' in embed.text  # the full page
 
@@ -227,7 +239,7 @@ def test_reader_page_json_ld_describes_the_live_blog_entry_by_entry(coverage: Co
         assert len(update["headline"]) <= 110
         assert update["datePublished"] == entry["published_at"]
         assert update["dateModified"] == (entry["revised_at"] or entry["published_at"])
-        assert update["author"] == {"@type": "Person", "name": entry["author"]}
+        assert update["author"] == {"@type": "Person", "name": BYLINE}
     quote = updates[1]
     assert "**" not in quote["articleBody"]
     assert "&amp;" not in quote["articleBody"]

@@ -4,7 +4,6 @@ accessibility violation in light or dark, and screenshots for the README."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -15,15 +14,6 @@ from courtwire.model import Role
 from tests.support import SCREENSHOTS, LiveServer, Staff, fill_log, serious_violations
 
 DEMO = "zaysan-border-case"
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server of its own that loaded the demo hearing on start."""
-    live = LiveServer(tmp_path_factory.mktemp("demo"), demo="1")
-    live.start()
-    yield live
-    live.stop()
 
 
 def entries_of(server: LiveServer, slug: str) -> list[dict[str, Any]]:
@@ -123,7 +113,8 @@ def test_reader_page_shows_corrections_key_events_pinned_entry_and_order_toggle(
     expect(page.locator("#key-list li")).to_have_count(1)
     expect(page.locator("#key-list a")).to_have_attribute("href", f"#entry-{second_id}")
     expect(page.locator(f"#entry-{second_id} .kind")).to_have_text("Verdict")
-    expect(page.locator(f"#entry-{second_id} time")).to_have_text("15:00")  # Europe/London, GMT
+    # Europe/London, GMT; not today, so dated.
+    expect(page.locator(f"#entry-{second_id} time")).to_have_text("03 Mar 2025, 15:00")
     expect(page.locator(f"#entry-{second_id} .ago")).not_to_be_empty()
 
     correction = {"body": "The defendant pleads guilty.", "correction": "We wrote 'not guilty'."}

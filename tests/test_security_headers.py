@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from courtwire.assets import IMPORT_MAP_HASH
 from courtwire.model import Role
 from tests.support import LiveServer, Staff
 
@@ -114,10 +115,13 @@ def test_frame_ancestors_defaults_to_self(server: LiveServer) -> None:
 
 def test_reader_page_has_no_inline_script_to_allow(embedded: tuple[LiveServer, str, str]) -> None:
     """The CSP can stay strict because the page runs only files: its inline blocks are
-    data (JSON-LD, and its words as JSON), which browsers do not execute."""
+    data (JSON-LD, and its words as JSON), which browsers do not execute, and the import
+    map (JSON too), which the policy allows by its hash alone."""
     server, slug, _ = embedded
     html = httpx.get(f"{server.url}/h/{slug}").text
     for chunk in html.split("<script")[1:]:
         opening = chunk.split(">", 1)[0]
-        data = ('type="application/ld+json"', 'type="application/json"')
+        data = ('type="application/ld+json"', 'type="application/json"', 'type="importmap"')
         assert 'src="' in opening or opening.strip().startswith(data), opening
+    policy_text = httpx.get(f"{server.url}/h/{slug}").headers["content-security-policy"]
+    assert policy(policy_text)["script-src"] == ["'self'", f"'{IMPORT_MAP_HASH}'"]

@@ -97,8 +97,10 @@ class Watch:
         for href in hrefs:
             scheme = href.strip().lower()
             assert scheme.startswith(SAFE_SCHEMES) or scheme.startswith(("#", "/", "?")), href
-        # The page's own inline blocks are data (JSON-LD, its words as JSON), never run.
+        # The page's own inline blocks are data (JSON-LD, its words as JSON, the import
+        # map), never run.
         data = ":not([type='application/ld+json']):not([type='application/json'])"
+        data += ":not([type='importmap'])"
         embedded = f"iframe, object, embed, script:not([src]){data}"
         assert page.eval_on_selector_all(embedded, "n => n.length") == 0
 

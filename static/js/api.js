@@ -91,6 +91,7 @@ export async function api(method, path, body = undefined, { token = getToken(), 
 export const get = (path) => api("GET", path);
 export const post = (path, body) => api("POST", path, body);
 export const patch = (path, body) => api("PATCH", path, body);
+export const put = (path, body) => api("PUT", path, body);
 export const del = (path) => api("DELETE", path);
 
 /** Sign in; stores the token and returns the user ({username, role}). */

@@ -30,6 +30,8 @@ function courtDate(value, timeZone, pattern) {
 
 /** "22 Jan 2020, 11:05" */
 export const courtDateTime = (value, timeZone) => courtDate(value, timeZone, DATES.date_time);
+/** "Wed, 22 Jan 2020": a court day's heading written by the script (days.js) */
+export const courtDay = (value, timeZone) => courtDate(value, timeZone, DATES.day);
 /** "Wed, 22 Jan 2020, 11:05:00" */
 export const courtDayTime = (value, timeZone) => courtDate(value, timeZone, DATES.day_time);
 

@@ -5,7 +5,9 @@
 // reporter app, which put their own controls around it. Text goes in through
 // textContent; only entry.html, sanitized by the server, as HTML.
 
+import { courtDateTime } from "./courtdates.js";
 import { kindText, LOCALE, phrase, speakerText } from "./labels.js";
+import { pad, zoneParts } from "./zones.js";
 
 /** A new `tag` element with an optional class and text. */
 export function element(tag, className, text) {
@@ -66,13 +68,28 @@ export function courtTime(value, timezone) {
   return clock.format(new Date(value));
 }
 
+/** "2026-03-14": the court day of `value` in the hearing's zone (courtwire.times.day_key). */
+export function dayKey(value, timezone) {
+  const parts = zoneParts(new Date(value), timezone);
+  return `${parts.year}-${pad(parts.month)}-${pad(parts.day)}`;
+}
+
+/** An entry's court time: the clock alone on today's court day, else with its date, as
+ * the server writes it (courtwire.days.entry_time). */
+export function entryTime(value, timezone, now = Date.now()) {
+  return dayKey(value, timezone) === dayKey(now, timezone)
+    ? courtTime(value, timezone) : courtDateTime(value, timezone);
+}
+
 /**
  * An entry's <article>. `timezone` is the hearing's; `prefix` makes the element's id
  * (`entry` on the reader page, another where the same entry may show twice);
  * `entryBase` is put before the time's `#entry-<id>` link (the reader page's address
- * where the link leaves the page), and `target` (say "_blank") is that link's target.
+ * where the link leaves the page), `target` (say "_blank") is that link's target, and
+ * `byline` the author's display name ("": none shown). The "Show earlier versions"
+ * control comes hidden; the reader page shows it on a corrected entry (revisions.js).
  */
-export function entryArticle(entry, { timezone, prefix = "entry", entryBase = "", target = "" }) {
+export function entryArticle(entry, { timezone, prefix = "entry", entryBase = "", target = "", byline = "" }) {
   const article = element("article");
   article.className = `entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}`;
   article.id = `${prefix}-${entry.id}`;
@@ -85,15 +102,18 @@ export function entryArticle(entry, { timezone, prefix = "entry", entryBase = ""
   link.href = `${entryBase}#entry-${entry.id}`;
   link.title = phrase("link_to_update");
   if (target) link.target = target;
-  const time = element("time", "", courtTime(entry.occurred_at, timezone));
+  const time = element("time", "", entryTime(entry.occurred_at, timezone));
   time.dateTime = entry.occurred_at;
   link.append(time);
   const flag = element("span", "flag", phrase("key_event"));
   flag.hidden = !entry.key;
   const speaker = element("span", "speaker", speakerText(entry.speaker));
   speaker.hidden = !entry.speaker;
+  const by = element("span", "byline", phrase("by"));
+  by.append(" ", element("span", "author", byline));
+  by.hidden = !byline;
   const header = element("header");
-  header.append(link, element("span", "ago"), element("span", "kind", kindText(entry.kind)), flag, speaker);
+  header.append(link, element("span", "ago"), element("span", "kind", kindText(entry.kind)), flag, speaker, by);
 
   const body = element("div", "body");
   // entry.html is sanitized by the server (nh3) when the entry is written.
@@ -103,7 +123,10 @@ export function entryArticle(entry, { timezone, prefix = "entry", entryBase = ""
   correction.append(element("strong", "", phrase("correction")), " ", element("span", "text", entry.correction || ""));
   article.append(header, body);
   if (entry.photo) article.append(photoFigure(entry.photo));
-  article.append(correction);
+  const revisions = element("details", "revisions");
+  revisions.hidden = true;
+  revisions.append(element("summary", "", phrase("show_earlier_versions")), element("div", "revisions-body"));
+  article.append(correction, revisions);
   return article;
 }
 

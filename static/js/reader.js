@@ -6,9 +6,11 @@
 // sanitized when the entry was written, is set as HTML.
 
 import { courtDateTime, relativeTime } from "./courtdates.js";
-import { courtTime, entryArticle, fillEntry } from "./entryview.js";
+import { entryArticle, fillEntry } from "./entryview.js";
+import { courtDays, placeDayHeadings } from "./days.js";
 import { LANG, kindText, phrase, phraseCount, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
+import { resetRevisions, watchRevisions } from "./revisions.js";
 
 const page = document.body.dataset;
 const timezone = page.timezone;
@@ -33,6 +35,8 @@ const keyList = byId("key-list");
 const pinnedEl = byId("pinned");
 const emptyEl = byId("empty");
 const lastUpdatedEl = byId("last-updated");
+const daysNav = byId("days");
+const dayList = byId("day-list");
 
 const ORDER_KEY = "courtwire.reader.order";
 const OLDER_PAGE = 100;
@@ -45,13 +49,33 @@ let panelsStale = false;
 let loadingOlder = null;
 let connection = { state: null, transport: "socket" }; // the live feed's, shown with the hearing's status
 
+// Bylines: display names by username, as the server gave them (it leaves out any that
+// names one of the hearing's restricted terms). Fetched again when an entry by an author
+// the page does not know arrives, and after a withholding or a change of the hearing.
+let bylines = JSON.parse(page.bylines || "{}");
+const liveAuthors = new Map(); // entry id → author, for the entries this script rendered
+const askedAbout = new Set();
+
 // Times
+
+// In the page's language, as the server writes them in its first paint (days.js).
+const days = courtDays(timezone);
+
+/** The page's updates, in the order they stand (the day headings between them left out). */
+function articles() {
+  return [...entriesEl.querySelectorAll(":scope > article")];
+}
 
 function refreshTimes() {
   const now = Date.now();
   for (const article of document.querySelectorAll(".entry[data-occurred]")) {
     const ago = article.querySelector(".ago");
     if (ago) ago.textContent = relativeTime(article.dataset.occurred, now);
+    // A date appears when the day is over in the hearing's time zone.
+    article.querySelector(".time time").textContent = days.time(article.dataset.occurred, now);
+  }
+  for (const time of keyList.querySelectorAll("time")) {
+    time.textContent = days.time(time.dateTime, now);
   }
   const updated = lastUpdatedEl.getAttribute("datetime");
   if (updated) lastUpdatedEl.title = relativeTime(updated, now);
@@ -67,15 +91,51 @@ function markUpdated(at) {
 
 // Entries
 
-/** Draw `entry` into `article` (entryview.js, as the server does), with its age. */
+/** The author's display name to show on an entry this script draws ("": none). */
+function bylineOf(entry) {
+  liveAuthors.set(entry.id, entry.author);
+  if (!(entry.author in bylines) && !askedAbout.has(entry.author)) {
+    askedAbout.add(entry.author);
+    refreshBylines();
+  }
+  return bylines[entry.author] || "";
+}
+
+/** Draw `entry` into `article` (entryview.js, as the server does), with its age; its
+ * "Show earlier versions" closed and shown if it carries a correction. */
 function redraw(article, entry, prefix = "entry") {
-  fillEntry(article, entry, { timezone, prefix, entryBase });
+  fillEntry(article, entry, { timezone, prefix, entryBase, byline: bylineOf(entry) });
   article.querySelector(".ago").textContent = relativeTime(entry.occurred_at);
+  resetRevisions(article);
+}
+
+/** An entry's byline: its author's display name; for one the server rendered, the name it
+ * shows while that is still a byline. */
+function showByline(article) {
+  const byline = article.querySelector(".byline");
+  const author = liveAuthors.get(article.dataset.id);
+  const shown = byline.querySelector(".author").textContent;
+  const name = author !== undefined ? bylines[author] || ""
+    : Object.values(bylines).includes(shown) ? shown : "";
+  byline.querySelector(".author").textContent = name;
+  byline.hidden = !name;
+}
+
+async function refreshBylines() {
+  try {
+    const response = await fetch(`/api/hearings/${encodeURIComponent(slug)}/bylines`);
+    if (!response.ok) return;
+    bylines = (await response.json()).bylines;
+  } catch {
+    return; // Offline: the next event asks again.
+  }
+  for (const article of document.querySelectorAll("article.entry")) showByline(article);
 }
 
 function newArticle(entry) {
-  const article = entryArticle(entry, { timezone, entryBase });
+  const article = entryArticle(entry, { timezone, entryBase, byline: bylineOf(entry) });
   article.querySelector(".ago").textContent = relativeTime(entry.occurred_at);
+  resetRevisions(article);
   return article;
 }
 
@@ -86,22 +146,38 @@ function shownArticle(id) {
 function placeEntry(article) {
   // Court-time order; among equal times the later post comes first in newest-first order.
   const when = Date.parse(article.dataset.occurred);
-  for (const other of entriesEl.children) {
-    if (other === article) continue;
+  const next = articles().find((other) => {
     const then = Date.parse(other.dataset.occurred);
-    if (oldestFirst ? then > when : then <= when) {
-      entriesEl.insertBefore(article, other);
-      return;
-    }
+    return other !== article && (oldestFirst ? then > when : then <= when);
+  });
+  if (next) entriesEl.insertBefore(article, next);
+  else entriesEl.appendChild(article);
+  refreshDays();
+}
+
+/** Day headings among the updates, and every day of them in the list of days to jump
+ * to (the server listed the hearing's days when the page was made). */
+function refreshDays() {
+  for (const [key, label] of placeDayHeadings(entriesEl, days)) {
+    if (dayList.querySelector(`li[data-day="${key}"]`)) continue;
+    const item = document.createElement("li");
+    item.dataset.day = key;
+    const link = document.createElement("a");
+    link.href = `#day-${key}`;
+    link.textContent = label;
+    item.append(link);
+    const later = [...dayList.children].find((other) => other.dataset.day > key);
+    dayList.insertBefore(item, later || null);
   }
-  entriesEl.appendChild(article);
+  daysNav.hidden = dayList.children.length < 2;
 }
 
 /** Whether `entry` is older in court time than every update on the page. A tie counts
  * as on the page: the server breaks ties by seq, which the page does not keep, and an
  * older page that brings the entry again does not show it twice. */
 function olderThanLoaded(entry) {
-  const oldest = oldestFirst ? entriesEl.firstElementChild : entriesEl.lastElementChild;
+  const shown = articles();
+  const oldest = oldestFirst ? shown[0] : shown[shown.length - 1];
   return !oldest || Date.parse(entry.occurred_at) < Date.parse(oldest.dataset.occurred);
 }
 
@@ -118,7 +194,7 @@ function nearBottom() {
 }
 
 function showEmpty() {
-  emptyEl.hidden = entriesEl.children.length > 0 || held.length > 0;
+  emptyEl.hidden = articles().length > 0 || held.length > 0;
 }
 
 // Panels above the updates: pinned entries and key events, rebuilt from the page.
@@ -130,7 +206,7 @@ function keyItem(article) {
   link.href = `#entry-${article.dataset.id}`;
   const time = document.createElement("time");
   time.dateTime = article.dataset.occurred;
-  time.textContent = courtTime(article.dataset.occurred, timezone);
+  time.textContent = days.time(article.dataset.occurred);
   const kind = article.querySelector(".kind").textContent;
   let excerpt = article.querySelector(".body").textContent.trim().replace(/\s+/g, " ");
   if (excerpt.length > 90) excerpt = `${excerpt.slice(0, 87)}...`;
@@ -141,11 +217,11 @@ function keyItem(article) {
 
 function refreshPanels() {
   panelsStale = false;
-  const articles = [...entriesEl.children];
-  const keyed = articles.filter((article) => article.classList.contains("key"));
+  const shown = articles();
+  const keyed = shown.filter((article) => article.classList.contains("key"));
   keyList.replaceChildren(...keyed.map(keyItem));
   keyNav.hidden = keyed.length === 0;
-  const pinned = articles.filter((article) => article.classList.contains("pinned"));
+  const pinned = shown.filter((article) => article.classList.contains("pinned"));
   pinnedEl.replaceChildren(...pinned.map((article) => {
     const copy = article.cloneNode(true);
     copy.id = `pinned-${article.dataset.id}`;
@@ -294,6 +370,7 @@ function removed(entryId) {
   held = held.filter((entry) => entry.id !== entryId);
   unseen = unseen.filter((id) => id !== entryId);
   for (const id of [`entry-${entryId}`, `pinned-${entryId}`]) byId(id)?.remove();
+  refreshDays();
   keyList.querySelector(`li[data-id="${CSS.escape(entryId)}"]`)?.remove();
   keyNav.hidden = keyList.children.length === 0;
   pinnedEl.hidden = pinnedEl.children.length === 0;
@@ -350,11 +427,16 @@ function apply(event) {
       revised(event.data);
       return;
     case "entry.deleted":
-    case "entry.withheld":
       removed(event.data.id);
+      return;
+    case "entry.withheld":
+      // A new restriction: it may name a byline too.
+      removed(event.data.id);
+      refreshBylines();
       return;
     case "hearing.updated":
       hearingUpdated(event.data);
+      refreshBylines();
       return;
     default:
       // Types this page does not know are ignored, as the contract says.
@@ -387,7 +469,8 @@ function setOrder(oldest) {
   showHeld({ focus: false });
   unseen = [];
   oldestFirst = oldest;
-  entriesEl.append(...[...entriesEl.children].reverse());
+  entriesEl.append(...articles().reverse());
+  refreshDays();
   placeOlderNav();
   refreshPanels();
   showNewButton();
@@ -433,6 +516,7 @@ async function fetchOlder() {
     const article = shownArticle(entry.id);
     if (article && !fresh.includes(article)) placeEntry(article);
   }
+  refreshDays();
   setOlderCursor(body.next_before);
   olderStatus.textContent = phraseCount("older_loaded", fresh.length);
   showEmpty();
@@ -454,20 +538,21 @@ function loadOlder() {
   return loadingOlder;
 }
 
-// Permalinks: #entry-<id> scrolls to the entry, loading older pages when it is older.
+// Permalinks: #entry-<id> scrolls to the entry and #day-<date> to the day's heading,
+// loading older pages when it is older.
 
 async function revealHash() {
-  const match = /^#entry-([0-9a-f-]{36})$/i.exec(location.hash);
+  const match = /^#(entry-[0-9a-f-]{36}|day-\d{4}-\d{2}-\d{2})$/i.exec(location.hash);
   if (!match) return;
   const id = match[1];
-  if (held.some((entry) => entry.id === id)) showHeld({ focus: false });
-  let target = shownArticle(id);
+  if (held.some((entry) => `entry-${entry.id}` === id)) showHeld({ focus: false });
+  let target = byId(id);
   for (let pages = 0; !target && olderLink.dataset.before && pages < 100; pages += 1) {
     if ((await loadOlder()) === null) break;
-    target = shownArticle(id);
+    target = byId(id);
   }
   if (!target) return;
-  for (const other of document.querySelectorAll(".entry.targeted")) other.classList.remove("targeted");
+  for (const other of document.querySelectorAll(".targeted")) other.classList.remove("targeted");
   target.classList.add("targeted");
   target.scrollIntoView({ block: "start" });
 }
@@ -504,11 +589,14 @@ olderLink.addEventListener("click", async (event) => {
   }
 });
 
+for (const article of document.querySelectorAll("article.entry")) resetRevisions(article);
+watchRevisions(document.querySelector("main"), slug, days);
+
 window.addEventListener("hashchange", revealHash);
 if (location.hash) revealHash();
 
 // The server compares times as text; the page knows better when offsets differ.
-const latest = Math.max(0, ...[...entriesEl.children].flatMap((article) => [
+const latest = Math.max(0, ...articles().flatMap((article) => [
   Date.parse(article.dataset.published), Date.parse(article.dataset.revised || "") || 0,
 ]));
 if (latest > (Date.parse(lastUpdatedEl.getAttribute("datetime") || "") || 0)) {

@@ -7,6 +7,7 @@
 
 import { get, seg } from "./api.js";
 import { courtTime, element, entryArticle } from "./entryview.js";
+import { courtDays, placeDayHeadings } from "./days.js";
 import { courtDayTime } from "./courtdates.js";
 import { kindText, statusText, phrase } from "./labels.js";
 import {
@@ -63,6 +64,7 @@ export class ReplayPlayer {
     this.shown = -1;
     this.hearing = {};
     this.format = courtFormat("UTC");
+    this.days = courtDays("UTC");
 
     this.play.addEventListener("click", () => (this.timer ? this.pause() : this.start()));
     this.scrub.addEventListener("input", () => {
@@ -83,6 +85,7 @@ export class ReplayPlayer {
     this.slug = hearing.slug;
     this.hearing = hearing;
     this.format = courtFormat(hearing.timezone);
+    this.days = courtDays(hearing.timezone);
     this.loaded.textContent = phrase("replay.loading");
     const events = await loadEvents(hearing.slug);
     if (this.slug !== hearing.slug) return;
@@ -217,6 +220,7 @@ export class ReplayPlayer {
     this.keyEl.replaceChildren(...keyItems);
     this.keyEl.closest("nav").hidden = keyItems.length === 0;
     this.entriesEl.replaceChildren(...entries.map((entry) => this.article(entry, "replay")));
+    placeDayHeadings(this.entriesEl, this.days, "replay-day");
     this.emptyEl.hidden = entries.length > 0;
   }
 }

@@ -6,6 +6,7 @@
 const CACHE = "courtwire-report-v11";
 const SHELL = [
   "/report",
+  "/static/favicon.svg",
   "/static/css/app.css",
   "/static/css/report.css",
   "/static/js/reporter.js",
@@ -81,9 +82,19 @@ async function networkFirst(request, path) {
   }
 }
 
+// The pages name static files by fingerprinted addresses (/static/js/reporter.3f2a1b9c0d4e.js,
+// server/assets.py): each is kept under its plain address, so that a page cached with
+// other fingerprints still finds its files offline.
+const FINGERPRINT = /\.[0-9a-f]{12}(?=\.[A-Za-z0-9]+$)/;
+
+function plainPath(pathname) {
+  return pathname.startsWith("/static/") ? pathname.replace(FINGERPRINT, "") : pathname;
+}
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (!SHELL.includes(url.pathname)) return;
-  event.respondWith(networkFirst(event.request, url.pathname));
+  const path = plainPath(url.pathname);
+  if (!SHELL.includes(path)) return;
+  event.respondWith(networkFirst(event.request, path));
 });

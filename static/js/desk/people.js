@@ -1,6 +1,7 @@
-// People: accounts, their roles and passwords, disabling them and revoking their tokens.
+// People: accounts, their roles, bylines and passwords, disabling them and revoking their
+// tokens.
 
-import { get, patch, post, seg } from "../api.js";
+import { get, patch, post, put, seg } from "../api.js";
 import { element } from "../entryview.js";
 import { roleText } from "../labels.js";
 import { desk } from "./state.js";
@@ -12,7 +13,7 @@ function allowed(target) {
   const self = target.username === me.username;
   const manage = !self && (me.role === "admin" || (me.role === "editor" && target.role === "reporter"));
   const admin = me.role === "admin" && !self;
-  return { self, manage, role: admin, reset: admin, revoke: manage || self };
+  return { self, manage, role: admin, reset: admin, revoke: manage || self, byline: self || me.role === "admin" };
 }
 
 function lastSeen(user) {
@@ -51,6 +52,8 @@ function personRow(user) {
     roleCell.textContent = user.role;
   }
 
+  const byline = bylineCell(user, may.byline, row);
+
   const state = element("td", "state", user.disabled ? "Disabled" : "Active");
   const sessions = `${user.tokens} ${user.tokens === 1 ? "session" : "sessions"} · last seen ${lastSeen(user)}`;
   state.append(element("small", "sessions", sessions));
@@ -78,8 +81,42 @@ function personRow(user) {
   actions.append(problem);
   const actionsCell = element("td");
   actionsCell.append(actions);
-  row.append(name, roleCell, state, actionsCell);
+  row.append(name, byline, roleCell, state, actionsCell);
   return row;
+}
+
+/** The display name an account's entries are signed with on public pages: a field to
+ * change it for oneself, or for anyone as an admin. */
+function bylineCell(user, editable, row) {
+  const cell = element("td", "byline-cell");
+  if (!editable) {
+    cell.textContent = user.display_name || "—";
+    return cell;
+  }
+  const form = element("form", "byline-form");
+  const field = element("input");
+  field.name = "display_name";
+  field.value = user.display_name || "";
+  field.maxLength = 80;
+  field.autocomplete = "off";
+  field.placeholder = "No byline";
+  field.setAttribute("aria-label", `Byline of ${user.username} (display name on public pages)`);
+  const save = element("button", "save-byline", "Save byline");
+  save.type = "submit";
+  save.setAttribute("aria-label", `Save the byline of ${user.username}`);
+  form.append(field, " ", save);
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    const done = await personAction(row, async () => {
+      const value = field.value.trim();
+      const reply = await put(`/api/users/${seg(user.username)}/display_name`, { display_name: value || null });
+      const saved = reply.user.display_name;
+      say(saved ? `${user.username} signs as “${saved}”.` : `${user.username} has no byline now.`);
+    });
+    if (done) await loadPeople();
+  });
+  cell.append(form);
+  return cell;
 }
 
 /** Run a People action; its error is shown in the person's row. */
