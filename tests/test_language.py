@@ -80,7 +80,7 @@ def test_the_reader_page_and_the_embed_speak_the_hearing_s_language(
         page = httpx.get(
             f"{server.url}/h/{russian['slug']}{path}", headers={"Accept-Language": "kk, en"}
         ).text
-        shown = [">Постановление<", ">Ключевое событие<", "Исправление:", ">Судья<", ">11:05<"]
+        shown = [">Постановление<", ">Ключевое событие<", "Исправление:", ">Судья<", "11:05</time>"]
         assert [
             text for text in ['<html lang="ru">', ">В эфире<", *shown] if text not in page
         ] == []
@@ -100,7 +100,7 @@ def test_the_feed_and_the_exports_speak_the_hearing_s_language(
     api = f"{server.url}/api/hearings/{russian['slug']}"
     html = plain_spaces(httpx.get(f"{api}/export.html").text)
     assert '<html lang="ru">' in html
-    assert "<h2>среда, 22 января 2020 г.</h2>" in html
+    assert '<h2 id="day-2020-01-22">среда, 22 января 2020 г.</h2>' in html
     assert '<span class="kind">Постановление</span>' in html
     assert '<span class="mark">Ключевое событие</span>' in html
     assert "<dt>Суд</dt>" in html

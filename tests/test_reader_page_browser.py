@@ -114,7 +114,7 @@ def test_reader_page_shows_corrections_key_events_pinned_entry_and_order_toggle(
     expect(page.locator("#key-list a")).to_have_attribute("href", f"#entry-{second_id}")
     expect(page.locator(f"#entry-{second_id} .kind")).to_have_text("Verdict")
     # Europe/London, GMT; not today, so dated.
-    expect(page.locator(f"#entry-{second_id} time")).to_have_text("03 Mar 2025, 15:00")
+    expect(page.locator(f"#entry-{second_id} time")).to_have_text("3 Mar 2025, 15:00")
     expect(page.locator(f"#entry-{second_id} .ago")).not_to_be_empty()
 
     correction = {"body": "The defendant pleads guilty.", "correction": "We wrote 'not guilty'."}
