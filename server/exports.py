@@ -136,9 +136,7 @@ class Exports:
                 break
         # Events committed since the hearing was read belong to a later key.
         del texts[hearing.last_seq :]
-        body = await asyncio.to_thread(
-            build, suffix, hearing.public(), texts, bylines, self.embed
-        )
+        body = await asyncio.to_thread(build, suffix, hearing.public(), texts, bylines, self.embed)
         self.builds += 1
         export = Export(body, etag(hearing, suffix, epoch, bylines))
         self._keep(key, export)

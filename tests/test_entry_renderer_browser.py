@@ -1,7 +1,8 @@
 """The one JS renderer of an entry (static/js/entryview.js) draws exactly what the server
 renders (server/templates/_entry.html): same elements, attributes, classes, words (in
-the hearing's language) and court time, for entries of every kind, with and without a
-speaker or a speaker's name, key, pinned, corrected with a note and revised silently.
+the hearing's language) and court time (dated on another day than today), for entries
+of every kind, with and without a speaker or a speaker's name, key, pinned, corrected
+with a note (and its "Show earlier versions") and revised silently, with a byline.
 Compared in Chromium, on the reader page, against the server's HTML of that page, both
 as the module renders the API's entries and as the live page drew the entries that
 reached it over its socket."""
@@ -24,6 +25,7 @@ SPEAKERS: list[dict[str, str] | None] = [
     {"role": "witness", "name": "Ms <b>Amal</b> & Co"},
     {"role": "defence", "name": "Mr Daniel Reyes"},
 ]
+BYLINE = "Aigerim <i>S.</i> & Co"
 BODIES = [
     "The court is back in session.",
     "**Bold** and _italic_ with [a link](https://example.org/x?a=1&b=2).\n\n> A quote.",
@@ -63,14 +65,15 @@ async () => {{
 """
 
 RENDERED_SHAPES = f"""
-async ({{ entries, timezone }}) => {{
+async ({{ entries, timezone, bylines }}) => {{
   const shape = {SHAPE};
   const {{ entryArticle }} = await import("/static/js/entryview.js");
   const out = {{}};
   for (const entry of entries) {{
-    out[`entry-${{entry.id}}`] = shape(entryArticle(entry, {{ timezone }}));
+    const options = {{ timezone, byline: bylines[entry.author] || "", earlier: true }};
+    out[`entry-${{entry.id}}`] = shape(entryArticle(entry, options));
     if (!entry.pinned) continue;
-    out[`pinned-${{entry.id}}`] = shape(entryArticle(entry, {{ timezone, prefix: "pinned" }}));
+    out[`pinned-${{entry.id}}`] = shape(entryArticle(entry, {{ ...options, prefix: "pinned" }}));
   }}
   return out;
 }}
@@ -87,7 +90,11 @@ LIVE_SHAPES = f"""
 
 
 def post_varied(reporter: Staff, editor: Staff, slug: str) -> list[str]:
-    """One entry of each kind, the variations spread over them; returns their ids."""
+    """One entry of each kind, the variations spread over them, by a reporter with a
+    display name (a byline); returns their ids."""
+    me = reporter.client.get("/api/me").json()["user"]["username"]
+    named = reporter.client.put(f"/api/users/{me}/display_name", json={"display_name": BYLINE})
+    assert named.status_code == 200, named.text
     ids = []
     for index, kind in enumerate(KIND_LABELS):
         fields: dict[str, Any] = {"kind": kind, "key": index % 2 == 0}
@@ -152,14 +159,22 @@ def test_the_js_renderer_draws_each_entry_as_the_server_does(
     served = page.evaluate(SERVER_SHAPES)
     # Every entry, and a copy of each pinned one in the pinned panel.
     assert len(served) == len(KIND_LABELS) + 2
-    drawn = page.evaluate(RENDERED_SHAPES, {"entries": shown, "timezone": ZONE})
+    bylines = editor.client.get(f"/api/hearings/{slug}/bylines").json()["bylines"]
+    assert list(bylines.values()) == [BYLINE]
+    drawn = page.evaluate(RENDERED_SHAPES, {"entries": shown, "timezone": ZONE, "bylines": bylines})
     assert_same(served, drawn)
     # The words are the server's: a kind's label, the correction's, the court time.
     first = served[f"entry-{ids[0]}"]
     header = first["children"][0]
-    assert header["children"][0]["children"][0]["children"] == ["00:05"]
+    # (00:05 the next day in Kathmandu, a day that is not today: dated.)
+    [clock] = header["children"][0]["children"][0]["children"]
+    assert clock.endswith("00:05") and "2026" in clock and "6" in clock
     if language == "en":
         assert header["children"][2]["children"] == [KIND_LABELS["note"]]
+    # Every entry is signed; each corrected one offers its earlier versions.
+    assert all(page.locator(f"#entry-{i} .byline .author").text_content() == BYLINE for i in ids)
+    corrected = [entry["id"] for entry in shown if entry.get("correction")]
+    expect(page.locator("#entries .revisions:visible")).to_have_count(len(corrected))
     context.close()
 
 

@@ -86,10 +86,11 @@ export function entryTime(value, timezone, now = Date.now()) {
  * (`entry` on the reader page, another where the same entry may show twice);
  * `entryBase` is put before the time's `#entry-<id>` link (the reader page's address
  * where the link leaves the page), `target` (say "_blank") is that link's target, and
- * `byline` the author's display name ("": none shown). The "Show earlier versions"
- * control comes hidden; the reader page shows it on a corrected entry (revisions.js).
+ * `byline` the author's display name ("": none shown). With `earlier` (the reader
+ * page, which loads them: revisions.js), an entry carries "Show earlier versions",
+ * closed and empty, shown when it is corrected.
  */
-export function entryArticle(entry, { timezone, prefix = "entry", entryBase = "", target = "", byline = "" }) {
+export function entryArticle(entry, { timezone, prefix = "entry", entryBase = "", target = "", byline = "", earlier = false }) {
   const article = element("article");
   article.className = `entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}`;
   article.id = `${prefix}-${entry.id}`;
@@ -123,10 +124,13 @@ export function entryArticle(entry, { timezone, prefix = "entry", entryBase = ""
   correction.append(element("strong", "", phrase("correction")), " ", element("span", "text", entry.correction || ""));
   article.append(header, body);
   if (entry.photo) article.append(photoFigure(entry.photo));
-  const revisions = element("details", "revisions");
-  revisions.hidden = true;
-  revisions.append(element("summary", "", phrase("show_earlier_versions")), element("div", "revisions-body"));
-  article.append(correction, revisions);
+  article.append(correction);
+  if (earlier) {
+    const revisions = element("details", "revisions");
+    revisions.hidden = !entry.correction;
+    revisions.append(element("summary", "", phrase("show_earlier_versions")), element("div", "revisions-body"));
+    article.append(revisions);
+  }
   return article;
 }
 

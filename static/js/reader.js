@@ -10,7 +10,7 @@ import { entryArticle, fillEntry } from "./entryview.js";
 import { courtDays, placeDayHeadings } from "./days.js";
 import { LANG, kindText, phrase, phraseCount, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
-import { resetRevisions, watchRevisions } from "./revisions.js";
+import { watchRevisions } from "./revisions.js";
 
 const page = document.body.dataset;
 const timezone = page.timezone;
@@ -101,12 +101,11 @@ function bylineOf(entry) {
   return bylines[entry.author] || "";
 }
 
-/** Draw `entry` into `article` (entryview.js, as the server does), with its age; its
- * "Show earlier versions" closed and shown if it carries a correction. */
+/** Draw `entry` into `article` (entryview.js, as the server does), with its age (and a
+ * fresh, closed "Show earlier versions": after a new version the old list is stale). */
 function redraw(article, entry, prefix = "entry") {
-  fillEntry(article, entry, { timezone, prefix, entryBase, byline: bylineOf(entry) });
+  fillEntry(article, entry, { timezone, prefix, entryBase, byline: bylineOf(entry), earlier: true });
   article.querySelector(".ago").textContent = relativeTime(entry.occurred_at);
-  resetRevisions(article);
 }
 
 /** An entry's byline: its author's display name; for one the server rendered, the name it
@@ -133,9 +132,8 @@ async function refreshBylines() {
 }
 
 function newArticle(entry) {
-  const article = entryArticle(entry, { timezone, entryBase, byline: bylineOf(entry) });
+  const article = entryArticle(entry, { timezone, entryBase, byline: bylineOf(entry), earlier: true });
   article.querySelector(".ago").textContent = relativeTime(entry.occurred_at);
-  resetRevisions(article);
   return article;
 }
 
@@ -589,7 +587,6 @@ olderLink.addEventListener("click", async (event) => {
   }
 });
 
-for (const article of document.querySelectorAll("article.entry")) resetRevisions(article);
 watchRevisions(document.querySelector("main"), slug, days);
 
 window.addEventListener("hashchange", revealHash);

@@ -7,17 +7,6 @@
 
 import { kindText, phrase, speakerText } from "./labels.js";
 
-/** Show the control on a corrected entry (its correction note shown), closed and empty:
- * after a new version the old list is stale. */
-export function resetRevisions(article) {
-  const details = article.querySelector(".revisions");
-  if (!details) return;
-  details.hidden = article.querySelector(".correction").hidden;
-  details.open = false;
-  delete details.dataset.loaded;
-  details.querySelector(".revisions-body").replaceChildren();
-}
-
 /** Load an entry's versions when its control under `root` is opened. */
 export function watchRevisions(root, slug, days) {
   root.addEventListener("toggle", (event) => {
