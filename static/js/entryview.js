@@ -86,11 +86,12 @@ export function entryTime(value, timezone, now = Date.now()) {
  * (`entry` on the reader page, another where the same entry may show twice);
  * `entryBase` is put before the time's `#entry-<id>` link (the reader page's address
  * where the link leaves the page), `target` (say "_blank") is that link's target, and
- * `byline` the author's display name ("": none shown). With `earlier` (the reader
- * page, which loads them: revisions.js), an entry carries "Show earlier versions",
- * closed and empty, shown when it is corrected.
+ * `byline` the author's display name ("": none shown; left out, no byline element:
+ * the desk and the reporter app draw their own). With `earlier` (the reader page, which
+ * loads them: revisions.js), an entry carries "Show earlier versions", closed and
+ * empty, shown when it is corrected.
  */
-export function entryArticle(entry, { timezone, prefix = "entry", entryBase = "", target = "", byline = "", earlier = false }) {
+export function entryArticle(entry, { timezone, prefix = "entry", entryBase = "", target = "", byline, earlier = false }) {
   const article = element("article");
   article.className = `entry kind-${entry.kind}${entry.key ? " key" : ""}${entry.pinned ? " pinned" : ""}`;
   article.id = `${prefix}-${entry.id}`;
@@ -110,11 +111,14 @@ export function entryArticle(entry, { timezone, prefix = "entry", entryBase = ""
   flag.hidden = !entry.key;
   const speaker = element("span", "speaker", speakerText(entry.speaker));
   speaker.hidden = !entry.speaker;
-  const by = element("span", "byline", phrase("by"));
-  by.append(" ", element("span", "author", byline));
-  by.hidden = !byline;
   const header = element("header");
-  header.append(link, element("span", "ago"), element("span", "kind", kindText(entry.kind)), flag, speaker, by);
+  header.append(link, element("span", "ago"), element("span", "kind", kindText(entry.kind)), flag, speaker);
+  if (byline !== undefined) {
+    const by = element("span", "byline", phrase("by"));
+    by.append(" ", element("span", "author", byline));
+    by.hidden = !byline;
+    header.append(by);
+  }
 
   const body = element("div", "body");
   // entry.html is sanitized by the server (nh3) when the entry is written.
