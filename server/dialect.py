@@ -32,6 +32,13 @@ class Dialect:
             return f"json_extract({column}, '$.' || ?) = 1"
         return f"(CAST({column} AS jsonb) -> ?) = 'true'::jsonb"
 
+    def json_text(self, column: str, member: str) -> str:
+        """The text of the JSON object's `member` (a fixed name) in `column`."""
+        assert member.isidentifier(), member
+        if self.name == "sqlite":
+            return f"json_extract({column}, '$.{member}')"
+        return f"(CAST({column} AS jsonb) ->> '{member}')"
+
 
 SQLITE = Dialect("sqlite", lock_suffix="")
 POSTGRESQL = Dialect("postgresql", lock_suffix=" FOR UPDATE")

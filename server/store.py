@@ -164,8 +164,9 @@ class Store:
         (newest court time first): what the list of a hearing's days is made from."""
         rows = await self._of_published(
             hearing,
-            "SELECT json_extract(entry, '$.occurred_at'), published_seq FROM entries"
-            " WHERE hearing_id = ? AND state = ? ORDER BY occurred_utc DESC, published_seq DESC",
+            f"SELECT {self.db.dialect.json_text('entry', 'occurred_at')}, published_seq"  # noqa: S608 - the dialect's SQL
+            " FROM entries WHERE hearing_id = ? AND state = ?"
+            " ORDER BY occurred_utc DESC, published_seq DESC",
         )
         return [(str(row[0]), int(row[1])) for row in rows]
 
