@@ -29,7 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from courtwire import audit
-from courtwire.db import Connection, Database, IntegrityError, Row, Transaction
+from courtwire.db import Connection, Database, Row, Transaction
 from courtwire.dialect import Dialect
 from courtwire.exceptions import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from courtwire.known_tokens import KnownTokens
@@ -308,7 +308,7 @@ class Accounts:
 
         try:
             user_id = await self.db.write(insert)
-        except IntegrityError:
+        except self.db.integrity_error:
             raise Conflict(
                 f"The username {username!r} is taken.", field="username", code="username_taken"
             ) from None

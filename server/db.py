@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,16 +21,11 @@ from importlib import resources
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
-import psycopg
-
 from courtwire.dialect import Dialect
 
 T = TypeVar("T")
 
 READERS = 4
-
-IntegrityError = (sqlite3.IntegrityError, psycopg.IntegrityError)
-"""A constraint refused the write (a unique key taken), whichever the engine."""
 
 
 class Row(Protocol):
@@ -112,6 +106,9 @@ class Database(ABC):
     dialect: Dialect
     where: str
     """Where the data is, for the log (a path, or an address without its password)."""
+    integrity_error: type[Exception]
+    """What the engine raises out of `write()` when a constraint refuses it (a unique key
+    taken)."""
 
     def __init__(self) -> None:
         self.epoch = ""

@@ -22,7 +22,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from courtwire import images
-from courtwire.db import Connection, Database, IntegrityError, Row
+from courtwire.db import Connection, Database, Row
 from courtwire.entries import PhotoRef
 from courtwire.exceptions import Conflict, Invalid, NotFound
 from courtwire.media import MediaStore
@@ -144,7 +144,7 @@ class Photos:
 
         try:
             await self.db.write(lambda tx: insert(tx.conn))
-        except IntegrityError:
+        except self.db.integrity_error:
             # The same key arrived twice at once and the other upload won: keep its photo.
             await loop.run_in_executor(self._pool, self.media.remove, photo_id)
             stored = await self._stored(actor, key, hearing, digest)

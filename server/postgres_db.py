@@ -174,6 +174,7 @@ class PostgresDatabase(Database):
     """The database on a PostgreSQL server (COURTWIRE_DATABASE_URL)."""
 
     dialect = POSTGRESQL
+    integrity_error = psycopg.IntegrityError
 
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -184,9 +185,10 @@ class PostgresDatabase(Database):
         return migrate(self.url)
 
     def _connect_writer(self) -> Connection:
-        return PgConnection(
-            psycopg.connect(self.url, autocommit=True, row_factory=pg_rows, context=ADAPTERS)
-        )
+        return PgConnection(self._writer_connection())
+
+    def _writer_connection(self) -> psycopg.Connection[PgRow]:
+        return psycopg.connect(self.url, autocommit=True, row_factory=pg_rows, context=ADAPTERS)
 
     def _transact(self, tx: Transaction, work: Callable[[Transaction], T]) -> T:
         assert isinstance(tx.conn, PgConnection)
@@ -194,9 +196,7 @@ class PostgresDatabase(Database):
             # The server restarted or the network dropped: the write that saw it failed
             # (and is retried by its client with the same id); this one reconnects.
             logger.warning("writer reconnecting database=%s", self.where)
-            tx.conn.raw = psycopg.connect(
-                self.url, autocommit=True, row_factory=pg_rows, context=ADAPTERS
-            )
+            tx.conn.raw = self._writer_connection()
         with tx.conn.raw.transaction():
             return work(tx)
 

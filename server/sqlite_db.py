@@ -111,6 +111,7 @@ class SQLiteDatabase(Database):
     """The database in one SQLite file (COURTWIRE_DB)."""
 
     dialect = SQLITE
+    integrity_error = sqlite3.IntegrityError
 
     def __init__(self, path: Path) -> None:
         super().__init__()

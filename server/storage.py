@@ -4,7 +4,6 @@ SQLite file at COURTWIRE_DB."""
 from __future__ import annotations
 
 from courtwire.db import Database
-from courtwire.postgres_db import PostgresDatabase
 from courtwire.settings import Settings
 from courtwire.sqlite_db import SQLiteDatabase
 
@@ -12,5 +11,8 @@ from courtwire.sqlite_db import SQLiteDatabase
 def open_database(settings: Settings) -> Database:
     """The database for `async with`; nothing is opened before that."""
     if settings.database_url:
+        # Imported only here: a SQLite deployment never loads the PostgreSQL driver.
+        from courtwire.postgres_db import PostgresDatabase
+
         return PostgresDatabase(settings.database_url)
     return SQLiteDatabase(settings.db_path)

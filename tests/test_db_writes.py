@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from courtwire.db import IntegrityError, Transaction
+from courtwire.db import Transaction
 from tests.support import LiveServer, run
 
 
@@ -71,7 +71,7 @@ def test_a_failed_write_rolls_back_and_runs_no_callback(store: LiveServer) -> No
                 tx.after_commit(lambda: called.append("published"))
                 insert_hearing(tx, "kept-out")  # the slug is unique: this raises
 
-            with pytest.raises(IntegrityError):
+            with pytest.raises(db.integrity_error):
                 await db.write(work)
             await db.write(lambda tx: insert_hearing(tx, "next"))
 
