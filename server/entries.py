@@ -269,8 +269,10 @@ def check_not_future(occurred_at: str, moment: datetime) -> None:
 
 
 def restriction_breach(entry: JSONObject, terms: list[str]) -> RestrictedTerm | None:
-    """The first restricted term in an entry's body, speaker name, correction or photo's
-    alt text and caption, if any."""
+    """The first restricted term in an entry's body, speaker name, correction, photo's
+    alt text and caption, or author, if any. The author is the account's username, which
+    every entry carries in public (`API.md`): a username that names a restricted term
+    would publish it with each of its entries."""
     speaker = entry.get("speaker") or {}
     photo = entry.get("photo") or {}
     return breach(
@@ -280,6 +282,7 @@ def restriction_breach(entry: JSONObject, terms: list[str]) -> RestrictedTerm | 
             ("correction", entry.get("correction")),
             ("photo.alt", photo.get("alt")),
             ("photo.caption", photo.get("caption")),
+            ("author", entry.get("author")),
         ),
         terms,
     )

@@ -372,3 +372,33 @@ def test_every_publishable_field_is_checked_with_the_same_rules(editor: Staff) -
             events = httpx.get(f"{editor.server.url}/api/hearings/{slug}/events").json()
             assert len(events["events"]) == 1, vector["why"]  # only the clean first update
     assert checked == len(FIELD_SAMPLE) * len(FIELDS)
+
+
+def test_an_author_whose_username_names_a_restricted_person_is_withheld_and_refused(
+    server: LiveServer, editor: Staff
+) -> None:
+    """Every entry carries its author's username in public: a username that names a
+    restricted person is a published text like the body."""
+    slug = editor.create_hearing("R v Account", status="live")["slug"]
+    with Staff(server, server.staff("marat.ospanov")) as named_account:
+        earlier = named_account.post(slug, "The jury is sworn in.").json()
+        assert earlier["entry"]["author"] == "marat.ospanov"
+        added = editor.client.post(
+            f"/api/hearings/{slug}/restrictions",
+            json={"term": "Marat Ospanov", "kind": "person", "order": "anonymity order"},
+        )
+        assert added.status_code == 201, added.text
+        assert added.json()["withheld"] == [earlier["entry"]["id"]]
+        last = httpx.get(f"{server.url}/api/hearings/{slug}").json()["last_seq"]
+
+        refused = named_account.post(slug, "The court rises.")
+        assert refused.status_code == 422
+        assert refused.json()["error"]["code"] == "restricted_term"
+        assert refused.json()["error"]["field"] == "author"
+        assert httpx.get(f"{server.url}/api/hearings/{slug}").json()["last_seq"] == last
+        assert_no_trace(public_outputs(server, slug), "Marat Ospanov")
+
+    staff_view = editor.client.get(f"/api/hearings/{slug}/withheld").json()["withheld"]
+    assert [(item["entry"]["id"], item["field"]) for item in staff_view] == [
+        (earlier["entry"]["id"], "author")
+    ]
