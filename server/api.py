@@ -38,6 +38,7 @@ from courtwire.export import file_name, transcript_policy
 from courtwire.exports import etag
 from courtwire.hearings import parse_hearing_changes, parse_new_hearing
 from courtwire.inputs import parse_json, whole_number
+from courtwire.markup import render_text
 from courtwire.model import Role
 from courtwire.openapi import openapi_json
 from courtwire.records import Actor, Hearing
@@ -123,7 +124,10 @@ def query_int(request: Request, name: str, default: int, maximum: int | None = N
 
 
 def hearing_view(hearing: Hearing, actor: Actor | None) -> dict[str, Any]:
-    return hearing.for_staff() if actor is not None else hearing.public()
+    """The hearing as `actor` (None: a reader) may see it, with its description rendered
+    as the reader page shows it (only here: the log keeps the text alone)."""
+    view = hearing.for_staff() if actor is not None else hearing.public()
+    return view | {"description_html": render_text(str(view["description"]))}
 
 
 # Accounts

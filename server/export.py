@@ -28,6 +28,7 @@ from courtwire.bylines import Bylines
 from courtwire.events import Event, encode_json
 from courtwire.figures import fallback, figure_html
 from courtwire.i18n import Words, words
+from courtwire.markup import render_text
 from courtwire.timeline import Timeline
 from courtwire.times import in_zone, zone_name
 from courtwire.types import JSONObject
@@ -157,7 +158,7 @@ def markdown_transcript(hearing: JSONObject, timeline: Timeline, bylines: Byline
     lines += [f"- **{name}:** {_markdown_text(value)}" for name, value in facts]
     lines.append("")
     if hearing.get("description"):
-        lines += [*md.plain(str(hearing["description"])), ""]
+        lines += [*md.from_html(render_text(str(hearing["description"]))), ""]
     entries = court_order(timeline)
     if not entries:
         lines += [said.gettext("No updates were published."), ""]
@@ -177,7 +178,7 @@ def markdown_transcript(hearing: JSONObject, timeline: Timeline, bylines: Byline
                 note = md.plain(str(entry["correction"]))
                 body += ["", f"**{said.gettext('Correction:')}** {note[0]}", *note[1:]]
             lines += [" · ".join(parts), "", *md.quoted(body), ""]
-    lines.append(f"*{_footer(timeline, said)}*")
+    lines.append(f"*{_markdown_text(_footer(timeline, timezone, said))}*")
     return "\n".join(lines) + "\n"
 
 
@@ -219,7 +220,8 @@ def html_transcript(
         out.append(f"<dt>{escape(name)}</dt><dd>{escape(value)}</dd>")
     out.append("</dl>")
     if hearing.get("description"):
-        out.append(f'<p class="description">{escape(str(hearing["description"]))}</p>')
+        # Rendered and sanitized by courtwire.markup, as entry bodies are.
+        out.append(f'<div class="description">{render_text(str(hearing["description"]))}</div>')
     out += ["</header>", "<main>"]
     entries = court_order(timeline)
     if not entries:
@@ -239,16 +241,19 @@ def html_transcript(
     zone_note = said.gettext("Times are court times (%(zone)s).") % {"zone": timezone}
     out += [
         "</main>",
-        f"<footer>{escape(_footer(timeline, said))} {escape(zone_note)}</footer>",
+        f"<footer>{escape(_footer(timeline, timezone, said))} {escape(zone_note)}</footer>",
         "</body>",
         "</html>",
     ]
     return "\n".join(out) + "\n"
 
 
-def _footer(timeline: Timeline, said: Words) -> str:
-    text = said.gettext("Courtwire transcript, event log up to seq %(seq)s.")
-    return text % {"seq": timeline.last_seq}
+def _footer(timeline: Timeline, timezone: str, said: Words) -> str:
+    """What the transcript is, and as of when (the hearing's last change, in court time)."""
+    if timeline.last_at is None:
+        return said.gettext("Courtwire transcript.")
+    text = said.gettext("Courtwire transcript as of %(time)s.")
+    return text % {"time": said.date_time(timeline.last_at, timezone)}
 
 
 def _html_entry(

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from courtwire.figures import figure_html, image_object
 from courtwire.i18n import Words, words
-from courtwire.markup import cut_at_word, plain_text
+from courtwire.markup import cut_at_word, plain_text, render_text
 from courtwire.types import JSONObject
 
 FEED_ENTRIES = 100
@@ -90,7 +90,7 @@ def atom_feed(
         f"<title>{_x(hearing['title'])}</title>",
     ]
     if hearing["description"]:
-        lines.append(f"<subtitle>{_x(hearing['description'])}</subtitle>")
+        lines.append(f"<subtitle>{_x(description_text(hearing))}</subtitle>")
     lines += [
         f"<updated>{_x(updated)}</updated>",
         f'<link rel="self" type="application/atom+xml" href="{_x(feed_url)}"/>',
@@ -124,7 +124,7 @@ def live_blog_data(
     data: JSONObject = {
         "@context": "https://schema.org",
         "@type": "LiveBlogPosting",
-        "headline": hearing["title"],
+        "headline": cut_at_word(str(hearing["title"]), HEADLINE_CHARS),
         "description": page_description(hearing),
         "url": page_url,
         "inLanguage": hearing["language"],
@@ -150,10 +150,16 @@ def live_blog_data(
     return data
 
 
+def description_text(hearing: JSONObject) -> str:
+    """The hearing's description (Markdown) as plain text, as a reader reads it rendered."""
+    return plain_text(render_text(str(hearing["description"])))
+
+
 def page_description(hearing: JSONObject) -> str:
-    """The hearing's description, or a sentence made of its facts when it has none."""
+    """The hearing's description as plain text, or a sentence made of its facts when it
+    has none."""
     if hearing["description"]:
-        return str(hearing["description"])
+        return description_text(hearing)
     said = words(hearing.get("language"))
     where = ", ".join(part for part in (hearing["court"], hearing["location"]) if part)
     if where:

@@ -7,6 +7,7 @@ nh3 (Ammonia) removes anything outside the allowed tags and link schemes.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -35,6 +36,13 @@ def render(body: str) -> str:
     return cleaned.strip()
 
 
+@functools.lru_cache(maxsize=256)
+def render_text(text: str) -> str:
+    """A hearing's description (Markdown, like an entry's body) as sanitized HTML: rendered
+    where the page is made, from the text as it stands; remembered, as it rarely changes."""
+    return render(text)
+
+
 _BREAKS = re.compile(r"<br\s*/?>|</(?:p|li|blockquote|pre)>", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 
@@ -55,3 +63,19 @@ def cut_at_word(text: str, limit: int) -> str:
     if not text[limit - 1].isspace() and " " in head:
         head = head.rsplit(" ", 1)[0]
     return head.rstrip(" ,;:.-–—") + "…"
+
+
+KEY_LABEL_CHARS = 90
+"""How long a key event's line in a list of key events may be, its kind included."""
+
+
+def key_label(kind: str, rendered: str) -> str:
+    """A key event's line: its kind's label, then the text as a reader sees it, cut at a
+    word (`cut_at_word`, `KEY_LABEL_CHARS`). A text that already starts with the label
+    ("Sentence: one year") is not given it twice. static/js/entryview.js `keyLabel` is
+    its twin."""
+    text = plain_text(rendered)
+    head, rest = text[: len(kind)], text[len(kind) : len(kind) + 1]
+    if text and not (head.lower() == kind.lower() and not rest.isalnum()):
+        text = f"{kind}: {text}"
+    return cut_at_word(text or kind, KEY_LABEL_CHARS)

@@ -257,11 +257,16 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             **HEARING_FIELDS,
             **property_schemas(PublicHearing),
+            "description_html": {
+                "type": "string",
+                "description": "The description (Markdown) rendered and sanitized as entry"
+                " bodies are; in the answers to GET.",
+            },
             "withheld": WITHHELD_IDS,
         },
         "description": (
             "publish_delay, review_kinds and restricted_terms are shown to staff only;"
-            " withheld only in the answer to a PATCH."
+            " withheld only in the answer to a PATCH; description_html only to GET."
         ),
     },
     "AuditRecord": _object(

@@ -103,6 +103,8 @@ SCRIPT_WORDS = {
     "replay.pause": N_("Pause"),
     "replay.play": N_("Play"),
     "replay.loading": N_("Loading the event log…"),
+    "replay.loaded": N_("The log as of %(time)s."),
+    "replay.log_empty": N_("Nothing has happened in this hearing yet."),
     "queue.title": N_("Waiting to be published (%(count)s)"),
     "queue.release": N_("Release"),
     "queue.not_released": N_("Not released: %(message)s"),

@@ -32,6 +32,7 @@ from courtwire.figures import figure_html
 from courtwire.folding import fold_table
 from courtwire.i18n import SOURCE, language_names, negotiate, words
 from courtwire.inputs import query_int
+from courtwire.markup import key_label, render_text
 from courtwire.model import HearingStatus, Language
 from courtwire.page_words import page_words, relative_time
 from courtwire.services import Services
@@ -47,6 +48,12 @@ def json_ld(data: JSONObject) -> Markup:
     """JSON for a <script type="application/ld+json"> block, safe inside HTML."""
     text = encode_json(data).replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text)  # noqa: S704 - angle brackets escaped above
+
+
+def markdown(text: str) -> Markup:
+    """A text typed in Markdown (a hearing's description) as the entries' renderer and
+    sanitizer (courtwire.markup) make it."""
+    return Markup(render_text(text))  # noqa: S704 - sanitized by nh3
 
 
 def photo_figure(photo: JSONObject) -> Markup:
@@ -81,6 +88,8 @@ def _templates(language: Language) -> Environment:
         kind_labels=scripts["kinds"],
         page_words=json_ld(scripts),
         photo_figure=photo_figure,
+        markdown=markdown,
+        key_label=key_label,
         zone_name=zone_name,
     )
     return environment

@@ -21,10 +21,13 @@ class Timeline:
     entries: dict[str, JSONObject] = field(default_factory=dict)
     """Entries by id in publication order; deleted and withheld ones are removed."""
     last_seq: int = 0
+    last_at: str | None = None
+    """When the last event was appended: the moment the state is as of."""
 
     def apply(self, event: Event) -> None:
         assert event.seq == self.last_seq + 1, f"gap: {self.last_seq} then {event.seq}"
         self.last_seq = event.seq
+        self.last_at = event.at
         if event.type == EventType.HEARING_UPDATED:
             self.hearing = dict(event.data)
         elif event.type in (EventType.ENTRY_DELETED, EventType.ENTRY_WITHHELD) or (

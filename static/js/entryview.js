@@ -147,3 +147,35 @@ export function fillEntry(article, entry, options) {
   for (const name of fresh.getAttributeNames()) article.setAttribute(name, fresh.getAttribute(name));
   article.replaceChildren(...fresh.childNodes);
 }
+
+const BREAKS = /<br\s*\/?>|<\/(?:p|li|blockquote|pre)>/gi;
+
+/** The text a reader sees in an entry's sanitized HTML, on one line (courtwire.markup
+ * `plain_text`): paragraphs and line breaks as single spaces. */
+export function plainText(html) {
+  const parsed = new DOMParser().parseFromString(html.replace(BREAKS, " "), "text/html");
+  return parsed.body.textContent.replace(/\s+/g, " ").trim();
+}
+
+/** `text` if it fits in `limit` characters, else as much as fits up to the end of a word,
+ * with an ellipsis (courtwire.markup `cut_at_word`; characters are code points there). */
+export function cutAtWord(text, limit) {
+  const chars = Array.from(text);
+  if (chars.length <= limit) return text;
+  let head = chars.slice(0, limit - 1).join("");
+  if (!/\s/.test(chars[limit - 1]) && head.includes(" ")) head = head.slice(0, head.lastIndexOf(" "));
+  return `${head.replace(/[ ,;:.\-–—]+$/, "")}…`;
+}
+
+/** How long a key event's line may be (courtwire.markup.KEY_LABEL_CHARS). */
+export const KEY_LABEL_CHARS = 90;
+
+/** A key event's line, as the server writes it (courtwire.markup `key_label`): the kind's
+ * label `kind`, unless the text already starts with it, then the text, cut at a word. */
+export function keyLabel(kind, html) {
+  let text = plainText(html);
+  const rest = text.slice(kind.length, kind.length + 1);
+  const labelled = text.slice(0, kind.length).toLowerCase() === kind.toLowerCase() && !/[\p{L}\p{N}]/u.test(rest);
+  if (text && !labelled) text = `${kind}: ${text}`;
+  return cutAtWord(text || kind, KEY_LABEL_CHARS);
+}

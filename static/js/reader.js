@@ -6,7 +6,7 @@
 // sanitized when the entry was written, is set as HTML.
 
 import { courtDateTime, relativeTime } from "./courtdates.js";
-import { entryArticle, fillEntry } from "./entryview.js";
+import { entryArticle, fillEntry, keyLabel } from "./entryview.js";
 import { courtDays, placeDayHeadings } from "./days.js";
 import { LANG, kindText, phrase, phraseCount, speakerText, statusText } from "./labels.js";
 import { LiveFeed } from "./live.js";
@@ -205,10 +205,8 @@ function keyItem(article) {
   const time = document.createElement("time");
   time.dateTime = article.dataset.occurred;
   time.textContent = days.time(article.dataset.occurred);
-  const kind = article.querySelector(".kind").textContent;
-  let excerpt = article.querySelector(".body").textContent.trim().replace(/\s+/g, " ");
-  if (excerpt.length > 90) excerpt = `${excerpt.slice(0, 87)}...`;
-  link.append(time, ` · ${kind}: ${excerpt}`);
+  const label = keyLabel(article.querySelector(".kind").textContent, article.querySelector(".body").innerHTML);
+  link.append(time, ` · ${label}`);
   item.append(link);
   return item;
 }
@@ -396,13 +394,31 @@ function hearingUpdated(hearing) {
     part.textContent = value ? ` · ${value}` : "";
     part.hidden = !value;
   }
-  const description = byId("hearing-description");
-  if (description) description.textContent = hearing.description;
+  showDescription(hearing.description);
   showReporting(hearing);
   if (connection.state) showConnection(connection.state, connection.transport);
   if (before !== statusEl.className) announce(phrase(`status_news.${hearing.status}`));
   // The page's own words are the hearing's language: a new language needs a new page.
   if (hearing.language && hearing.language !== LANG) location.reload();
+}
+
+/** The hearing's description, rendered by the server as entry bodies are: fetched
+ * with the hearing when its text changed (the log carries the text alone). */
+async function showDescription(text) {
+  const description = byId("hearing-description");
+  if (description.dataset.text === text) return;
+  description.dataset.text = text;
+  try {
+    const response = await fetch(`/api/hearings/${encodeURIComponent(slug)}`);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const hearing = await response.json();
+    if (hearing.description !== description.dataset.text) return; // changed again meanwhile
+    // Sanitized by the server (courtwire.markup), as entry.html is.
+    description.innerHTML = hearing.description_html;
+    description.hidden = !hearing.description;
+  } catch {
+    delete description.dataset.text; // Offline or refused: the next change asks again.
+  }
 }
 
 /** The court's hold on reporting, as a banner (its role="status" announces it). */

@@ -6,7 +6,7 @@
 // timeline.js `playLine`): the demo hearing's 14 days between sessions pass at once.
 
 import { get, seg } from "./api.js";
-import { courtTime, element, entryArticle } from "./entryview.js";
+import { courtTime, element, entryArticle, keyLabel } from "./entryview.js";
 import { courtDays, placeDayHeadings } from "./days.js";
 import { courtDayTime } from "./courtdates.js";
 import { kindText, statusText, phrase } from "./labels.js";
@@ -111,8 +111,9 @@ export class ReplayPlayer {
     this.skipped.textContent = gaps.length
       ? `Idle stretches longer than a minute of court time are skipped at every speed: ${gaps.length} skipped, the longest ${durationText(longest)}.`
       : "Idle stretches longer than a minute of court time are skipped at every speed.";
-    const last = events.length ? events[events.length - 1].seq : 0;
-    this.loaded.textContent = `${events.length} events, log up to seq ${last}.`;
+    this.loaded.textContent = events.length
+      ? phrase("replay.loaded", { time: this.format.clock(events[events.length - 1].at) })
+      : phrase("replay.log_empty");
   }
 
   /**
@@ -208,7 +209,7 @@ export class ReplayPlayer {
     this.pinnedEl.hidden = pinned.length === 0;
     const keyItems = entries.filter((entry) => entry.key).map((entry) => {
       const item = element("li");
-      const link = element("a", "", `${courtTime(entry.occurred_at, this.hearing.timezone)} · ${kindText(entry.kind)}`);
+      const link = element("a", "", `${courtTime(entry.occurred_at, this.hearing.timezone)} · ${keyLabel(kindText(entry.kind), entry.html)}`);
       link.href = `#replay-${entry.id}`;
       link.addEventListener("click", (click) => {
         click.preventDefault();

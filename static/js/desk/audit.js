@@ -123,10 +123,8 @@ export class AuditView {
     fillList($("audit-actions"), this.actions);
     $("audit-rows").replaceChildren(...this.records.map((record) => this.row(record, zone)));
     const page = this.pages.length;
-    const first = this.records[0]?.seq;
-    const last = this.records[this.records.length - 1]?.seq;
     $("audit-state").textContent = this.records.length
-      ? `Page ${page}: records ${first}–${last}${this.more ? "; more on the next page" : ""}. Times in ${zone}.`
+      ? `Page ${page}: ${this.records.length} records${this.more ? "; more on the next page" : ""}. Times in ${zone}.`
       : page > 1 ? "No more records." : "No records match.";
     $("audit-caption").textContent = $("audit-scope").value === "hearing"
       ? `Audit trail of ${this.hearing.title}, page ${page}`
@@ -150,7 +148,7 @@ export class AuditView {
     const details = element("td", "changes");
     if (record.before != null || record.after != null) {
       const box = element("details");
-      box.append(element("summary", "", `Before and after (#${record.seq})`));
+      box.append(element("summary", "", "Before and after"));
       for (const [name, value] of [["Before", record.before], ["After", record.after]]) {
         if (value == null) continue;
         box.append(element("h4", "", name), element("pre", "", JSON.stringify(value, null, 2)));
