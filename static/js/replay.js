@@ -12,12 +12,18 @@ import { courtDayTime } from "./courtdates.js";
 import { kindText, statusText, phrase } from "./labels.js";
 import {
   applyEvent, courtInstant, emptyState, eventsUpTo, fold, IDLE_GAP_MS, playLine,
-  skippedGaps, visible,
+  skippedGaps, stepEvents, visible,
 } from "./timeline.js";
 
 export const SPEEDS = [1, 10, 60];
 const EVENTS_PAGE = 1000;
 const TICK_MS = 100;
+/** How many events PageUp and PageDown move the scrubber by. */
+const PAGE_EVENTS = 10;
+/** The scrubber's keys, in events: an arrow to the next or previous event, a page ten. */
+const KEY_STEPS = {
+  ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: PAGE_EVENTS, PageDown: -PAGE_EVENTS,
+};
 
 /** The replay clock's formatter of instants in a hearing's time zone: day and time. */
 function courtFormat(timezone) {
@@ -70,6 +76,15 @@ export class ReplayPlayer {
     this.scrub.addEventListener("input", () => {
       this.pause();
       this.seek(Number(this.scrub.value));
+    });
+    // The range's own keys move it by its step, a second: across a day of court, hours of
+    // presses. These go from event to event, and Home and End to the ends.
+    this.scrub.addEventListener("keydown", (key) => {
+      const target = this.keyTarget(key.key);
+      if (target === null || !this.events.length) return;
+      key.preventDefault();
+      this.pause();
+      this.seek(target);
     });
     for (const radio of root.querySelectorAll("input[name=replay-speed]")) {
       radio.addEventListener("change", () => {
@@ -164,6 +179,13 @@ export class ReplayPlayer {
     this.slug = null;
   }
 
+  /** The play-line position a key moves the scrubber to; null for a key it ignores. */
+  keyTarget(name) {
+    if (name === "Home") return 0;
+    if (name === "End") return this.line.length;
+    return name in KEY_STEPS ? stepEvents(this.line, this.position, KEY_STEPS[name]) : null;
+  }
+
   /** Show the moment at play-line `position` (ms). */
   seek(position) {
     this.position = Math.max(0, Math.min(position, this.line.length));
@@ -171,7 +193,7 @@ export class ReplayPlayer {
     const moment = courtInstant(this.line, this.position);
     const label = this.events.length ? this.format.clock(moment) : "—";
     this.clock.textContent = label;
-    this.scrub.setAttribute("aria-valuetext", `${label}, court time`);
+    this.scrub.setAttribute("aria-valuetext", label); // the slider is labelled "Court time"
     this.root.dataset.moment = this.events.length ? new Date(moment).toISOString() : "";
     this.showCount(eventsUpTo(this.line, this.position));
   }

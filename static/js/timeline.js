@@ -102,6 +102,20 @@ export function eventsUpTo(line, position) {
   return low;
 }
 
+/**
+ * The play-line position of the event `steps` events after `position` (before it when
+ * `steps` is negative): the keyboard's way along the line, event by event rather than
+ * second by second. Past the first or the last event: the line's start or end.
+ */
+export function stepEvents(line, position, steps) {
+  if (steps > 0) {
+    const index = eventsUpTo(line, position) + steps - 1;
+    return index < line.marks.length ? line.marks[index] : line.length;
+  }
+  const index = line.marks.filter((mark) => mark < position).length + steps;
+  return index >= 0 ? line.marks[index] : 0;
+}
+
 /** The court instant (ms since the epoch) at play-line `position` (ms). */
 export function courtInstant(line, position) {
   const count = eventsUpTo(line, position);
