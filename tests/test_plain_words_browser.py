@@ -222,6 +222,9 @@ def test_the_description_is_rendered_markdown_on_the_page_and_plain_text_elsewhe
     assert "Now with a *new* [notice](<https://example.org/2>)\\.\n" in markdown
     embed = httpx.get(f"{server.url}/h/{slug}/embed").text
     assert "<p>Now with a <em>new</em>" in embed
+    # The desk says the description takes Markdown, as it says of an update's text.
+    desk = httpx.get(f"{server.url}/desk").text
+    assert re.search(r'<textarea data-name="description"[^\n]* data-hint="Markdown: \*\*bold', desk)
 
 
 def test_a_restricted_name_hidden_in_markdown_in_the_description_is_refused(
