@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from courtwire.figures import figure_html, image_object
 from courtwire.i18n import Words, words
-from courtwire.markup import cut_at_word, plain_text, render_text
+from courtwire.markup import cut_at_word, plain_text, render_text, starts_with
 from courtwire.types import JSONObject
 
 FEED_ENTRIES = 100
@@ -37,11 +37,15 @@ def updated_at(entry: JSONObject) -> str:
 
 
 def entry_title(entry: JSONObject, said: Words) -> str:
-    """A one-line title: kind, speaker, and the start of the text as a reader sees it."""
-    label = said.kind(entry["kind"])
-    speaker = said.speaker(entry.get("speaker"))
-    lead = f"{label} · {speaker}" if speaker else label
-    return f"{lead}: {cut_at_word(plain_text(entry['html']), TITLE_CHARS)}"
+    """A one-line title: kind, speaker, and the start of the text as a reader sees it; the
+    kind left out when the text starts with it ("Sentence: one year …")."""
+    text = plain_text(entry["html"])
+    lead = [said.kind(entry["kind"]), said.speaker(entry.get("speaker"))]
+    if starts_with(text, lead[0]):
+        lead = lead[1:]
+    head = " · ".join(part for part in lead if part)
+    cut = cut_at_word(text, TITLE_CHARS)
+    return f"{head}: {cut}" if head else cut
 
 
 def origin(page_url: str) -> str:

@@ -69,13 +69,19 @@ KEY_LABEL_CHARS = 90
 """How long a key event's line in a list of key events may be, its kind included."""
 
 
+def starts_with(text: str, label: str) -> bool:
+    """Whether `text` opens with the word or words `label` ("Sentence: one year" with
+    "Sentence"), letter case aside: then a line need not name it again."""
+    head, rest = text[: len(label)], text[len(label) : len(label) + 1]
+    return head.lower() == label.lower() and not rest.isalnum()
+
+
 def key_label(kind: str, rendered: str) -> str:
     """A key event's line: its kind's label, then the text as a reader sees it, cut at a
     word (`cut_at_word`, `KEY_LABEL_CHARS`). A text that already starts with the label
     ("Sentence: one year") is not given it twice. static/js/entryview.js `keyLabel` is
     its twin."""
     text = plain_text(rendered)
-    head, rest = text[: len(kind)], text[len(kind) : len(kind) + 1]
-    if text and not (head.lower() == kind.lower() and not rest.isalnum()):
+    if text and not starts_with(text, kind):
         text = f"{kind}: {text}"
     return cut_at_word(text or kind, KEY_LABEL_CHARS)

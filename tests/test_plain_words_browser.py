@@ -1,9 +1,9 @@
 """Words people read, not the machine's: transcripts say as of when, not up to which seq;
-a key event's line names its kind once and is cut at a word, the same on the server and
-in the page's script (reader page, replay); the schema.org headlines are plain text cut
-at a word; the hearing's description is Markdown rendered as entry bodies are on the
-reader page and the exports, plain text in meta tags and feeds, and checked against
-restrictions as rendered."""
+a key event's line (and a feed entry's title) names its kind once and is cut at a word,
+the same on the server and in the page's script (reader page, replay); the schema.org
+headlines are plain text cut at a word; the hearing's description is Markdown rendered
+as entry bodies are on the reader page and the exports, plain text in meta tags and
+feeds, and checked against restrictions as rendered."""
 
 from __future__ import annotations
 
@@ -144,6 +144,14 @@ def test_key_event_lines_name_the_kind_once_and_cut_at_a_word_everywhere(
     )
     assert scripted == [key_label(kind, html) for kind, html in cases]
     context.close()
+
+    # The feed's entry titles name the kind once too.
+    feed = ElementTree.fromstring(httpx.get(f"{server.url}/h/{slug}/feed.atom").content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    titles = [entry.findtext(f"{atom}title") for entry in feed.iter(f"{atom}entry")]
+    assert "Sentence: one year in prison for each of the two men." in titles
+    assert "Ruling: Rulings on costs follow after lunch." in titles
+    assert not any(re.match(r"(\w+): \1\b", title or "") for title in titles), titles
 
 
 def test_schema_org_headlines_are_plain_text_cut_at_a_word(
