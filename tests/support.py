@@ -77,9 +77,9 @@ class LiveServer:
         self.serve_args = serve_args
         self.command = command or [sys.executable, "-m", "courtwire.cli"]
         self.db_path = db_path or directory / "courtwire.db"
-        self.database_url = database_for(self.db_path)
+        self.database_url = settings.pop("database_url", "") or database_for(self.db_path)
         """Set when the suite runs on PostgreSQL (tests/backend.py): the server's database,
-        shared by the nodes that share `db_path`."""
+        shared by the nodes that share `db_path`; or given (the benchmarks)."""
         self.port = free_port()
         self.env = os.environ | {
             "COURTWIRE_DB": str(self.db_path),
