@@ -56,6 +56,8 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
             hub = Hub(broker, keep=settings.recent_events, buffer_limit=settings.reader_buffer)
             store = Store(db, publish=hub.publish, retire=hub.retire)
             found = Services.build(settings, store, hub)
+            if found.shared_limits is not None:
+                await found.shared_limits.check()
             cluster = Cluster(found, broker) if settings.broker_url else None
             await load_if_empty(settings, found.store, found.accounts)
             await found.delays.start()

@@ -87,6 +87,7 @@ class SharedLimits(ABC):
     """What the server's client raises when it cannot be reached (a timeout included)."""
 
     def __init__(self, namespace: str, post_limit: int, login_limit: int) -> None:
+        self.namespace = namespace
         self.prefix = f"courtwire:{namespace}"
         self.post_limit = post_limit
         self.login_limit = login_limit
@@ -113,6 +114,9 @@ class SharedLimits(ABC):
 
     @abstractmethod
     async def close(self) -> None: ...
+
+    async def check(self) -> None:  # noqa: B027 - a server that holds no schema has nothing to check
+        """Refuse to start (SystemExit) when the server cannot hold these limits."""
 
     async def take(self, key: str) -> None:
         try:

@@ -127,6 +127,23 @@ class PgLimits(SharedLimits):
 
         await self._run(attempt.keys, work)
 
+    async def check(self) -> None:
+        """The broker's address must reach this deployment's database (its `shared_limits`
+        table; a pooler's address for the storage and a direct one for the broker is
+        fine): the epoch it holds is the one the storage gave."""
+        async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
+            try:
+                cursor = await conn.execute("SELECT value FROM meta WHERE key = 'epoch'")
+                found = await cursor.fetchone()
+            except psycopg.errors.UndefinedTable:
+                found = None
+        if found is None or found[0] != self.namespace:
+            raise SystemExit(
+                "COURTWIRE_BROKER_URL must reach the same PostgreSQL database as"
+                " COURTWIRE_DATABASE_URL (usually the same address): the database it"
+                " names is not this deployment's"
+            )
+
     async def close(self) -> None:
         if self._conn is not None:
             await self._conn.close()

@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 from courtwire.hub.base import UNCARRIED
 from courtwire.hub.pg_broker import PAYLOAD_LIMIT, PgBroker
 from courtwire.messages import Message
 from tests.backend import postgres
-from tests.support import PostgresBroker, run
+from tests.support import LiveServer, PostgresBroker, run
 
 
 class Node:
@@ -95,3 +98,14 @@ def test_a_listener_terminated_reconnects_and_the_outbox_goes_out() -> None:
     assert seqs == sorted(set(seqs))
     assert seqs[0] == 1
     assert seqs[-1] == 12
+
+
+def test_a_broker_address_of_another_database_is_refused_at_start(tmp_path: Path) -> None:
+    """The shared limits' table and the epoch are in the deployment's database: a broker
+    address that reaches another (here the server's `postgres` database) stops the start."""
+    server = LiveServer(tmp_path, broker_url=postgres().url())
+    try:
+        with pytest.raises(RuntimeError, match="must reach the same PostgreSQL database"):
+            server.start()
+    finally:
+        server.stop()

@@ -57,12 +57,19 @@ class Ordering:
         self._held: dict[str, dict[int, Message]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._reading: dict[str, asyncio.Task[None]] = {}
+        self._again: set[str] = set()
+        """Hearings to read once more when their read ends: it may have begun before
+        the event it was asked for was committed."""
         broker.listen(UNCARRIED, self._uncarried)
 
     def _uncarried(self, data: str) -> None:
         hearing, seq = json.loads(data)
         channel = self.hub.channels.get(hearing)
-        if channel is not None and seq > channel.last_seq:
+        if channel is None or seq <= channel.last_seq:
+            return
+        if hearing in self._reading:
+            self._again.add(hearing)
+        else:
             self.read(hearing)
 
     def receive(self, message: Message) -> None:
@@ -112,6 +119,9 @@ class Ordering:
         task = self._reading.pop(hearing)
         if not task.cancelled() and task.exception() is not None:
             logger.warning("log not read hearing=%s: %r", hearing, task.exception())
+        if hearing in self._again:
+            self._again.discard(hearing)
+            self.read(hearing)
         self._drain(hearing)
 
     async def _read(self, hearing: str, patience: float) -> None:

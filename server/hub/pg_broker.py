@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,12 +27,18 @@ from courtwire.hub.base import UNCARRIED
 from courtwire.hub.remote import HEARTBEAT, RemoteBroker, encode, notice
 from courtwire.messages import Message
 
+logger = logging.getLogger(__name__)
+
 ERRORS = (psycopg.Error, OSError)
 """What a failed PostgreSQL connection raises (a timeout is an OSError)."""
 PAYLOAD_LIMIT = 8000
 """Bytes a NOTIFY payload must stay under (PostgreSQL's build default)."""
 APPLICATION = "courtwire-broker"
 """The broker's connections' `application_name`, as `pg_stat_activity` shows them."""
+
+
+def fits(payload: str) -> bool:
+    return len(payload.encode()) < PAYLOAD_LIMIT
 
 
 def channel(namespace: str) -> str:
@@ -69,9 +76,17 @@ class PgBroker(RemoteBroker):
 
     def _carried(self, message: Message) -> str:
         payload = encode(self.node, message)
-        if len(payload.encode()) < PAYLOAD_LIMIT:
+        if fits(payload):
             return payload
         return notice(self.node, UNCARRIED, json.dumps([message.hearing, message.seq]))
+
+    def announce(self, topic: str, data: str) -> None:
+        """A notice too large (none is: a slug, an id, a reset) would be refused by the
+        database again and again, holding up the outbox: it is left to its fallback."""
+        if fits(notice(self.node, topic, data)):
+            super().announce(topic, data)
+        else:
+            logger.error("notice too large for NOTIFY, left to its fallback topic=%s", topic)
 
     async def _transmit(self, payload: str) -> None:
         if self._sender is None or self._sender.closed:
