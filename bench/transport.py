@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.broker import percentile
 from courtwire.hub.base import Broker
 from courtwire.hub.pg_broker import PgBroker
 from courtwire.hub.redis_broker import RedisBroker
@@ -59,11 +60,6 @@ async def latencies(make: Make, url: str, size: int, messages: int) -> list[floa
         await sender.close()
         await receiver.close()
     return found
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def main() -> None:
