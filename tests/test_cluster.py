@@ -323,6 +323,28 @@ def test_a_redaction_made_on_one_node_reaches_the_memory_of_the_other(
     assert not [frame for frame in frames if term.lower() in frame.lower()]
 
 
+def test_a_hearing_renamed_on_one_node_resets_its_readers_on_the_other(
+    nodes: list[LiveServer], editor: Staff
+) -> None:
+    slug = editor.create_hearing("R v Rename", status="live")["slug"]
+    after = last_seq(nodes[0], slug)
+
+    async def scenario() -> tuple[list[dict[str, Any]], int | None]:
+        async with websockets.connect(f"{nodes[1].ws_url}/ws/hearings/{slug}?after={after}") as ws:
+            assert json.loads(await ws.recv())["type"] == "hello"
+            renamed = await asyncio.to_thread(
+                editor.client.patch, f"/api/hearings/{slug}", json={"slug": f"{slug}-renamed"}
+            )
+            assert renamed.status_code == 200, renamed.text
+            async with asyncio.timeout(10):
+                frames = [json.loads(frame) async for frame in ws]
+        return frames, ws.close_code
+
+    frames, code = run(scenario())
+    assert [frame["type"] for frame in frames] == ["reset"]
+    assert code == 1000
+
+
 def test_serve_with_several_workers_refuses_to_start_without_a_broker(tmp_path: Path) -> None:
     environment = os.environ | {"COURTWIRE_DB": str(tmp_path / "courtwire.db")}
     environment.pop("COURTWIRE_BROKER_URL", None)
