@@ -241,13 +241,19 @@ class PostgresBroker:
 
     def terminate(self) -> int:
         """Terminate every broker connection now; how many there were."""
+        killed = self.terminate_named(self.APPLICATION)
+        self.kills += killed
+        return killed
+
+    @staticmethod
+    def terminate_named(application: str) -> int:
+        """Terminate every connection of that `application_name`; how many there were."""
         with psycopg.connect(postgres().url(), autocommit=True) as conn:
             rows = conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE application_name = %s",
-                (self.APPLICATION,),
+                (application,),
             ).fetchall()
-        self.kills += len(rows)
         return len(rows)
 
     def kill(self) -> None:

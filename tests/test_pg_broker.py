@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from courtwire.exceptions import RateLimited
 from courtwire.hub.base import UNCARRIED
 from courtwire.hub.pg_broker import PAYLOAD_LIMIT, PgBroker
 from courtwire.messages import Message
+from courtwire.pg_limits import APPLICATION, PgLimits
+from courtwire.postgres_db import migrate
 from tests.backend import postgres
 from tests.support import LiveServer, PostgresBroker, run
 
@@ -109,3 +112,42 @@ def test_a_broker_address_of_another_database_is_refused_at_start(tmp_path: Path
             server.start()
     finally:
         server.stop()
+
+
+def test_the_limits_are_shared_and_survive_their_connection_terminated() -> None:
+    """Two nodes' limits on one database count together; a terminated connection costs
+    one check kept in memory (logged), and the next one is shared again."""
+    url = postgres().new_database()
+    epoch = migrate(url)
+
+    async def scenario() -> list[str]:
+        a, b = PgLimits(url, epoch, 2, 3), PgLimits(url, epoch, 2, 3)
+        outcomes = []
+
+        async def take(limits: PgLimits) -> None:
+            try:
+                await limits.take("reporter-1")
+                outcomes.append("counted")
+            except RateLimited:
+                outcomes.append("refused")
+
+        try:
+            await a.check()
+            await take(a)
+            await take(b)
+            await take(a)  # the third within the minute, on either node
+            killed = await asyncio.to_thread(PostgresBroker.terminate_named, APPLICATION)
+            assert killed == 2
+            # Each node's connection is gone: one check in its memory, which has none...
+            await take(b)
+            await take(a)
+            # ...and the next on a new connection: the shared count again.
+            await take(b)
+            await take(a)
+        finally:
+            await a.close()
+            await b.close()
+        return outcomes
+
+    shared = ["counted", "counted", "refused"]
+    assert run(scenario()) == [*shared, "counted", "counted", "refused", "refused"]
