@@ -85,9 +85,14 @@ def test_a_listener_terminated_reconnects_and_the_outbox_goes_out() -> None:
                 a.broker.publish(Message("r-v-drop", seq, "{}"))
                 await asyncio.sleep(0.02)
             await asyncio.to_thread(outage.start)
-            await until(lambda: b.broker.connected and b.broker.connections > 1)
-            a.broker.publish(Message("r-v-drop", 12, "{}"))
-            await until(lambda: b.messages[-1].seq == 12)
+            # The last connection terminated may not be noticed yet: publish until one
+            # comes through.
+            seq = 11
+            async with asyncio.timeout(20):
+                while b.messages[-1].seq <= 11:
+                    seq += 1
+                    a.broker.publish(Message("r-v-drop", seq, "{}"))
+                    await asyncio.sleep(0.05)
             return b, outage.kills
         finally:
             await a.broker.close()
@@ -100,7 +105,8 @@ def test_a_listener_terminated_reconnects_and_the_outbox_goes_out() -> None:
     # what it got came once and in order.
     assert seqs == sorted(set(seqs))
     assert seqs[0] == 1
-    assert seqs[-1] == 12
+    assert seqs[-1] >= 12
+    assert b.broker.connections > 1
 
 
 def test_a_broker_address_of_another_database_is_refused_at_start(tmp_path: Path) -> None:
