@@ -21,9 +21,9 @@ from courtwire.demo import load_if_empty
 from courtwire.errors import handle_courtwire_error, handle_http_exception, handle_unexpected
 from courtwire.exceptions import CourtwireError
 from courtwire.headers import SecurityHeaders
+from courtwire.hub.brokers import open_broker
 from courtwire.hub.fanout import Hub
 from courtwire.hub.memory import MemoryBroker
-from courtwire.hub.redis_broker import RedisBroker
 from courtwire.live import LIVE, Live, Readers
 from courtwire.live.addresses import Addresses
 from courtwire.live.freezer import Freezer
@@ -49,13 +49,15 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         async with open_database(settings) as db:
             broker = (
-                RedisBroker(settings.broker_url, db.epoch)
+                open_broker(settings.broker_url, db.epoch)
                 if settings.broker_url
                 else MemoryBroker()
             )
             hub = Hub(broker, keep=settings.recent_events, buffer_limit=settings.reader_buffer)
             store = Store(db, publish=hub.publish, retire=hub.retire)
             found = Services.build(settings, store, hub)
+            if found.shared_limits is not None:
+                await found.shared_limits.check()
             cluster = Cluster(found, broker) if settings.broker_url else None
             await load_if_empty(settings, found.store, found.accounts)
             await found.delays.start()

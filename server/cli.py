@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from redis.exceptions import RedisError
 from starlette.applications import Starlette
 
 from courtwire.auth import Accounts, new_password
@@ -63,7 +62,8 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     if workers > 1 and not settings.broker_url:
         raise SystemExit(
             f"courtwire: --workers {workers} needs a broker: set COURTWIRE_BROKER_URL"
-            " (redis://host:6379/0), through which every process hears every other's"
+            " (redis://host:6379/0, or postgresql://… on PostgreSQL storage), through which"
+            " every process hears every other's"
             " posts and shares the limits; without one, run a single process"
         )
     app: Any = "courtwire.cli:app_of_this_process"
@@ -117,7 +117,7 @@ async def accounts_of(settings: Settings) -> AsyncIterator[Accounts]:
     """The accounts, for a change that may end tokens: with a broker, every server is
     told at once (without one, or while it is away, they see it within about a second)."""
     from courtwire.cluster import TOKENS
-    from courtwire.hub.redis_broker import announce_once
+    from courtwire.hub.brokers import announce_once
 
     async with open_database(settings) as db:
         accounts = Accounts(db)
@@ -125,10 +125,7 @@ async def accounts_of(settings: Settings) -> AsyncIterator[Accounts]:
         accounts.ended = lambda: ended.append(True)
         yield accounts
         if ended and settings.broker_url:
-            try:
-                await announce_once(settings.broker_url, db.epoch, TOKENS, "")
-            except (RedisError, OSError) as error:
-                logging.getLogger(__name__).warning("servers not told at once: %s", error)
+            await announce_once(settings.broker_url, db.epoch, TOKENS, "")
 
 
 async def change_user(

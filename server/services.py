@@ -14,8 +14,9 @@ from courtwire.limits import (
     LocalPostLimit,
     LocalSignInThrottle,
     PostLimit,
-    RedisLimits,
+    SharedLimits,
     SignInThrottle,
+    shared_limits,
 )
 from courtwire.media import DirectoryMedia
 from courtwire.photos import Photos
@@ -35,7 +36,7 @@ class Services:
     exports: Exports
     post_limit: PostLimit
     login_throttle: SignInThrottle
-    shared_limits: RedisLimits | None
+    shared_limits: SharedLimits | None
     """Set when the limits are the cluster's (a broker URL): closed with the app."""
     photos: Photos
 
@@ -44,7 +45,7 @@ class Services:
         """Everything around `store`, which the app has wired to `hub`."""
         shared = None
         if settings.broker_url:
-            shared = RedisLimits(
+            shared = shared_limits(
                 settings.broker_url, store.db.epoch, settings.post_limit, settings.login_limit
             )
         photos = Photos(

@@ -9,6 +9,10 @@ from pathlib import Path
 from courtwire.exceptions import Invalid
 from courtwire.times import zone
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+BROKER_SCHEMES = REDIS_SCHEMES + POSTGRESQL_SCHEMES
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
@@ -51,7 +55,7 @@ def _positive(name: str, default: float) -> float:
 
 def _database_url() -> str:
     url = os.environ.get("COURTWIRE_DATABASE_URL", "").strip()
-    if url and not url.startswith(("postgresql://", "postgres://")):
+    if url and not url.startswith(POSTGRESQL_SCHEMES):
         raise SystemExit(f"COURTWIRE_DATABASE_URL must be a postgresql:// address, not {url!r}")
     return url
 
@@ -90,7 +94,8 @@ class Settings:
     """Days without use after which a staff token expires (fractions allowed)."""
     broker_url: str = ""
     """`redis://…`: events, notices and limits shared with every node through Redis;
-    empty: this process alone (in-process fan-out and limits)."""
+    `postgresql://…` (PostgreSQL storage only): the same through the database, with
+    LISTEN/NOTIFY; empty: this process alone (in-process fan-out and limits)."""
     photo_bytes: int = 20 * 1024 * 1024
     """Largest photo upload, in bytes (413 past it)."""
     photo_pixels: int = 50_000_000
@@ -127,7 +132,7 @@ class Settings:
             forwarded_allow_ips=os.environ.get("COURTWIRE_FORWARDED_ALLOW_IPS", "").strip(),
             load_demo=os.environ.get("COURTWIRE_DEMO", "1") not in ("0", "false", "no"),
             token_days=_positive("COURTWIRE_TOKEN_DAYS", 30.0),
-            broker_url=_broker_url(),
+            broker_url=_broker_url(_database_url()),
             photo_bytes=_int("COURTWIRE_PHOTO_BYTES", 20 * 1024 * 1024),
             photo_pixels=_int("COURTWIRE_PHOTO_PIXELS", 50_000_000),
             photo_workers=max(1, _int("COURTWIRE_PHOTO_WORKERS", 2)),
@@ -138,14 +143,18 @@ class Settings:
         )
 
 
-BROKER_SCHEMES = ("redis://", "rediss://", "unix://")
-
-
-def _broker_url() -> str:
+def _broker_url(database_url: str) -> str:
     url = os.environ.get("COURTWIRE_BROKER_URL", "").strip()
     if url and not url.startswith(BROKER_SCHEMES):
         raise SystemExit(
             f"COURTWIRE_BROKER_URL must start with {', '.join(BROKER_SCHEMES)}"
-            f" (Redis is the broker Courtwire speaks), not {url.split(':', 1)[0]!r}"
+            " (Redis, or PostgreSQL's LISTEN/NOTIFY), not"
+            f" {url.split(':', 1)[0]!r}"
+        )
+    if url.startswith(POSTGRESQL_SCHEMES) and not database_url:
+        raise SystemExit(
+            "COURTWIRE_BROKER_URL names PostgreSQL, which is a broker only for a deployment"
+            " stored on it: set COURTWIRE_DATABASE_URL too (usually to the same address),"
+            " or use Redis (redis://…) with SQLite"
         )
     return url

@@ -28,6 +28,9 @@ from courtwire.exceptions import RateLimited
 MESSAGE = "Too many failed sign-ins; wait before trying again."
 WINDOW = 900.0
 MAX_KEYS = 10_000
+TIERS = ((1, WINDOW), (5, 60.0), (5, 1.0))
+"""(threshold as a multiple of the limit, longest delay in seconds) of the pair, the
+address and the account, in that order."""
 
 
 class _Window:
@@ -90,9 +93,8 @@ class LoginThrottle:
         moment = self.clock()
         attempt = Attempt(f"{account}\n{address}", address, account, moment)
         wait = max(
-            _wait(self._pairs.recent(attempt.pair, moment), self.limit, WINDOW, moment),
-            _wait(self._addresses.recent(address, moment), self.limit * 5, 60.0, moment),
-            _wait(self._accounts.recent(account, moment), self.limit * 5, 1.0, moment),
+            _wait(table.recent(key, moment), self.limit * times, cap, moment)
+            for (table, key), (times, cap) in zip(self._keys(attempt), TIERS, strict=True)
         )
         if wait > 0:
             raise RateLimited(MESSAGE, retry_after=max(1, math.ceil(wait)))
@@ -136,9 +138,13 @@ class LoginThrottle:
 
 
 def _wait(failures: deque[float], threshold: int, cap: float, moment: float) -> float:
-    """Seconds still to wait: past `threshold` failures, a delay doubling with each one,
-    at most `cap`, counted from the last failure."""
-    over = len(failures) - threshold + 1
+    return delay(len(failures), failures[-1] if failures else 0.0, threshold, cap, moment)
+
+
+def delay(count: int, last: float, threshold: int, cap: float, moment: float) -> float:
+    """Seconds still to wait after `count` failures, the last at `last`: past
+    `threshold`, a delay doubling with each one, at most `cap`, counted from the last."""
+    over = count - threshold + 1
     if over <= 0:
         return 0.0
-    return failures[-1] + min(cap, 2.0 ** min(over - 1, 30)) - moment
+    return last + min(cap, 2.0 ** min(over - 1, 30)) - moment

@@ -12,7 +12,7 @@ from tests.support import LiveServer, RedisServer, Staff
 
 # PostgreSQL's own behaviour (reconnects, collation, its migrations) is tested in the
 # PostgreSQL pass of the suite, not collected in the SQLite pass.
-collect_ignore = [] if ON_POSTGRESQL else ["test_postgres.py"]
+collect_ignore = [] if ON_POSTGRESQL else ["test_postgres.py", "test_pg_broker.py"]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Coroutine
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 
 import axe_playwright_python
 import httpx
+import psycopg
 import websockets
 from playwright.sync_api import Page
 
@@ -31,7 +33,7 @@ from courtwire.model import EntryKind, EventType, Role
 from courtwire.records import Entry
 from courtwire.settings import Settings
 from courtwire.storage import open_database
-from tests.backend import connect, database_for
+from tests.backend import connect, database_for, postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(
@@ -75,9 +77,9 @@ class LiveServer:
         self.serve_args = serve_args
         self.command = command or [sys.executable, "-m", "courtwire.cli"]
         self.db_path = db_path or directory / "courtwire.db"
-        self.database_url = database_for(self.db_path)
+        self.database_url = settings.pop("database_url", "") or database_for(self.db_path)
         """Set when the suite runs on PostgreSQL (tests/backend.py): the server's database,
-        shared by the nodes that share `db_path`."""
+        shared by the nodes that share `db_path`; or given (the benchmarks)."""
         self.port = free_port()
         self.env = os.environ | {
             "COURTWIRE_DB": str(self.db_path),
@@ -175,6 +177,10 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def url_for(self, db_path: Path) -> str:
+        """The broker address of the nodes that share `db_path`: this Redis, for any."""
+        return self.url
+
     def start(self, timeout: float = 10.0) -> None:
         with open(self.directory / "redis.log", "ab") as log:
             self.process = subprocess.Popen(
@@ -214,6 +220,57 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(10)
             self.process = None
+
+
+class PostgresBroker:
+    """The PostgreSQL broker (LISTEN/NOTIFY) of test nodes: its address is their database's
+    (tests/backend.py). Its server is the storage too and stays up, so an outage is its
+    connections terminated (`pg_terminate_backend`) again and again, from `kill` until
+    `start`, as they come back; `kills` counts them."""
+
+    APPLICATION = "courtwire-broker"
+    """The `application_name` of the broker's connections (courtwire.hub.pg_broker)."""
+
+    def __init__(self) -> None:
+        self.kills = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def url_for(self, db_path: Path) -> str:
+        return database_for(db_path)
+
+    def terminate(self) -> int:
+        """Terminate every broker connection now; how many there were."""
+        killed = self.terminate_named(self.APPLICATION)
+        self.kills += killed
+        return killed
+
+    @staticmethod
+    def terminate_named(application: str) -> int:
+        """Terminate every connection of that `application_name`; how many there were."""
+        with psycopg.connect(postgres().url(), autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE application_name = %s",
+                (application,),
+            ).fetchall()
+        return len(rows)
+
+    def kill(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._terminating, daemon=True)
+        self._thread.start()
+
+    def _terminating(self) -> None:
+        while not self._stop.is_set():
+            self.terminate()
+            self._stop.wait(0.02)
+
+    def start(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
 
 
 def auth(token: str) -> dict[str, str]:

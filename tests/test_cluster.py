@@ -1,6 +1,9 @@
-"""Several nodes on one SQLite file and one Redis (a private redis-server): every reader
-on every node gets every event once and in order, through a Redis outage too, and what
-one node decides (a revocation, a limit, a release, a redaction) holds on every node."""
+"""Several nodes on one database and one broker: every reader on every node gets every
+event once and in order, through a broker outage too, and what one node decides (a
+revocation, a limit, a release, a redaction) holds on every node.
+
+The broker is a private redis-server; on PostgreSQL storage each test runs again with
+PostgreSQL's own LISTEN/NOTIFY as the broker (its outage: its connections terminated)."""
 
 from __future__ import annotations
 
@@ -20,17 +23,36 @@ import pytest
 import websockets
 
 from courtwire.model import Role
-from tests.support import LiveServer, RedisServer, Staff, auth, free_port, new_id, run
+from tests.backend import ON_POSTGRESQL
+from tests.support import (
+    LiveServer,
+    PostgresBroker,
+    RedisServer,
+    Staff,
+    auth,
+    free_port,
+    new_id,
+    run,
+)
 
 LOGIN_LIMIT = 3
 POST_LIMIT = 8
 
+Broker = RedisServer | PostgresBroker
+
+
+@pytest.fixture(scope="module", params=["redis", "postgresql"] if ON_POSTGRESQL else ["redis"])
+def broker(request: pytest.FixtureRequest) -> Broker:
+    """The nodes' broker: Redis, and on PostgreSQL storage the database's LISTEN/NOTIFY."""
+    if request.param == "redis":
+        redis: RedisServer = request.getfixturevalue("redis_server")
+        return redis
+    return PostgresBroker()
+
 
 @pytest.fixture(scope="module")
-def nodes(
-    tmp_path_factory: pytest.TempPathFactory, redis_server: RedisServer
-) -> Iterator[list[LiveServer]]:
-    """Two nodes sharing one database file and one Redis."""
+def nodes(tmp_path_factory: pytest.TempPathFactory, broker: Broker) -> Iterator[list[LiveServer]]:
+    """Two nodes sharing one database and one broker."""
     db_path = tmp_path_factory.mktemp("cluster") / "courtwire.db"
     started = []
     try:
@@ -38,7 +60,7 @@ def nodes(
             node = LiveServer(
                 tmp_path_factory.mktemp(f"node-{name}"),
                 db_path=db_path,
-                broker_url=redis_server.url,
+                broker_url=broker.url_for(db_path),
                 login_limit=str(LOGIN_LIMIT),
                 post_limit=str(POST_LIMIT),
             )
@@ -168,10 +190,10 @@ def test_readers_on_every_node_get_every_post_once_in_order(
         check_complete(reader, after, last, posted)
 
 
-def test_a_redis_outage_loses_nothing_and_disconnects_no_reader(
+def test_a_broker_outage_loses_nothing_and_disconnects_no_reader(
     nodes: list[LiveServer],
     editor: Staff,
-    redis_server: RedisServer,
+    broker: Broker,
     reporters: Callable[[int], list[Staff]],
 ) -> None:
     slug = editor.create_hearing("R v Outage", status="live")["slug"]
@@ -191,12 +213,12 @@ def test_a_redis_outage_loses_nothing_and_disconnects_no_reader(
         urls = [f"{node.ws_url}/ws/hearings/{slug}?after={after}" for node in nodes]
         async with Reader(urls[0]) as on_a, Reader(urls[1]) as on_b:
             posted = await burst(staff[:2], "Before")
-            redis_server.kill()
+            broker.kill()
             posted += await burst(staff[2:4], "During")
             during = last_seq(nodes[0], slug)
-            # Both nodes read what the other wrote from the log while Redis is away.
+            # Both nodes read what the other wrote from the log while the broker is away.
             await asyncio.gather(on_a.until(during), on_b.until(during))
-            await asyncio.to_thread(redis_server.start)
+            await asyncio.to_thread(broker.start)
             posted += await burst(staff[4:], "After")
             last = last_seq(nodes[0], slug)
             await asyncio.gather(on_a.until(last), on_b.until(last))
@@ -207,6 +229,8 @@ def test_a_redis_outage_loses_nothing_and_disconnects_no_reader(
     assert last == after + len(posted) == after + 12
     for reader in readers:
         check_complete(reader, after, last, posted)
+    for node in nodes:
+        assert "broker connection lost" in node.log()
 
 
 def test_a_token_revoked_on_one_node_is_refused_on_the_other_within_a_second(
@@ -299,6 +323,28 @@ def test_a_redaction_made_on_one_node_reaches_the_memory_of_the_other(
     assert not [frame for frame in frames if term.lower() in frame.lower()]
 
 
+def test_a_hearing_renamed_on_one_node_resets_its_readers_on_the_other(
+    nodes: list[LiveServer], editor: Staff
+) -> None:
+    slug = editor.create_hearing("R v Rename", status="live")["slug"]
+    after = last_seq(nodes[0], slug)
+
+    async def scenario() -> tuple[list[dict[str, Any]], int | None]:
+        async with websockets.connect(f"{nodes[1].ws_url}/ws/hearings/{slug}?after={after}") as ws:
+            assert json.loads(await ws.recv())["type"] == "hello"
+            renamed = await asyncio.to_thread(
+                editor.client.patch, f"/api/hearings/{slug}", json={"slug": f"{slug}-renamed"}
+            )
+            assert renamed.status_code == 200, renamed.text
+            async with asyncio.timeout(10):
+                frames = [json.loads(frame) async for frame in ws]
+        return frames, ws.close_code
+
+    frames, code = run(scenario())
+    assert [frame["type"] for frame in frames] == ["reset"]
+    assert code == 1000
+
+
 def test_serve_with_several_workers_refuses_to_start_without_a_broker(tmp_path: Path) -> None:
     environment = os.environ | {"COURTWIRE_DB": str(tmp_path / "courtwire.db")}
     environment.pop("COURTWIRE_BROKER_URL", None)
@@ -309,6 +355,58 @@ def test_serve_with_several_workers_refuses_to_start_without_a_broker(tmp_path: 
     assert done.returncode != 0
     assert "--workers 2 needs a broker: set COURTWIRE_BROKER_URL" in done.stderr.decode()
     assert not (tmp_path / "courtwire.db").exists()
+
+
+def refusal(tmp_path: Path, broker_url: str) -> str:
+    """What `courtwire serve` says when it refuses `broker_url` (with SQLite storage)."""
+    environment = os.environ | {
+        "COURTWIRE_DB": str(tmp_path / "courtwire.db"),
+        "COURTWIRE_BROKER_URL": broker_url,
+    }
+    environment.pop("COURTWIRE_DATABASE_URL", None)
+    command = [sys.executable, "-m", "courtwire.cli", "serve", "--port", str(free_port())]
+    done = subprocess.run(command, env=environment, capture_output=True, timeout=60)
+    assert done.returncode != 0
+    assert not (tmp_path / "courtwire.db").exists()
+    return done.stderr.decode()
+
+
+def test_a_broker_url_of_another_scheme_is_refused_at_start(tmp_path: Path) -> None:
+    said = refusal(tmp_path, "amqp://guest:secret@broker.internal:5672/")
+    assert "COURTWIRE_BROKER_URL must start with redis://" in said
+    assert "postgresql://" in said
+    assert "not 'amqp'" in said
+    assert "secret" not in said
+
+
+def test_a_postgresql_broker_without_postgresql_storage_is_refused_at_start(
+    tmp_path: Path,
+) -> None:
+    said = refusal(tmp_path, "postgresql://courtwire@db.internal/courtwire")
+    assert "set COURTWIRE_DATABASE_URL too" in said
+
+
+def test_an_event_too_large_for_a_notification_reaches_the_other_node_in_order(
+    nodes: list[LiveServer], editor: Staff, reporters: Callable[[int], list[Staff]]
+) -> None:
+    """PostgreSQL's NOTIFY carries under 8000 bytes: a body of 5000 Cyrillic letters
+    (10 KB in UTF-8) crosses as a pointer, and node B reads the event from the log."""
+    slug = editor.create_hearing("R v Size", status="live")["slug"]
+    after = last_seq(nodes[0], slug)
+    (reporter,) = reporters(1)  # posts on node A
+    long = ("Суд удалился на совещание. " * 200)[:5000]
+    bodies = ["Before.", long, "Between.", long.upper(), "After."]
+
+    async def scenario() -> tuple[Reader, list[str]]:
+        async with Reader(f"{nodes[1].ws_url}/ws/hearings/{slug}?after={after}") as on_b:
+            posted = await post_all(reporter, slug, bodies)
+            await on_b.until(after + len(bodies))
+            await asyncio.sleep(0.3)  # a duplicate would come within this
+        return on_b, posted
+
+    on_b, posted = run(scenario())
+    check_complete(on_b, after, after + len(bodies), posted)
+    assert [event["data"]["body"] for event in on_b.events] == bodies
 
 
 def worker_pids(parent: int) -> list[int]:
@@ -325,9 +423,10 @@ def worker_pids(parent: int) -> list[int]:
 
 
 def test_workers_share_one_port_and_each_reader_gets_every_post(
-    tmp_path: Path, redis_server: RedisServer
+    tmp_path: Path, broker: Broker
 ) -> None:
-    server = LiveServer(tmp_path, serve_args=("--workers", "3"), broker_url=redis_server.url)
+    url = broker.url_for(tmp_path / "courtwire.db")
+    server = LiveServer(tmp_path, serve_args=("--workers", "3"), broker_url=url)
     server.env["COURTWIRE_DEMO"] = "1"
     server.start()
     try:
@@ -369,10 +468,11 @@ def test_workers_share_one_port_and_each_reader_gets_every_post(
 
 
 def test_the_readers_of_a_node_killed_mid_burst_resume_on_another_with_no_gap(
-    tmp_path: Path, redis_server: RedisServer
+    tmp_path: Path, broker: Broker
 ) -> None:
+    db_path = tmp_path / "courtwire.db"
     pair = [
-        LiveServer(tmp_path / name, db_path=tmp_path / "courtwire.db", broker_url=redis_server.url)
+        LiveServer(tmp_path / name, db_path=db_path, broker_url=broker.url_for(db_path))
         for name in ("a", "b")
     ]
     for node in pair:
@@ -409,7 +509,7 @@ def test_the_readers_of_a_node_killed_mid_burst_resume_on_another_with_no_gap(
 
 
 def test_an_account_disabled_with_the_command_is_refused_by_every_node_at_once(
-    nodes: list[LiveServer], redis_server: RedisServer
+    nodes: list[LiveServer],
 ) -> None:
     name = f"reporter-{next(_reporters)}"
     token = nodes[0].staff(name)
@@ -431,17 +531,17 @@ def test_an_account_disabled_with_the_command_is_refused_by_every_node_at_once(
 
 
 def test_a_reader_ahead_of_a_node_is_caught_up_there_not_reset(
-    nodes: list[LiveServer], editor: Staff, redis_server: RedisServer
+    nodes: list[LiveServer], editor: Staff, broker: Broker
 ) -> None:
     """A reader that saw more on another node (its node died) resumes on one that has
-    not delivered it yet: here Redis is down, so node B learns of node A's posts only
-    from its next read of the log."""
+    not delivered it yet: here the broker is down, so node B learns of node A's posts
+    only from its next read of the log."""
     slug = editor.create_hearing("R v Ahead", status="live")["slug"]
     on_b = f"{nodes[1].ws_url}/ws/hearings/{slug}"
 
     async def scenario() -> tuple[dict[str, Any], list[dict[str, Any]]]:
         async with Reader(f"{on_b}?after=0"):  # node B serves the hearing from memory
-            await asyncio.to_thread(redis_server.kill)
+            await asyncio.to_thread(broker.kill)
             try:
                 answer = await asyncio.to_thread(editor.post, slug, "Seen on node A.")
                 seq = answer.json()["seq"]
@@ -451,7 +551,7 @@ def test_a_reader_ahead_of_a_node_is_caught_up_there_not_reset(
                     async with asyncio.timeout(10):
                         following = [json.loads(await ws.recv())]
             finally:
-                await asyncio.to_thread(redis_server.start)
+                await asyncio.to_thread(broker.start)
         return hello | {"asked": seq}, following
 
     hello, following = run(scenario())

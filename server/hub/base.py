@@ -1,8 +1,9 @@
 """The broker contract: how committed events travel from the writer to every process.
 
 The default broker is in-process (`memory.py`): one process, nothing to tell anyone.
-With several processes or machines on shared storage, `redis_broker.py` carries every
-event and notice to every node; local fan-out (`fanout.py`) stays as it is, and
+With several processes or machines on shared storage, `redis_broker.py` (Redis) or
+`pg_broker.py` (PostgreSQL's LISTEN/NOTIFY) carries every event and notice to every node
+(`remote.py`: what they share); local fan-out (`fanout.py`) stays as it is, and
 `ordering.py` puts what arrives back in seq order, reading gaps from the log.
 """
 
@@ -16,6 +17,10 @@ from courtwire.messages import Message
 Receiver = Callable[[Message], None]
 Listener = Callable[[str], None]
 """Called with a notice's data (text), on the event loop."""
+
+UNCARRIED = "uncarried"
+"""The notice of an event a broker could not carry (too large for it), with its data
+`[hearing, seq]`: the event is committed, and whoever orders events reads it from the log."""
 
 
 class Broker(ABC):

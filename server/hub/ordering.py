@@ -8,7 +8,8 @@ log of each hearing with readers here is read every `POLL_DOWN` seconds; while i
 every `POLL_UP` seconds as a safety net (one small read per hearing; what it finds
 missing is given `GAP_WAIT` to arrive through the broker first). A hearing without
 readers here catches up at its next message, or when a reader comes. Duplicates are
-dropped by seq.
+dropped by seq. An event the broker could not carry (`UNCARRIED`) is read from the log
+at once.
 
 A message missed may have carried redactions (`Message.rewritten`) of events this node
 remembers: whenever events came from the log, the channel's memory is read again from
@@ -19,6 +20,7 @@ once more), so memory never keeps a text the log no longer serves.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -26,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from courtwire.events import Event, encode_json
 from courtwire.exceptions import NotFound
-from courtwire.hub.base import Broker
+from courtwire.hub.base import UNCARRIED, Broker
 from courtwire.messages import Message
 
 if TYPE_CHECKING:
@@ -55,6 +57,20 @@ class Ordering:
         self._held: dict[str, dict[int, Message]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._reading: dict[str, asyncio.Task[None]] = {}
+        self._again: set[str] = set()
+        """Hearings to read once more when their read ends: it may have begun before
+        the event it was asked for was committed."""
+        broker.listen(UNCARRIED, self._uncarried)
+
+    def _uncarried(self, data: str) -> None:
+        hearing, seq = json.loads(data)
+        channel = self.hub.channels.get(hearing)
+        if channel is None or seq <= channel.last_seq:
+            return
+        if hearing in self._reading:
+            self._again.add(hearing)
+        else:
+            self.read(hearing)
 
     def receive(self, message: Message) -> None:
         channel = self.hub.channels.get(message.hearing)
@@ -103,6 +119,9 @@ class Ordering:
         task = self._reading.pop(hearing)
         if not task.cancelled() and task.exception() is not None:
             logger.warning("log not read hearing=%s: %r", hearing, task.exception())
+        if hearing in self._again:
+            self._again.discard(hearing)
+            self.read(hearing)
         self._drain(hearing)
 
     async def _read(self, hearing: str, patience: float) -> None:

@@ -1,0 +1,3 @@
+-- Nothing for SQLite: the shared limits' table (0009_shared_limits.postgresql.sql) is for
+-- a PostgreSQL broker, which only a deployment stored on PostgreSQL has. One process on
+-- SQLite keeps its limits in memory; several share them through Redis.
