@@ -20,7 +20,16 @@ import pytest
 import websockets
 
 from courtwire.model import Role
-from tests.support import LiveServer, RedisServer, Staff, auth, free_port, new_id, run
+from tests.support import (
+    LiveServer,
+    RedisServer,
+    Staff,
+    auth,
+    free_port,
+    new_id,
+    run,
+    two_nodes,
+)
 
 LOGIN_LIMIT = 3
 POST_LIMIT = 8
@@ -31,23 +40,13 @@ def nodes(
     tmp_path_factory: pytest.TempPathFactory, redis_server: RedisServer
 ) -> Iterator[list[LiveServer]]:
     """Two nodes sharing one database file and one Redis."""
-    db_path = tmp_path_factory.mktemp("cluster") / "courtwire.db"
-    started = []
-    try:
-        for name in ("a", "b"):
-            node = LiveServer(
-                tmp_path_factory.mktemp(f"node-{name}"),
-                db_path=db_path,
-                broker_url=redis_server.url,
-                login_limit=str(LOGIN_LIMIT),
-                post_limit=str(POST_LIMIT),
-            )
-            node.start()
-            started.append(node)
+    with two_nodes(
+        tmp_path_factory.mktemp("cluster"),
+        broker_url=redis_server.url,
+        login_limit=str(LOGIN_LIMIT),
+        post_limit=str(POST_LIMIT),
+    ) as started:
         yield started
-    finally:
-        for node in started:
-            node.stop()
 
 
 @pytest.fixture(scope="module")
