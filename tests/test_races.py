@@ -290,3 +290,45 @@ def test_one_entry_id_posted_to_two_hearings_at_once_is_stored_once(
             stored = db.execute("SELECT count(*) FROM entries WHERE id = ?", (entry["id"],))
             assert stored.fetchone()[0] == 1
     assert_gap_free(nodes[0], editor)
+
+
+def test_a_release_and_a_discard_of_one_post_at_once_on_two_nodes_one_wins(
+    nodes: list[LiveServer], editor: str, seed: int
+) -> None:
+    """Every writer of an entry locks its hearing first, the release too: a release and a
+    discard racing on two nodes end as one after the other would (no deadlock, no 500)."""
+    rng = random.Random(seed)
+    slug = new_hearing(nodes[0], editor, f"R v Release Race {seed}")
+    patched = httpx.patch(
+        f"{nodes[0].url}/api/hearings/{slug}",
+        json={"review_kinds": ["verdict"]},
+        headers=auth(editor),
+    )
+    assert patched.status_code == 200, patched.text
+    for _ in range(ROUNDS * 3):
+        entry_id = new_id()
+        queued = httpx.post(
+            f"{nodes[0].url}/api/hearings/{slug}/entries",
+            json={"id": entry_id, "kind": "verdict", "body": "Guilty."},
+            headers=auth(editor),
+        )
+        assert queued.status_code == 202, queued.text
+        path = f"/api/hearings/{slug}/queue/{entry_id}"
+        sides = [rng.randrange(2), rng.randrange(2)]
+        answers = run(
+            together(
+                [
+                    (nodes[sides[0]], editor, lambda client, p=path: client.post(f"{p}/release")),
+                    (nodes[sides[1]], editor, lambda client, p=path: client.delete(p)),
+                ]
+            )
+        )
+        released, discarded = (a.status_code for a in answers)
+        assert sorted([released, discarded]) in ([200, 409], [201, 409]), [a.text for a in answers]
+        done = audit(nodes[1], editor, hearing=slug)
+        actions = [r["action"] for r in done if r["target"] == entry_id]
+        assert actions == [
+            "entry.queued",
+            "entry.released" if released == 201 else "entry.discarded",
+        ]
+    assert_gap_free(nodes[0], editor)
