@@ -8,6 +8,8 @@ are two writers on two connections, on SQLite two processes on one file.
 - Two admins demoting or disabling each other: exactly one wins, one enabled admin stays.
 - The audit trail: seqs gap-free and committed in order, so a reader paging with
   `GET /api/audit?after=N` sees every record once, in order.
+- One entry id posted to two hearings: one 201, one `id_conflict`.
+- A release and a discard of one queued post: one wins, the other gets its 409.
 """
 
 from __future__ import annotations
