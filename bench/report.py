@@ -22,6 +22,7 @@ FIGURES = {
     "last_reader_ms": "until the last reader has it (median over updates), ms",
     "cpu_us_per_delivery": "server CPU per delivery, µs",
     "fanout_cpu_us_per_delivery": "… less the posts' own CPU, µs",
+    "broker_cpu_us_per_delivery": "… of which redis-server's, µs",
     "post_cpu_ms": "CPU of one post with no reader, ms",
     "ack_p50_ms": "publish ack p50, ms",
     "ack_p99_ms": "publish ack p99, ms",
@@ -54,34 +55,50 @@ def cell(value: float | None) -> str:
     return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
+NAMES = {"reference": "reference", "courtwire": "Courtwire", "courtwire-redis": "Courtwire + Redis"}
+"""The servers of `bench/run.py --servers`, as the tables name them."""
+
+
 def table(label: str, by_kind: dict[str, list[dict[str, Any]]]) -> str:
-    ref, cw = by_kind.get("reference", []), by_kind.get("courtwire", [])
-    runs = max(len(ref), len(cw))
+    """Medians per server, and each other server's ratio to the baseline: the reference
+    when it ran, else the first server of the run."""
+    kinds = [kind for kind, rows in by_kind.items() if rows]
+    base = "reference" if "reference" in kinds else kinds[0]
+    others = [kind for kind in kinds if kind != base]
+    runs = max(len(by_kind[kind]) for kind in kinds)
+    names = {kind: NAMES.get(kind, kind) for kind in kinds}
+    columns = [names[base], *(names[kind] for kind in others)]
+    for kind in others:
+        columns += [f"{names[kind]} / {names[base]}", "per-run ratios, median"]
     lines = [
         f"#### {label} (medians of {runs} runs)",
         "",
-        "| figure | reference | Courtwire | Courtwire / reference | per-run ratios, median |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| figure | " + " | ".join(columns) + " |",
+        "| --- |" + " ---: |" * len(columns),
     ]
-    keys = [k for k in FIGURES if any(k in r for r in ref + cw)]
-    for key in keys:
-        r, c = median(ref, key), median(cw, key)
-        ratio = f"{c / r:.2f}" if r and c is not None and r > 0 else ""
-        lines.append(
-            f"| {FIGURES[key]} | {cell(r)} | {cell(c)} | {ratio} | {paired(ref, cw, key)} |"
-        )
+    rows = [row for kind in kinds for row in by_kind[kind]]
+    for key in [k for k in FIGURES if any(k in r for r in rows)]:
+        medians = {kind: median(by_kind[kind], key) for kind in kinds}
+        cells = [cell(medians[base]), *(cell(medians[kind]) for kind in others)]
+        for kind in others:
+            b, o = medians[base], medians[kind]
+            cells.append(f"{o / b:.2f}" if b and o is not None and b > 0 else "")
+            cells.append(paired(by_kind[base], by_kind[kind], key))
+        lines.append(f"| {FIGURES[key]} | " + " | ".join(cells) + " |")
+    if "courtwire-redis" in kinds:
+        lines += ["", "Courtwire + Redis: the CPU figures are the server's and its redis-server's."]
     return "\n".join(lines)
 
 
-def paired(ref: list[dict[str, Any]], cw: list[dict[str, Any]], key: str) -> str:
-    """The median of Courtwire / reference within each repetition: both servers ran
-    back to back, so a busy spell on the shared machine falls on both of a pair."""
+def paired(base: list[dict[str, Any]], other: list[dict[str, Any]], key: str) -> str:
+    """The median of other / base within each repetition: both servers ran back to
+    back, so a busy spell on the shared machine falls on both of a pair."""
     ratios = [
-        float(c[key]) / float(r[key])
-        for r, c in zip(ref, cw, strict=False)
-        if isinstance(r.get(key), int | float)
-        and isinstance(c.get(key), int | float)
-        and r[key] > 0
+        float(o[key]) / float(b[key])
+        for b, o in zip(base, other, strict=False)
+        if isinstance(b.get(key), int | float)
+        and isinstance(o.get(key), int | float)
+        and b[key] > 0
     ]
     return f"{statistics.median(ratios):.2f}" if ratios else ""
 

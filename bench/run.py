@@ -38,6 +38,7 @@ import httpx
 
 from bench.publisher import Publisher
 from bench.swarm import worker
+from tests.support import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -74,9 +75,16 @@ def rss_bytes(pid: int) -> int:
 # The servers
 
 
+KINDS = ("reference", "courtwire", "courtwire-redis")
+"""`courtwire-redis`: Courtwire with the Redis broker (COURTWIRE_BROKER_URL), on a private
+redis-server the run starts and stops; readers and posts on the one node, so each event
+reaches its readers in-process and is published to Redis beside them. Its CPU is the
+server's and redis-server's together."""
+
+
 @dataclass
 class Server:
-    kind: str  # "courtwire" or "reference"
+    kind: str  # one of KINDS
     directory: Path
     port: int = field(default_factory=free_port)
     publish_port: int = 0
@@ -84,6 +92,7 @@ class Server:
     token: str | None = None
     editor: str | None = None
     loop: str = "auto"
+    broker: RedisServer | None = None
 
     @property
     def stats_path(self) -> Path:
@@ -98,9 +107,22 @@ class Server:
         assert self.process is not None
         return self.process.pid
 
+    def cpu_seconds(self) -> float:
+        """CPU time so far of the server, and of its redis-server if it has one."""
+        return cpu_seconds(self.pid) + self.broker_cpu_seconds()
+
+    def broker_cpu_seconds(self) -> float:
+        broker = self.broker.process if self.broker is not None else None
+        return cpu_seconds(broker.pid) if broker is not None else 0.0
+
     def start(self, env_extra: dict[str, str]) -> None:
         env = os.environ | {"COURTWIRE_BENCH_STATS": str(self.stats_path)} | env_extra
-        if self.kind == "courtwire":
+        if self.kind == "courtwire-redis":
+            self.broker = RedisServer(self.directory)
+            self.broker.start()
+            env |= {"COURTWIRE_BROKER_URL": self.broker.url}
+            self.port = free_port()  # not the one redis-server may have taken since
+        if self.kind != "reference":
             db = self.directory / "courtwire.db"
             env |= {
                 "COURTWIRE_DB": str(db),
@@ -136,7 +158,7 @@ class Server:
                 raise RuntimeError(f"{self.kind} exited: {self.log()}")
             try:
                 with httpx.Client(timeout=1) as client:
-                    if self.kind == "courtwire":
+                    if self.kind != "reference":
                         client.get(f"http://{HOST}:{self.port}/healthz").raise_for_status()
                     else:
                         client.get(f"{self.publish_url}/").status_code  # noqa: B018
@@ -161,16 +183,18 @@ class Server:
         return {}
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.send_signal(signal.SIGTERM)
+                try:
+                    self.process.wait(15)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            self.process = None
+        if self.broker is not None:
+            self.broker.stop()
+            self.broker = None
 
 
 async def make_staff(db: Path) -> tuple[str, str]:
@@ -326,10 +350,10 @@ def post_cost(server: Server, posts: int = 40) -> float:
     slug = new_hearings(server, 1, prefix=f"idle-{uuid.uuid4().hex[:8]}")[0]
     publisher = Publisher(server.publish_url, server.token)
     publisher.post(slug)  # warm
-    before = cpu_seconds(server.pid)
+    before = server.cpu_seconds()
     for _ in range(posts):
         publisher.post(slug)
-    after = cpu_seconds(server.pid)
+    after = server.cpu_seconds()
     publisher.close()
     return (after - before) * 1000 / posts
 
@@ -373,12 +397,12 @@ def fan_out(
     publisher = Publisher(server.publish_url, server.token, size=size)
     pool.all("record", True)
     stats0 = server.stats()
-    cpu0 = cpu_seconds(server.pid)
+    cpu0, broker0 = server.cpu_seconds(), server.broker_cpu_seconds()
     busy0, total0 = machine_ticks()
     started = time.monotonic()
     publisher.paced(slugs, updates, interval)
     waited = pool.wait_seq(expect, timeout=60)
-    cpu1 = cpu_seconds(server.pid)
+    cpu1, broker1 = server.cpu_seconds(), server.broker_cpu_seconds()
     busy1, total1 = machine_ticks()
     window = time.monotonic() - started
     stats1 = server.stats()
@@ -405,6 +429,8 @@ def fan_out(
         "post_failures": publisher.failures,
         "rss_after_mb": rss_bytes(server.pid) / 2**20,
     }
+    if server.broker is not None:
+        figures["broker_cpu_us_per_delivery"] = (broker1 - broker0) * 1e6 / deliveries
     return figures | gc_figures(stats0, stats1)
 
 
@@ -455,7 +481,7 @@ def scenario_storm(kind: str, args: argparse.Namespace, readers: int) -> dict[st
             publisher.post(slug)
         pool.wait_seq(5, timeout=60)
         stats0 = server.stats()
-        cpu0 = cpu_seconds(server.pid)
+        cpu0 = server.cpu_seconds()
         dropped_at = min(pool.all("drop", args.backoff, args.backoff_cap))
         # Post at 1/s while they come back; stop when all resumed (or after the limit).
         seq = 5
@@ -477,7 +503,7 @@ def scenario_storm(kind: str, args: argparse.Namespace, readers: int) -> dict[st
         seq = max(seq, publisher.post(slug))
         waited = pool.wait_seq(seq, timeout=30)
         pool.all("stop_reconnecting")
-        cpu1 = cpu_seconds(server.pid)
+        cpu1 = server.cpu_seconds()
         stats1 = server.stats()
         summary = pool.summary()
         publisher.close()
@@ -518,6 +544,7 @@ SHOWN = {
         "last_reader_ms",
         "cpu_us_per_delivery",
         "fanout_cpu_us_per_delivery",
+        "broker_cpu_us_per_delivery",
         "post_cpu_ms",
         "ack_p50_ms",
         "ack_p99_ms",
@@ -573,17 +600,25 @@ def median_row(rows: list[dict[str, Any]]) -> dict[str, float]:
 
 
 def print_table(results: dict[str, dict[str, list[dict[str, Any]]]]) -> None:
+    """Medians per server, and each later server's ratio to the first (`--servers`)."""
     for label, by_kind in results.items():
         scenario = label.split("@")[0]
-        ref = median_row(by_kind["reference"]) if by_kind.get("reference") else {}
-        cw = median_row(by_kind["courtwire"]) if by_kind.get("courtwire") else {}
+        kinds = [kind for kind, rows in by_kind.items() if rows]
+        medians = {kind: median_row(by_kind[kind]) for kind in kinds}
         runs = max(len(v) for v in by_kind.values())
-        print(f"\n{label}  (medians of {runs} runs)")
-        print(f"  {'figure':<24}{'reference':>12}{'courtwire':>12}{'ratio':>8}")
+        print(f"\n{label}  (medians of {runs} runs; ratios to {kinds[0]})")
+        header = "".join(f"{kind:>16}" for kind in kinds)
+        ratios = "".join(f"{'ratio':>10}" for _ in kinds[1:])
+        print(f"  {'figure':<24}{header}{ratios}")
         for key in SHOWN[scenario]:
-            r, c = ref.get(key, float("nan")), cw.get(key, float("nan"))
-            ratio = f"{c / r:.2f}" if r and r == r and c == c else ""
-            print(f"  {key:<24}{r:>12.2f}{c:>12.2f}{ratio:>8}")
+            values = [medians[kind].get(key, float("nan")) for kind in kinds]
+            base = values[0]
+            cells = "".join(f"{v:>16.2f}" for v in values)
+            shares = "".join(
+                f"{v / base:>10.2f}" if base and base == base and v == v else f"{'':>10}"
+                for v in values[1:]
+            )
+            print(f"  {key:<24}{cells}{shares}")
     sys.stdout.flush()
 
 
@@ -594,7 +629,11 @@ def main() -> None:
     parser.add_argument("--scenario", default="fanout", choices=[*SCENARIOS, "all"])
     parser.add_argument("--readers", default="1000", help="comma-separated reader counts")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--servers", default="reference,courtwire")
+    parser.add_argument(
+        "--servers",
+        default="reference,courtwire",
+        help=f"comma-separated, of {', '.join(KINDS)}; the first is the others' baseline",
+    )
     parser.add_argument("--swarm", type=int, default=3, help="swarm processes")
     parser.add_argument("--updates", type=int, default=20)
     parser.add_argument("--rate", type=float, default=2.0, help="updates per second")
@@ -617,6 +656,8 @@ def main() -> None:
     scenarios = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     counts = [int(n) for n in args.readers.split(",")]
     kinds = args.servers.split(",")
+    if unknown := set(kinds) - set(KINDS):
+        parser.error(f"unknown servers: {', '.join(sorted(unknown))}")
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for scenario in scenarios:
         for readers in counts if scenario in ("fanout", "slow", "storm") else [0]:

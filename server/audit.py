@@ -1,7 +1,7 @@
 """The audit trail: who did what, when, to what, and what it was before and after.
 
-Append-only: records are inserted in the transaction of the change they record (a
-refusal, whose own transaction rolled back, in one of its own), and SQLite triggers
+Append-only: records are inserted in the transaction of the change they record, as its
+last work (a refusal, whose own transaction rolled back, in one of its own), and SQLite triggers
 refuse every UPDATE and DELETE of the table, so not even a bug here can rewrite one.
 It is also the one staff-only copy of every text taken out of public view (action
 `event.redacted`). Staff-only: editors read it through `/api/audit`.
@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from courtwire.db import Connection, Database, Row, Transaction
+from courtwire.db import Database, Row, Transaction
 from courtwire.events import encode_json
 from courtwire.times import format_time, now
 from courtwire.types import JSONObject
@@ -35,26 +35,35 @@ class Record:
     reason: str | None = None
 
 
-def write(conn: Connection, record: Record, at: str | None = None) -> None:
-    """Append `record` inside the caller's transaction."""
-    conn.execute(
-        "INSERT INTO audit (at, actor, action, hearing, target, before, after, reason)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            at or format_time(now()),
-            record.actor,
-            record.action,
-            record.hearing,
-            record.target,
-            None if record.before is None else encode_json(record.before),
-            None if record.after is None else encode_json(record.after),
-            record.reason,
-        ),
-    )
-
-
 def record(tx: Transaction, record: Record, at: str | None = None) -> None:
-    write(tx.conn, record, at)
+    """Append `record` at the end of the caller's transaction (see `_append`)."""
+    tx.stage("audit", (record, at or format_time(now())), lambda rows: _append(tx, rows))
+
+
+def _append(tx: Transaction, records: list[tuple[Record, str]]) -> None:
+    """Insert the transaction's records as its last work, numbered from the `audit`
+    counter: its row stays locked until the commit, so seqs are gap-free and committed in
+    order across nodes, and a reader paging with `after=N` never misses one that commits
+    late with a smaller seq."""
+    last = tx.take("audit", len(records))
+    tx.conn.executemany(
+        "INSERT INTO audit (seq, at, actor, action, hearing, target, before, after, reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                seq,
+                at,
+                found.actor,
+                found.action,
+                found.hearing,
+                found.target,
+                None if found.before is None else encode_json(found.before),
+                None if found.after is None else encode_json(found.after),
+                found.reason,
+            )
+            for seq, (found, at) in enumerate(records, start=last - len(records) + 1)
+        ],
+    )
 
 
 def _row(row: Row) -> JSONObject:

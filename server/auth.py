@@ -356,6 +356,10 @@ class Accounts:
 
         def change(tx: Transaction) -> int:
             conn = tx.conn
+            # Changes of role and access wait for each other (the `admins` counter row),
+            # on every node: two admins demoting or disabling each other at once cannot
+            # both pass the last-admin check, and each sees the other's role as committed.
+            tx.take("admins")
             acting = _acting_role(conn, actor)
             target = _target(conn, username)
             current = Role.from_label(target["role"])

@@ -94,10 +94,39 @@ class Transaction:
         self.scrub_wal = False
         """Set when the transaction takes text out of public view: SQLite empties its
         WAL after the commit."""
+        self._staged: dict[str, list[Any]] = {}
+        self._last_work: list[Callable[[], None]] = []
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` on the event loop once the transaction has committed."""
         self.callbacks.append(callback)
+
+    def stage(self, table: str, row: Any, insert: Callable[[list[Any]], None]) -> None:
+        """Insert `row` as the transaction's last work, just before its commit: `insert`
+        runs once then, on the writer thread, with every row staged for `table` in order.
+        A table numbered from a counter every writer shares (`take`) takes it there, after
+        every other lock of the transaction, and holds it for the commit alone."""
+        rows = self._staged.get(table)
+        if rows is None:
+            rows = self._staged[table] = []
+            self._last_work.append(lambda: insert(rows))
+        rows.append(row)
+
+    def finish(self) -> None:
+        """Run the staged inserts (`Database.write` does, before the commit)."""
+        for work in self._last_work:
+            work()
+
+    def take(self, counter: str, count: int = 1) -> int:
+        """Bump the named counter row (table `counters`) by `count` and return its new
+        value. The row stays locked until the commit: on PostgreSQL a writer on another
+        connection that takes it waits until then and reads the committed value, so the
+        numbers are gap-free and in commit order; SQLite lets one writer in at a time."""
+        value: int = self.conn.execute(
+            "UPDATE counters SET value = value + ? WHERE name = ? RETURNING value",
+            (count, counter),
+        ).fetchone()[0]
+        return value
 
 
 class Database(ABC):
@@ -208,7 +237,12 @@ class Database(ABC):
                 for callback in tx.callbacks:
                     callback()
 
-        submitted = self._writer_thread.submit(self._transact, tx, work)
+        def whole(tx: Transaction) -> T:
+            result = work(tx)
+            tx.finish()
+            return result
+
+        submitted = self._writer_thread.submit(self._transact, tx, whole)
         submitted.add_done_callback(lambda done: loop.call_soon_threadsafe(finished, done))
         return await outcome
 

@@ -68,6 +68,13 @@ def _free_slug(conn: Connection, base: str) -> str:
     return slug
 
 
+def _lock_slugs(tx: Transaction) -> None:
+    """Wait for any other transaction claiming a slug to commit (the `slugs` counter row):
+    two creations or renames to one slug on two nodes get one 201 and one `slug_taken`,
+    as they would one after the other, and a slug made from a title is free when stored."""
+    tx.take("slugs")
+
+
 def _claim_slug(conn: Connection, slug: str) -> None:
     if conn.execute("SELECT 1 FROM hearings WHERE slug = ?", (slug,)).fetchall():
         raise Conflict(f"The slug {slug!r} is taken.", field="slug", code="slug_taken")
@@ -122,6 +129,7 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
     """A new hearing; `restricted_terms` become its first restrictions. No event."""
     conn = tx.conn
     stamp = format_time(moment)
+    _lock_slugs(tx)
     slug = fields.get("slug") or _free_slug(conn, slugify(fields["title"]))
     _claim_slug(conn, slug)
     terms = fields.get("restricted_terms") or []
@@ -188,6 +196,7 @@ def change(
     old_slug = hearing.slug
     fields = hearing.fields | request.fields
     if fields["slug"] != old_slug:
+        _lock_slugs(tx)
         _claim_slug(conn, fields["slug"])
     _check_fields(fields, request.fields, kept + added, moment)
     if request.fields:

@@ -338,14 +338,12 @@ class Store:
         moment = now()
 
         def release(tx: Transaction) -> Written:
-            row = tx.conn.execute(
-                "SELECT entries.id, entries.entry, entries.state, entries.published_seq,"  # noqa: S608 - the dialect's SQL
-                " hearings.slug FROM entries JOIN hearings ON hearings.id = entries.hearing_id"
-                " WHERE entries.id = ?" + tx.conn.dialect.lock_suffix,
-                (entry_id,),
-            ).fetchone()
-            if row is None or (slug is not None and row["slug"] != slug):
+            hearing = _hearing_of(tx.conn, entry_id)
+            if hearing is None or (slug is not None and hearing.slug != slug):
                 raise NotFound("No such entry in this hearing.", code="entry_not_found")
+            row = tx.conn.execute(
+                "SELECT entry, state, published_seq FROM entries WHERE id = ?", (entry_id,)
+            ).fetchone()
             waits = waiting(tx.conn, entry_id)
             if waits is None:
                 if row["state"] == EntryState.DISCARDED:
@@ -353,7 +351,6 @@ class Store:
                 return Written(json.loads(row["entry"]), int(row["published_seq"]), False)
             if due and not waits.due(moment):
                 return Written(json.loads(row["entry"]), 0, False, waiting=waits)
-            hearing = hearing_in(tx.conn, row["slug"])
             entry = json.loads(row["entry"]) | {"published_at": format_time(moment)}
             check_restrictions(entry, hearing.restricted_terms(moment))
             if not dequeue(tx.conn, entry_id):
@@ -478,7 +475,13 @@ class Store:
                 tx.after_commit(lambda: self.on_delayed(draft.id, due))
             return Written(entry, 0, waiting=waits)
 
-        return await self.db.write(post)
+        try:
+            return await self.db.write(post)
+        except self.db.integrity_error:
+            # The same id was posted to another hearing at once (on another node, which
+            # locks another hearing's row): that post was stored first. Run again, to
+            # answer as a post after it does (`id_conflict`).
+            return await self.db.write(post)
 
     async def revise_entry(
         self,
@@ -609,6 +612,17 @@ def _audit(
 ) -> None:
     record = audit.Record(_name(actor), action, hearing.slug, target, before, after, reason)
     audit.record(tx, record)
+
+
+def _hearing_of(conn: Connection, entry_id: str) -> Hearing | None:
+    """The entry's hearing, its row locked first, as every writer of an entry locks it
+    (locking the entry's row first would deadlock with one of them on another node)."""
+    rows = conn.execute(
+        "SELECT slug FROM hearings WHERE id = (SELECT hearing_id FROM entries WHERE id = ?)"  # noqa: S608 - the dialect's SQL
+        + conn.dialect.lock_suffix,
+        (entry_id,),
+    ).fetchall()
+    return hearing_in(conn, rows[0]["slug"]) if rows else None
 
 
 def _as_stored(conn: Connection, row: Row) -> Written:

@@ -14,8 +14,9 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -162,6 +163,25 @@ class LiveServer:
                 return await accounts.issue_token(actor)
 
         return run(create())
+
+
+@contextmanager
+def two_nodes(directory: Path, **settings: str) -> Iterator[list[LiveServer]]:
+    """Two started nodes on one database (a file in `directory`, or its PostgreSQL
+    database), each with `settings`; stopped at the end."""
+    started: list[LiveServer] = []
+    try:
+        for name in ("a", "b"):
+            (directory / f"node-{name}").mkdir()
+            node = LiveServer(
+                directory / f"node-{name}", db_path=directory / "courtwire.db", **settings
+            )
+            node.start()
+            started.append(node)
+        yield started
+    finally:
+        for node in started:
+            node.stop()
 
 
 class RedisServer:

@@ -33,6 +33,7 @@ from tests.support import (
     free_port,
     new_id,
     run,
+    two_nodes,
 )
 
 LOGIN_LIMIT = 3
@@ -53,23 +54,14 @@ def broker(request: pytest.FixtureRequest) -> Broker:
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory: pytest.TempPathFactory, broker: Broker) -> Iterator[list[LiveServer]]:
     """Two nodes sharing one database and one broker."""
-    db_path = tmp_path_factory.mktemp("cluster") / "courtwire.db"
-    started = []
-    try:
-        for name in ("a", "b"):
-            node = LiveServer(
-                tmp_path_factory.mktemp(f"node-{name}"),
-                db_path=db_path,
-                broker_url=broker.url_for(db_path),
-                login_limit=str(LOGIN_LIMIT),
-                post_limit=str(POST_LIMIT),
-            )
-            node.start()
-            started.append(node)
+    directory = tmp_path_factory.mktemp("cluster")
+    with two_nodes(
+        directory,
+        broker_url=broker.url_for(directory / "courtwire.db"),
+        login_limit=str(LOGIN_LIMIT),
+        post_limit=str(POST_LIMIT),
+    ) as started:
         yield started
-    finally:
-        for node in started:
-            node.stop()
 
 
 @pytest.fixture(scope="module")
