@@ -441,3 +441,30 @@ def test_pages_feed_json_ld_and_exports_carry_the_photo(
     markdown = httpx.get(f"{base}/api/hearings/{slug}/export.md").text
     assert f"]({jpegs[-1]['url']})" in markdown
     assert "Supporters sing" in markdown
+
+
+def test_a_patch_of_an_entry_with_a_photo_retried_after_a_lost_answer_applies_once(
+    photo_server: LiveServer, desk: Staff, phone: Staff
+) -> None:
+    slug = desk.create_hearing("R v Patch Retried", status="live")["slug"]
+    photo = _photo(phone, slug, SEED + 11)
+    entry = post_with_photo(phone, slug, photo["id"]).json()["entry"]
+    path = f"/api/hearings/{slug}/entries/{entry['id']}"
+    changes = [
+        {"body": "Outside, later.", "correction": "Time.", "revision": 1},
+        {"photo": {"id": photo["id"], "alt": "Supporters sing.", "caption": None}, "revision": 2},
+        {"photo": {"id": photo["id"], "alt": "Supporters sing.", "caption": "Late"}, "revision": 3},
+        {"photo": None, "correction": "Photo removed.", "revision": 4},
+    ]
+    for revision, change in enumerate(changes, start=2):
+        first = phone.client.patch(path, json=change)
+        assert first.status_code == 200, first.text
+        assert first.json()["entry"]["revision"] == revision
+        last_seq = phone.client.get(f"/api/hearings/{slug}").json()["last_seq"]
+        again = phone.client.patch(path, json=change)
+        assert (again.status_code, again.json()) == (200, first.json()), change
+        assert phone.client.get(f"/api/hearings/{slug}").json()["last_seq"] == last_seq
+    # A different change from a revision already passed is still a conflict.
+    stale = phone.client.patch(path, json={"photo": None, "correction": "Other.", "revision": 4})
+    assert (stale.status_code, stale.json()["error"]["code"]) == (409, "revision_conflict")
+    wait_until(lambda: photo["id"] not in _folders(photo_server))
