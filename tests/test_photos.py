@@ -295,6 +295,16 @@ def _photo(staff: Staff, slug: str, seed: int) -> dict[str, Any]:
     return photo
 
 
+def _entry_with_photo(
+    desk: Staff, phone: Staff, title: str, seed: int
+) -> tuple[dict[str, Any], str]:
+    """A photo posted on an update of a new live hearing, and the update's address."""
+    slug = desk.create_hearing(title, status="live")["slug"]
+    photo = _photo(phone, slug, seed)
+    entry = post_with_photo(phone, slug, photo["id"]).json()["entry"]
+    return photo, f"/api/hearings/{slug}/entries/{entry['id']}"
+
+
 def _status(server: LiveServer, photo: dict[str, Any]) -> set[int]:
     return {httpx.get(server.url + v["url"]).status_code for v in photo["variants"]}
 
@@ -371,10 +381,7 @@ def test_alt_text_or_a_caption_naming_a_restriction_is_refused_and_nothing_store
 def test_an_editor_corrects_alt_text_and_removes_a_photo(
     photo_server: LiveServer, desk: Staff, phone: Staff
 ) -> None:
-    slug = desk.create_hearing("R v Revised", status="live")["slug"]
-    photo = _photo(phone, slug, SEED + 7)
-    entry = post_with_photo(phone, slug, photo["id"]).json()["entry"]
-    path = f"/api/hearings/{slug}/entries/{entry['id']}"
+    photo, path = _entry_with_photo(desk, phone, "R v Revised", SEED + 7)
     changed = desk.client.patch(
         path, json={"photo": {"id": photo["id"], "alt": "Supporters sing."}}
     )
@@ -446,10 +453,8 @@ def test_pages_feed_json_ld_and_exports_carry_the_photo(
 def test_a_patch_of_an_entry_with_a_photo_retried_after_a_lost_answer_applies_once(
     photo_server: LiveServer, desk: Staff, phone: Staff
 ) -> None:
-    slug = desk.create_hearing("R v Patch Retried", status="live")["slug"]
-    photo = _photo(phone, slug, SEED + 11)
-    entry = post_with_photo(phone, slug, photo["id"]).json()["entry"]
-    path = f"/api/hearings/{slug}/entries/{entry['id']}"
+    photo, path = _entry_with_photo(desk, phone, "R v Patch Retried", SEED + 11)
+    slug = path.split("/")[3]
     changes = [
         {"body": "Outside, later.", "correction": "Time.", "revision": 1},
         {"photo": {"id": photo["id"], "alt": "Supporters sing.", "caption": None}, "revision": 2},
