@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import io
-import socket
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,31 +17,28 @@ from PIL import Image
 
 from courtwire.model import Role
 from tests.photo_support import (
+    BYTES,
     SECRET_PLACE,
     encode,
+    hang_up,
+    limited_server,
     media_files,
     noise,
     phone_jpeg,
     photo_rows,
     upload_headers,
+    wait_until,
 )
 from tests.support import LiveServer, Staff, new_id
 
 SEED = 16
-PIXELS = 4_000_000
-BYTES = 3_000_000
 
 
 @pytest.fixture(scope="module")
 def photo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of this module's own, with small photo limits."""
-    print(f"seed={SEED}")
-    live = LiveServer(
-        tmp_path_factory.mktemp("photos"), photo_pixels=str(PIXELS), photo_bytes=str(BYTES)
-    )
-    live.start()
-    yield live
-    live.stop()
+    with limited_server(tmp_path_factory.mktemp("photos"), SEED) as live:
+        yield live
 
 
 @pytest.fixture(scope="module")
@@ -72,13 +67,6 @@ def post_with_photo(
     staff: Staff, slug: str, photo_id: str, alt: str = "The crowd outside.", **photo: Any
 ) -> httpx.Response:
     return staff.post(slug, "Outside the court.", photo={"id": photo_id, "alt": alt, **photo})
-
-
-def wait_until(check: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_a_phone_photo_is_stored_upright_in_variants_without_any_metadata(
@@ -248,14 +236,6 @@ def test_an_upload_needs_a_key_and_a_reporter(
     assert (other.status_code, other.json()["error"]["code"]) == (409, "idempotency_conflict")
 
 
-def _drop_answer(server: LiveServer, path: str, headers: dict[str, str], body: bytes) -> None:
-    """Send the whole request and hang up without reading the answer (a lost response)."""
-    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
-    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
-    with socket.create_connection(("127.0.0.1", server.port)) as sock:
-        sock.sendall(head.encode() + body)
-
-
 def test_a_retry_after_a_lost_answer_stores_one_photo(
     photo_server: LiveServer, desk: Staff, phone: Staff
 ) -> None:
@@ -263,10 +243,16 @@ def test_a_retry_after_a_lost_answer_stores_one_photo(
     data = phone_jpeg(SEED + 2, (900, 600))
     key = new_id()
     rows, folders = photo_rows(photo_server), _folders(photo_server)
-    _drop_answer(
-        photo_server, f"/api/hearings/{slug}/photos", upload_headers(phone.token, key=key), data
+    path, headers = f"/api/hearings/{slug}/photos", upload_headers(phone.token, key=key)
+    hang_up(
+        photo_server,
+        "POST",
+        path,
+        headers,
+        data,
+        len(data),
+        lambda: photo_rows(photo_server) == rows + 1,
     )
-    wait_until(lambda: photo_rows(photo_server) == rows + 1)
     retry = upload(phone, slug, data, key=key)
     assert retry.status_code == 200, retry.text
     again = upload(phone, slug, data, key=key)
