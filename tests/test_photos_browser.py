@@ -1,5 +1,6 @@
 """A reporter attaches a photo offline; it waits on the phone, goes out when the network
-is back (its upload retried under the same key after a lost answer), and the reader
+is back (uploaded in pieces, resumed from the offset the server holds after a lost
+answer, its progress shown), and the reader
 page shows it live with its alt text and caption. Real server, real Chromium."""
 
 from __future__ import annotations
@@ -14,6 +15,18 @@ from tests.support import LiveServer, Staff, serious_violations
 from tests.test_reporter_app_browser import new_reporter, open_app
 
 SEED = 1616
+PIECE_BYTES = 256 * 1024
+"""The app's piece size (static/js/outbox.js)."""
+PROGRESS_WATCH = """() => {
+  window.progressSeen = [];
+  new MutationObserver(() => {
+    const bar = document.querySelector("#outbox-list progress:not([hidden])");
+    if (!bar) return;
+    const name = document.getElementById(bar.getAttribute("aria-labelledby"));
+    const last = window.progressSeen[window.progressSeen.length - 1];
+    if (!last || last[0] !== bar.value) window.progressSeen.push([bar.value, name.textContent]);
+  }).observe(document.querySelector("#outbox-list"), { childList: true, subtree: true });
+}"""
 
 
 def photos_of(server: LiveServer, slug: str) -> list[tuple[int, int]]:
@@ -35,19 +48,26 @@ def test_a_photo_attached_offline_reaches_the_reader_live_once_with_its_alt_text
     reader.goto(f"{server.url}/h/{slug}")
     expect(reader.locator("#connection")).to_have_attribute("data-state", "live")
 
-    uploads: list[str] = []
+    starts: list[str] = []
+    pieces: list[str] = []
 
-    def lose_first_answer(route: Route) -> None:
-        # The first upload reaches the server, but its answer never reaches the phone.
-        uploads.append(route.request.headers["idempotency-key"])
-        if len(uploads) == 1:
+    def count_start(route: Route) -> None:
+        starts.append(route.request.headers["idempotency-key"])
+        route.continue_()
+
+    def lose_second_answer(route: Route) -> None:
+        # The second piece reaches the server, but its answer never reaches the phone.
+        pieces.append(route.request.headers["content-range"])
+        if len(pieces) == 2:
             route.fetch()
             route.abort("connectionreset")
         else:
             route.continue_()
 
     context, page = open_app(browser, server, new_reporter(server), slug)
-    context.route("**/api/hearings/*/photos", lose_first_answer)
+    page.evaluate(PROGRESS_WATCH)
+    context.route("**/api/hearings/*/uploads", count_start)
+    context.route("**/api/hearings/*/uploads/*", lose_second_answer)
     context.set_offline(True)
     expect(page.locator("#net-state")).to_have_attribute("data-state", "offline")
 
@@ -93,8 +113,20 @@ def test_a_photo_attached_offline_reaches_the_reader_live_once_with_its_alt_text
     # Downscaled on the phone to 2560 px on the long edge, upright: one photo stored,
     # though its first answer was lost and it was sent again under the same key.
     assert photos_of(server, slug) == [(1920, 2560)]
-    assert len(uploads) == 2
-    assert uploads[0] == uploads[1]
+    # In pieces: after the lost answer the app asked where the upload stood and went on
+    # from there (the second piece was not sent again), under one key throughout.
+    starts_at = [int(piece.split()[1].split("-")[0]) for piece in pieces]
+    total = int(pieces[0].rsplit("/", 1)[1])
+    assert starts_at == list(range(0, total, PIECE_BYTES)), pieces
+    assert len(starts) >= 2
+    assert set(starts) == {starts[0]}
+    # A progress bar, named by its note, went up while the photo was sent.
+    seen = page.evaluate("window.progressSeen")
+    values = [value for value, _ in seen]
+    assert values == sorted(values), seen
+    assert 0 < max(values) <= 100, seen
+    assert len(set(values)) > 3, seen
+    assert all(label == f"Uploading the photo: {value}%" for value, label in seen), seen
     expect(page.locator("#outbox-list .item[data-state='published']")).to_have_count(1)
     assert serious_violations(page) == []
     assert serious_violations(reader) == []
