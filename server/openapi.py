@@ -162,11 +162,13 @@ SPEAKER = object_schema(Speaker, optional=("name",)) | {
     "additionalProperties": False,
 }
 # Photos (API.md "Photos")
+VARIANT_TYPES = ("image/avif", "image/webp", "image/jpeg")
+"""What a stored variant may be (a photo stored before AVIF has WebP and JPEG only)."""
 PHOTO_VARIANT = _object(
     {
         "width": {"type": "integer", "minimum": 1},
         "height": {"type": "integer", "minimum": 1},
-        "type": {"type": "string", "enum": ["image/webp", "image/jpeg"]},
+        "type": {"type": "string", "enum": list(VARIANT_TYPES)},
         "url": {"type": "string", "pattern": "^/media/"},
     },
     ["width", "height", "type", "url"],
@@ -908,7 +910,7 @@ def operations() -> dict[str, dict[str, Any]]:
             {
                 "200": {
                     "description": "The image.",
-                    "content": {t: BINARY for t in ("image/webp", "image/jpeg")},
+                    "content": {t: BINARY for t in VARIANT_TYPES},
                 },
                 **_errors(404),
             },

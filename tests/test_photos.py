@@ -82,12 +82,9 @@ def test_a_phone_photo_is_stored_upright_in_variants_without_any_metadata(
     assert (photo["width"], photo["height"]) == (1200, 1800)
     widths = [(v["width"], v["height"], v["type"]) for v in photo["variants"]]
     assert widths == [
-        (480, 720, "image/webp"),
-        (480, 720, "image/jpeg"),
-        (960, 1440, "image/webp"),
-        (960, 1440, "image/jpeg"),
-        (1200, 1800, "image/webp"),
-        (1200, 1800, "image/jpeg"),
+        (width, height, media_type)
+        for width, height in ((480, 720), (960, 1440), (1200, 1800))
+        for media_type in ("image/avif", "image/webp", "image/jpeg")
     ]
     stored = media_files(photo_server)
     names = {v["url"].rsplit("/", 1)[1] for v in photo["variants"]}
@@ -110,7 +107,7 @@ def test_a_phone_photo_is_stored_upright_in_variants_without_any_metadata(
     assert carried == photo | {"alt": "The crowd outside.", "caption": "After the verdict."}
     served = httpx.get(photo_server.url + url)
     assert served.status_code == 200
-    assert served.headers["content-type"] == "image/webp"
+    assert served.headers["content-type"] == "image/avif"
     assert served.headers["x-content-type-options"] == "nosniff"
     assert served.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert (
@@ -130,6 +127,7 @@ def test_png_webp_and_heic_are_taken_by_their_content(desk: Staff, phone: Staff)
         photo = answer.json()["photo"]
         # Narrower than the smallest width: its own width, never upscaled.
         assert [(v["width"], v["type"]) for v in photo["variants"]] == [
+            (300, "image/avif"),
             (300, "image/webp"),
             (300, "image/jpeg"),
         ]
@@ -420,7 +418,12 @@ def test_pages_feed_json_ld_and_exports_carry_the_photo(
         ' alt="Supporters sing &quot;the anthem&quot; &lt;outside&gt;." loading="lazy"'
         ' decoding="async">'
     ) in page
-    assert f'<source type="image/webp" srcset="{webps[0]["url"]} 480w' in page
+    avifs = [v for v in photo["variants"] if v["type"] == "image/avif"]
+    assert (
+        f'<picture><source type="image/avif" srcset="{avifs[0]["url"]} 480w'
+        f', {avifs[1]["url"]} 640w" sizes="(min-width: 46rem) 44rem, calc(100vw - 2rem)">'
+        f'<source type="image/webp" srcset="{webps[0]["url"]} 480w'
+    ) in page
     assert "<figcaption>After the verdict &amp; more.</figcaption>" in page
     assert f'"image":{{"@type":"ImageObject","url":"{base}{jpegs[-1]["url"]}"' in page.replace(
         " ", ""
