@@ -5,7 +5,9 @@ bomb with nothing kept; and the sweep of photos never put on an update."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -384,3 +386,45 @@ def test_the_sweep_removes_photos_never_put_on_an_update_and_keeps_the_others(
         assert "Outside" not in log
     finally:
         server.stop()
+
+
+def test_two_nodes_sweeping_one_database_remove_each_photo_once(tmp_path: Path) -> None:
+    nodes = [
+        LiveServer(
+            tmp_path / name,
+            db_path=tmp_path / "courtwire.db",
+            media_dir=str(tmp_path / "media"),
+            photo_unattached_hours="0.001",
+            log_level="INFO",
+        )
+        for name in ("one", "two")
+    ]
+    for node in nodes:
+        node.directory.mkdir()
+        node.start()
+    try:
+        with Staff(nodes[0], nodes[0].staff("sweep-nodes", Role.EDITOR)) as desk:
+            slug = desk.create_hearing("R v Nodes", status="live")["slug"]
+            uploaded = {
+                desk.client.post(
+                    f"/api/hearings/{slug}/photos",
+                    content=encode(noise(SEED + 10 + n, (200, 150)), "JPEG"),
+                    headers={"Content-Type": "image/jpeg", "Idempotency-Key": new_id()},
+                ).json()["photo"]["id"]
+                for n in range(6)
+            }
+
+        def swept() -> int:
+            counts = re.findall(r"unattached_photos=(\d+)", "".join(n.log() for n in nodes))
+            return sum(int(count) for count in counts)
+
+        wait_until(lambda: swept() >= len(uploaded), 60)
+        assert swept() == len(uploaded)  # each photo claimed by one node's sweep
+        # The files go after the claim's commit, in the photo pool of the node that swept.
+        wait_until(
+            lambda: not {path.parent.name for path in (tmp_path / "media").rglob("*.*")} & uploaded
+        )
+        assert all("sweep unattached_photos=" in node.log() for node in nodes)
+    finally:
+        for node in nodes:
+            node.stop()
