@@ -151,7 +151,7 @@ class Uploads:
         upload_id, declared, held = appended
         if held.offset < held.length:
             return Outcome(held=held)
-        return await self._finish(hearing, upload_id, declared, key, actor)
+        return await self._finish(hearing, upload_id, declared, key, actor, held.length)
 
     async def _finished(self, hearing: Hearing, key: str, actor: Actor) -> Outcome:
         """A piece for a session that is gone: the photo it finished into, if it did."""
@@ -165,13 +165,22 @@ class Uploads:
         return Outcome(photo=photo)
 
     async def _finish(
-        self, hearing: Hearing, upload_id: str, declared: str, key: str, actor: Actor
+        self,
+        hearing: Hearing,
+        upload_id: str,
+        declared: str,
+        key: str,
+        actor: Actor,
+        length: int,
     ) -> Outcome:
         async with self.db.read() as conn:
             pieces = await conn.execute_fetchall(
                 "SELECT data FROM upload_pieces WHERE upload_id = ? ORDER BY start", (upload_id,)
             )
             data = b"".join(bytes(row[0]) for row in pieces)
+        if len(data) != length:
+            # The same last piece twice at once: the other request finished it meanwhile.
+            return await self._finished(hearing, key, actor)
         try:
             photo, created = await self.photos.upload(hearing, data, declared, key, actor)
         except CourtwireError:

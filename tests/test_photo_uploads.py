@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -114,7 +115,7 @@ def test_a_photo_in_pieces_in_order_is_one_photo_without_metadata(
     photo = last.json()["photo"]
     assert (photo["width"], photo["height"]) == (900, 1200)  # upright, as a whole upload
     assert photo_rows(upload_server) == rows + 1
-    assert held_uploads(upload_server) == (0, 0)
+    assert received(upload_server, key) is None  # the upload and its pieces are gone
     stored = [path for path in media_files(upload_server) if path.parent.name == photo["id"]]
     assert len(stored) == len(photo["variants"]) > 0
     for path in stored:
@@ -153,7 +154,7 @@ def test_a_piece_sent_twice_is_held_once(
     assert answers[-1].status_code == 200
     assert answers[-1].json() == answers[-2].json()
     assert photo_rows(upload_server) == rows + 1
-    assert held_uploads(upload_server) == (0, 0)
+    assert received(upload_server, key) is None  # the upload and its pieces are gone
 
 
 def test_an_upload_resumes_after_a_dropped_connection_from_the_offset_held(
@@ -190,7 +191,7 @@ def test_an_upload_resumes_after_a_dropped_connection_from_the_offset_held(
     assert resumed.json() == {"upload": {"offset": 2 * PIECE, "length": len(data)}}
     last = upload_in_pieces(phone, slug, key, data)
     assert last.status_code == 201, last.text
-    assert held_uploads(upload_server) == (0, 0)
+    assert received(upload_server, key) is None  # the upload and its pieces are gone
     with upload_server.connect() as db:
         assert (
             db.execute("SELECT count(*) FROM photos WHERE idempotency_key = ?", (key,)).fetchone()[
@@ -428,3 +429,22 @@ def test_two_nodes_sweeping_one_database_remove_each_photo_once(tmp_path: Path) 
     finally:
         for node in nodes:
             node.stop()
+
+
+def test_the_last_piece_sent_twice_at_once_makes_one_photo(
+    upload_server: LiveServer, slug: str, phone: Staff
+) -> None:
+    data = encode(noise(SEED + 20, (700, 500)), "JPEG", quality=95)
+    key = new_id()
+    rows, held = photo_rows(upload_server), held_uploads(upload_server)
+    assert start(phone, slug, key, len(data)).status_code == 201
+    offset = 0
+    while offset + PIECE < len(data):
+        assert send(phone, slug, key, data, offset).status_code == 200
+        offset += PIECE
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: send(phone, slug, key, data, offset), range(2)))
+    assert sorted(answer.status_code for answer in answers) == [200, 201], [a.text for a in answers]
+    assert answers[0].json() == answers[1].json()
+    assert photo_rows(upload_server) == rows + 1
+    assert held_uploads(upload_server) == held
