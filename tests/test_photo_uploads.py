@@ -88,6 +88,18 @@ def upload_in_pieces(staff: Staff, slug: str, key: str, data: bytes) -> httpx.Re
         offset = answer.json()["upload"]["offset"]
 
 
+def all_but_the_last_piece(
+    staff: Staff, slug: str, key: str, data: bytes, media_type: str = "image/jpeg"
+) -> int:
+    """Open the upload and send every piece but the last; where the last one starts."""
+    assert start(staff, slug, key, len(data), media_type).status_code == 201
+    offset = 0
+    while offset + PIECE < len(data):
+        assert send(staff, slug, key, data, offset).status_code == 200
+        offset += PIECE
+    return offset
+
+
 def held_uploads(server: LiveServer) -> tuple[int, int]:
     """Upload sessions and pieces in the database."""
     with server.connect() as db:
@@ -279,11 +291,7 @@ def test_a_bomb_or_a_non_image_finished_in_pieces_is_refused_and_nothing_is_kept
             held_uploads(upload_server),
         )
         key = new_id()
-        assert start(phone, slug, key, len(data), media_type).status_code == 201
-        offset = 0
-        while offset + PIECE < len(data):
-            assert send(phone, slug, key, data, offset).status_code == 200
-            offset += PIECE
+        offset = all_but_the_last_piece(phone, slug, key, data, media_type)
         refused = send(phone, slug, key, data, offset)
         assert (refused.status_code, refused.json()["error"]["code"]) == (status, code)
         assert photo_rows(upload_server) == rows
@@ -437,11 +445,7 @@ def test_the_last_piece_sent_twice_at_once_makes_one_photo(
     data = encode(noise(SEED + 20, (700, 500)), "JPEG", quality=95)
     key = new_id()
     rows, held = photo_rows(upload_server), held_uploads(upload_server)
-    assert start(phone, slug, key, len(data)).status_code == 201
-    offset = 0
-    while offset + PIECE < len(data):
-        assert send(phone, slug, key, data, offset).status_code == 200
-        offset += PIECE
+    offset = all_but_the_last_piece(phone, slug, key, data)
     with ThreadPoolExecutor(2) as pool:
         answers = list(pool.map(lambda _: send(phone, slug, key, data, offset), range(2)))
     assert sorted(answer.status_code for answer in answers) == [200, 201], [a.text for a in answers]
