@@ -64,6 +64,7 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
             app.state.services = found
             logger.info("serving db=%s epoch=%s", db.where, db.epoch)
             watching = asyncio.create_task(found.accounts.watch())
+            sweeping = asyncio.create_task(found.sweep.run())
             loop = asyncio.get_running_loop()
             keepalive = Keepalive(loop, settings.ping_interval, settings.ping_timeout)
             freezer = Freezer(loop)
@@ -77,10 +78,11 @@ def create_app(settings: Settings, *, count: Count | None = None) -> Starlette:
                 keepalive.close()
                 freezer.close()
                 await found.delays.close()
+                for task in (watching, sweeping):
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
                 found.photos.close()
-                watching.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await watching
                 if cluster is not None:
                     await cluster.close()
                 await hub.close()

@@ -262,6 +262,19 @@ def parse_changes(payload: Any) -> JSONObject:
     return changes
 
 
+def already_applied(entry: JSONObject, changes: JSONObject) -> bool:
+    """Whether `entry` already says what `changes` say (a retried PATCH whose answer was
+    lost): a photo is compared by what the client sends of it (`id`, `alt`, `caption`),
+    since the entry also carries its variants; a field set to null is one it lacks."""
+    for name, value in changes.items():
+        current = entry.get(name)
+        if name == "photo" and value is not None and isinstance(current, dict):
+            current = {part: current.get(part) for part in PHOTO_REF_FIELDS}
+        if current != value:
+            return False
+    return True
+
+
 def check_not_future(occurred_at: str, moment: datetime) -> None:
     """Refuse a court time in the future: it would keep an entry at the top of the page."""
     if datetime.fromisoformat(occurred_at) > moment + FUTURE_SLACK:

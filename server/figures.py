@@ -15,6 +15,9 @@ from courtwire.types import JSONObject
 
 SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
 """How wide a photo is shown: the reader page's column (static/css/app.css `main`)."""
+SOURCE_TYPES = ("image/avif", "image/webp")
+"""The `<source>`s of a photo's `<picture>`, best first, each where the photo has that
+type (one stored before AVIF has none): the browser takes the first it can show."""
 EMBED_WIDTH = 960
 """The variant an HTML transcript embeds (it is one file, with no address to fetch)."""
 
@@ -37,8 +40,8 @@ def fallback(photo: JSONObject) -> JSONObject:
 def figure_html(
     photo: JSONObject, *, base: str = "", embed: Callable[[str], bytes | None] | None = None
 ) -> str:
-    """A `<figure>` with the photo and its caption. WebP where the browser takes it, JPEG
-    otherwise; `srcset`, `sizes`, width and height (no layout shift), lazy loading and the
+    """A `<figure>` with the photo and its caption. AVIF or WebP where the browser takes
+    it, JPEG otherwise; `srcset`, `sizes`, width and height (no layout shift), lazy loading and the
     alt text. `base` prefixes the addresses (a feed needs them absolute); with `embed`
     (a variant's bytes by its address), the image is embedded as a data: URL instead."""
     alt = escape(str(photo["alt"]), quote=True)
@@ -49,10 +52,14 @@ def figure_html(
         src = "data:image/jpeg;base64," + base64.b64encode(data).decode()
         picture = f'<img src="{src}" {size} alt="{alt}">'
     else:
-        webp = _srcset(_of_type(photo, "image/webp"), base)
+        sources = "".join(
+            f'<source type="{media_type}" srcset="{escape(srcset)}" sizes="{SIZES}">'
+            for media_type in SOURCE_TYPES
+            if (srcset := _srcset(_of_type(photo, media_type), base))
+        )
         jpeg = _srcset(_of_type(photo, "image/jpeg"), base)
         picture = (
-            f'<picture><source type="image/webp" srcset="{escape(webp)}" sizes="{SIZES}">'
+            f"<picture>{sources}"
             f'<img src="{escape(base + chosen["url"])}" srcset="{escape(jpeg)}"'
             f' sizes="{SIZES}" {size} alt="{alt}" loading="lazy" decoding="async"></picture>'
         )

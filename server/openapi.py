@@ -35,6 +35,7 @@ from courtwire.exceptions import ERROR_CODES
 from courtwire.hearings import CHANGE_FIELDS as HEARING_CHANGE_FIELDS
 from courtwire.hearings import CREATE_FIELDS as HEARING_CREATE_FIELDS
 from courtwire.hearings import TEXT_LIMITS
+from courtwire.images import DECLARABLE
 from courtwire.inputs import MAX_DIGITS
 from courtwire.model import (
     EntryKind,
@@ -125,6 +126,7 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "entry_id": {"type": "string", "format": "uuid"},
     "restriction_id": {"type": "string"},
     "photo_id": {"type": "string"},
+    "key": {"type": "string", "format": "uuid"},
     "name": {"type": "string"},
 }
 """Each path parameter's schema, by the name the routes give it."""
@@ -160,11 +162,13 @@ SPEAKER = object_schema(Speaker, optional=("name",)) | {
     "additionalProperties": False,
 }
 # Photos (API.md "Photos")
+VARIANT_TYPES = ("image/avif", "image/webp", "image/jpeg")
+"""What a stored variant may be (a photo stored before AVIF has WebP and JPEG only)."""
 PHOTO_VARIANT = _object(
     {
         "width": {"type": "integer", "minimum": 1},
         "height": {"type": "integer", "minimum": 1},
-        "type": {"type": "string", "enum": ["image/webp", "image/jpeg"]},
+        "type": {"type": "string", "enum": list(VARIANT_TYPES)},
         "url": {"type": "string", "pattern": "^/media/"},
     },
     ["width", "height", "type", "url"],
@@ -905,12 +909,13 @@ def operations() -> dict[str, dict[str, Any]]:
                 },
             }
         },
+        **_upload_operations(),
         "media_file": _operation(
             "A photo variant, while the entry that carries it is published.",
             {
                 "200": {
                     "description": "The image.",
-                    "content": {t: BINARY for t in ("image/webp", "image/jpeg")},
+                    "content": {t: BINARY for t in VARIANT_TYPES},
                 },
                 **_errors(404),
             },
@@ -921,6 +926,73 @@ def operations() -> dict[str, dict[str, Any]]:
         ),
         **_revisions_operation(),
         **_byline_operations(),
+    }
+
+
+def _upload_operations() -> dict[str, dict[str, Any]]:
+    """A photo uploaded in pieces (README "Photos"): open the upload, then send pieces."""
+    held = {
+        "type": "object",
+        "required": ["offset", "length"],
+        "properties": {
+            "offset": {"type": "integer", "minimum": 0},
+            "length": {"type": "integer", "minimum": 1},
+        },
+    }
+    progress = {"type": "object", "properties": {"upload": held}, "required": ["upload"]}
+    photo = {"type": "object", "properties": {"photo": _ref("Photo")}, "required": ["photo"]}
+    header = {"in": "header", "required": True}
+    return {
+        "start_upload": _operation(
+            "Open the upload of a photo in pieces (or find it: the same Idempotency-Key"
+            " answers the offset held, or the photo once it is finished).",
+            {
+                "200": _json({"oneOf": [progress, photo]}, "Open already, or finished."),
+                "201": _json(progress, "Opened."),
+                **_errors(400, 401, 403, 404, 409, 413, 415, 429),
+            },
+            security=BEARER,
+            parameters=[
+                {"name": "Idempotency-Key", **header, "schema": PATH_PARAMETERS["key"]},
+                {
+                    "name": "Upload-Length",
+                    **header,
+                    "schema": {"type": "string", "pattern": "^[1-9][0-9]{0,11}$"},
+                },
+                {
+                    "name": "Content-Type",
+                    **header,
+                    "schema": {"type": "string", "enum": sorted(DECLARABLE)},
+                },
+            ],
+        ),
+        "upload_piece": _operation(
+            "Send the piece of an upload at the offset the server holds; the last one"
+            " makes the photo (checked as a photo sent whole). A piece at another"
+            " offset: 409 `upload_offset`, with the offset held.",
+            {
+                "200": _json({"oneOf": [progress, photo]}, "Held so far (or the photo)."),
+                "201": _json(photo, "The last piece: the photo, stored."),
+                **_errors(400, 401, 403, 404, 409, 413, 422),
+            },
+            security=BEARER,
+            parameters=[
+                {
+                    "name": "Content-Range",
+                    **header,
+                    "schema": {
+                        "type": "string",
+                        "pattern": "^bytes [0-9]{1,12}-[0-9]{1,12}/[0-9]{1,12}$",
+                    },
+                },
+            ],
+        )
+        | {
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": BINARY},
+            }
+        },
     }
 
 

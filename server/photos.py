@@ -48,6 +48,8 @@ def photo_view(row: Row) -> JSONObject:
 
 # Parts of entry transactions, run on the writer thread.
 
+PHOTO_IN_HEARING = "SELECT * FROM photos WHERE id = ? AND hearing_id = ?"
+
 
 def attach(
     conn: Connection, hearing: Hearing, entry_id: str, ref: PhotoRef | None
@@ -57,8 +59,10 @@ def attach(
     whose rows are gone and whose files are to be removed after the commit."""
     photo: JSONObject | None = None
     if ref is not None:
+        # Locked (PostgreSQL) so that another node's sweep cannot take it meanwhile.
         row = conn.execute(
-            "SELECT * FROM photos WHERE id = ? AND hearing_id = ?", (ref.id, hearing.id)
+            PHOTO_IN_HEARING + conn.dialect.lock_suffix,
+            (ref.id, hearing.id),
         ).fetchone()
         if row is None:
             raise Invalid("No photo with this id was uploaded to this hearing.", field="photo.id")
@@ -82,6 +86,12 @@ def detached(conn: Connection, entry_id: str, keep: str = "") -> list[str]:
     ]
     conn.executemany("DELETE FROM photos WHERE id = ?", [(photo_id,) for photo_id in gone])
     return gone
+
+
+def check_open(hearing: Hearing) -> None:
+    """A closed hearing takes no more photos."""
+    if hearing.fields["status"] == HearingStatus.CLOSED:
+        raise Conflict("The hearing is closed.", code="hearing_closed")
 
 
 PHOTO_NICENESS = 5
@@ -113,11 +123,10 @@ class Photos:
         """The photo stored for this upload, and whether it is new: a retry with the same
         key (and the same bytes) answers with the one stored the first time."""
         digest = hashlib.sha256(data).hexdigest()
-        stored = await self._stored(actor, key, hearing, digest)
+        stored = await self.by_key(actor, key, hearing, digest)
         if stored is not None:
             return stored, False
-        if hearing.fields["status"] == HearingStatus.CLOSED:
-            raise Conflict("The hearing is closed.", code="hearing_closed")
+        check_open(hearing)
         photo_id = secrets.token_urlsafe(12)
         loop = asyncio.get_running_loop()
         async with self._slots:
@@ -147,7 +156,7 @@ class Photos:
         except self.db.integrity_error:
             # The same key arrived twice at once and the other upload won: keep its photo.
             await loop.run_in_executor(self._pool, self.media.remove, photo_id)
-            stored = await self._stored(actor, key, hearing, digest)
+            stored = await self.by_key(actor, key, hearing, digest)
             if stored is None:
                 raise
             return stored, False
@@ -188,9 +197,11 @@ class Photos:
             raise
         return rendered.width, rendered.height, variants
 
-    async def _stored(
-        self, actor: Actor, key: str, hearing: Hearing, digest: str
+    async def by_key(
+        self, actor: Actor, key: str, hearing: Hearing, digest: str | None = None
     ) -> JSONObject | None:
+        """The photo `actor` stored under `key`, if any; refused (409) when it was another
+        hearing's, or other bytes than those of `digest` (when given)."""
         async with self.db.read() as conn:
             rows = list(
                 await conn.execute_fetchall(
@@ -201,7 +212,7 @@ class Photos:
         if not rows:
             return None
         row = rows[0]
-        if row["hearing_id"] != hearing.id or row["sha256"] != digest:
+        if row["hearing_id"] != hearing.id or digest not in (None, row["sha256"]):
             raise Conflict(
                 "This Idempotency-Key was used for another upload.",
                 field="Idempotency-Key",

@@ -22,6 +22,8 @@ from courtwire.media import DirectoryMedia
 from courtwire.photos import Photos
 from courtwire.settings import Settings
 from courtwire.store import Store
+from courtwire.sweep import Sweep
+from courtwire.uploads import Uploads
 
 
 @dataclass
@@ -39,6 +41,8 @@ class Services:
     shared_limits: SharedLimits | None
     """Set when the limits are the cluster's (a broker URL): closed with the app."""
     photos: Photos
+    uploads: Uploads
+    sweep: Sweep
 
     @classmethod
     def build(cls, settings: Settings, store: Store, hub: Hub) -> Services:
@@ -68,4 +72,6 @@ class Services:
             login_throttle=shared or LocalSignInThrottle(settings.login_limit),
             shared_limits=shared,
             photos=photos,
+            uploads=Uploads(store.db, photos, max_bytes=settings.photo_bytes),
+            sweep=Sweep(store.db, photos, hours=settings.photo_unattached_hours),
         )

@@ -102,6 +102,9 @@ class Settings:
     """Most pixels (width × height) a photo may have, checked before it is decoded (422)."""
     photo_workers: int = 2
     """Photos decoded at once, off the event loop."""
+    photo_unattached_hours: float = 24.0
+    """A photo never put on an update, or an upload in pieces left unfinished, is removed
+    when it is older than this (hours, fractions allowed)."""
     media_dir: Path | None = None
     """Where photo files are stored; None: `media` beside the database file."""
 
@@ -136,6 +139,7 @@ class Settings:
             photo_bytes=_int("COURTWIRE_PHOTO_BYTES", 20 * 1024 * 1024),
             photo_pixels=_int("COURTWIRE_PHOTO_PIXELS", 50_000_000),
             photo_workers=max(1, _int("COURTWIRE_PHOTO_WORKERS", 2)),
+            photo_unattached_hours=_positive("COURTWIRE_PHOTO_UNATTACHED_HOURS", 24.0),
             media_dir=Path(os.environ["COURTWIRE_MEDIA_DIR"])
             if os.environ.get("COURTWIRE_MEDIA_DIR")
             else None,

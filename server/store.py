@@ -23,6 +23,7 @@ from courtwire.db import Connection, Database, Row, Transaction
 from courtwire.entries import (
     Draft,
     PhotoRef,
+    already_applied,
     check_not_future,
     check_restrictions,
     restriction_breach,
@@ -505,7 +506,7 @@ class Store:
             hearing = hearing_in(tx.conn, slug)
             entry = _editable_entry(tx.conn, hearing, entry_id, actor)
             if revision is not None and revision != entry["revision"]:
-                if revision + 1 == entry["revision"] and entry | changes == entry:
+                if revision + 1 == entry["revision"] and already_applied(entry, changes):
                     return Written(entry, _last_event(tx.conn, hearing, entry_id), False)
                 raise Conflict(
                     f"The entry is at revision {entry['revision']}, not {revision}: someone"

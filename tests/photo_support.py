@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 import random
+import socket
 import struct
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pillow_heif
@@ -15,6 +19,9 @@ from tests.support import LiveServer, new_id
 # The tests write HEIC themselves, whether or not the server's modules were imported here.
 pillow_heif.register_heif_opener()
 
+PIXELS = 4_000_000
+BYTES = 3_000_000
+"""The photo limits of `limited_server`: small, so that a test goes past them cheaply."""
 SECRET_PLACE = b"51.50740N-0.12780W"
 """Coordinates written into every kind of metadata of `phone_jpeg`; never in a variant."""
 GPS = {
@@ -89,3 +96,42 @@ def upload_headers(
         "Content-Type": media_type,
         "Idempotency-Key": key or new_id(),
     }
+
+
+def wait_until(check: Callable[[], object], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def hang_up(
+    server: LiveServer,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    body: bytes,
+    sent: int,
+    until: Callable[[], object] | None = None,
+) -> None:
+    """Send the request with the first `sent` bytes of its body and hang up without
+    reading the answer: once `until()` holds (the server did its work: a lost response),
+    or at once (with part of the body: a connection dropped mid-way)."""
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(head.encode() + body[:sent])
+        if until is not None:
+            wait_until(until)
+
+
+@contextmanager
+def limited_server(directory: Path, seed: int) -> Iterator[LiveServer]:
+    """A started server of the caller's own with the small photo limits PIXELS and BYTES."""
+    print(f"seed={seed}")
+    live = LiveServer(directory, photo_pixels=str(PIXELS), photo_bytes=str(BYTES))
+    live.start()
+    try:
+        yield live
+    finally:
+        live.stop()

@@ -263,6 +263,8 @@ MATRIX: list[tuple[str, str, tuple[Any, ...]]] = [
     ("DELETE", "/api/hearings/{slug}/queue/{entry_id}", (401, OK, 403, OK, OK, 401)),
     ("GET", "/api/hearings/{slug}/entries", (OK, OK, OK, OK, OK, OK)),
     ("POST", "/api/hearings/{slug}/photos", (401, OK, OK, OK, OK, 401)),
+    ("POST", "/api/hearings/{slug}/uploads", (401, OK, OK, OK, OK, 401)),
+    ("PUT", "/api/hearings/{slug}/uploads/{key}", (401, OK, OK, OK, OK, 401)),
     ("GET", "/media/{photo_id}/{name}", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/api/hearings/{slug}/entries/{entry_id}/revisions", (OK, OK, OK, OK, OK, OK)),
     ("GET", "/api/hearings/{slug}/bylines", (OK, OK, OK, OK, OK, OK)),
@@ -293,6 +295,8 @@ SUCCESS = {
     "POST /api/hearings": 201,
     "POST /api/hearings/{slug}/entries": 201,
     "POST /api/hearings/{slug}/photos": 201,
+    "POST /api/hearings/{slug}/uploads": 201,
+    "PUT /api/hearings/{slug}/uploads/{key}": 201,
     "POST /api/hearings/{slug}/restrictions": 201,
     "POST /api/hearings/{slug}/queue/{entry_id}/release": 201,
 }
@@ -363,6 +367,24 @@ def _published_photo(cast: Cast, n: int) -> str:
     return str(posted.json()["entry"]["photo"]["variants"][0]["url"])
 
 
+def _upload_request(cast: Cast, route: str, headers: dict[str, str], n: int) -> Callable[[], int]:
+    """Opening an upload in pieces, or sending its one piece (to an upload the caller
+    opened beforehand, if the caller can)."""
+    data = encode(noise(n, (64, 48)), "JPEG")
+    key = new_id()
+    base = f"{cast.server.url}/api/hearings/{cast.slug}/uploads"
+    opening = {
+        "content-type": "image/jpeg",
+        "idempotency-key": key,
+        "upload-length": str(len(data)),
+    }
+    if route.endswith("/uploads"):
+        return lambda: httpx.post(base, headers=headers | opening).status_code
+    httpx.post(base, headers=headers | opening)
+    piece = {"content-range": f"bytes 0-{len(data) - 1}/{len(data)}"}
+    return lambda: httpx.put(f"{base}/{key}", content=data, headers=headers | piece).status_code
+
+
 def request_for(cast: Cast, method: str, route: str, caller: int) -> Callable[[], int]:
     """A call of `route` as `caller`, with whatever the route needs made beforehand."""
     token = cast.fresh_token(caller) if route == "/api/logout" else cast.tokens[caller]
@@ -421,6 +443,8 @@ def request_for(cast: Cast, method: str, route: str, caller: int) -> Callable[[]
         return lambda: (
             httpx.post(f"{base}{path}", content=data, headers=headers | photo).status_code
         )
+    if "/uploads" in route:
+        return _upload_request(cast, route, headers, n)
     if "{photo_id}" in route:
         path = _published_photo(cast, n)
     if route.endswith("/events.sse"):

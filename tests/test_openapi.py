@@ -21,9 +21,10 @@ from tests.support import LiveServer, Staff
 CONFIG = """
 # Schema-valid content that the API's own rules refuse is a 422, as API.md says: a time
 # zone that is no IANA name, a date outside years 1000-9998, a restricted term, a short
-# password; the document cannot state those rules, so 422 is an accepted answer too.
+# password; the document cannot state those rules, so 422 is an accepted answer too. So is
+# 413 for a photo's Upload-Length over COURTWIRE_PHOTO_BYTES, a setting.
 [checks.positive_data_acceptance]
-expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]
+expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "413", "422", "429"]
 """
 REVOKING = ["/api/logout", "/api/users/{username}/revoke"]
 """Operations that revoke the caller's own token: run on their own, after the rest."""

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import io
-import socket
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,31 +17,28 @@ from PIL import Image
 
 from courtwire.model import Role
 from tests.photo_support import (
+    BYTES,
     SECRET_PLACE,
     encode,
+    hang_up,
+    limited_server,
     media_files,
     noise,
     phone_jpeg,
     photo_rows,
     upload_headers,
+    wait_until,
 )
 from tests.support import LiveServer, Staff, new_id
 
 SEED = 16
-PIXELS = 4_000_000
-BYTES = 3_000_000
 
 
 @pytest.fixture(scope="module")
 def photo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of this module's own, with small photo limits."""
-    print(f"seed={SEED}")
-    live = LiveServer(
-        tmp_path_factory.mktemp("photos"), photo_pixels=str(PIXELS), photo_bytes=str(BYTES)
-    )
-    live.start()
-    yield live
-    live.stop()
+    with limited_server(tmp_path_factory.mktemp("photos"), SEED) as live:
+        yield live
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +69,6 @@ def post_with_photo(
     return staff.post(slug, "Outside the court.", photo={"id": photo_id, "alt": alt, **photo})
 
 
-def wait_until(check: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
 def test_a_phone_photo_is_stored_upright_in_variants_without_any_metadata(
     photo_server: LiveServer, desk: Staff, phone: Staff
 ) -> None:
@@ -94,12 +82,9 @@ def test_a_phone_photo_is_stored_upright_in_variants_without_any_metadata(
     assert (photo["width"], photo["height"]) == (1200, 1800)
     widths = [(v["width"], v["height"], v["type"]) for v in photo["variants"]]
     assert widths == [
-        (480, 720, "image/webp"),
-        (480, 720, "image/jpeg"),
-        (960, 1440, "image/webp"),
-        (960, 1440, "image/jpeg"),
-        (1200, 1800, "image/webp"),
-        (1200, 1800, "image/jpeg"),
+        (width, height, media_type)
+        for width, height in ((480, 720), (960, 1440), (1200, 1800))
+        for media_type in ("image/avif", "image/webp", "image/jpeg")
     ]
     stored = media_files(photo_server)
     names = {v["url"].rsplit("/", 1)[1] for v in photo["variants"]}
@@ -122,7 +107,7 @@ def test_a_phone_photo_is_stored_upright_in_variants_without_any_metadata(
     assert carried == photo | {"alt": "The crowd outside.", "caption": "After the verdict."}
     served = httpx.get(photo_server.url + url)
     assert served.status_code == 200
-    assert served.headers["content-type"] == "image/webp"
+    assert served.headers["content-type"] == "image/avif"
     assert served.headers["x-content-type-options"] == "nosniff"
     assert served.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert (
@@ -142,6 +127,7 @@ def test_png_webp_and_heic_are_taken_by_their_content(desk: Staff, phone: Staff)
         photo = answer.json()["photo"]
         # Narrower than the smallest width: its own width, never upscaled.
         assert [(v["width"], v["type"]) for v in photo["variants"]] == [
+            (300, "image/avif"),
             (300, "image/webp"),
             (300, "image/jpeg"),
         ]
@@ -248,14 +234,6 @@ def test_an_upload_needs_a_key_and_a_reporter(
     assert (other.status_code, other.json()["error"]["code"]) == (409, "idempotency_conflict")
 
 
-def _drop_answer(server: LiveServer, path: str, headers: dict[str, str], body: bytes) -> None:
-    """Send the whole request and hang up without reading the answer (a lost response)."""
-    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
-    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
-    with socket.create_connection(("127.0.0.1", server.port)) as sock:
-        sock.sendall(head.encode() + body)
-
-
 def test_a_retry_after_a_lost_answer_stores_one_photo(
     photo_server: LiveServer, desk: Staff, phone: Staff
 ) -> None:
@@ -263,10 +241,16 @@ def test_a_retry_after_a_lost_answer_stores_one_photo(
     data = phone_jpeg(SEED + 2, (900, 600))
     key = new_id()
     rows, folders = photo_rows(photo_server), _folders(photo_server)
-    _drop_answer(
-        photo_server, f"/api/hearings/{slug}/photos", upload_headers(phone.token, key=key), data
+    path, headers = f"/api/hearings/{slug}/photos", upload_headers(phone.token, key=key)
+    hang_up(
+        photo_server,
+        "POST",
+        path,
+        headers,
+        data,
+        len(data),
+        lambda: photo_rows(photo_server) == rows + 1,
     )
-    wait_until(lambda: photo_rows(photo_server) == rows + 1)
     retry = upload(phone, slug, data, key=key)
     assert retry.status_code == 200, retry.text
     again = upload(phone, slug, data, key=key)
@@ -293,6 +277,16 @@ def _photo(staff: Staff, slug: str, seed: int) -> dict[str, Any]:
     assert answer.status_code == 201, answer.text
     photo: dict[str, Any] = answer.json()["photo"]
     return photo
+
+
+def _entry_with_photo(
+    desk: Staff, phone: Staff, title: str, seed: int
+) -> tuple[dict[str, Any], str]:
+    """A photo posted on an update of a new live hearing, and the update's address."""
+    slug = desk.create_hearing(title, status="live")["slug"]
+    photo = _photo(phone, slug, seed)
+    entry = post_with_photo(phone, slug, photo["id"]).json()["entry"]
+    return photo, f"/api/hearings/{slug}/entries/{entry['id']}"
 
 
 def _status(server: LiveServer, photo: dict[str, Any]) -> set[int]:
@@ -371,10 +365,7 @@ def test_alt_text_or_a_caption_naming_a_restriction_is_refused_and_nothing_store
 def test_an_editor_corrects_alt_text_and_removes_a_photo(
     photo_server: LiveServer, desk: Staff, phone: Staff
 ) -> None:
-    slug = desk.create_hearing("R v Revised", status="live")["slug"]
-    photo = _photo(phone, slug, SEED + 7)
-    entry = post_with_photo(phone, slug, photo["id"]).json()["entry"]
-    path = f"/api/hearings/{slug}/entries/{entry['id']}"
+    photo, path = _entry_with_photo(desk, phone, "R v Revised", SEED + 7)
     changed = desk.client.patch(
         path, json={"photo": {"id": photo["id"], "alt": "Supporters sing."}}
     )
@@ -427,7 +418,12 @@ def test_pages_feed_json_ld_and_exports_carry_the_photo(
         ' alt="Supporters sing &quot;the anthem&quot; &lt;outside&gt;." loading="lazy"'
         ' decoding="async">'
     ) in page
-    assert f'<source type="image/webp" srcset="{webps[0]["url"]} 480w' in page
+    avifs = [v for v in photo["variants"] if v["type"] == "image/avif"]
+    assert (
+        f'<picture><source type="image/avif" srcset="{avifs[0]["url"]} 480w'
+        f', {avifs[1]["url"]} 640w" sizes="(min-width: 46rem) 44rem, calc(100vw - 2rem)">'
+        f'<source type="image/webp" srcset="{webps[0]["url"]} 480w'
+    ) in page
     assert "<figcaption>After the verdict &amp; more.</figcaption>" in page
     assert f'"image":{{"@type":"ImageObject","url":"{base}{jpegs[-1]["url"]}"' in page.replace(
         " ", ""
@@ -441,3 +437,28 @@ def test_pages_feed_json_ld_and_exports_carry_the_photo(
     markdown = httpx.get(f"{base}/api/hearings/{slug}/export.md").text
     assert f"]({jpegs[-1]['url']})" in markdown
     assert "Supporters sing" in markdown
+
+
+def test_a_patch_of_an_entry_with_a_photo_retried_after_a_lost_answer_applies_once(
+    photo_server: LiveServer, desk: Staff, phone: Staff
+) -> None:
+    photo, path = _entry_with_photo(desk, phone, "R v Patch Retried", SEED + 11)
+    slug = path.split("/")[3]
+    changes = [
+        {"body": "Outside, later.", "correction": "Time.", "revision": 1},
+        {"photo": {"id": photo["id"], "alt": "Supporters sing.", "caption": None}, "revision": 2},
+        {"photo": {"id": photo["id"], "alt": "Supporters sing.", "caption": "Late"}, "revision": 3},
+        {"photo": None, "correction": "Photo removed.", "revision": 4},
+    ]
+    for revision, change in enumerate(changes, start=2):
+        first = phone.client.patch(path, json=change)
+        assert first.status_code == 200, first.text
+        assert first.json()["entry"]["revision"] == revision
+        last_seq = phone.client.get(f"/api/hearings/{slug}").json()["last_seq"]
+        again = phone.client.patch(path, json=change)
+        assert (again.status_code, again.json()) == (200, first.json()), change
+        assert phone.client.get(f"/api/hearings/{slug}").json()["last_seq"] == last_seq
+    # A different change from a revision already passed is still a conflict.
+    stale = phone.client.patch(path, json={"photo": None, "correction": "Other.", "revision": 4})
+    assert (stale.status_code, stale.json()["error"]["code"]) == (409, "revision_conflict")
+    wait_until(lambda: photo["id"] not in _folders(photo_server))

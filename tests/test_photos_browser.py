@@ -1,5 +1,6 @@
 """A reporter attaches a photo offline; it waits on the phone, goes out when the network
-is back (its upload retried under the same key after a lost answer), and the reader
+is back (uploaded in pieces, resumed from the offset the server holds after a lost
+answer, its progress shown), and the reader
 page shows it live with its alt text and caption. Real server, real Chromium."""
 
 from __future__ import annotations
@@ -14,6 +15,18 @@ from tests.support import LiveServer, Staff, serious_violations
 from tests.test_reporter_app_browser import new_reporter, open_app
 
 SEED = 1616
+PIECE_BYTES = 256 * 1024
+"""The app's piece size (static/js/outbox.js)."""
+PROGRESS_WATCH = """() => {
+  window.progressSeen = [];
+  new MutationObserver(() => {
+    const bar = document.querySelector("#outbox-list progress:not([hidden])");
+    if (!bar) return;
+    const name = document.getElementById(bar.getAttribute("aria-labelledby"));
+    const last = window.progressSeen[window.progressSeen.length - 1];
+    if (!last || last[0] !== bar.value) window.progressSeen.push([bar.value, name.textContent]);
+  }).observe(document.querySelector("#outbox-list"), { childList: true, subtree: true });
+}"""
 
 
 def photos_of(server: LiveServer, slug: str) -> list[tuple[int, int]]:
@@ -35,19 +48,26 @@ def test_a_photo_attached_offline_reaches_the_reader_live_once_with_its_alt_text
     reader.goto(f"{server.url}/h/{slug}")
     expect(reader.locator("#connection")).to_have_attribute("data-state", "live")
 
-    uploads: list[str] = []
+    starts: list[str] = []
+    pieces: list[str] = []
 
-    def lose_first_answer(route: Route) -> None:
-        # The first upload reaches the server, but its answer never reaches the phone.
-        uploads.append(route.request.headers["idempotency-key"])
-        if len(uploads) == 1:
+    def count_start(route: Route) -> None:
+        starts.append(route.request.headers["idempotency-key"])
+        route.continue_()
+
+    def lose_second_answer(route: Route) -> None:
+        # The second piece reaches the server, but its answer never reaches the phone.
+        pieces.append(route.request.headers["content-range"])
+        if len(pieces) == 2:
             route.fetch()
             route.abort("connectionreset")
         else:
             route.continue_()
 
     context, page = open_app(browser, server, new_reporter(server), slug)
-    context.route("**/api/hearings/*/photos", lose_first_answer)
+    page.evaluate(PROGRESS_WATCH)
+    context.route("**/api/hearings/*/uploads", count_start)
+    context.route("**/api/hearings/*/uploads/*", lose_second_answer)
     context.set_offline(True)
     expect(page.locator("#net-state")).to_have_attribute("data-state", "offline")
 
@@ -81,7 +101,7 @@ def test_a_photo_attached_offline_reaches_the_reader_live_once_with_its_alt_text
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     figure = reader.locator("article.entry figure.photo")
-    expect(figure).to_have_count(1, timeout=20000)
+    expect(figure).to_have_count(1, timeout=60000)
     image = figure.locator("img")
     expect(image).to_have_attribute("alt", "About forty people with flags on the court steps.")
     expect(image).to_have_attribute("loading", "lazy")
@@ -93,8 +113,20 @@ def test_a_photo_attached_offline_reaches_the_reader_live_once_with_its_alt_text
     # Downscaled on the phone to 2560 px on the long edge, upright: one photo stored,
     # though its first answer was lost and it was sent again under the same key.
     assert photos_of(server, slug) == [(1920, 2560)]
-    assert len(uploads) == 2
-    assert uploads[0] == uploads[1]
+    # In pieces: after the lost answer the app asked where the upload stood and went on
+    # from there (the second piece was not sent again), under one key throughout.
+    starts_at = [int(piece.split()[1].split("-")[0]) for piece in pieces]
+    total = int(pieces[0].rsplit("/", 1)[1])
+    assert starts_at == list(range(0, total, PIECE_BYTES)), pieces
+    assert len(starts) >= 2
+    assert set(starts) == {starts[0]}
+    # A progress bar, named by its note, went up while the photo was sent.
+    seen = page.evaluate("window.progressSeen")
+    values = [value for value, _ in seen]
+    assert values == sorted(values), seen
+    assert 0 < max(values) <= 100, seen
+    assert len(set(values)) > 3, seen
+    assert all(label == f"Uploading the photo: {value}%" for value, label in seen), seen
     expect(page.locator("#outbox-list .item[data-state='published']")).to_have_count(1)
     assert serious_violations(page) == []
     assert serious_violations(reader) == []
@@ -126,4 +158,58 @@ def test_a_hearing_without_the_courtroom_confirmation_takes_a_photo_without_it(
     assert turned_on.json()["photo_confirmation"] is True
     bad = editor.client.patch(f"/api/hearings/{slug}", json={"photo_confirmation": "no"})
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "photo_confirmation")
+    context.close()
+
+
+def test_a_photo_upload_cut_off_resumes_after_a_reload_from_the_offset_the_server_holds(
+    browser: Browser, server: LiveServer, hearing: dict[str, Any]
+) -> None:
+    slug = hearing["slug"]
+    pieces: list[int] = []
+
+    def cut_after_two(route: Route) -> None:
+        # Two pieces arrive; then the network is gone for the photo, mid-upload.
+        if len(pieces) < 2:
+            pieces.append(int(route.request.headers["content-range"].split()[1].split("-")[0]))
+            route.continue_()
+        else:
+            route.abort("internetdisconnected")
+
+    context, page = open_app(browser, server, new_reporter(server), slug)
+    context.route("**/api/hearings/*/uploads/*", cut_after_two)
+    photo = encode(noise(SEED + 1, (2000, 1500)), "JPEG", quality=95)
+    assert len(photo) > 3 * PIECE_BYTES
+    page.fill("#body", "The lawyer speaks to the press.")
+    page.set_input_files(
+        "#photo-gallery", files=[{"name": "press.jpg", "mimeType": "image/jpeg", "buffer": photo}]
+    )
+    expect(page.locator("#photo-name")).to_contain_text("Photo attached")
+    page.fill("#photo-alt", "A lawyer at a bank of microphones.")
+    page.check("#photo-outside")
+    page.click("#send")
+    waiting = page.locator("#outbox-list .item[data-state='waiting']")
+    expect(waiting.locator("progress")).to_be_visible()
+    expect(waiting.locator(".note")).to_contain_text("the photo will resume where it stopped")
+    held = int(waiting.locator("progress").get_attribute("value") or "0")
+    assert 0 < held < 100
+    assert pieces == [0, PIECE_BYTES]
+
+    # The app is reloaded: the photo resumes from what the server holds, not from 0.
+    context.unroute("**/api/hearings/*/uploads/*")
+    resumed: list[int] = []
+    context.route(
+        "**/api/hearings/*/uploads/*",
+        lambda route: (
+            resumed.append(int(route.request.headers["content-range"].split()[1].split("-")[0])),
+            route.continue_(),
+        ),
+    )
+    page.reload()
+    expect(page.locator("#outbox-list .item[data-state='published']")).to_have_count(
+        1, timeout=60000
+    )
+    assert resumed == list(range(2 * PIECE_BYTES, len(photo), PIECE_BYTES))
+    [entry] = httpx.get(f"{server.url}/api/hearings/{slug}/entries").json()["entries"]
+    assert entry["photo"]["alt"] == "A lawyer at a bank of microphones."
+    assert photos_of(server, slug) == [(2000, 1500)]
     context.close()

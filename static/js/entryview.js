@@ -20,22 +20,30 @@ export function element(tag, className, text) {
 /** How wide a photo is shown: the reader column (courtwire.figures.SIZES, the same). */
 export const PHOTO_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)";
 
+/** The <source>s of a photo, best first, where it has that type (courtwire.figures). */
+const SOURCE_TYPES = ["image/avif", "image/webp"];
+
 function srcset(photo, type) {
   return photo.variants.filter((v) => v.type === type).map((v) => `${v.url} ${v.width}w`).join(", ");
 }
 
 /**
- * An entry's photo as a <figure>, as the server renders it (courtwire.figures): WebP where
- * the browser takes it, JPEG otherwise, with width and height (no layout shift), lazy
+ * An entry's photo as a <figure>, as the server renders it (courtwire.figures): AVIF or
+ * WebP where the browser takes it, JPEG otherwise, with width and height (no layout shift), lazy
  * loading, the alt text and the caption.
  */
 export function photoFigure(photo) {
   const figure = element("figure", "photo");
   const picture = element("picture");
-  const source = element("source");
-  source.type = "image/webp";
-  source.srcset = srcset(photo, "image/webp");
-  source.sizes = PHOTO_SIZES;
+  for (const type of SOURCE_TYPES) {
+    const set = srcset(photo, type);
+    if (!set) continue;
+    const source = element("source");
+    source.type = type;
+    source.srcset = set;
+    source.sizes = PHOTO_SIZES;
+    picture.append(source);
+  }
   const jpegs = photo.variants.filter((v) => v.type === "image/jpeg");
   const fitting = jpegs.filter((v) => v.width <= 960);
   const img = element("img");
@@ -47,7 +55,7 @@ export function photoFigure(photo) {
   img.alt = photo.alt;
   img.loading = "lazy";
   img.decoding = "async";
-  picture.append(source, img);
+  picture.append(img);
   figure.append(picture);
   if (photo.caption) figure.append(element("figcaption", "", photo.caption));
   return figure;

@@ -24,10 +24,10 @@
 // made: each waits until the ones before it about the same entry are published.
 //
 // A new update may carry a photo (`photo`: {blob, key, alt, caption, id}): the image is
-// on the phone with the update, and uploaded first, with progress, under its own
-// Idempotency-Key, retried with that key until the server answers (it stores one photo
-// per key, however often the answer is lost). Its id then goes into the update's
-// payload, which is sent as any other.
+// on the phone with the update, and uploaded first, in pieces, with its progress kept on
+// the item (`progress`, a percent), under its own Idempotency-Key; every try resumes
+// from what the server holds (it stores one photo per key, however often an answer is
+// lost). Its id then goes into the update's payload, which is sent as any other.
 
 import { backoffDelay } from "./live.js";
 
@@ -37,8 +37,10 @@ const CHANNEL = "courtwire-outbox";
 const LOCK = "courtwire-outbox-send";
 const KEEP_PUBLISHED = 20;
 const SEND_TIMEOUT_MS = 15000;
-/** Without a byte arriving for this long, a photo upload is given up and retried. */
+/** Without a byte moving for this long, a photo upload is given up and retried. */
 const UPLOAD_STALL_MS = 60000;
+/** A photo goes in pieces of this size: each one held by the server once it arrives. */
+export const PIECE_BYTES = 256 * 1024;
 /** States an item ends in: nothing more is sent for it. */
 const FINISHED = new Set(["published", "pulled", "discarded"]);
 
@@ -369,20 +371,65 @@ export class Outbox extends EventTarget {
   }
 
   /**
-   * Upload an item's photo (XMLHttpRequest: fetch tells nothing of upload progress),
-   * the same bytes under the same key on every try. Resolves to {item} with the photo's
-   * id in its payload, or to what sendOne resolves to when it did not go through.
+   * Upload an item's photo in pieces the network can carry, under the same key on every
+   * try: the server answers each piece with the bytes it holds, and a new try (after a
+   * lost answer, offline, a reload) asks it where the upload stands and resumes there.
+   * Resolves to {item} with the photo's id in its payload, or to what sendOne resolves
+   * to when it did not go through.
    */
   async uploadPhoto(item, token) {
     const { photo } = item;
-    const path = `/api/hearings/${encodeURIComponent(item.hearing)}/photos`;
-    let shown = -1;
-    const answer = await new Promise((resolve) => {
+    const { size } = photo.blob;
+    const base = `/api/hearings/${encodeURIComponent(item.hearing)}/uploads`;
+    let answer = await this.photoRequest(token, "POST", base, null, {
+      "Idempotency-Key": photo.key,
+      "Upload-Length": String(size),
+      "Content-Type": photo.blob.type || "application/octet-stream",
+    });
+    // Progress is written in order, and all of it before the answer is.
+    let shown = item.progress;
+    let showing = Promise.resolve();
+    const show = (bytes) => {
+      const progress = Math.min(100, Math.floor((bytes / size) * 100));
+      if (progress === shown) return;
+      shown = progress;
+      showing = showing.then(() => this.update(item.id, { progress, note: `Uploading the photo: ${progress}%` }));
+    };
+    while (answer?.body?.upload && (answer.status < 300 || answer.body.error?.code === "upload_offset")) {
+      // All of it held but not yet a photo (the server failed to finish): the last
+      // piece again, which the server takes as a retry and finishes.
+      const held = answer.body.upload.offset;
+      const offset = held < size ? held : Math.floor((size - 1) / PIECE_BYTES) * PIECE_BYTES;
+      const end = Math.min(offset + PIECE_BYTES, size);
+      show(offset);
+      answer = await this.photoRequest(token, "PUT", `${base}/${photo.key}`, photo.blob.slice(offset, end), {
+        "Content-Range": `bytes ${offset}-${end - 1}/${size}`,
+      }, (loaded) => show(offset + loaded));
+    }
+    await showing;
+    if (!answer) {
+      await this.update(item.id, { state: "waiting", note: "No connection: the photo will resume where it stopped." });
+      return { retry: true };
+    }
+    if ((answer.status === 200 || answer.status === 201) && answer.body?.photo?.id) {
+      return { item: await this.update(item.id, { photo: { ...photo, id: answer.body.photo.id }, note: "", progress: null }) };
+    }
+    // A refusal of the image is about the photo, whatever part of the request it names.
+    if (answer.body?.error) answer.body.error.field = "photo";
+    return this.answered(item, answer.status, answer.body, answer.retryAfter);
+  }
+
+  /**
+   * One request of a photo's upload (XMLHttpRequest: fetch tells nothing of upload
+   * progress), given up when no byte moves for UPLOAD_STALL_MS. Resolves to {status,
+   * body, retryAfter}, or null when the network failed.
+   */
+  photoRequest(token, method, path, body, headers, onProgress = null) {
+    return new Promise((resolve) => {
       const xhr = new XMLHttpRequest();
-      xhr.open("POST", path);
+      xhr.open(method, path);
       xhr.setRequestHeader("Authorization", `Bearer ${token}`);
-      xhr.setRequestHeader("Content-Type", photo.blob.type || "application/octet-stream");
-      xhr.setRequestHeader("Idempotency-Key", photo.key);
+      for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
       let stalled = null;
       const watch = () => {
         clearTimeout(stalled);
@@ -390,39 +437,25 @@ export class Outbox extends EventTarget {
       };
       xhr.upload.onprogress = (event) => {
         watch();
-        if (!event.lengthComputable) return;
-        const percent = Math.floor((event.loaded / event.total) * 10) * 10;
-        if (percent === shown) return;
-        shown = percent;
-        this.update(item.id, { note: `Uploading the photo: ${percent}%` });
+        if (onProgress && event.lengthComputable) onProgress(event.loaded);
       };
       xhr.onload = () => {
         clearTimeout(stalled);
-        let body = null;
+        let answer = null;
         try {
-          body = JSON.parse(xhr.responseText);
+          answer = JSON.parse(xhr.responseText);
         } catch {
-          body = null;
+          answer = null;
         }
-        resolve({ status: xhr.status, body, retryAfter: xhr.getResponseHeader("Retry-After") });
+        resolve({ status: xhr.status, body: answer, retryAfter: xhr.getResponseHeader("Retry-After") });
       };
       xhr.onerror = xhr.onabort = () => {
         clearTimeout(stalled);
         resolve(null);
       };
       watch();
-      xhr.send(photo.blob);
+      xhr.send(body);
     });
-    if (!answer) {
-      await this.update(item.id, { state: "waiting", note: "No connection: the photo will be sent again." });
-      return { retry: true };
-    }
-    if ((answer.status === 200 || answer.status === 201) && answer.body?.photo?.id) {
-      return { item: await this.update(item.id, { photo: { ...photo, id: answer.body.photo.id }, note: "" }) };
-    }
-    // A refusal of the image is about the photo, whatever part of the request it names.
-    if (answer.body?.error) answer.body.error.field = "photo";
-    return this.answered(item, answer.status, answer.body, answer.retryAfter);
   }
 
   /** What an answer (to the update, or to its photo's upload) means for the item. */

@@ -127,6 +127,18 @@ function publishedLabel(entry) {
   return phrase(entry?.revision > 1 ? "outbox.since_corrected" : "outbox.published");
 }
 
+/** A photo being uploaded: how much of it the server has, as a bar named by the note
+ * ("Uploading the photo: 40%"). */
+function showProgress(bar, item, note) {
+  const active = item.state === "waiting" || item.state === "sending";
+  bar.hidden = !(active && item.photo && !item.photo.id && Number.isFinite(item.progress));
+  if (bar.hidden) return;
+  bar.value = item.progress;
+  bar.textContent = `${item.progress}%`;
+  note.id = `progress-${item.id}`;
+  bar.setAttribute("aria-labelledby", note.id);
+}
+
 function outboxItem(template, item) {
   const li = template.content.firstElementChild.cloneNode(true);
   li.dataset.state = item.state;
@@ -153,6 +165,7 @@ function outboxItem(template, item) {
   const note = li.querySelector(".note");
   note.textContent = item.state === "waiting" || item.state === "sending" ? item.note || "" : "";
   note.hidden = !note.textContent;
+  showProgress(li.querySelector(".progress"), item, note);
   const problem = li.querySelector(".problem");
   if (error) {
     problem.hidden = false;
