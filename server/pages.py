@@ -49,9 +49,10 @@ def json_ld(data: JSONObject) -> Markup:
     return Markup(text)  # noqa: S704 - angle brackets escaped above
 
 
-def photo_figure(photo: JSONObject) -> Markup:
-    """An entry's photo as the reader page shows it (courtwire.figures escapes every text)."""
-    return Markup(figure_html(photo))  # noqa: S704 - built from escaped parts
+def photo_figure(photo: JSONObject, first: bool = False) -> Markup:
+    """An entry's photo as the reader page shows it (courtwire.figures escapes every text);
+    `first`: the page's first photo."""
+    return Markup(figure_html(photo, first=first))  # noqa: S704 - built from escaped parts
 
 
 def _templates(language: Language) -> Environment:

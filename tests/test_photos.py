@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -96,6 +97,8 @@ def test_a_phone_photo_is_stored_upright_in_variants_without_any_metadata(
     assert widths == [
         (480, 720, "image/webp"),
         (480, 720, "image/jpeg"),
+        (720, 1080, "image/webp"),
+        (720, 1080, "image/jpeg"),
         (960, 1440, "image/webp"),
         (960, 1440, "image/jpeg"),
         (1200, 1800, "image/webp"),
@@ -424,7 +427,7 @@ def test_pages_feed_json_ld_and_exports_carry_the_photo(
     assert (
         f'<img src="{jpegs[-1]["url"]}" srcset="{srcset}" sizes="(min-width: 46rem) 44rem,'
         f' calc(100vw - 2rem)" width="640" height="480"'
-        ' alt="Supporters sing &quot;the anthem&quot; &lt;outside&gt;." loading="lazy"'
+        ' alt="Supporters sing &quot;the anthem&quot; &lt;outside&gt;." fetchpriority="high"'
         ' decoding="async">'
     ) in page
     assert f'<source type="image/webp" srcset="{webps[0]["url"]} 480w' in page
@@ -441,3 +444,24 @@ def test_pages_feed_json_ld_and_exports_carry_the_photo(
     markdown = httpx.get(f"{base}/api/hearings/{slug}/export.md").text
     assert f"]({jpegs[-1]['url']})" in markdown
     assert "Supporters sing" in markdown
+
+
+def test_the_page_s_first_photo_is_fetched_at_once_and_the_others_lazily(
+    photo_server: LiveServer, desk: Staff, phone: Staff
+) -> None:
+    slug = desk.create_hearing("R v Several", status="live")["slug"]
+    photos = [_photo(phone, slug, SEED + 20 + number) for number in range(3)]
+    entries = [post_with_photo(phone, slug, photo["id"]).json()["entry"] for photo in photos]
+    pin = desk.client.patch(
+        f"/api/hearings/{slug}/entries/{entries[0]['id']}", json={"pinned": True}
+    )
+    assert pin.status_code == 200, pin.text
+    page = httpx.get(f"{photo_server.url}/h/{slug}").text
+    images = re.findall(r"<img [^>]*>", page)
+    # The pinned one shows first (and again in its place); newest first below it.
+    order = [photos[0], photos[2], photos[1], photos[0]]
+    assert [re.findall(r"/media/([^/]+)/", image)[0] for image in images] == [
+        photo["id"] for photo in order
+    ]
+    assert ['fetchpriority="high"' in image for image in images] == [True, False, False, False]
+    assert ['loading="lazy"' in image for image in images] == [False, True, True, True]

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from courtwire.model import Role
-from tests.photo_support import phone_jpeg, photo_rows, upload_headers
+from tests.photo_support import phone_jpeg, photo_rows, post_photo, upload_headers
 from tests.s3_support import S3Server
 from tests.support import LiveServer, RedisServer, Staff, free_port
 
@@ -80,17 +80,8 @@ def wait_until(check: Callable[[], bool], timeout: float = 20.0) -> None:
 
 
 def photo_entry(staff: Staff, slug: str, seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Upload a phone's photo and publish an update carrying it: (photo, entry)."""
-    answer = staff.client.post(
-        f"/api/hearings/{slug}/photos",
-        content=phone_jpeg(seed, (1800, 1200)),
-        headers=upload_headers(staff.token),
-    )
-    assert answer.status_code == 201, answer.text
-    photo = answer.json()["photo"]
-    posted = staff.post(slug, "Outside.", photo={"id": photo["id"], "alt": "The steps."})
-    assert posted.status_code == 201, posted.text
-    return photo, posted.json()["entry"]
+    """A phone's photo on a published update: (photo, entry)."""
+    return post_photo(staff, slug, phone_jpeg(seed, (1800, 1200)), "The steps.")
 
 
 def served(
@@ -122,7 +113,7 @@ def test_a_photo_stored_through_one_node_is_served_by_the_other_as_a_directory_s
     photo, _ = photo_entry(phone, slug, SEED)
     keys = s3.keys(f"{PREFIX}{photo['id']}/")
     assert keys == sorted(PREFIX + v["url"].removeprefix("/media/") for v in photo["variants"])
-    assert len(keys) == 6
+    assert len(keys) == 8
     from_b = served(b, photo)
     assert from_b == served(a, photo)
     for _, _, media_type, data, headers in from_b:
@@ -145,7 +136,7 @@ def test_a_deleted_entry_s_photo_leaves_the_bucket_for_every_node(
     slug = desk.create_hearing("R v Gone", status="live")["slug"]
     photo, entry = photo_entry(phone, slug, SEED + 1)
     kept, _ = photo_entry(phone, slug, SEED + 2)
-    assert len(s3.keys(f"{PREFIX}{photo['id']}/")) == 6
+    assert len(s3.keys(f"{PREFIX}{photo['id']}/")) == 8
     deleted = phone.client.delete(f"/api/hearings/{slug}/entries/{entry['id']}")
     assert deleted.status_code == 200, deleted.text
     wait_until(lambda: s3.keys(f"{PREFIX}{photo['id']}/") == [])
@@ -153,8 +144,8 @@ def test_a_deleted_entry_s_photo_leaves_the_bucket_for_every_node(
         for variant in photo["variants"]:
             assert httpx.get(node.url + variant["url"]).status_code == 404
     # The other update's photo is untouched.
-    assert len(s3.keys(f"{PREFIX}{kept['id']}/")) == 6
-    assert {answer[0] for answer in served(b, kept)} == {480, 960, 1200}
+    assert len(s3.keys(f"{PREFIX}{kept['id']}/")) == 8
+    assert {answer[0] for answer in served(b, kept)} == {480, 720, 960, 1200}
 
 
 def test_an_object_missing_from_the_bucket_is_a_404(
@@ -212,11 +203,20 @@ def test_a_store_out_of_reach_is_a_503_logged_once_until_it_is_back(tmp_path: Pa
             assert log.count("media store unreachable") == 1, log
             assert "request failed" not in log
             s3.start()
-            assert [answer[0] for answer in served(node, photo)] == [480, 480, 960, 960, 1200, 1200]
+            assert [answer[0] for answer in served(node, photo)] == [
+                480,
+                480,
+                720,
+                720,
+                960,
+                960,
+                1200,
+                1200,
+            ]
             wait_until(lambda: "media store reachable again" in node.log())
             assert node.log().count("media store unreachable") == 1
             assert httpx.get(node.url + taken_down["variants"][0]["url"]).status_code == 404
-            assert len(s3.keys(f"{PREFIX}{taken_down['id']}/")) == 6
+            assert len(s3.keys(f"{PREFIX}{taken_down['id']}/")) == 8
     finally:
         node.stop()
         s3.close()
