@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
 
 from courtwire.exceptions import MediaUnavailable
 from courtwire.images import OUTPUTS
@@ -51,9 +56,14 @@ class S3Media:
         config = CONFIG
         if location.endpoint:
             config = config.merge(Config(s3={"addressing_style": "path"}))
-        self.client = boto3.session.Session().client(
-            "s3", endpoint_url=location.endpoint or None, config=config
-        )
+        try:
+            self.client = boto3.session.Session().client(
+                "s3", endpoint_url=location.endpoint or None, config=config
+            )
+        except PartialCredentialsError:
+            raise self._no_credentials() from None
+        except BotoCoreError as error:
+            raise MediaUnavailable(f"The media store's settings are refused: {error}") from None
         self.where = f"s3://{location.bucket}/{location.prefix}"
         self.outage = Outage(self.where)
 
@@ -61,11 +71,8 @@ class S3Media:
         bucket, endpoint = self.location.bucket, self.location.endpoint or "AWS"
         try:
             self.client.head_bucket(Bucket=bucket)
-        except NoCredentialsError:
-            raise MediaUnavailable(
-                f"No credentials for the media bucket {bucket!r}: set AWS_ACCESS_KEY_ID and"
-                " AWS_SECRET_ACCESS_KEY (or another source boto3 reads)."
-            ) from None
+        except (NoCredentialsError, PartialCredentialsError):
+            raise self._no_credentials() from None
         except ClientError as error:
             status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
             if status == 404:
@@ -84,6 +91,12 @@ class S3Media:
             raise MediaUnavailable(
                 f"The media store {endpoint} cannot be reached: {error}"
             ) from None
+
+    def _no_credentials(self) -> MediaUnavailable:
+        return MediaUnavailable(
+            f"No credentials for the media bucket {self.location.bucket!r}: set"
+            " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or another source boto3 reads)."
+        )
 
     def _key(self, key: str) -> str:
         photo_id, name = split_key(key)

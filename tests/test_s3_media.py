@@ -252,6 +252,7 @@ def start_refused(env: dict[str, str], cwd: Path) -> str:
             {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""},
             f"No credentials for the media bucket '{BUCKET}'",
         ),
+        ({"AWS_SECRET_ACCESS_KEY": ""}, f"No credentials for the media bucket '{BUCKET}'"),
         ({"COURTWIRE_MEDIA_ENDPOINT": "http://127.0.0.1:{closed}"}, "cannot be reached"),
     ],
     ids=[
@@ -264,6 +265,7 @@ def start_refused(env: dict[str, str], cwd: Path) -> str:
         "no-bucket",
         "unknown-key",
         "no-credentials",
+        "no-secret",
         "unreachable",
     ],
 )
