@@ -160,6 +160,8 @@ def test_an_object_missing_from_the_bucket_is_a_404(
     answer = httpx.get(b.url + lost)
     assert (answer.status_code, answer.json()["error"]["code"]) == (404, "not_found")
     assert "immutable" not in answer.headers.get("cache-control", "")
+    name = lost.rsplit("/", 1)[1]
+    wait_until(lambda: f"photo file missing id={photo['id']} name={name}" in b.log())
     assert httpx.get(b.url + photo["variants"][1]["url"]).status_code == 200
 
 
