@@ -26,6 +26,7 @@ from starlette.applications import Starlette
 from courtwire.auth import Accounts, new_password
 from courtwire.db import new_epoch
 from courtwire.exceptions import CourtwireError
+from courtwire.media import open_media
 from courtwire.model import Role
 from courtwire.settings import Settings
 from courtwire.sqlite_db import migrate
@@ -66,6 +67,9 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
             " every process hears every other's"
             " posts and shares the limits; without one, run a single process"
         )
+    # A bucket that does not exist, refused credentials, a store out of reach: said now,
+    # not at the first upload.
+    open_media(settings).check()
     app: Any = "courtwire.cli:app_of_this_process"
     if workers == 1:
         app = app_of_this_process(settings)

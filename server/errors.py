@@ -27,7 +27,7 @@ def error_response(error: CourtwireError) -> JSONResponse:
 
 async def handle_courtwire_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CourtwireError)
-    if exc.status >= 500:
+    if exc.status >= 500 and not exc.logged:
         logger.error("request failed path=%s code=%s", request.url.path, exc.code)
     elif getattr(request.state, "actor", None) is not None:
         await _audit_refusal(request, exc)

@@ -11,8 +11,9 @@ CourtwireError
 ├── UnsupportedMediaType (415)
 ├── Invalid (422)             a field fails validation
 │   └── RestrictedTerm        a hearing's restricted term in published text
-└── RateLimited (429)         carries retry_after seconds
-    └── ServerFull (503)      as many readers as this process may hold
+├── RateLimited (429)         carries retry_after seconds
+│   └── ServerFull (503)      as many readers as this process may hold
+└── MediaUnavailable (503)    the photo store cannot be reached (logged where it is found)
 """
 
 from __future__ import annotations
@@ -69,12 +70,17 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "restricted_term": (422, "A published text names a term under a reporting restriction."),
     "rate_limited": (429, "Too many requests; wait as Retry-After says."),
     "server_full": (503, "The server holds as many readers as it may; try again shortly."),
+    "media_unavailable": (503, "The photo store cannot be reached; try again shortly."),
 }
 
 
 class CourtwireError(Exception):
     status = 500
     code = "internal_error"
+
+    logged = False
+    """True when the error was logged where it was found (once per outage), so that the
+    response need not log it again."""
 
     def __init__(
         self,
@@ -152,3 +158,12 @@ class RateLimited(CourtwireError):
 class ServerFull(RateLimited):
     status = 503
     code = "server_full"
+
+
+class MediaUnavailable(CourtwireError):
+    """The photo store (a directory, a bucket) failed: its files are there, or will be,
+    but cannot be read or written now. The store logs the outage once (courtwire.media)."""
+
+    status = 503
+    code = "media_unavailable"
+    logged = True

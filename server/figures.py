@@ -18,6 +18,8 @@ SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
 SOURCE_TYPES = ("image/avif", "image/webp")
 """The `<source>`s of a photo's `<picture>`, best first, each where the photo has that
 type (one stored before AVIF has none): the browser takes the first it can show."""
+FIRST = 'fetchpriority="high" decoding="async"'
+LATER = 'loading="lazy" decoding="async"'
 EMBED_WIDTH = 960
 """The variant an HTML transcript embeds (it is one file, with no address to fetch)."""
 
@@ -38,12 +40,18 @@ def fallback(photo: JSONObject) -> JSONObject:
 
 
 def figure_html(
-    photo: JSONObject, *, base: str = "", embed: Callable[[str], bytes | None] | None = None
+    photo: JSONObject,
+    *,
+    base: str = "",
+    embed: Callable[[str], bytes | None] | None = None,
+    first: bool = False,
 ) -> str:
     """A `<figure>` with the photo and its caption. AVIF or WebP where the browser takes
     it, JPEG otherwise; `srcset`, `sizes`, width and height (no layout shift), lazy loading and the
     alt text. `base` prefixes the addresses (a feed needs them absolute); with `embed`
-    (a variant's bytes by its address), the image is embedded as a data: URL instead."""
+    (a variant's bytes by its address), the image is embedded as a data: URL instead.
+    The `first` photo of a page is likely in view and its largest paint: fetched at once
+    and first, not lazily (Lighthouse: a lazy LCP image costs a mobile reader ~1 s)."""
     alt = escape(str(photo["alt"]), quote=True)
     size = f'width="{int(photo["width"])}" height="{int(photo["height"])}"'
     chosen = fallback(photo)
@@ -61,7 +69,7 @@ def figure_html(
         picture = (
             f"<picture>{sources}"
             f'<img src="{escape(base + chosen["url"])}" srcset="{escape(jpeg)}"'
-            f' sizes="{SIZES}" {size} alt="{alt}" loading="lazy" decoding="async"></picture>'
+            f' sizes="{SIZES}" {size} alt="{alt}" {FIRST if first else LATER}></picture>'
         )
     caption = photo.get("caption")
     figcaption = f"<figcaption>{escape(str(caption))}</figcaption>" if caption else ""

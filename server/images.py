@@ -23,8 +23,11 @@ FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF
 """What an upload may be, by Pillow's name for the format, and its media type."""
 DECLARABLE = {*FORMATS.values(), "image/heif", "application/octet-stream"}
 """Content-Types an upload may declare; the content decides which format it is."""
-WIDTHS = (480, 960, 1600)
-"""Variant widths; an image narrower than one gets its own width instead, never upscaled."""
+WIDTHS = (480, 720, 960, 1600)
+"""Variant widths; an image narrower than one gets its own width instead, never upscaled.
+720 is what most phones take for the reader column (about 360-400 CSS px at 2 device pixels
+a px): without it they took 960, about 40 % more bytes (Lighthouse's "properly size
+images")."""
 QUALITY = 82
 AVIF_OPTIONS = {"quality": 60, "speed": 10, "max_threads": 1}
 """AVIF at 60 looks about as good as JPEG and WebP at QUALITY. Speed 10 (libaom's

@@ -88,6 +88,7 @@ ERRORS = {
     "415": _error("The request body is not of a type this operation takes."),
     "422": _error("A field is invalid, or names a restricted term."),
     "429": RATE_LIMITED,
+    "503": _error("The photo store cannot be reached (media_unavailable); try again shortly."),
 }
 
 
@@ -888,7 +889,7 @@ def operations() -> dict[str, dict[str, Any]]:
                     "A retry: the photo as stored.",
                 ),
                 "201": _json({"type": "object", "properties": {"photo": _ref("Photo")}}, "Stored."),
-                **_errors(400, 401, 403, 404, 409, 413, 415, 422, 429),
+                **_errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
             },
             security=BEARER,
             parameters=[
@@ -917,7 +918,7 @@ def operations() -> dict[str, dict[str, Any]]:
                     "description": "The image.",
                     "content": {t: BINARY for t in VARIANT_TYPES},
                 },
-                **_errors(404),
+                **_errors(404, 503),
             },
         ),
         "openapi_json": _operation(

@@ -56,9 +56,10 @@ def markdown(text: str) -> Markup:
     return Markup(render_text(text))  # noqa: S704 - sanitized by nh3
 
 
-def photo_figure(photo: JSONObject) -> Markup:
-    """An entry's photo as the reader page shows it (courtwire.figures escapes every text)."""
-    return Markup(figure_html(photo))  # noqa: S704 - built from escaped parts
+def photo_figure(photo: JSONObject, first: bool = False) -> Markup:
+    """An entry's photo as the reader page shows it (courtwire.figures escapes every text);
+    `first`: the page's first photo."""
+    return Markup(figure_html(photo, first=first))  # noqa: S704 - built from escaped parts
 
 
 def _templates(language: Language) -> Environment:

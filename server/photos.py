@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from courtwire import images
 from courtwire.db import Connection, Database, Row
 from courtwire.entries import PhotoRef
-from courtwire.exceptions import Conflict, Invalid, NotFound
+from courtwire.exceptions import Conflict, Invalid, MediaUnavailable, NotFound
 from courtwire.media import MediaStore
 from courtwire.model import EntryState, HearingStatus
 from courtwire.records import Actor, Hearing
@@ -239,6 +239,9 @@ class Photos:
             None, self.media.get, f"{photo_id}/{name}"
         )
         if data is None:
+            # Its row says it was stored: lost from the store since (a bucket's lifecycle
+            # rule, a hand's deletion).
+            logger.warning("photo file missing id=%s name=%s", photo_id, name)
             raise NotFound("No such photo.", code="not_found")
         return data, str(found[0]["type"])
 
@@ -251,4 +254,11 @@ class Photos:
     def remove_files(self, photo_ids: list[str]) -> None:
         """After a commit that forgot these photos: their files go, in the pool."""
         for photo_id in photo_ids:
-            self._pool.submit(self.media.remove, photo_id)
+            self._pool.submit(self._remove, photo_id)
+
+    def _remove(self, photo_id: str) -> None:
+        try:
+            self.media.remove(photo_id)
+        except MediaUnavailable:
+            # Not served any more (its row is gone); its files stay in the store.
+            logger.warning("photo files not removed id=%s", photo_id)

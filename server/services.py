@@ -18,7 +18,7 @@ from courtwire.limits import (
     SignInThrottle,
     shared_limits,
 )
-from courtwire.media import DirectoryMedia
+from courtwire.media import open_media
 from courtwire.photos import Photos
 from courtwire.settings import Settings
 from courtwire.store import Store
@@ -54,7 +54,7 @@ class Services:
             )
         photos = Photos(
             store.db,
-            DirectoryMedia(settings.media_root),
+            open_media(settings),
             max_pixels=settings.photo_pixels,
             workers=settings.photo_workers,
         )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from courtwire.exceptions import Invalid
 from courtwire.times import zone
@@ -61,6 +63,18 @@ def _database_url() -> str:
 
 
 @dataclass(frozen=True)
+class S3Location:
+    """Where photo files go in S3-compatible object storage."""
+
+    bucket: str
+    prefix: str
+    """"" or folders ending in `/`: every key starts with it."""
+    endpoint: str
+    """`http(s)://host[:port]` of a server other than AWS's (MinIO, Ceph, Garage...);
+    "": boto3's own choice (AWS, or its `AWS_ENDPOINT_URL_S3`)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     db_path: Path = Path("courtwire.db")
     database_url: str = ""
@@ -107,6 +121,8 @@ class Settings:
     when it is older than this (hours, fractions allowed)."""
     media_dir: Path | None = None
     """Where photo files are stored; None: `media` beside the database file."""
+    media_s3: S3Location | None = None
+    """An S3-compatible bucket for photo files instead of a directory (COURTWIRE_MEDIA_URL)."""
 
     @property
     def media_root(self) -> Path:
@@ -143,6 +159,7 @@ class Settings:
             media_dir=Path(os.environ["COURTWIRE_MEDIA_DIR"])
             if os.environ.get("COURTWIRE_MEDIA_DIR")
             else None,
+            media_s3=_media_s3(),
             default_timezone=_timezone("COURTWIRE_DEFAULT_TIMEZONE"),
         )
 
@@ -162,3 +179,50 @@ def _broker_url(database_url: str) -> str:
             " or use Redis (redis://…) with SQLite"
         )
     return url
+
+
+MEDIA_URL_FORM = "s3://<bucket>[/<prefix>]"
+BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+"""S3's rule for a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens."""
+PREFIX_PART = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def _media_s3() -> S3Location | None:
+    """COURTWIRE_MEDIA_URL and COURTWIRE_MEDIA_ENDPOINT, checked: a wrong one stops the
+    start with the reason rather than failing every upload later."""
+    url = os.environ.get("COURTWIRE_MEDIA_URL", "").strip()
+    endpoint = os.environ.get("COURTWIRE_MEDIA_ENDPOINT", "").strip().rstrip("/")
+    if not url:
+        if endpoint:
+            raise SystemExit(
+                "COURTWIRE_MEDIA_ENDPOINT is set but COURTWIRE_MEDIA_URL is not:"
+                f" name the bucket as {MEDIA_URL_FORM}"
+            )
+        return None
+    if os.environ.get("COURTWIRE_MEDIA_DIR"):
+        raise SystemExit(
+            "COURTWIRE_MEDIA_DIR and COURTWIRE_MEDIA_URL are both set: photos are stored"
+            " in one place, a directory or a bucket; unset one"
+        )
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or parts.query or parts.fragment or "@" in parts.netloc:
+        raise SystemExit(f"COURTWIRE_MEDIA_URL must be {MEDIA_URL_FORM}, not {url!r}")
+    if not BUCKET.fullmatch(parts.netloc) or ".." in parts.netloc:
+        raise SystemExit(
+            f"COURTWIRE_MEDIA_URL: {parts.netloc!r} is not a bucket name (3 to 63 lowercase"
+            " letters, digits, dots and hyphens, starting and ending with a letter or digit)"
+        )
+    folders = [part for part in parts.path.split("/") if part]
+    if any(not PREFIX_PART.fullmatch(part) or part in (".", "..") for part in folders):
+        raise SystemExit(
+            f"COURTWIRE_MEDIA_URL: the prefix {parts.path!r} may have only letters, digits,"
+            " '_', '.' and '-' between its slashes"
+        )
+    if endpoint:
+        where = urlsplit(endpoint)
+        if where.scheme not in ("http", "https") or not where.hostname or where.path:
+            raise SystemExit(
+                f"COURTWIRE_MEDIA_ENDPOINT must be http(s)://host[:port], not {endpoint!r}"
+            )
+    prefix = "".join(f"{part}/" for part in folders)
+    return S3Location(bucket=parts.netloc, prefix=prefix, endpoint=endpoint)

@@ -10,11 +10,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pillow_heif
 from PIL import ExifTags, Image, ImageCms
 
-from tests.support import LiveServer, new_id
+from tests.support import LiveServer, Staff, new_id
 
 # The tests write HEIC themselves, whether or not the server's modules were imported here.
 pillow_heif.register_heif_opener()
@@ -135,3 +136,17 @@ def limited_server(directory: Path, seed: int) -> Iterator[LiveServer]:
         yield live
     finally:
         live.stop()
+
+
+def post_photo(
+    staff: Staff, slug: str, image: bytes, alt: str, caption: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Upload `image` and publish an update carrying it: (the photo, the entry)."""
+    answer = staff.client.post(
+        f"/api/hearings/{slug}/photos", content=image, headers=upload_headers(staff.token)
+    )
+    assert answer.status_code == 201, answer.text
+    photo = answer.json()["photo"]
+    posted = staff.post(slug, alt, photo={"id": photo["id"], "alt": alt, "caption": caption})
+    assert posted.status_code == 201, posted.text
+    return photo, posted.json()["entry"]

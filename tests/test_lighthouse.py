@@ -1,7 +1,9 @@
 """Lighthouse (mobile, its default: a mid-range phone on a slow 4G link, simulated) scores
-the demo hearing's reader page and its embed at 0.95 or more in each of its four
-categories: performance, accessibility, best practices and SEO. `scripts/test` installs
-Lighthouse from npm into .venv/lighthouse; it drives Debian's Chromium."""
+the demo hearing's reader page and its embed, and a live hearing's page whose updates
+carry photos, at 0.95 or more in each of its four categories: performance,
+accessibility, best practices and SEO; the page with photos moves nothing as it loads
+(CLS 0). `scripts/test` installs Lighthouse from npm into .venv/lighthouse; it drives
+Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, LiveServer
+from courtwire.model import Role
+from tests.photo_support import encode, noise, post_photo
+from tests.support import ROOT, LiveServer, Staff
 
 LIGHTHOUSE = Path(
     os.environ.get("COURTWIRE_LIGHTHOUSE")
@@ -53,3 +57,38 @@ def test_lighthouse_mobile_scores_are_at_least_95(
     scores = audit(f"{demo_server.url}{path}", tmp_path / "report.json")
     print(f"Lighthouse mobile {path}: {scores}")
     assert {name: score for name, score in scores.items() if score < 0.95} == {}
+
+
+SEED = 95
+PHOTOS = [(1800, 1200), (1200, 1800), (2400, 1350)]
+"""Landscape, portrait and wide, as phones send them (each stored in 4 widths × 2 types);
+random blocks, which compress worse than most photos."""
+
+
+@pytest.fixture(scope="module")
+def photo_hearing(demo_server: LiveServer) -> str:
+    """A live hearing of the demo server whose updates carry photos, a note between each."""
+    print(f"seed={SEED}")
+    with (
+        Staff(demo_server, demo_server.staff("lh-desk", Role.EDITOR)) as desk,
+        Staff(demo_server, demo_server.staff("lh-phone")) as phone,
+    ):
+        slug = str(desk.create_hearing("R v Photographed", status="live")["slug"])
+        for number, size in enumerate(PHOTOS):
+            image = encode(noise(SEED + number, size), "JPEG", quality=90)
+            post_photo(phone, slug, image, f"Outside the court, {number}.", "After the verdict.")
+            assert phone.post(slug, f"Between photos {number}.").status_code == 201
+    return slug
+
+
+def test_lighthouse_on_a_page_with_photos_scores_95_and_nothing_moves(
+    demo_server: LiveServer, photo_hearing: str, tmp_path: Path
+) -> None:
+    assert LIGHTHOUSE.exists(), "scripts/test installs Lighthouse (npm lighthouse)"
+    report = tmp_path / "report.json"
+    scores = audit(f"{demo_server.url}/h/{photo_hearing}", report)
+    result = json.loads(report.read_text())
+    shift = result["audits"]["cumulative-layout-shift"]["numericValue"]
+    print(f"Lighthouse mobile, page with photos: {scores}, CLS {shift}")
+    assert {name: score for name, score in scores.items() if score < 0.95} == {}
+    assert shift == 0, result["audits"]["layout-shifts"]["details"]["items"]

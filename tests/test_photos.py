@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -83,7 +84,7 @@ def test_a_phone_photo_is_stored_upright_in_variants_without_any_metadata(
     widths = [(v["width"], v["height"], v["type"]) for v in photo["variants"]]
     assert widths == [
         (width, height, media_type)
-        for width, height in ((480, 720), (960, 1440), (1200, 1800))
+        for width, height in ((480, 720), (720, 1080), (960, 1440), (1200, 1800))
         for media_type in ("image/avif", "image/webp", "image/jpeg")
     ]
     stored = media_files(photo_server)
@@ -415,7 +416,7 @@ def test_pages_feed_json_ld_and_exports_carry_the_photo(
     assert (
         f'<img src="{jpegs[-1]["url"]}" srcset="{srcset}" sizes="(min-width: 46rem) 44rem,'
         f' calc(100vw - 2rem)" width="640" height="480"'
-        ' alt="Supporters sing &quot;the anthem&quot; &lt;outside&gt;." loading="lazy"'
+        ' alt="Supporters sing &quot;the anthem&quot; &lt;outside&gt;." fetchpriority="high"'
         ' decoding="async">'
     ) in page
     avifs = [v for v in photo["variants"] if v["type"] == "image/avif"]
@@ -462,3 +463,24 @@ def test_a_patch_of_an_entry_with_a_photo_retried_after_a_lost_answer_applies_on
     stale = phone.client.patch(path, json={"photo": None, "correction": "Other.", "revision": 4})
     assert (stale.status_code, stale.json()["error"]["code"]) == (409, "revision_conflict")
     wait_until(lambda: photo["id"] not in _folders(photo_server))
+
+
+def test_the_page_s_first_photo_is_fetched_at_once_and_the_others_lazily(
+    photo_server: LiveServer, desk: Staff, phone: Staff
+) -> None:
+    slug = desk.create_hearing("R v Several", status="live")["slug"]
+    photos = [_photo(phone, slug, SEED + 20 + number) for number in range(3)]
+    entries = [post_with_photo(phone, slug, photo["id"]).json()["entry"] for photo in photos]
+    pin = desk.client.patch(
+        f"/api/hearings/{slug}/entries/{entries[0]['id']}", json={"pinned": True}
+    )
+    assert pin.status_code == 200, pin.text
+    page = httpx.get(f"{photo_server.url}/h/{slug}").text
+    images = re.findall(r"<img [^>]*>", page)
+    # The pinned one shows first (and again in its place); newest first below it.
+    order = [photos[0], photos[2], photos[1], photos[0]]
+    assert [re.findall(r"/media/([^/]+)/", image)[0] for image in images] == [
+        photo["id"] for photo in order
+    ]
+    assert ['fetchpriority="high"' in image for image in images] == [True, False, False, False]
+    assert ['loading="lazy"' in image for image in images] == [False, True, True, True]

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import Browser, Route, expect
 
-from tests.photo_support import encode, noise, phone_jpeg
+from tests.photo_support import encode, noise, phone_jpeg, post_photo
 from tests.support import LiveServer, Staff, serious_violations
 from tests.test_reporter_app_browser import new_reporter, open_app
 
@@ -212,4 +212,43 @@ def test_a_photo_upload_cut_off_resumes_after_a_reload_from_the_offset_the_serve
     [entry] = httpx.get(f"{server.url}/api/hearings/{slug}/entries").json()["entries"]
     assert entry["photo"]["alt"] == "A lawyer at a bank of microphones."
     assert photos_of(server, slug) == [(2000, 1500)]
+
+
+def test_a_page_of_photos_moves_nothing_and_a_phone_takes_the_720_px_webp(
+    browser: Browser, server: LiveServer, hearing: dict[str, Any], reporter: Staff
+) -> None:
+    """Width and height on every image (lazy ones too), and the connection state's
+    changing words, move nothing from the first paint to the last photo scrolled to."""
+    slug = hearing["slug"]
+    phone_sized = []
+    for number, size in enumerate([(1800, 1200), (1200, 1800), (2400, 1350)]):
+        image = encode(noise(SEED + number, size), "JPEG")
+        photo, _ = post_photo(reporter, slug, image, f"Outside the court, {number}.")
+        assert reporter.post(slug, f"Between photos {number}.").status_code == 201
+        phone_sized += [
+            v["url"] for v in photo["variants"] if (v["width"], v["type"]) == (720, "image/webp")
+        ]
+    context = browser.new_context(
+        viewport={"width": 412, "height": 823}, device_scale_factor=1.75, is_mobile=True
+    )
+    page = context.new_page()
+    page.add_init_script(
+        "window.shifts = []; new PerformanceObserver((list) => window.shifts.push("
+        "...list.getEntries().map((e) => e.value)))"
+        ".observe({type: 'layout-shift', buffered: true});"
+    )
+    page.goto(f"{server.url}/h/{slug}")
+    expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+    images = page.locator("article.entry figure.photo img")
+    expect(images).to_have_count(3)
+    for index in range(3):
+        images.nth(index).scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('figure.photo img')]"
+        ".every((img) => img.complete && img.naturalWidth > 0)"
+    )
+    # 412 CSS px less the margins, at 1.75 device pixels a px: about 660 px wide.
+    chosen = images.evaluate_all("(all) => all.map((img) => new URL(img.currentSrc).pathname)")
+    assert chosen == phone_sized[::-1]  # newest first
+    assert page.evaluate("window.shifts") == []
     context.close()
