@@ -29,6 +29,7 @@
 // per key, however often the answer is lost). Its id then goes into the update's
 // payload, which is sent as any other.
 
+import { errorText, phrase } from "./labels.js";
 import { backoffDelay } from "./live.js";
 
 const DB_NAME = "courtwire-reporter";
@@ -66,7 +67,7 @@ function openDatabase() {
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
-    request.onblocked = () => reject(new Error("The outbox is held by an old version of this app in another tab."));
+    request.onblocked = () => reject(new Error(phrase("outbox.blocked")));
   });
 }
 
@@ -108,7 +109,7 @@ export class Outbox extends EventTarget {
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error || new Error("The outbox write was aborted."));
+      tx.onabort = () => reject(tx.error || new Error(phrase("outbox.aborted")));
     });
     return result instanceof IDBRequest ? result.result : result;
   }
@@ -354,7 +355,7 @@ export class Outbox extends EventTarget {
         signal: controller.signal,
       });
     } catch {
-      await this.update(item.id, { state: "waiting", note: "No connection: will retry." });
+      await this.update(item.id, { state: "waiting", note: "note.no_connection" });
       return { retry: true };
     } finally {
       clearTimeout(timeout);
@@ -394,7 +395,7 @@ export class Outbox extends EventTarget {
         const percent = Math.floor((event.loaded / event.total) * 10) * 10;
         if (percent === shown) return;
         shown = percent;
-        this.update(item.id, { note: `Uploading the photo: ${percent}%` });
+        this.update(item.id, { note: "note.uploading", noteValues: { percent } });
       };
       xhr.onload = () => {
         clearTimeout(stalled);
@@ -414,7 +415,7 @@ export class Outbox extends EventTarget {
       xhr.send(photo.blob);
     });
     if (!answer) {
-      await this.update(item.id, { state: "waiting", note: "No connection: the photo will be sent again." });
+      await this.update(item.id, { state: "waiting", note: "note.photo_again" });
       return { retry: true };
     }
     if ((answer.status === 200 || answer.status === 201) && answer.body?.photo?.id) {
@@ -451,19 +452,19 @@ export class Outbox extends EventTarget {
       return {};
     }
     if (status === 401) {
-      await this.update(item.id, { state: "waiting", note: "Waiting for you to sign in again." });
+      await this.update(item.id, { state: "waiting", note: "note.signed_out" });
       return { signedOut: true };
     }
     if (retryable(status)) {
       const seconds = Number(retryAfter);
       const after = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 + Math.random() * 1000 : null;
-      const note = status === 429 ? "Too many posts: will retry." : `Server trouble (${status}): will retry.`;
-      await this.update(item.id, { state: "waiting", note });
+      const note = status === 429 ? "note.too_many" : "note.server_trouble";
+      await this.update(item.id, { state: "waiting", note, noteValues: { status } });
       return { retry: true, after };
     }
     const error = body?.error || {
-      code: `http_${status}`,
-      message: `The server refused this update (HTTP ${status}).`,
+      code: "http_error",
+      message: `HTTP ${status}`,
       field: null,
     };
     const refused = await this.update(item.id, { state: "refused", error, note: "" });
@@ -549,11 +550,11 @@ export class Outbox extends EventTarget {
       response = await fetch(path, { method: "DELETE", headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
       body = await response.json();
     } catch {
-      throw new Error("No connection: it was not pulled back. Try again.");
+      throw new Error(phrase("wait.not_pulled_offline"));
     }
     if (response.ok) return this.update(id, { state: "pulled", wait: null });
     if (body?.error?.code === "entry_published") return this.recheck(id, token);
-    throw new Error(body?.error?.message || `The server refused (HTTP ${response.status}).`);
+    throw new Error(errorText(body?.error || { code: "http_error" }));
   }
 
   /** The corrections queued behind `item` (same entry, revision to be filled in) are

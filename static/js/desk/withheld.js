@@ -23,7 +23,7 @@ export async function loadWithheld() {
   const list = $("#withheld-entries");
   list.replaceChildren(...found.map((item) => withheldItem(item)));
   $("#withheld").hidden = found.length === 0;
-  $("#withheld-title").textContent = `Withheld by a reporting restriction (${found.length})`;
+  $("#withheld-title").textContent = phrase("withheld.title", { count: found.length });
 }
 
 function withheldItem({ entry, message }) {
