@@ -315,6 +315,7 @@ SCRIPT_WORDS = {
     "field.kind": N_("the kind"),
     "field.key": N_("key event"),
     "field.photo": N_("the photo"),
+    "field.author": N_("your username"),
     "where.in": N_("in %(title)s"),
     "saved.revise.offline": N_(
         "Correction saved on this phone: it is sent when the network is back."

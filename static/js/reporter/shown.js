@@ -7,7 +7,7 @@ import { positionsIn } from "./restricted.js";
 import { state } from "./state.js";
 
 // The fields the server names in a refusal that have words of their own ("field.body").
-const FIELDS = new Set(["body", "speaker.name", "speaker.role", "speaker", "occurred_at", "kind", "key", "photo"]);
+const FIELDS = new Set(["body", "speaker.name", "speaker.role", "speaker", "occurred_at", "kind", "key", "photo", "author"]);
 
 /** Why the server refused an update (its stored error), in the page's language: for a
  * restricted term, where it is in the text; the field it names. */
