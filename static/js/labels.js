@@ -51,6 +51,20 @@ export function errorText({ code, message, field }) {
   return field ? phrase("error.field", { message: words, field }) : words;
 }
 
+/** {start, end} (code points, end exclusive) from the server's English refusal of a
+ * restricted term, "… at characters 5–14 …"; null when it names no place. */
+export function positionsIn(message) {
+  const match = /characters (\d+)\s*[–-]\s*(\d+)/.exec(message || "");
+  return match ? { start: Number(match[1]) - 1, end: Number(match[2]) } : null;
+}
+
+/** Where a restricted term is, as the server's refusal `message` says, in the page's
+ * words; null when it names no place. */
+export function restrictedPlaceText(message) {
+  const range = positionsIn(message);
+  return range && phrase("problem.restricted", { start: range.start + 1, end: range.end });
+}
+
 /** A staff account's role: "Reporter", "Editor", "Admin". */
 export function staffRoleText(role) {
   return phrase(`staff.${role}`);

@@ -1,8 +1,8 @@
 // Errors on a form's fields, shown where they are: the app's own checks (a restricted
 // term marked in the text) and the fields the server names in a refusal.
 
-import { errorText, phraseParts } from "../labels.js";
-import { positionsIn, restrictedIn, unitIndex } from "./restricted.js";
+import { errorText, phraseParts, positionsIn } from "../labels.js";
+import { restrictedIn, unitIndex } from "./restricted.js";
 import { state } from "./state.js";
 import { setNotice } from "./views.js";
 

@@ -3,12 +3,11 @@
 
 import { isChange } from "../outbox.js";
 import { courtClock } from "./clock.js";
-import { LOCALE, phrase, phraseCount } from "../labels.js";
+import { LOCALE, phrase, phraseCount, positionsIn } from "../labels.js";
 import { kindText } from "./config.js";
 import { compare, drawConflictBanner } from "./conflicts.js";
 import { noteChanges } from "./mine.js";
 import { drawRefusedBanner, editRefused } from "./refusals.js";
-import { positionsIn } from "./restricted.js";
 import { swapIn } from "./sending.js";
 import { itemShown, problemText, whereText } from "./shown.js";
 import { byId, outbox, state } from "./state.js";

@@ -1,9 +1,8 @@
 // How the app words an update: an outbox item or an entry as it will read once what
 // waits for it is sent, where it is, why the server refused it or holds it.
 
-import { errorText, phrase } from "../labels.js";
+import { errorText, phrase, restrictedPlaceText } from "../labels.js";
 import { isChange } from "../outbox.js";
-import { positionsIn } from "./restricted.js";
 import { state } from "./state.js";
 
 // The fields the server names in a refusal that have words of their own ("field.body").
@@ -12,10 +11,8 @@ const FIELDS = new Set(["body", "speaker.name", "speaker.role", "speaker", "occu
 /** Why the server refused an update (its stored error), in the page's language: for a
  * restricted term, where it is in the text; the field it names. */
 export function problemText(error) {
-  const range = error.code === "restricted_term" ? positionsIn(error.message) : null;
-  const problem = range
-    ? phrase("problem.restricted", { start: range.start + 1, end: range.end })
-    : errorText({ code: error.code, message: error.message });
+  const place = error.code === "restricted_term" ? restrictedPlaceText(error.message) : null;
+  const problem = place || errorText({ code: error.code, message: error.message });
   if (!error.field) return problem;
   const where = FIELDS.has(error.field) ? phrase(`field.${error.field}`) : error.field;
   return phrase("problem.in", { problem, where });
