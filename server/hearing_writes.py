@@ -15,8 +15,8 @@ from datetime import datetime
 from courtwire import audit
 from courtwire.db import Connection, Transaction
 from courtwire.events import encode_json
-from courtwire.exceptions import Conflict, Invalid, NotFound
-from courtwire.hearings import slugify
+from courtwire.exceptions import Conflict, Invalid, NotFound, RestrictedTerm
+from courtwire.hearings import slug_breach, slugify
 from courtwire.ledger import (
     JSON_HEARING_FIELDS,
     Log,
@@ -133,7 +133,7 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
     slug = fields.get("slug") or _free_slug(conn, slugify(fields["title"]))
     _claim_slug(conn, slug)
     terms = fields.get("restricted_terms") or []
-    refused = breach(_texts(fields, slug), terms)
+    refused = _breach(fields, slug, terms)
     if refused is not None:
         raise refused
     hearing_id: int = conn.execute(
@@ -170,8 +170,9 @@ def create(tx: Transaction, fields: JSONObject, actor: str, moment: datetime) ->
     return created
 
 
-def _texts(fields: JSONObject, slug: str) -> list[tuple[str, str | None]]:
-    return published_texts(fields | {"slug": slug})
+def _breach(fields: JSONObject, slug: str, terms: list[str]) -> RestrictedTerm | None:
+    """The refusal of a hearing whose published fields or slug name one of `terms`."""
+    return breach(published_texts(fields | {"slug": slug}), terms) or slug_breach(slug, terms)
 
 
 def change(
@@ -276,7 +277,7 @@ def _check_fields(
     """Refuse published fields that name a term in force: 422 for a value this request
     sets, 409 `restriction_in_hearing` for one it leaves as it was."""
     terms = [term for r in restrictions if r.active(moment) for term in r.terms]
-    refused = breach(_texts(fields, fields["slug"]), terms)
+    refused = _breach(fields, fields["slug"], terms)
     if refused is None:
         return
     if field_root(refused.field or "") in changed:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import StrEnum
 from typing import Any
 
-from courtwire.exceptions import Invalid
+from anyascii import anyascii
+
+from courtwire.exceptions import Invalid, RestrictedTerm
 from courtwire.model import EntryKind, HearingStatus, Language, Reporting, SpeakerRole
 from courtwire.register import MAX_TERMS, check_term
 from courtwire.times import format_time, parse_time, zone
@@ -47,10 +48,34 @@ CHANGE_FIELDS = CREATE_FIELDS
 """A slug may change too: when it names a new restriction, the same request renames it."""
 
 
+def _slug_words(text: str) -> str:
+    """`text` in Latin letters (anyascii: Cyrillic, Kazakh's ә ғ қ ң ө ұ ү һ і, accents),
+    its words joined by hyphens; the marks for ъ and ь (and an apostrophe) join a word."""
+    latin = re.sub(r"['\"]", "", anyascii(text).lower())
+    return re.sub(r"[^a-z0-9]+", "-", latin).strip("-")
+
+
 def slugify(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:MAX_SLUG_CHARS].rstrip("-") or "hearing"
+    """A hearing's address from its title: "Дело Әлімұлы" → "delo-alimuly"."""
+    return _slug_words(title)[:MAX_SLUG_CHARS].rstrip("-") or "hearing"
+
+
+def slug_breach(slug: str, terms: list[str]) -> RestrictedTerm | None:
+    """The refusal of a slug that spells one of `terms` as `slugify` would: a name typed
+    in Cyrillic must not reach an address through its transliteration, whatever the
+    restriction matcher makes of the Latin spelling ("ghalym" for "Ғалым")."""
+    for term in terms:
+        spelled = _slug_words(term)
+        found = re.search(rf"(?:^|-)({re.escape(spelled)})(?:-|$)", slug) if spelled else None
+        if found is not None:
+            refused = RestrictedTerm(
+                "The slug spells a term under a reporting restriction "
+                f"at characters {found.start(1) + 1}–{found.end(1)}; it cannot be published.",
+                field="slug",
+            )
+            refused.term = term
+            return refused
+    return None
 
 
 def _text(name: str, value: object) -> str:

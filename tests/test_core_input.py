@@ -69,6 +69,10 @@ def test_new_hearing_gets_defaults_and_checks_the_time_zone() -> None:
         ("Zaysan: Musakhanuly & Alimuly", "zaysan-musakhanuly-alimuly"),
         ("Qaşqyr — Öskemen", "qasqyr-oskemen"),
         ("!!!", "hearing"),
+        ("Дело Щукина и Цоя", "delo-shchukina-i-tsoya"),
+        ("Әлімұлы, Ғалымжан, Қасым, Жаңаөзен", "alimuly-ghalymzhan-qasym-zhangaozen"),
+        ("Өскемен: Ұлан Үмбетов, Һ. Ізбасар", "oskemen-ulan-umbetov-h-izbasar"),
+        ("Съезд № 5 — Ёлкин", "sezd-no-5-elkin"),
     ],
 )
 def test_slugify(title: str, slug: str) -> None:

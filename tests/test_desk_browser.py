@@ -398,7 +398,7 @@ def test_an_admin_disables_a_reporter_in_people_and_an_editor_sees_no_role_contr
     promoted_row = page.locator(f'#user-rows tr[data-username="{promoted}"]')
     promoted_row.get_by_role("button", name=f"Disable {promoted}").click()
     page.locator("#confirm-ok").click()
-    expect(promoted_row.locator(".error")).to_contain_text("reporters only")
+    expect(promoted_row.locator(".error")).to_contain_text("ask an admin")
     assert serious_violations(page) == []
     desk.close()
 

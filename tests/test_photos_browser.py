@@ -189,7 +189,7 @@ def test_a_photo_upload_cut_off_resumes_after_a_reload_from_the_offset_the_serve
     page.click("#send")
     waiting = page.locator("#outbox-list .item[data-state='waiting']")
     expect(waiting.locator("progress")).to_be_visible()
-    expect(waiting.locator(".note")).to_contain_text("the photo will resume where it stopped")
+    expect(waiting.locator(".note")).to_contain_text("the photo will be sent again")
     held = int(waiting.locator("progress").get_attribute("value") or "0")
     assert 0 < held < 100
     assert pieces == [0, PIECE_BYTES]

@@ -271,6 +271,40 @@ def test_hearing_fields_that_name_a_term_are_refused_or_renamed_in_the_same_requ
     assert both.json()["error"]["field"] == "description"
 
 
+def test_a_cyrillic_name_never_reaches_the_address_through_its_transliteration(
+    server: LiveServer, editor: Staff
+) -> None:
+    hearing = editor.create_hearing("Дело Ғалымжана Қасымова", status="live")
+    slug = hearing["slug"]
+    assert slug == "delo-ghalymzhana-qasymova"
+    url = f"/api/hearings/{slug}/restrictions"
+    # The title is renamed, the address is not: the address still spells the name.
+    safe_title = {"title": "Дело Г."}
+    conflict = editor.client.post(url, json={"term": "Ғалымжана", "hearing": safe_title})
+    assert conflict.status_code == 409, conflict.text
+    assert conflict.json()["error"]["code"] == "restriction_in_hearing"
+    assert conflict.json()["error"]["field"] == "slug"
+    assert editor.client.get(url).json()["restrictions"] == []
+    renamed = editor.client.post(
+        url, json={"term": "Ғалымжана", "hearing": safe_title | {"slug": "delo-g"}}
+    )
+    assert renamed.status_code == 201, renamed.text
+    assert httpx.get(f"{server.url}/h/{slug}").status_code == 404
+    # A new address, or a new hearing, that spells the name in Latin letters is refused.
+    for spelled in ("ghalymzhana", "delo-ghalymzhana-2"):
+        refused = editor.client.patch("/api/hearings/delo-g", json={"slug": spelled})
+        assert refused.status_code == 422, spelled
+        assert refused.json()["error"]["code"] == "restricted_term"
+        assert refused.json()["error"]["field"] == "slug"
+    created = editor.client.post(
+        "/api/hearings",
+        json={"title": "Дело Ә", "slug": "ghalymzhana", "restricted_terms": ["Ғалымжана"]},
+    )
+    assert created.status_code == 422
+    assert created.json()["error"]["field"] == "slug"
+    assert editor.client.get("/api/hearings/delo-g").json()["slug"] == "delo-g"
+
+
 def test_only_the_staff_archive_keeps_withheld_text(tmp_path: Any, editor: Staff) -> None:
     server = editor.server
     slug = editor.create_hearing("R v Archive", status="live")["slug"]

@@ -1,15 +1,20 @@
 // Staff calls to the Courtwire API: JSON in and out, the bearer token from localStorage,
-// and every failure as an ApiError carrying the server's {code, message, field}.
+// and every failure as an ApiError carrying the server's {code, message, field}, its
+// message in the page's language (chosen by the code; the server's own English message,
+// which names positions, limits and terms, stays in `serverMessage`).
+
+import { errorText } from "./labels.js";
 
 export const TOKEN_KEY = "courtwire.token";
 
 export class ApiError extends Error {
   constructor(
     status,
-    { code = "network_error", message = "The server could not be reached.", field = null } = {},
+    { code = "network_error", message = undefined, field = null } = {},
     answer = null,
   ) {
-    super(message);
+    super(message !== undefined && status === 0 ? message : errorText({ code, message, field }));
+    this.serverMessage = message ?? this.message;
     this.name = "ApiError";
     this.status = status;
     this.code = code;
@@ -76,16 +81,29 @@ export async function api(method, path, body = undefined, { token = getToken(), 
     payload = null;
   }
   if (!response.ok) {
-    const error = new ApiError(response.status, payload?.error || {
-      code: "http_error",
-      message: `The server answered ${response.status}.`,
-    }, payload);
+    const error = new ApiError(response.status, payload?.error || statusError(response.status), payload);
     if (response.status === 401 && token) {
       for (const listener of unauthorizedListeners) listener(error);
     }
     throw error;
   }
   return payload;
+}
+
+/** The error of an answer with no JSON error in it, by its HTTP status. */
+function statusError(status) {
+  return { code: "http_error", message: `HTTP ${status}` };
+}
+
+/** The server's error in a refused `response` (its JSON `error`, else one by its status). */
+export async function errorOf(response) {
+  try {
+    const payload = await response.json();
+    if (payload?.error) return payload.error;
+  } catch {
+    // not JSON: the status says what there is to say
+  }
+  return statusError(response.status);
 }
 
 export const get = (path) => api("GET", path);

@@ -17,13 +17,57 @@ export const KIND_LABELS = given.kinds;
 export const STATUS_LABELS = given.statuses;
 export const ROLE_LABELS = given.roles;
 
+/** gettext's python-format: %(name)s places, and "%%" for a percent sign. */
 function fill(text, values) {
-  return text.replace(/%\((\w+)\)s/g, (place, name) => (name in values ? String(values[name]) : place));
+  return text.replace(/%\((\w+)\)s|%%/g, (place, name) => {
+    if (place === "%%") return "%";
+    return name in values ? String(values[name]) : place;
+  });
 }
 
 /** A message by its key, its %(name)s places filled from `values`. */
 export function phrase(key, values = {}) {
   return fill(given.words[key] ?? key, values);
+}
+
+/** A message as text and nodes to append: a node given for a %(name)s place (a <mark>,
+ * a live countdown) stands in it as itself, any other value as text. */
+export function phraseParts(key, values = {}) {
+  return (given.words[key] ?? key).split(/(%\(\w+\)s)/).filter(Boolean).map((part) => {
+    const name = /^%\((\w+)\)s$/.exec(part)?.[1];
+    if (!name || !(name in values)) return part;
+    return values[name] instanceof Node ? values[name] : String(values[name]);
+  });
+}
+
+/**
+ * A refusal of the API as staff read it: the words for its `code` in the page's language,
+ * with the field it names; the server's own English message for a code the page does not
+ * know, and a generic one for none.
+ */
+export function errorText({ code, message, field }) {
+  const words = given.errors[code] ?? (message ? null : given.errors.http_error);
+  if (!words) return message;
+  return field ? phrase("error.field", { message: words, field }) : words;
+}
+
+/** {start, end} (code points, end exclusive) from the server's English refusal of a
+ * restricted term, "… at characters 5–14 …"; null when it names no place. */
+export function positionsIn(message) {
+  const match = /characters (\d+)\s*[–-]\s*(\d+)/.exec(message || "");
+  return match ? { start: Number(match[1]) - 1, end: Number(match[2]) } : null;
+}
+
+/** Where a restricted term is, as the server's refusal `message` says, in the page's
+ * words; null when it names no place. */
+export function restrictedPlaceText(message) {
+  const range = positionsIn(message);
+  return range && phrase("problem.restricted", { start: range.start + 1, end: range.end });
+}
+
+/** A staff account's role: "Reporter", "Editor", "Admin". */
+export function staffRoleText(role) {
+  return phrase(`staff.${role}`);
 }
 
 const plurals = new Intl.PluralRules(LOCALE);

@@ -29,6 +29,7 @@
 // from what the server holds (it stores one photo per key, however often an answer is
 // lost). Its id then goes into the update's payload, which is sent as any other.
 
+import { errorText, phrase } from "./labels.js";
 import { backoffDelay } from "./live.js";
 
 const DB_NAME = "courtwire-reporter";
@@ -68,7 +69,7 @@ function openDatabase() {
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
-    request.onblocked = () => reject(new Error("The outbox is held by an old version of this app in another tab."));
+    request.onblocked = () => reject(new Error(phrase("outbox.blocked")));
   });
 }
 
@@ -110,7 +111,7 @@ export class Outbox extends EventTarget {
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error || new Error("The outbox write was aborted."));
+      tx.onabort = () => reject(tx.error || new Error(phrase("outbox.aborted")));
     });
     return result instanceof IDBRequest ? result.result : result;
   }
@@ -356,7 +357,7 @@ export class Outbox extends EventTarget {
         signal: controller.signal,
       });
     } catch {
-      await this.update(item.id, { state: "waiting", note: "No connection: will retry." });
+      await this.update(item.id, { state: "waiting", note: "note.no_connection" });
       return { retry: true };
     } finally {
       clearTimeout(timeout);
@@ -393,7 +394,7 @@ export class Outbox extends EventTarget {
       const progress = Math.min(100, Math.floor((bytes / size) * 100));
       if (progress === shown) return;
       shown = progress;
-      showing = showing.then(() => this.update(item.id, { progress, note: `Uploading the photo: ${progress}%` }));
+      showing = showing.then(() => this.update(item.id, { progress, note: "note.uploading", noteValues: { percent: progress } }));
     };
     while (answer?.body?.upload && (answer.status < 300 || answer.body.error?.code === "upload_offset")) {
       // All of it held but not yet a photo (the server failed to finish): the last
@@ -408,7 +409,7 @@ export class Outbox extends EventTarget {
     }
     await showing;
     if (!answer) {
-      await this.update(item.id, { state: "waiting", note: "No connection: the photo will resume where it stopped." });
+      await this.update(item.id, { state: "waiting", note: "note.photo_again" });
       return { retry: true };
     }
     if ((answer.status === 200 || answer.status === 201) && answer.body?.photo?.id) {
@@ -484,19 +485,19 @@ export class Outbox extends EventTarget {
       return {};
     }
     if (status === 401) {
-      await this.update(item.id, { state: "waiting", note: "Waiting for you to sign in again." });
+      await this.update(item.id, { state: "waiting", note: "note.signed_out" });
       return { signedOut: true };
     }
     if (retryable(status)) {
       const seconds = Number(retryAfter);
       const after = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 + Math.random() * 1000 : null;
-      const note = status === 429 ? "Too many posts: will retry." : `Server trouble (${status}): will retry.`;
-      await this.update(item.id, { state: "waiting", note });
+      const note = status === 429 ? "note.too_many" : "note.server_trouble";
+      await this.update(item.id, { state: "waiting", note, noteValues: { status } });
       return { retry: true, after };
     }
     const error = body?.error || {
-      code: `http_${status}`,
-      message: `The server refused this update (HTTP ${status}).`,
+      code: "http_error",
+      message: `HTTP ${status}`,
       field: null,
     };
     const refused = await this.update(item.id, { state: "refused", error, note: "" });
@@ -582,11 +583,11 @@ export class Outbox extends EventTarget {
       response = await fetch(path, { method: "DELETE", headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
       body = await response.json();
     } catch {
-      throw new Error("No connection: it was not pulled back. Try again.");
+      throw new Error(phrase("wait.not_pulled_offline"));
     }
     if (response.ok) return this.update(id, { state: "pulled", wait: null });
     if (body?.error?.code === "entry_published") return this.recheck(id, token);
-    throw new Error(body?.error?.message || `The server refused (HTTP ${response.status}).`);
+    throw new Error(errorText(body?.error || { code: "http_error" }));
   }
 
   /** The corrections queued behind `item` (same entry, revision to be filled in) are

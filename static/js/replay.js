@@ -9,7 +9,7 @@ import { get, seg } from "./api.js";
 import { courtTime, element, entryArticle, keyLabel } from "./entryview.js";
 import { courtDays, placeDayHeadings } from "./days.js";
 import { courtDayTime } from "./courtdates.js";
-import { kindText, statusText, phrase } from "./labels.js";
+import { kindText, phrase, phraseCount, statusText } from "./labels.js";
 import {
   applyEvent, courtInstant, emptyState, eventsUpTo, fold, IDLE_GAP_MS, playLine,
   skippedGaps, stepEvents, visible,
@@ -124,8 +124,8 @@ export class ReplayPlayer {
     const gaps = skippedGaps(this.line);
     const longest = gaps.reduce((most, gap) => Math.max(most, gap.to - gap.from), 0);
     this.skipped.textContent = gaps.length
-      ? `Idle stretches longer than a minute of court time are skipped at every speed: ${gaps.length} skipped, the longest ${durationText(longest)}.`
-      : "Idle stretches longer than a minute of court time are skipped at every speed.";
+      ? phraseCount("replay.skipped", gaps.length, { longest: durationText(longest) })
+      : phrase("replay.skipping");
     this.loaded.textContent = events.length
       ? phrase("replay.loaded", { time: this.format.clock(events[events.length - 1].at) })
       : phrase("replay.log_empty");
@@ -205,7 +205,7 @@ export class ReplayPlayer {
       for (const event of this.events.slice(this.applied, count)) applyEvent(this.state, event);
     }
     this.applied = count;
-    this.progress.textContent = `Event ${count} of ${this.events.length}`;
+    this.progress.textContent = phrase("replay.event_of", { count, total: this.events.length });
     this.root.dataset.applied = String(count);
     if (count !== this.shown) {
       this.shown = count;
@@ -250,8 +250,8 @@ export class ReplayPlayer {
 
 function durationText(ms) {
   const minutes = Math.round(ms / 60000);
-  if (minutes < 120) return `${minutes} min`;
+  if (minutes < 120) return phraseCount("duration.minutes", minutes);
   const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h`;
-  return `${Math.round(hours / 24)} days`;
+  if (hours < 48) return phraseCount("duration.hours", hours);
+  return phraseCount("duration.days", Math.round(hours / 24));
 }

@@ -94,11 +94,11 @@ function wire() {
     if (!entry || !state.hearing || item.hearing !== state.hearing.slug) return;
     if (item.op === "delete") {
       state.mine.delete(item.entry);
-      byId("mine-state").textContent = "Deleted.";
+      byId("mine-state").textContent = phrase("mine.deleted");
       renderMine();
     } else if (entry.author === state.user?.username && entry.id) {
       state.mine.set(entry.id, entry);
-      if (item.op === "revise") byId("mine-state").textContent = "Correction published.";
+      if (item.op === "revise") byId("mine-state").textContent = phrase("desk.correction_published");
       renderMine();
     }
   });
@@ -139,7 +139,7 @@ async function boot() {
   try {
     await outbox.open();
   } catch (error) {
-    byId("booting").textContent = `This browser cannot keep an outbox (${error.message}). Updates cannot be saved offline.`;
+    byId("booting").textContent = phrase("outbox.unavailable", { reason: error.message });
     return;
   }
   wire();

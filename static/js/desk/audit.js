@@ -4,8 +4,10 @@
 // accounts) are reached with the "All records" scope. Every text goes in through
 // textContent; before/after are shown as formatted JSON in <pre>.
 
-import { ApiError, get, getToken } from "../api.js";
+import { ApiError, errorOf, get, getToken } from "../api.js";
+import { courtDayTime } from "../courtdates.js";
 import { element } from "../entryview.js";
+import { phrase } from "../labels.js";
 
 const PAGE = 50;
 const DOWNLOAD_PAGE = 1000;
@@ -16,14 +18,6 @@ const KNOWN_ACTIONS = [
 ];
 
 const $ = (id) => document.getElementById(id);
-
-function stamp(value, timeZone) {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone, year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit",
-    second: "2-digit", hourCycle: "h23",
-  }).format(new Date(value));
-  return parts.replace(",", "");
-}
 
 export class AuditView {
   constructor({ say }) {
@@ -93,7 +87,7 @@ export class AuditView {
     params.set("after", String(this.pages[this.pages.length - 1]));
     params.set("limit", String(PAGE + 1));
     const slug = this.hearing.slug;
-    $("audit-state").textContent = "Loading…";
+    $("audit-state").textContent = phrase("audit.loading");
     let found;
     try {
       found = (await get(`/api/audit?${params}`)).records;
@@ -124,11 +118,11 @@ export class AuditView {
     $("audit-rows").replaceChildren(...this.records.map((record) => this.row(record, zone)));
     const page = this.pages.length;
     $("audit-state").textContent = this.records.length
-      ? `Page ${page}: ${this.records.length} records${this.more ? "; more on the next page" : ""}. Times in ${zone}.`
-      : page > 1 ? "No more records." : "No records match.";
+      ? phrase(this.more ? "audit.page_more" : "audit.page", { page, count: this.records.length, zone })
+      : phrase(page > 1 ? "audit.no_more" : "audit.none");
     $("audit-caption").textContent = $("audit-scope").value === "hearing"
-      ? `Audit trail of ${this.hearing.title}, page ${page}`
-      : `Audit trail, all records, page ${page}`;
+      ? phrase("audit.caption_hearing", { title: this.hearing.title, page })
+      : phrase("audit.caption_all", { page });
     $("audit-prev").disabled = page <= 1;
     $("audit-first").disabled = page <= 1;
     $("audit-next").disabled = !this.more;
@@ -138,7 +132,7 @@ export class AuditView {
     const tr = element("tr");
     tr.dataset.seq = String(record.seq);
     tr.dataset.action = record.action;
-    const when = element("time", "", stamp(record.at, zone));
+    const when = element("time", "", courtDayTime(record.at, zone));
     when.dateTime = record.at;
     const at = element("th", "at");
     at.scope = "row";
@@ -148,8 +142,8 @@ export class AuditView {
     const details = element("td", "changes");
     if (record.before != null || record.after != null) {
       const box = element("details");
-      box.append(element("summary", "", "Before and after"));
-      for (const [name, value] of [["Before", record.before], ["After", record.after]]) {
+      box.append(element("summary", "", phrase("audit.before_after")));
+      for (const [name, value] of [[phrase("audit.before"), record.before], [phrase("audit.after"), record.after]]) {
         if (value == null) continue;
         box.append(element("h4", "", name), element("pre", "", JSON.stringify(value, null, 2)));
       }
@@ -173,7 +167,7 @@ export class AuditView {
         const response = await fetch(`/api/audit.csv?${params}`, {
           headers: { Authorization: `Bearer ${getToken()}` }, cache: "no-store",
         });
-        if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+        if (!response.ok) throw new ApiError(response.status, await errorOf(response));
         blob = await response.blob();
       } else {
         const records = [];
@@ -198,7 +192,7 @@ export class AuditView {
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 60000);
     } catch (error) {
-      this.say(`Not downloaded: ${error.message}`, "error");
+      this.say(phrase("audit.not_downloaded", { reason: error.message }), "error");
     }
   }
 }

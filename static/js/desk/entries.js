@@ -41,7 +41,7 @@ export function refreshItem(item, entry) {
   for (const control of [edit, pin, key, remove]) control.setAttribute("aria-describedby", header.id);
   edit.setAttribute("aria-expanded", String(desk.editing.has(entry.id)));
   actions.replaceChildren(edit, pin, key, remove);
-  actions.setAttribute("aria-label", `Actions for the ${label} update`);
+  actions.setAttribute("aria-label", phrase("desk.actions_for", { update: label }));
   actions.setAttribute("role", "group");
 }
 
@@ -54,8 +54,8 @@ async function toggle(id, field) {
   if (!entry) return;
   try {
     await patch(`/api/hearings/${seg(desk.slug)}/entries/${seg(id)}`, { [field]: !entry[field] });
-    const what = field === "pinned" ? (entry.pinned ? "Unpinned" : "Pinned") : (entry.key ? "No longer a key event" : "Marked as a key event");
-    say(`${what}.`);
+    const done = field === "pinned" ? (entry.pinned ? "unpinned" : "pinned") : (entry.key ? "unkeyed" : "keyed");
+    say(phrase(`desk.done.${done}`));
   } catch (error) {
     say(error.message, "error");
   }
@@ -66,13 +66,13 @@ export async function removeEntry(id, entry = currentEntry(id)) {
   const preview = entry.body.length > 120 ? `${entry.body.slice(0, 120)}…` : entry.body;
   const confirmed = await confirmAction(
     phrase("desk.delete_question"),
-    `“${preview}” disappears from the reader page, the archive, replays and exports. This cannot be undone.`,
+    phrase("desk.delete_note", { text: preview }),
     phrase("desk.delete"),
   );
   if (!confirmed) return;
   try {
     await del(`/api/hearings/${seg(desk.slug)}/entries/${seg(id)}`);
-    say("Update deleted.");
+    say(phrase("desk.deleted"));
   } catch (error) {
     say(error.message, "error");
   }
@@ -104,7 +104,7 @@ export function openEditor(item, id, entry = currentEntry(id)) {
   correction.value = entry.correction || "";
   correction.maxLength = 1000;
   const stale = element(
-    "p", "stale", "This update changed while you were editing: saving shows you the newer version first.",
+    "p", "stale", phrase("desk.stale"),
   );
   stale.hidden = true;
   const error = element("p", "error");
@@ -112,7 +112,7 @@ export function openEditor(item, id, entry = currentEntry(id)) {
   error.hidden = true;
   // A save that crossed someone else's: the newer version, to overwrite or to keep.
   const conflict = element("section", "conflict");
-  conflict.setAttribute("aria-label", "The newer version");
+  conflict.setAttribute("aria-label", phrase("desk.newer"));
   conflict.hidden = true;
   const save = element("button", "primary save", phrase("desk.save"));
   save.type = "submit";
@@ -150,8 +150,7 @@ export function openEditor(item, id, entry = currentEntry(id)) {
 
   function showConflict(current) {
     error.hidden = false;
-    error.textContent = `Someone saved this update while you were editing: it is at revision ${current.revision} now.`
-      + " Overwrite it with your version, or discard your edit.";
+    error.textContent = phrase("desk.conflict", { revision: current.revision });
     stale.hidden = true;
     const newer = element("div", "newer");
     newer.replaceChildren(...deskEntry(current, "newer"));
@@ -159,7 +158,7 @@ export function openEditor(item, id, entry = currentEntry(id)) {
     const discard = button(phrase("desk.discard_edit"), "discard", () => closeEditor(item, id));
     const choices = element("div", "buttons");
     choices.append(overwrite, discard);
-    conflict.replaceChildren(element("h4", "", "The newer version"), newer, choices);
+    conflict.replaceChildren(element("h4", "", phrase("desk.newer")), newer, choices);
     conflict.hidden = false;
     buttons.hidden = true;
     overwrite.focus();
@@ -178,7 +177,7 @@ export function openEditor(item, id, entry = currentEntry(id)) {
     try {
       await patch(`/api/hearings/${seg(desk.slug)}/entries/${seg(id)}`, { ...changes, revision: seen.revision });
       closeEditor(item, id);
-      say(changes.correction ? "Correction published." : "Update saved.");
+      say(phrase(changes.correction ? "desk.correction_published" : "desk.saved"));
     } catch (failure) {
       if (failure.code === "revision_conflict" && failure.answer?.entry) {
         showConflict(failure.answer.entry);

@@ -2,7 +2,7 @@
 
 import { ApiError, patch, post, seg } from "../api.js";
 import { element } from "../entryview.js";
-import { KIND_LABELS, phrase } from "../labels.js";
+import { KIND_LABELS, phrase, phraseCount } from "../labels.js";
 import { validZone } from "../zones.js";
 import { setupAliasSuggestions } from "./aliases.js";
 import { fillCast, readCast, setupCast } from "./cast.js";
@@ -87,7 +87,11 @@ function readHearingForm(form) {
     cast: readCast(form),
   };
   if (form.scheduled_start.value) {
-    if (!validZone(timezone)) throw new ApiError(422, { code: "invalid", message: `Unknown time zone ${timezone}.`, field: "timezone" });
+    if (!validZone(timezone)) {
+      const refusal = new ApiError(422, { code: "invalid", field: "timezone" });
+      refusal.message = phrase("desk.unknown_zone", { zone: timezone });
+      throw refusal;
+    }
     fields.scheduled_start = wallToRfc3339(form.scheduled_start.value, timezone);
   }
   if (form.slug && form.slug.value.trim()) fields.slug = form.slug.value.trim();
@@ -115,7 +119,7 @@ export function showCreateForm() {
     try {
       const created = await post("/api/hearings", readHearingForm(form));
       upsertHearing(created);
-      say(`Hearing “${created.title}” created.`);
+      say(phrase("desk.hearing_created", { title: created.title }));
       location.hash = hearingHash(created.slug, "moderate");
     } catch (error) {
       formFailure(form, error);
@@ -129,9 +133,7 @@ export function showCreateForm() {
 function warnWithheld(form, withheld) {
   if (!withheld.length) return;
   const notice = $(".error", form);
-  notice.textContent = withheld.length === 1
-    ? "1 published update named a restricted term and was withheld from readers: correct or delete it under Withheld in Moderation."
-    : `${withheld.length} published updates named a restricted term and were withheld from readers: correct or delete them under Withheld in Moderation.`;
+  notice.textContent = phraseCount("withheld_now", withheld.length);
   notice.hidden = false;
 }
 
@@ -155,14 +157,14 @@ export function buildDetailsForm() {
       }
     }
     if (!Object.keys(changes).length) {
-      say("Nothing to save.");
+      say(phrase("desk.nothing_to_save"));
       return;
     }
     try {
       const updated = await patch(`/api/hearings/${seg(desk.slug)}`, changes);
       hearingChanged(updated);
       fillHearingForm(form, desk.hearing);
-      say("Hearing saved.");
+      say(phrase("desk.hearing_saved"));
       warnWithheld(form, updated.withheld || []);
     } catch (error) {
       formFailure(form, error);

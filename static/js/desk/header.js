@@ -1,7 +1,7 @@
 // The open hearing's header: title, status and its controls, the reporting hold.
 
 import { patch, seg } from "../api.js";
-import { statusText, phrase } from "../labels.js";
+import { LOCALE, phrase, statusText } from "../labels.js";
 import { upsertHearing } from "./hearings.js";
 import { desk } from "./state.js";
 import { $, button, confirmAction, say } from "./ui.js";
@@ -51,9 +51,7 @@ export async function toggleHold() {
   control.disabled = true;
   try {
     hearingChanged(await patch(`/api/hearings/${seg(hearing.slug)}`, { reporting: next }));
-    say(next === "held"
-      ? `${hearing.title}: reporting held. Updates wait in the queue until released.`
-      : `${hearing.title}: reporting open. What waits in the queue stays there until released.`);
+    say(phrase(next === "held" ? "desk.reporting_held" : "desk.reporting_open", { title: hearing.title }));
   } catch (error) {
     say(error.message, "error");
   } finally {
@@ -73,7 +71,7 @@ async function changeStatus(label, next, confirm) {
   try {
     const updated = await patch(`/api/hearings/${seg(hearing.slug)}`, { status: next });
     hearingChanged(updated);
-    say(`${hearing.title}: ${statusText(next).toLowerCase()}.`);
+    say(phrase("desk.status_now", { title: hearing.title, status: statusText(next).toLocaleLowerCase(LOCALE) }));
   } catch (error) {
     say(error.message, "error");
     showHearing();

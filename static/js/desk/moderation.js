@@ -1,6 +1,6 @@
 // Moderation: the log folded into entries, live
 
-import { phrase } from "../labels.js";
+import { phrase, phraseCount } from "../labels.js";
 import { applyEvent, emptyState, visible } from "../timeline.js";
 import { moderationItem, refreshItem } from "./entries.js";
 import { DeskFeed } from "./feed.js";
@@ -106,6 +106,6 @@ function renderModeration() {
   freshIds.clear();
   $("#mod-empty").hidden = entries.length > 0;
   const keys = entries.filter((entry) => entry.key).length;
-  $("#entry-count").textContent = `${entries.length} ${entries.length === 1 ? "update" : "updates"}, ${keys} key`;
+  $("#entry-count").textContent = `${phraseCount("updates", entries.length)}, ${phraseCount("key_events", keys)}`;
   $("#panel-moderate").dataset.lastSeq = String(desk.state.lastSeq);
 }

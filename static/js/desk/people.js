@@ -2,8 +2,9 @@
 // tokens.
 
 import { get, patch, post, put, seg } from "../api.js";
+import { courtDateTime } from "../courtdates.js";
 import { element } from "../entryview.js";
-import { roleText } from "../labels.js";
+import { LOCALE, phrase, phraseCount, staffRoleText } from "../labels.js";
 import { desk } from "./state.js";
 import { $, button, confirmAction, say, select, showError } from "./ui.js";
 
@@ -17,8 +18,8 @@ function allowed(target) {
 }
 
 function lastSeen(user) {
-  if (!user.last_seen) return "never";
-  return new Date(user.last_seen).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  if (!user.last_seen) return phrase("people.never");
+  return courtDateTime(user.last_seen, Intl.DateTimeFormat().resolvedOptions().timeZone);
 }
 
 export async function loadPeople() {
@@ -38,41 +39,40 @@ function personRow(user) {
   row.dataset.state = user.disabled ? "disabled" : "active";
   const name = element("th", "", user.username);
   name.scope = "row";
-  if (may.self) name.append(element("span", "you", " (you)"));
+  if (may.self) name.append(element("span", "you", ` ${phrase("people.you")}`));
 
   const roleCell = element("td");
   if (may.role) {
-    const choice = select(["reporter", "editor", "admin"].map((r) => [r, roleText(r)]), user.role);
+    const choice = select(["reporter", "editor", "admin"].map((r) => [r, staffRoleText(r)]), user.role);
     choice.className = "role-choice";
-    choice.setAttribute("aria-label", `Role of ${user.username}`);
-    const change = button("Change role", "change-role", () => changeRole(user, choice.value, row));
-    change.setAttribute("aria-label", `Change the role of ${user.username}`);
+    choice.setAttribute("aria-label", phrase("people.role_of", { user: user.username }));
+    const change = button(phrase("people.change_role"), "change-role", () => changeRole(user, choice.value, row));
+    change.setAttribute("aria-label", phrase("people.change_role_of", { user: user.username }));
     roleCell.append(choice, " ", change);
   } else {
-    roleCell.textContent = user.role;
+    roleCell.textContent = staffRoleText(user.role).toLocaleLowerCase(LOCALE);
   }
 
   const byline = bylineCell(user, may.byline, row);
 
-  const state = element("td", "state", user.disabled ? "Disabled" : "Active");
-  const sessions = `${user.tokens} ${user.tokens === 1 ? "session" : "sessions"} · last seen ${lastSeen(user)}`;
+  const state = element("td", "state", phrase(user.disabled ? "people.disabled" : "people.active"));
+  const sessions = `${phraseCount("sessions", user.tokens)} · ${phrase("people.last_seen", { when: lastSeen(user) })}`;
   state.append(element("small", "sessions", sessions));
 
   const actions = element("div", "actions");
   if (may.manage) {
-    const text = user.disabled ? "Enable" : "Disable";
-    const toggle = button(text, user.disabled ? "enable" : "disable danger", () => setDisabled(user, !user.disabled, row));
-    toggle.setAttribute("aria-label", `${text} ${user.username}`);
+    const toggle = button(phrase(user.disabled ? "people.enable" : "people.disable"), user.disabled ? "enable" : "disable danger", () => setDisabled(user, !user.disabled, row));
+    toggle.setAttribute("aria-label", phrase(user.disabled ? "people.enable_user" : "people.disable_user", { user: user.username }));
     actions.append(toggle);
   }
   if (may.reset) {
-    const reset = button("Reset password", "reset-password", () => resetPassword(user, row));
-    reset.setAttribute("aria-label", `Reset the password of ${user.username}`);
+    const reset = button(phrase("people.reset"), "reset-password", () => resetPassword(user, row));
+    reset.setAttribute("aria-label", phrase("people.reset_of", { user: user.username }));
     actions.append(reset);
   }
   if (may.revoke) {
-    const revoke = button("Revoke tokens", "revoke", () => revokeUser(user.username, row));
-    revoke.setAttribute("aria-label", `Revoke every token of ${user.username}`);
+    const revoke = button(phrase("people.revoke_tokens"), "revoke", () => revokeUser(user.username, row));
+    revoke.setAttribute("aria-label", phrase("people.revoke_of", { user: user.username }));
     actions.append(revoke);
   }
   const problem = element("p", "error");
@@ -99,11 +99,11 @@ function bylineCell(user, editable, row) {
   field.value = user.display_name || "";
   field.maxLength = 80;
   field.autocomplete = "off";
-  field.placeholder = "No byline";
-  field.setAttribute("aria-label", `Byline of ${user.username} (display name on public pages)`);
-  const save = element("button", "save-byline", "Save byline");
+  field.placeholder = phrase("people.no_byline");
+  field.setAttribute("aria-label", phrase("people.byline_of", { user: user.username }));
+  const save = element("button", "save-byline", phrase("people.save_byline"));
   save.type = "submit";
-  save.setAttribute("aria-label", `Save the byline of ${user.username}`);
+  save.setAttribute("aria-label", phrase("people.save_byline_of", { user: user.username }));
   form.append(field, " ", save);
   form.addEventListener("submit", async (submit) => {
     submit.preventDefault();
@@ -111,7 +111,7 @@ function bylineCell(user, editable, row) {
       const value = field.value.trim();
       const reply = await put(`/api/users/${seg(user.username)}/display_name`, { display_name: value || null });
       const saved = reply.user.display_name;
-      say(saved ? `${user.username} signs as “${saved}”.` : `${user.username} has no byline now.`);
+      say(saved ? phrase("people.signs_as", { user: user.username, name: saved }) : phrase("people.byline_removed", { user: user.username }));
     });
     if (done) await loadPeople();
   });
@@ -135,15 +135,15 @@ async function personAction(row, action) {
 async function setDisabled(user, disabled, row) {
   if (disabled) {
     const confirmed = await confirmAction(
-      `Disable ${user.username}?`,
-      `${user.username} is signed out on every phone and browser at once and cannot sign in until the account is enabled again. Their entries stay as they are.`,
-      "Disable",
+      phrase("people.disable_question", { user: user.username }),
+      phrase("people.disable_note", { user: user.username }),
+      phrase("people.disable"),
     );
     if (!confirmed) return;
   }
   const done = await personAction(row, async () => {
     const { revoked } = await patch(`/api/users/${seg(user.username)}`, { disabled });
-    say(disabled ? `${user.username} disabled; ${revoked} ${revoked === 1 ? "token" : "tokens"} revoked.` : `${user.username} enabled.`);
+    say(disabled ? phraseCount("disabled_revoked", revoked, { user: user.username }) : phrase("people.enabled", { user: user.username }));
   });
   if (done) await loadPeople();
 }
@@ -152,22 +152,22 @@ async function changeRole(user, role, row) {
   if (role === user.role) return;
   const done = await personAction(row, async () => {
     await patch(`/api/users/${seg(user.username)}`, { role });
-    say(`${user.username} is now ${roleText(role).toLowerCase()}.`);
+    say(phrase("people.role_now", { user: user.username, role: staffRoleText(role).toLocaleLowerCase(LOCALE) }));
   });
   if (done) await loadPeople();
 }
 
 async function resetPassword(user, row) {
   const confirmed = await confirmAction(
-    `Reset ${user.username}'s password?`,
-    `A new password is generated and shown here once; ${user.username} is signed out everywhere and signs in with it.`,
-    "Reset password",
+    phrase("people.reset_question", { user: user.username }),
+    phrase("people.reset_note", { user: user.username }),
+    phrase("people.reset"),
   );
   if (!confirmed) return;
   const done = await personAction(row, async () => {
     const reply = await post(`/api/users/${seg(user.username)}/password`, {});
-    showPassword(`New password for`, user.username, "shown only this once:", reply.password);
-    say(`${user.username}: password reset.`);
+    showPassword(phrase("people.new_password"), user.username, phrase("people.shown_once"), reply.password);
+    say(phrase("people.password_reset", { user: user.username }));
   });
   if (done) await loadPeople();
 }
@@ -183,14 +183,14 @@ function showPassword(lead, username, tail, password) {
 async function revokeUser(username, row) {
   const self = desk.user && username === desk.user.username;
   const confirmed = await confirmAction(
-    `Revoke ${username}'s tokens?`,
-    `${username} is signed out on every phone and browser at once and must sign in again.${self ? " That includes you, here." : ""}`,
-    "Revoke",
+    phrase("people.revoke_question", { user: username }),
+    phrase(self ? "people.revoke_self_note" : "people.revoke_note", { user: username }),
+    phrase("people.revoke"),
   );
   if (!confirmed) return;
   await personAction(row, async () => {
     const { revoked } = await post(`/api/users/${seg(username)}/revoke`);
-    say(`${username}: ${revoked} ${revoked === 1 ? "token" : "tokens"} revoked.`);
+    say(phraseCount("tokens_revoked", revoked, { user: username }));
     row.setAttribute("data-revoked", String(revoked));
   });
 }
@@ -208,9 +208,9 @@ export function setupPeople() {
       const created = await post("/api/users", payload);
       form.reset();
       if (created.password) {
-        showPassword("Account", created.user.username, "created. Its password, shown only this once:", created.password);
+        showPassword(phrase("people.account"), created.user.username, phrase("people.account_created_password"), created.password);
       }
-      say(`Account ${created.user.username} (${created.user.role}) created.`);
+      say(phrase("people.account_created", { user: created.user.username, role: staffRoleText(created.user.role).toLocaleLowerCase(LOCALE) }));
       await loadPeople();
     } catch (error) {
       showError(errorEl, error);
@@ -219,9 +219,9 @@ export function setupPeople() {
   $("#copy-password").addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText($("#new-password-value").textContent);
-      say("Password copied.");
+      say(phrase("people.password_copied"));
     } catch {
-      say("Copy it by hand: the clipboard is not available here.", "error");
+      say(phrase("people.copy_by_hand"), "error");
     }
   });
 }

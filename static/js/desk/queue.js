@@ -6,7 +6,7 @@
 
 import { ApiError, del, get, post, seg } from "../api.js";
 import { courtTime, element } from "../entryview.js";
-import { kindText, phrase } from "../labels.js";
+import { kindText, phrase, phraseParts } from "../labels.js";
 import { deskEntry } from "./entrycard.js";
 
 const POLL_MS = 4000;
@@ -16,6 +16,15 @@ const STATE_LABELS = { held: phrase("wait.held"), delayed: phrase("wait.delayed"
 function countdown(releaseAt) {
   const left = Math.max(0, Math.ceil((Date.parse(releaseAt) - Date.now()) / 1000));
   return `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+}
+
+/** Why an update waits, in the page's words (the API's `reason` is English). */
+function whyText(item, hearing) {
+  if (item.state === "held") {
+    const note = hearing.reporting_note;
+    return note ? phrase("queue.why.held_note", { note }) : phrase("queue.why.held");
+  }
+  return phrase(item.state === "review" ? "queue.why.review" : "queue.why.delayed");
 }
 
 function preview(body) {
@@ -143,11 +152,11 @@ export class QueuePanel {
     const head = `queued-head-${entry.id}`;
     const display = element("div", "display");
     display.replaceChildren(...nodes);
-    const why = element("p", "why", item.reason);
+    const why = element("p", "why", whyText(item, this.hearing));
     if (item.state === "delayed" && item.release_at) {
       const clock = element("span", "countdown", countdown(item.release_at));
       clock.dataset.releaseAt = item.release_at;
-      why.append(" Goes out by itself in ", clock, ".");
+      why.append(" ", ...phraseParts("queue.goes_out", { clock }));
     }
     const error = element("p", "error", this.errors.get(entry.id) || "");
     error.setAttribute("role", "alert");
@@ -161,7 +170,7 @@ export class QueuePanel {
     discard.addEventListener("click", () => this.discard(item));
     const actions = element("div", "actions");
     actions.setAttribute("role", "group");
-    actions.setAttribute("aria-label", `Actions for the waiting ${label} update`);
+    actions.setAttribute("aria-label", phrase("queue.actions_for", { update: label }));
     for (const control of [release, discard]) {
       control.setAttribute("aria-describedby", head);
       control.disabled = this.busy;

@@ -1,7 +1,7 @@
 // Sign-in: the token from localStorage or the form, editors and admins only; signing
 // out (or a 401 anywhere) closes everything and shows the form again.
 
-import { phrase } from "../labels.js";
+import { LOCALE, phrase, staffRoleText } from "../labels.js";
 import { ApiError, clearToken, get, getToken, login, logout, onUnauthorized } from "../api.js";
 import { closeHearing } from "./hearing.js";
 import { loadHearings } from "./hearings.js";
@@ -58,11 +58,11 @@ async function enter(user) {
   if (user.role !== "editor" && user.role !== "admin") {
     await logout();
     showView("login");
-    showError($("#login-error"), `${user.username} is a ${user.role}: the desk needs an editor or admin account.`);
+    showError($("#login-error"), phrase("desk.not_for_reporters", { user: user.username }));
     return;
   }
   desk.user = user;
-  $("#whoami").textContent = `${user.username} (${user.role})`;
+  $("#whoami").textContent = phrase("desk.whoami", { user: user.username, role: staffRoleText(user.role).toLocaleLowerCase(LOCALE) });
   $("#user-role").querySelector("option[value=admin]").hidden = user.role !== "admin";
   $("#user-role").querySelector("option[value=admin]").disabled = user.role !== "admin";
   showView("desk");

@@ -1,7 +1,7 @@
 // Withheld: entries a restriction took off the public channels, for an editor to
 // correct (which publishes the clean revision) or delete.
 
-import { phrase } from "../labels.js";
+import { phrase, restrictedPlaceText } from "../labels.js";
 import { get, seg } from "../api.js";
 import { element } from "../entryview.js";
 import { deskEntry } from "./entrycard.js";
@@ -23,14 +23,14 @@ export async function loadWithheld() {
   const list = $("#withheld-entries");
   list.replaceChildren(...found.map((item) => withheldItem(item)));
   $("#withheld").hidden = found.length === 0;
-  $("#withheld-title").textContent = `Withheld by a reporting restriction (${found.length})`;
+  $("#withheld-title").textContent = phrase("withheld.title", { count: found.length });
 }
 
 function withheldItem({ entry, message }) {
   const item = element("li", `mod-entry withheld-entry kind-${entry.kind}`);
   item.id = `withheld-${entry.id}`;
   const nodes = deskEntry(entry, "withheld-entry");
-  const why = element("p", "why", message || phrase("withheld.why"));
+  const why = element("p", "why", restrictedPlaceText(message) || phrase("withheld.why"));
   const actions = element("div", "actions");
   const edit = button(phrase("desk.correct"), "edit", () => openEditor(item, entry.id, entry));
   const remove = button(phrase("desk.delete"), "delete danger", () => removeEntry(entry.id, entry));

@@ -2,7 +2,7 @@
 // server applied nothing; the reporter sees both versions and applies theirs on top of
 // the current revision, or drops it.
 
-import { phrase } from "../labels.js";
+import { phrase, phraseCount } from "../labels.js";
 import { reporterEntry } from "./entrycard.js";
 import { itemShown, snippet, whereText } from "./shown.js";
 import { byId, outbox, state } from "./state.js";
@@ -14,10 +14,12 @@ export function drawConflictBanner(conflicts) {
   banner.hidden = !conflicts.length;
   if (!conflicts.length) return;
   const oldest = conflicts[conflicts.length - 1];
-  const more = conflicts.length > 1 ? ` ${conflicts.length - 1} more in the outbox.` : "";
-  byId("conflict-text").textContent =
-    `Not published: your correction${whereText(oldest)} of “${snippet(oldest.seen.body)}” crossed a newer`
-    + ` version of the update (revision ${oldest.current.revision}). Compare the two and choose.${more}`;
+  const where = whereText(oldest);
+  const text = phrase("conflict.banner", {
+    where: where && ` ${where}`, text: snippet(oldest.seen.body), revision: oldest.current.revision,
+  });
+  const more = conflicts.length > 1 ? ` ${phraseCount("more_in_outbox", conflicts.length - 1)}` : "";
+  byId("conflict-text").textContent = `${text}${more}`;
   byId("conflict-review").onclick = () => compare(oldest);
 }
 
@@ -31,9 +33,7 @@ export function compare(item) {
   if (conflictDialog.open) return;
   state.comparing = item;
   const { revision } = item.payload;
-  byId("conflict-intro").textContent =
-    `You corrected revision ${revision} of this update; it has been changed since and is at revision`
-    + ` ${item.current.revision} now. Apply your correction on top of it, or drop yours and keep what is published.`;
+  byId("conflict-intro").textContent = phrase("conflict.intro", { revision, current: item.current.revision });
   showVersion("mine", { ...itemShown(item), revision: null }, "body" in (item.payload.changes || {}));
   showVersion("current", item.current, false);
   conflictDialog.returnValue = "";
@@ -52,13 +52,13 @@ export async function decideConflict(renderMine) {
   if (!item || item.state !== "conflict") return; // decided in another tab
   if (choice === "apply") {
     await outbox.resend(item.id, { changes: item.payload.changes, revision: item.current.revision });
-    byId("mine-state").textContent = "Your correction is sent again, on top of the newer version.";
+    byId("mine-state").textContent = phrase("conflict.applied");
     return;
   }
   await outbox.discard(item.id);
   if (item.hearing === state.hearing?.slug && item.current.author === state.user?.username) {
     state.mine.set(item.current.id, item.current);
   }
-  byId("mine-state").textContent = "Your correction is dropped; the update stays as published.";
+  byId("mine-state").textContent = phrase("conflict.dropped");
   renderMine();
 }

@@ -12,9 +12,9 @@ import { setNotice } from "./views.js";
 export const editDialog = byId("edit-dialog");
 
 const EDIT_WORDS = {
-  entry: ["Correct your update", "Save correction"],
-  outbox: ["Edit and send again", "Send again"],
-  correction: ["Fix your correction", "Send correction again"],
+  entry: [phrase("edit.entry_title"), phrase("edit.entry_save")],
+  outbox: [phrase("edit.outbox_title"), phrase("edit.outbox_save")],
+  correction: [phrase("edit.correction_title"), phrase("edit.correction_save")],
 };
 
 /** What the dialog starts from: the entry with its waiting corrections, the refused
@@ -77,7 +77,7 @@ export async function saveEdit(event) {
   const source = editSource(target);
   const fields = editedFields(source);
   if (!fields.body.trim()) {
-    fieldError({ errorEl: byId("edit-body-error"), input: byId("edit-body"), message: "The text cannot be empty." });
+    fieldError({ errorEl: byId("edit-body-error"), input: byId("edit-body"), message: phrase("edit.empty") });
     return;
   }
   if (byId("edit-name").value.trim() && !fields.speaker) {
@@ -104,7 +104,7 @@ export async function saveEdit(event) {
   const correction = byId("edit-correction").value.trim();
   if (correction !== (base.correction || "")) changes.correction = correction || null;
   if (!Object.keys(changes).length) {
-    setNotice(byId("edit-error"), "Nothing has changed.");
+    setNotice(byId("edit-error"), phrase("edit.unchanged"));
     return;
   }
   const button = byId("edit-save");
@@ -120,10 +120,10 @@ export async function saveEdit(event) {
         seen: { ...source, revision: target.entry.revision }, changes,
       });
     }
-    byId("mine-state").textContent = savedText("Correction");
+    byId("mine-state").textContent = savedText("revise");
     editDialog.close();
   } catch (error) {
-    setNotice(byId("edit-error"), `Not saved on this phone: ${error.message}`);
+    setNotice(byId("edit-error"), phrase("not_saved", { reason: error.message }));
   } finally {
     button.disabled = false;
   }

@@ -1,7 +1,8 @@
 // Errors on a form's fields, shown where they are: the app's own checks (a restricted
 // term marked in the text) and the fields the server names in a refusal.
 
-import { positionsIn, restrictedIn, unitIndex } from "./restricted.js";
+import { errorText, phraseParts, positionsIn } from "../labels.js";
+import { restrictedIn, unitIndex } from "./restricted.js";
 import { state } from "./state.js";
 import { setNotice } from "./views.js";
 
@@ -24,8 +25,7 @@ export function fieldError({ errorEl, input, message, text = null, range = null,
     const words = [...text].slice(range.start, range.end).join("");
     const mark = document.createElement("mark");
     mark.textContent = words;
-    parts.push("Reporting restriction: ", mark,
-      ` (characters ${range.start + 1}–${range.end}) cannot be published. Remove or reword it.`);
+    parts.push(...phraseParts("restricted.marked", { words: mark, start: range.start + 1, end: range.end }));
   } else {
     parts.push(message);
   }
@@ -61,6 +61,11 @@ export function showServerError(error, fields, fallbackEl, { focus = true } = {}
     if (fallbackEl) setNotice(fallbackEl, error.message);
     return;
   }
-  const range = error.code === "restricted_term" ? positionsIn(error.message) : null;
-  fieldError({ errorEl, input, message: error.message, text: input.value, range, focus });
+  // Shown under its field: the words for the code, without the field's name. The
+  // server's English message (an ApiError's serverMessage; a stored refusal's message)
+  // says where a restricted term is.
+  const original = error.serverMessage ?? error.message;
+  const range = error.code === "restricted_term" ? positionsIn(original) : null;
+  const message = errorText({ code: error.code, message: original });
+  fieldError({ errorEl, input, message, text: input.value, range, focus });
 }

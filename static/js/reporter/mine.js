@@ -59,8 +59,8 @@ function pendingOf(entry) {
   const changes = state.changes.get(entry.id) || [];
   if (!changes.length) return [null, ""];
   const stuck = changes.find((item) => item.state === "conflict" || item.state === "refused");
-  if (stuck?.state === "conflict") return ["conflict", "Your correction crossed a newer version: compare them."];
-  if (stuck) return ["refused", `Your ${stuck.op === "delete" ? "deletion" : "correction"} was refused: see the outbox.`];
+  if (stuck?.state === "conflict") return ["conflict", phrase("mine.conflict")];
+  if (stuck) return ["refused", phrase(stuck.op === "delete" ? "mine.deletion_refused" : "mine.correction_refused")];
   const deleting = changes.some((item) => item.op === "delete");
   return ["waiting", deleting ? phrase("mine.deletion_waiting") : phrase("mine.correction_waiting")];
 }
@@ -95,14 +95,14 @@ export function renderMine() {
     const review = li.querySelector(".review");
     edit.addEventListener("click", () => openEdit({ kind: "entry", entry: base }));
     remove.addEventListener("click", () => deleteEntry(base));
-    edit.setAttribute("aria-label", `Edit the update at ${when.textContent}`);
-    remove.setAttribute("aria-label", `Delete the update at ${when.textContent}`);
+    edit.setAttribute("aria-label", phrase("mine.edit_at", { time: when.textContent }));
+    remove.setAttribute("aria-label", phrase("mine.delete_at", { time: when.textContent }));
     edit.hidden = remove.hidden = deleting;
     const conflict = (state.changes.get(entry.id) || []).find((item) => item.state === "conflict");
     review.hidden = !conflict;
     if (conflict) {
       review.addEventListener("click", () => compare(conflict));
-      review.setAttribute("aria-label", `Compare your correction of the update at ${when.textContent}`);
+      review.setAttribute("aria-label", phrase("mine.compare_at", { time: when.textContent }));
     }
     return li;
   }));
@@ -121,9 +121,9 @@ export function renderMine() {
 async function deleteEntry(entry) {
   const shown = shownEntry(entry);
   const ok = await confirmAction(
-    "Delete this update?",
-    `“${shown.body.slice(0, 120)}” will disappear from the reader page and the record.`,
-    "Delete",
+    phrase("desk.delete_question"),
+    phrase("mine.delete_note", { text: shown.body.slice(0, 120) }),
+    phrase("desk.delete"),
   );
   if (!ok) return;
   // Through the outbox: on the phone first, sent when the network allows, after any
@@ -132,8 +132,8 @@ async function deleteEntry(entry) {
     await outbox.remove({
       hearing: state.hearing.slug, username: state.user.username, seen: { ...shown, revision: entry.revision },
     });
-    byId("mine-state").textContent = savedText("Deletion");
+    byId("mine-state").textContent = savedText("delete");
   } catch (error) {
-    byId("mine-state").textContent = `Not deleted: ${error.message}`;
+    byId("mine-state").textContent = phrase("mine.not_deleted", { reason: error.message });
   }
 }

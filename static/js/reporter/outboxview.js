@@ -3,12 +3,11 @@
 
 import { isChange } from "../outbox.js";
 import { courtClock } from "./clock.js";
-import { phrase } from "../labels.js";
+import { LOCALE, phrase, phraseCount, positionsIn } from "../labels.js";
 import { kindText } from "./config.js";
 import { compare, drawConflictBanner } from "./conflicts.js";
 import { noteChanges } from "./mine.js";
 import { drawRefusedBanner, editRefused } from "./refusals.js";
-import { positionsIn } from "./restricted.js";
 import { swapIn } from "./sending.js";
 import { itemShown, problemText, whereText } from "./shown.js";
 import { byId, outbox, state } from "./state.js";
@@ -65,29 +64,20 @@ export async function renderOutbox() {
 
 /** "2 updates, 1 correction and 1 deletion waiting." */
 function waitingText(ops) {
-  const parts = [["post", "update", "updates"], ["revise", "correction", "corrections"], ["delete", "deletion", "deletions"]]
+  const parts = [["post", "updates"], ["revise", "corrections"], ["delete", "deletions"]]
     .filter(([op]) => ops[op])
-    .map(([op, one, many]) => `${ops[op]} ${ops[op] === 1 ? one : many}`);
-  const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
-  return `${list} waiting.`;
+    .map(([op, counted]) => phraseCount(counted, ops[op]));
+  return phrase("outbox.waiting_list", { list: new Intl.ListFormat(LOCALE, { type: "conjunction" }).format(parts) });
 }
 
 export function drawOutboxState() {
   const { waiting, ops, refused, conflicts, held, queued, total } = outboxView;
   const summary = [];
   if (waiting) summary.push(waitingText(ops));
-  if (queued) {
-    summary.push(queued === 1
-      ? "1 update is at the server, not published yet (held, delayed or in review)."
-      : `${queued} updates are at the server, not published yet (held, delayed or in review).`);
-  }
-  if (refused) summary.push(refused === 1 ? "1 refused: edit it or discard it." : `${refused} refused: edit them or discard them.`);
-  if (conflicts) {
-    summary.push(conflicts === 1
-      ? "1 correction crossed a newer version: compare them."
-      : `${conflicts} corrections crossed newer versions: compare them.`);
-  }
-  if (held) summary.push(held === 1 ? "1 draft held: it comes back after your next Send." : `${held} drafts held: they come back one by one after each Send.`);
+  if (queued) summary.push(phraseCount("at_server", queued));
+  if (refused) summary.push(phraseCount("refused", refused));
+  if (conflicts) summary.push(phraseCount("conflicts", conflicts));
+  if (held) summary.push(phraseCount("held", held));
   const status = retryText();
   if (status && waiting) summary.push(status);
   byId("outbox-state").textContent = summary.join(" ") || phrase(total ? "outbox.all_sent" : "outbox.nothing");
@@ -163,7 +153,7 @@ function outboxItem(template, item) {
   const range = error && error.field === "body" ? positionsIn(error.message) : null;
   itemText(li.querySelector(".text"), shown.body, range);
   const note = li.querySelector(".note");
-  note.textContent = item.state === "waiting" || item.state === "sending" ? item.note || "" : "";
+  note.textContent = (item.state === "waiting" || item.state === "sending") && item.note ? phrase(item.note, item.noteValues) : "";
   note.hidden = !note.textContent;
   showProgress(li.querySelector(".progress"), item, note);
   const problem = li.querySelector(".problem");

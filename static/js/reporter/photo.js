@@ -5,6 +5,7 @@
 // before it is queued, when the browser can decode it (createImageBitmap); the canvas
 // keeps no metadata, and the server strips what any image still carries.
 
+import { LOCALE, phrase } from "../labels.js";
 import { checkRestricted, fieldError } from "./errors.js";
 import { byId, state } from "./state.js";
 
@@ -24,7 +25,10 @@ let attached = null;
 /** {blob, id?, key?} of the attached photo (id and key once it went to the server). */
 
 function sizeText(bytes) {
-  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+  const number = (value, digits) => value.toLocaleString(LOCALE, { maximumFractionDigits: digits });
+  return bytes >= 1e6
+    ? phrase("photo.megabytes", { size: number(bytes / 1e6, 1) })
+    : phrase("photo.kilobytes", { size: number(Math.max(1, Math.round(bytes / 1e3)), 0) });
 }
 
 /** The image as it is sent: downscaled to MAX_EDGE when the browser can decode it. */
@@ -56,7 +60,7 @@ async function onChosen(event) {
   event.target.value = "";
   if (!file) return;
   errorEl.hidden = true;
-  byId("photo-name").textContent = "Preparing the photo…";
+  byId("photo-name").textContent = phrase("photo.preparing");
   details.hidden = false;
   showPhoto({ blob: await prepared(file) });
   altInput.focus();
@@ -71,7 +75,7 @@ export function showPhoto(photo) {
   captionInput.value = photo?.caption || "";
   outsideInput.checked = Boolean(photo?.alt); // it was confirmed when it was first sent
   byId("photo-outside-field").hidden = state.hearing?.photo_confirmation === false;
-  byId("photo-name").textContent = attached ? `Photo attached (${sizeText(attached.blob.size)}).` : "";
+  byId("photo-name").textContent = attached ? phrase("photo.attached", { size: sizeText(attached.blob.size) }) : "";
   if (!photo) errorEl.hidden = true;
 }
 
@@ -80,11 +84,11 @@ export function showPhoto(photo) {
 export function composerPhoto() {
   if (!attached) return null;
   if (!altInput.value.trim()) {
-    fieldError({ errorEl, input: altInput, message: "Describe the photo for readers who cannot see it." });
+    fieldError({ errorEl, input: altInput, message: phrase("photo.alt_needed") });
     return false;
   }
   if (state.hearing?.photo_confirmation !== false && !outsideInput.checked) {
-    fieldError({ errorEl, input: outsideInput, message: "Confirm that the photo was not taken inside the courtroom." });
+    fieldError({ errorEl, input: outsideInput, message: phrase("photo.outside_needed") });
     return false;
   }
   if (checkRestricted([[altInput, errorEl], [captionInput, errorEl]], { focus: true })) return false;

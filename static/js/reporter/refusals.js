@@ -3,7 +3,7 @@
 // it; it leaves the outbox, so no second copy lingers there (sending.js). Here: the
 // banner of the oldest refused update, and where each kind of refusal is edited.
 
-import { phrase } from "../labels.js";
+import { phrase, phraseCount } from "../labels.js";
 import { openEdit } from "./edit.js";
 import { itemShown, problemText, snippet, whereText } from "./shown.js";
 import { swapIn } from "./sending.js";
@@ -14,10 +14,12 @@ export function drawRefusedBanner(refused) {
   banner.hidden = !refused.length;
   if (!refused.length) return;
   const oldest = refused[refused.length - 1];
-  const what = { revise: "correction of", delete: "deletion of" }[oldest.op] || "update";
-  const more = refused.length > 1 ? ` ${refused.length - 1} more refused in the outbox.` : "";
-  byId("refused-text").textContent =
-    `Not published: your ${what}${whereText(oldest)} “${snippet(itemShown(oldest).body)}” was refused. ${problemText(oldest.error)}${more}`;
+  const where = whereText(oldest);
+  const text = phrase(`refused.${{ revise: "revise", delete: "delete" }[oldest.op] || "post"}`, {
+    where: where && ` ${where}`, text: snippet(itemShown(oldest).body),
+  });
+  const more = refused.length > 1 ? ` ${phraseCount("more_refused", refused.length - 1)}` : "";
+  byId("refused-text").textContent = `${text} ${problemText(oldest.error)}${more}`;
   const edit = byId("refused-edit");
   edit.textContent = phrase(oldest.op === "delete" ? "refused.discard" : "refused.edit");
   edit.onclick = () => editRefused(oldest);

@@ -22,9 +22,3 @@ export function restrictedIn(text, terms) {
 export function unitIndex(text, codePoint) {
   return [...text].slice(0, codePoint).join("").length;
 }
-
-/** {start, end} (code points, end exclusive) from the server's "at characters 5–14". */
-export function positionsIn(message) {
-  const match = /characters (\d+)\s*[–-]\s*(\d+)/.exec(message || "");
-  return match ? { start: Number(match[1]) - 1, end: Number(match[2]) } : null;
-}

@@ -23,7 +23,7 @@ export async function send(event) {
     return;
   }
   if (body.length > LIMITS.body) {
-    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: `The text has ${body.length} characters; at most ${LIMITS.body}.` });
+    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: phrase("composer.too_long", { count: body.length, limit: LIMITS.body }) });
     return;
   }
   const name = nameInput.value.trim();
@@ -49,7 +49,7 @@ export async function send(event) {
     await outbox.add({ hearing: state.hearing.slug, username: state.user.username, payload, photo });
   } catch (error) {
     if (!composerBusy()) fillComposer({ ...draft, photo });
-    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: `Not saved on this phone: ${error.message}` });
+    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: phrase("not_saved", { reason: error.message }) });
     return;
   }
   takeBack();

@@ -1,6 +1,6 @@
 // Session: sign in (the same sign-in as the desk's), sign out, a session that ended.
 
-import { phrase } from "../labels.js";
+import { phrase, phraseCount } from "../labels.js";
 import { api, clearToken, setToken } from "../api.js";
 import { loadHearings, openHearing, showPicker } from "./hearings.js";
 import { renderOutbox } from "./outboxview.js";
@@ -83,10 +83,9 @@ export async function afterSignIn() {
 export async function signOut() {
   const waiting = state.user ? (await outbox.pending(state.user.username)).length : 0;
   if (waiting) {
-    const plural = waiting === 1 ? "1 update is" : `${waiting} updates are`;
     const ok = await confirmAction(
       phrase("session.sign_out_question"),
-      `${plural} still waiting to be sent. They stay on this phone and are sent when you sign in again.`,
+      phraseCount("still_waiting", waiting),
       phrase("session.sign_out"),
     );
     if (!ok) return;

@@ -1,19 +1,21 @@
 // How the app words an update: an outbox item or an entry as it will read once what
 // waits for it is sent, where it is, why the server refused it or holds it.
 
-import { phrase } from "../labels.js";
+import { errorText, phrase, restrictedPlaceText } from "../labels.js";
 import { isChange } from "../outbox.js";
 import { state } from "./state.js";
 
-// The words for the fields the server names in a refusal.
-const FIELD_LABELS = {
-  body: "the text", "speaker.name": "the speaker's name", "speaker.role": "the speaker's role",
-  speaker: "the speaker", occurred_at: "the court time", kind: "the kind", key: "key event",
-};
+// The fields the server names in a refusal that have words of their own ("field.body").
+const FIELDS = new Set(["body", "speaker.name", "speaker.role", "speaker", "occurred_at", "kind", "key", "photo", "author"]);
 
+/** Why the server refused an update (its stored error), in the page's language: for a
+ * restricted term, where it is in the text; the field it names. */
 export function problemText(error) {
-  const where = FIELD_LABELS[error.field] || error.field;
-  return where ? `${error.message} (In ${where}.)` : error.message;
+  const place = error.code === "restricted_term" ? restrictedPlaceText(error.message) : null;
+  const problem = place || errorText({ code: error.code, message: error.message });
+  if (!error.field) return problem;
+  const where = FIELDS.has(error.field) ? phrase(`field.${error.field}`) : error.field;
+  return phrase("problem.in", { problem, where });
 }
 
 export function snippet(text) {
@@ -21,9 +23,10 @@ export function snippet(text) {
   return words.length > 60 ? `${words.slice(0, 60).join("")}…` : text;
 }
 
+/** The other hearing an item belongs to ("in R v Smith"), or "" for the open one's. */
 export function whereText(item) {
-  const other = item.hearing !== state.hearing?.slug;
-  return other ? ` in ${state.hearings.find((h) => h.slug === item.hearing)?.title || item.hearing}` : "";
+  if (item.hearing === state.hearing?.slug) return "";
+  return phrase("where.in", { title: state.hearings.find((h) => h.slug === item.hearing)?.title || item.hearing });
 }
 
 /** What an outbox item says the update is: a new one as written, a correction as it
@@ -51,9 +54,7 @@ export function heldText(slug) {
   return note ? phrase("wait.held_note", { note }) : phrase("wait.held_paused");
 }
 
-/** "Saved on this phone", and when it goes. */
-export function savedText(what) {
-  return navigator.onLine === false
-    ? `${what} saved on this phone: it is sent when the network is back.`
-    : `${what} saved on this phone; sending…`;
+/** "Correction saved on this phone", and when it goes; `op` "revise" or "delete". */
+export function savedText(op) {
+  return phrase(navigator.onLine === false ? `saved.${op}.offline` : `saved.${op}.sending`);
 }

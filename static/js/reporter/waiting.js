@@ -30,7 +30,7 @@ export function showWait(li, item) {
     for (const other of actions.querySelectorAll(".edit, .resend, .discard")) other.hidden = true;
     const undo = actions.querySelector(".undo");
     undo.hidden = false;
-    undo.setAttribute("aria-label", `Undo: pull back “${snippet(item.payload.body)}” before it is published`);
+    undo.setAttribute("aria-label", phrase("wait.undo_label", { text: snippet(item.payload.body) }));
     undo.addEventListener("click", () => pullBack(item, undo));
   } else {
     wait.textContent = phrase("wait.at_server");
@@ -46,7 +46,7 @@ async function pullBack(item, control) {
       : phrase("wait.too_late");
   } catch (error) {
     control.disabled = false;
-    byId("outbox-state").textContent = `Not pulled back: ${error.message}`;
+    byId("outbox-state").textContent = phrase("wait.not_pulled", { reason: error.message });
   }
 }
 
