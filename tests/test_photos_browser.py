@@ -214,7 +214,7 @@ def test_a_photo_upload_cut_off_resumes_after_a_reload_from_the_offset_the_serve
     assert photos_of(server, slug) == [(2000, 1500)]
 
 
-def test_a_page_of_photos_moves_nothing_and_a_phone_takes_the_720_px_webp(
+def test_a_page_of_photos_moves_nothing_and_a_phone_takes_the_720_px_avif(
     browser: Browser, server: LiveServer, hearing: dict[str, Any], reporter: Staff
 ) -> None:
     """Width and height on every image (lazy ones too), and the connection state's
@@ -226,7 +226,7 @@ def test_a_page_of_photos_moves_nothing_and_a_phone_takes_the_720_px_webp(
         photo, _ = post_photo(reporter, slug, image, f"Outside the court, {number}.")
         assert reporter.post(slug, f"Between photos {number}.").status_code == 201
         phone_sized += [
-            v["url"] for v in photo["variants"] if (v["width"], v["type"]) == (720, "image/webp")
+            v["url"] for v in photo["variants"] if (v["width"], v["type"]) == (720, "image/avif")
         ]
     context = browser.new_context(
         viewport={"width": 412, "height": 823}, device_scale_factor=1.75, is_mobile=True

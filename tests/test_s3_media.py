@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from courtwire.images import OUTPUTS
 from courtwire.model import Role
 from tests.photo_support import phone_jpeg, photo_rows, post_photo, upload_headers
 from tests.s3_support import S3Server
@@ -113,7 +114,7 @@ def test_a_photo_stored_through_one_node_is_served_by_the_other_as_a_directory_s
     photo, _ = photo_entry(phone, slug, SEED)
     keys = s3.keys(f"{PREFIX}{photo['id']}/")
     assert keys == sorted(PREFIX + v["url"].removeprefix("/media/") for v in photo["variants"])
-    assert len(keys) == 8
+    assert len(keys) == 4 * len(OUTPUTS)
     from_b = served(b, photo)
     assert from_b == served(a, photo)
     for _, _, media_type, data, headers in from_b:
@@ -136,7 +137,7 @@ def test_a_deleted_entry_s_photo_leaves_the_bucket_for_every_node(
     slug = desk.create_hearing("R v Gone", status="live")["slug"]
     photo, entry = photo_entry(phone, slug, SEED + 1)
     kept, _ = photo_entry(phone, slug, SEED + 2)
-    assert len(s3.keys(f"{PREFIX}{photo['id']}/")) == 8
+    assert len(s3.keys(f"{PREFIX}{photo['id']}/")) == 4 * len(OUTPUTS)
     deleted = phone.client.delete(f"/api/hearings/{slug}/entries/{entry['id']}")
     assert deleted.status_code == 200, deleted.text
     wait_until(lambda: s3.keys(f"{PREFIX}{photo['id']}/") == [])
@@ -144,7 +145,7 @@ def test_a_deleted_entry_s_photo_leaves_the_bucket_for_every_node(
         for variant in photo["variants"]:
             assert httpx.get(node.url + variant["url"]).status_code == 404
     # The other update's photo is untouched.
-    assert len(s3.keys(f"{PREFIX}{kept['id']}/")) == 8
+    assert len(s3.keys(f"{PREFIX}{kept['id']}/")) == 4 * len(OUTPUTS)
     assert {answer[0] for answer in served(b, kept)} == {480, 720, 960, 1200}
 
 
@@ -206,19 +207,12 @@ def test_a_store_out_of_reach_is_a_503_logged_once_until_it_is_back(tmp_path: Pa
             assert "request failed" not in log
             s3.start()
             assert [answer[0] for answer in served(node, photo)] == [
-                480,
-                480,
-                720,
-                720,
-                960,
-                960,
-                1200,
-                1200,
+                width for width in (480, 720, 960, 1200) for _ in OUTPUTS
             ]
             wait_until(lambda: "media store reachable again" in node.log())
             assert node.log().count("media store unreachable") == 1
             assert httpx.get(node.url + taken_down["variants"][0]["url"]).status_code == 404
-            assert len(s3.keys(f"{PREFIX}{taken_down['id']}/")) == 8
+            assert len(s3.keys(f"{PREFIX}{taken_down['id']}/")) == 4 * len(OUTPUTS)
     finally:
         node.stop()
         s3.close()
