@@ -9,6 +9,7 @@ reached it over its socket."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -132,7 +133,10 @@ def entries(editor: Staff, slug: str) -> list[dict[str, Any]]:
 def assert_same(served: dict[str, Any], drawn: dict[str, Any]) -> None:
     assert sorted(drawn) == sorted(served)
     for element_id, tree in served.items():
-        assert drawn[element_id] == tree, element_id
+        # Both trees in the message: a difference must explain itself in a CI log.
+        assert drawn[element_id] == tree, (
+            f"{element_id}\nserved: {json.dumps(tree)}\ndrawn:  {json.dumps(drawn[element_id])}"
+        )
 
 
 def open_reader(browser: Browser, server: LiveServer, slug: str) -> tuple[Any, Page]:
