@@ -16,6 +16,8 @@ from starlette.routing import Route
 from courtwire.api import read_body, require, services
 from courtwire.exceptions import BadRequest
 from courtwire.model import Role
+from courtwire.replies import Uploaded
+from courtwire.schemas import members
 
 MEDIA_CACHE = "public, max-age=31536000, immutable"
 """A variant's name is random and its bytes never change; a takedown is a 404 from then on
@@ -43,7 +45,7 @@ async def upload_photo(request: Request) -> Response:
     data = await read_body(request, found.settings.photo_bytes)
     declared = request.headers.get("content-type", "").split(";")[0].strip().lower()
     photo, created = await found.photos.upload(hearing, data, declared, key, actor)
-    return JSONResponse({"photo": photo}, status_code=201 if created else 200)
+    return JSONResponse(members(Uploaded(photo)), status_code=201 if created else 200)
 
 
 async def media_file(request: Request) -> Response:
