@@ -130,6 +130,7 @@ SCRIPT_WORDS = {
     ),
     "composer.empty": N_("Write the update first."),
     "composer.role_needed": N_("Pick the speaker's role as well."),
+    "composer.too_long": N_("The text has %(length)s characters; at most %(limit)s."),
     "composer.time_needed": N_("Enter the court time as hours and minutes."),
     "session.missing": N_("Enter your username and password."),
     "session.signing_in": N_("Signing in…"),

@@ -3,8 +3,7 @@
 
 import { isChange } from "../outbox.js";
 import { courtClock } from "./clock.js";
-import { phrase } from "../labels.js";
-import { kindText } from "./config.js";
+import { kindText, phrase } from "../labels.js";
 import { compare, drawConflictBanner } from "./conflicts.js";
 import { noteChanges } from "./mine.js";
 import { drawRefusedBanner, editRefused } from "./refusals.js";
