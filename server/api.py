@@ -45,11 +45,18 @@ from courtwire.replies import (
     AccountChange,
     AuditPage,
     AuditRecord,
+    BylinesReply,
     EntriesPage,
+    EntryVersions,
     EventsPage,
+    Health,
+    Hearings,
     NewUser,
     PasswordSet,
     Queue,
+    RestrictionAdded,
+    RestrictionLifted,
+    Restrictions,
     Revoked,
     SignedIn,
     User,
@@ -274,7 +281,7 @@ async def revoke_user_tokens(request: Request) -> Response:
 async def list_hearings(request: Request) -> Response:
     actor = await reader_or_staff(request)
     hearings = await services(request).store.hearings()
-    return JSONResponse({"hearings": [hearing_view(h, actor) for h in hearings]})
+    return JSONResponse(members(Hearings([hearing_view(h, actor) for h in hearings])))
 
 
 async def get_hearing(request: Request) -> Response:
@@ -309,7 +316,7 @@ async def update_hearing(request: Request) -> Response:
 async def list_restrictions(request: Request) -> Response:
     await require(request, Role.EDITOR)
     hearing = await services(request).store.hearing(request.path_params["slug"])
-    return JSONResponse({"restrictions": [r.to_json() for r in hearing.restrictions]})
+    return JSONResponse(members(Restrictions(list(hearing.restrictions))))
 
 
 async def add_restriction(request: Request) -> Response:
@@ -323,12 +330,8 @@ async def add_restriction(request: Request) -> Response:
     changed = await services(request).store.add_restriction(
         request.path_params["slug"], new, changes, actor
     )
-    body = {
-        "restriction": changed.added[0].to_json(),
-        "withheld": changed.withheld,
-        "hearing": changed.hearing.for_staff(),
-    }
-    return JSONResponse(body, status_code=201)
+    added = RestrictionAdded(changed.added[0], changed.withheld, changed.hearing.for_staff())
+    return JSONResponse(members(added), status_code=201)
 
 
 async def remove_restriction(request: Request) -> Response:
@@ -341,9 +344,7 @@ async def remove_restriction(request: Request) -> Response:
     changed = await services(request).store.remove_restriction(
         request.path_params["slug"], restriction_id, actor
     )
-    return JSONResponse(
-        {"restriction": changed.removed[0].to_json(), "hearing": changed.hearing.for_staff()}
-    )
+    return JSONResponse(members(RestrictionLifted(changed.removed[0], changed.hearing.for_staff())))
 
 
 async def list_queue(request: Request) -> Response:
@@ -407,7 +408,7 @@ async def entry_revisions(request: Request) -> Response:
         return unchanged
     events = await found.store.entry_events(hearing, entry_id)
     versions = public_versions(events, hearing.restricted_terms())
-    return JSONResponse({"id": entry_id, "revisions": versions}, headers=headers)
+    return JSONResponse(members(EntryVersions(entry_id, versions)), headers=headers)
 
 
 async def hearing_bylines(request: Request) -> Response:
@@ -420,7 +421,7 @@ async def hearing_bylines(request: Request) -> Response:
     unchanged = not_modified(request, headers)
     if unchanged is not None:
         return unchanged
-    return JSONResponse({"bylines": bylines}, headers=headers)
+    return JSONResponse(members(BylinesReply(bylines)), headers=headers)
 
 
 async def post_entry(request: Request) -> Response:
@@ -570,7 +571,7 @@ async def audit_csv(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
+    return JSONResponse(members(Health("ok")))
 
 
 NO_STORE = {"Cache-Control": "no-store"}

@@ -2,14 +2,15 @@
 
 `document(routes)` generates the paths from the routing table (path, methods, path
 parameters) and each handler's contract in `operations()`, keyed by the handler's name; a
-route without one fails at import. The Entry, Hearing, Speaker, Restriction and Event
-schemas are derived from the classes the server writes its JSON with (courtwire.records,
-courtwire.register, courtwire.events, via courtwire.schemas), request bodies are checked
-against the field sets their validators accept, and the Error schema's `code` enum comes
-from the registry `courtwire.exceptions.ERROR_CODES`. tests/test_openapi.py checks the
-document names exactly the API's routes and runs schemathesis on every operation.
-The WebSocket (`/ws/hearings/{slug}`) is outside OpenAPI; API.md describes it.
-"""
+route without one fails at import. Every reply's schema is generated (courtwire.schemas)
+from the class the handler builds it with: entries and hearings from courtwire.records,
+restrictions and events from courtwire.register and courtwire.events, everything else
+(errors, accounts, the audit trail, the queue, pages, a write's answer, photos) from
+courtwire.replies. Request bodies are checked against the field sets their validators
+accept, and the Error schema's `code` enum comes from the registry
+`courtwire.exceptions.ERROR_CODES`. tests/test_openapi.py checks the document names
+exactly the API's routes and runs schemathesis on every operation.
+The WebSocket (`/ws/hearings/{slug}`) is outside OpenAPI; API.md describes it."""
 
 from __future__ import annotations
 
@@ -40,7 +41,6 @@ from courtwire.entries import (
     Speaker,
 )
 from courtwire.events import Event
-from courtwire.exceptions import ERROR_CODES
 from courtwire.hearings import CHANGE_FIELDS as HEARING_CHANGE_FIELDS
 from courtwire.hearings import CREATE_FIELDS as HEARING_CREATE_FIELDS
 from courtwire.hearings import TEXT_LIMITS
@@ -61,13 +61,21 @@ from courtwire.replies import (
     AccountChange,
     AuditPage,
     AuditRecord,
+    BylinesReply,
     EntriesPage,
     EntryPhoto,
+    EntryVersions,
+    ErrorReply,
     EventsPage,
+    Health,
+    Hearings,
     NewUser,
     PasswordSet,
     Photo,
     Queue,
+    RestrictionAdded,
+    RestrictionLifted,
+    Restrictions,
     Revoked,
     SignedIn,
     Tombstone,
@@ -91,6 +99,7 @@ COMPONENTS: dict[Any, str] = {
     AuditRecord: "AuditRecord",
     Photo: "Photo",
     Restriction: "Restriction",
+    PublicHearing: "Hearing",
     Event: "Event",
 }
 """The classes written as a reference to their component schema, by its name."""
@@ -141,11 +150,6 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {JSON: {"schema": schema}}}
 
 
-def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    """A JSON object with these members, the `required` ones always present."""
-    return {"type": "object", "required": required, "properties": properties}
-
-
 def _input(fields: Iterable[str], properties: dict[str, Any], **keywords: Any) -> dict[str, Any]:
     """A request body: exactly the fields its validator takes (`fields`), each with its
     schema; a field the validator gains without one here fails at import."""
@@ -194,11 +198,6 @@ HEARING_FIELDS: dict[str, Any] = {
     "restricted_terms": {"type": "array", "maxItems": MAX_TERMS, "items": TERM},
 }
 RESTRICTION_INPUT = property_schemas(NewRestriction)
-WITHHELD_IDS = {
-    "type": "array",
-    "items": {"type": "string"},
-    "description": "Ids of the entries the change withheld.",
-}
 SPEAKER = object_schema(Speaker, optional=("name",)) | {
     "type": ["object", "null"],
     "additionalProperties": False,
@@ -243,27 +242,14 @@ def _entry_schema() -> dict[str, Any]:
 
 
 SCHEMAS: dict[str, Any] = {
-    "Error": _object(
-        {
-            "error": {
-                "type": "object",
-                "required": ["code", "message", "field"],
-                "properties": {
-                    "code": {"type": "string", "enum": sorted(ERROR_CODES)},
-                    "message": {"type": "string"},
-                    "field": {"type": ["string", "null"]},
-                },
-            }
-        },
-        ["error"],
-    ),
+    "Error": _reply(ErrorReply),
     "User": object_schema(User),
     "Hearing": object_schema(PublicHearing)
     | {
         "properties": {
             **HEARING_FIELDS,
             **property_schemas(PublicHearing),
-            "withheld": WITHHELD_IDS,
+            "withheld": property_schemas(RestrictionAdded)["withheld"],
         },
         "description": (
             "publish_delay, review_kinds and restricted_terms are shown to staff only;"
@@ -335,33 +321,10 @@ def _export(kind: str, media_type: str) -> dict[str, Any]:
 
 def _revisions_operation() -> dict[str, Any]:
     """The operation of GET /api/hearings/{slug}/entries/{entry_id}/revisions."""
-    revision = {
-        "type": "object",
-        "required": ["at"],
-        "properties": {
-            "at": TIME,
-            "withdrawn": {"const": True, "description": "Taken out of view: no content."},
-            "revision": {"type": "integer", "minimum": 1},
-            "kind": ENTRY_CHANGES["kind"],
-            "body": {"type": "string"},
-            "html": {"type": "string"},
-            "speaker": SPEAKER,
-            "occurred_at": TIME,
-            "correction": {"type": ["string", "null"]},
-        },
-    }
-    answer = {
-        "type": "object",
-        "required": ["id", "revisions"],
-        "properties": {
-            "id": {"type": "string", "format": "uuid"},
-            "revisions": {"type": "array", "items": revision},
-        },
-    }
     return {
         "entry_revisions": _operation(
             "A published entry's public versions, oldest first; the last is the current.",
-            {"200": _json(answer, "The versions."), **_errors(404, 422)},
+            {"200": _json(_reply(EntryVersions), "The versions."), **_errors(404, 422)},
         )
     }
 
@@ -373,13 +336,6 @@ def _byline_operations() -> dict[str, Any]:
         {"display_name": {"type": ["string", "null"], "maxLength": MAX_DISPLAY_NAME_CHARS}},
         required=["display_name"],
     )
-    bylines = {
-        "type": "object",
-        "required": ["bylines"],
-        "properties": {
-            "bylines": {"type": "object", "additionalProperties": {"type": "string"}},
-        },
-    }
     return {
         "set_display_name": _operation(
             "Set the byline of one's own entries, or anyone's as an admin (null: none).",
@@ -392,7 +348,7 @@ def _byline_operations() -> dict[str, Any]:
         ),
         "hearing_bylines": _operation(
             "The display names the hearing's entries are signed with, by author.",
-            {"200": _json(bylines, "The bylines."), **_errors(404)},
+            {"200": _json(_reply(BylinesReply), "The bylines."), **_errors(404)},
         ),
     }
 
@@ -435,10 +391,7 @@ def operations() -> dict[str, dict[str, Any]]:
         "healthz": _operation(
             "Liveness.",
             {
-                "200": _json(
-                    _object({"status": {"const": "ok"}}, ["status"]),
-                    "Serving.",
-                )
+                "200": _json(_reply(Health), "Serving."),
             },
         ),
         "login": _operation(
@@ -527,10 +480,7 @@ def operations() -> dict[str, dict[str, Any]]:
         "list_hearings": _operation(
             "Every hearing, live ones first.",
             {
-                "200": _json(
-                    _object({"hearings": {"type": "array", "items": hearing}}, ["hearings"]),
-                    "The hearings.",
-                ),
+                "200": _json(_reply(Hearings), "The hearings."),
                 **_errors(401),
             },
             security=PUBLIC,
@@ -558,18 +508,7 @@ def operations() -> dict[str, dict[str, Any]]:
         "list_restrictions": _operation(
             "The hearing's register of reporting restrictions (editors).",
             {
-                "200": _json(
-                    _object(
-                        {
-                            "restrictions": {
-                                "type": "array",
-                                "items": ref("Restriction"),
-                            }
-                        },
-                        ["restrictions"],
-                    ),
-                    "The register.",
-                ),
+                "200": _json(_reply(Restrictions), "The register."),
                 **_errors(401, 403, 404),
             },
             security=BEARER,
@@ -578,17 +517,7 @@ def operations() -> dict[str, dict[str, Any]]:
             "Add a restriction (editors); withholds every entry that names it, in the"
             " same transaction. `hearing` may rename fields that name the term.",
             {
-                "201": _json(
-                    _object(
-                        {
-                            "restriction": ref("Restriction"),
-                            "withheld": WITHHELD_IDS,
-                            "hearing": hearing,
-                        },
-                        ["restriction", "withheld", "hearing"],
-                    ),
-                    "Added.",
-                ),
+                "201": _json(_reply(RestrictionAdded), "Added."),
                 **_errors(400, 401, 403, 404, 409, 413, 422),
             },
             security=BEARER,
@@ -601,16 +530,7 @@ def operations() -> dict[str, dict[str, Any]]:
         "remove_restriction": _operation(
             "Lift a restriction (editors); what it withheld stays withheld.",
             {
-                "200": _json(
-                    _object(
-                        {
-                            "restriction": ref("Restriction"),
-                            "hearing": hearing,
-                        },
-                        ["restriction", "hearing"],
-                    ),
-                    "Lifted.",
-                ),
+                "200": _json(_reply(RestrictionLifted), "Lifted."),
                 **_errors(401, 403, 404),
             },
             security=BEARER,

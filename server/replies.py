@@ -12,9 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
+from courtwire.entries import Speaker
 from courtwire.events import Event
-from courtwire.model import QueueReason, Role
-from courtwire.records import Entry
+from courtwire.exceptions import ERROR_CODES
+from courtwire.model import EntryKind, QueueReason, Role
+from courtwire.records import Entry, PublicHearing
+from courtwire.register import Restriction
 from courtwire.schemas import ABSENT, Absent, schema
 from courtwire.types import JSONObject
 
@@ -24,6 +27,30 @@ ROLE: dict[str, Any] = schema(enum=[role.label for role in Role])
 GENERATED: dict[str, Any] = schema(description="Only when generated.")
 EntryJSON = Annotated[JSONObject, Entry]
 """An entry as the store reads it."""
+HearingJSON = Annotated[JSONObject, PublicHearing]
+"""A hearing as `Hearing.public()` or `Hearing.for_staff()` writes it."""
+
+
+# Every operation
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorDetail:
+    code: str = field(metadata=schema(enum=sorted(ERROR_CODES)))
+    message: str
+    field: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorReply:
+    """A refusal: its code (courtwire.exceptions.ERROR_CODES), words, and the field."""
+
+    error: ErrorDetail
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    status: Literal["ok"]
 
 
 # Accounts
@@ -123,6 +150,41 @@ class AuditPage:
     last_seq: int = field(metadata=COUNT)
 
 
+# Hearings and their restrictions
+
+
+@dataclass(frozen=True, slots=True)
+class Hearings:
+    hearings: list[HearingJSON]
+
+
+@dataclass(frozen=True, slots=True)
+class Restrictions:
+    restrictions: list[Restriction]
+
+
+@dataclass(frozen=True, slots=True)
+class RestrictionAdded:
+    restriction: Restriction
+    withheld: list[str] = field(
+        metadata=schema(description="Ids of the entries the change withheld.")
+    )
+    hearing: HearingJSON
+
+
+@dataclass(frozen=True, slots=True)
+class RestrictionLifted:
+    restriction: Restriction
+    hearing: HearingJSON
+
+
+@dataclass(frozen=True, slots=True)
+class BylinesReply:
+    """The display names a hearing's entries are signed with, by author."""
+
+    bylines: dict[str, str]
+
+
 # Waiting and withheld entries
 
 
@@ -175,6 +237,39 @@ class EventsPage:
         """The page's JSON from events already encoded (as the store keeps them), without
         decoding them again: the same members as `members(EventsPage(...))`."""
         return '{"events":[' + ",".join(events) + '],"last_seq":' + str(last_seq) + "}"
+
+
+# An entry's versions
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """A version of an entry readers were shown: its content, or only its time once
+    withdrawn."""
+
+    at: str = field(metadata=TIME)
+    withdrawn: Literal[True] | Absent = field(
+        default=ABSENT, metadata=schema(description="Taken out of view: no content.")
+    )
+    revision: int | Absent = field(default=ABSENT, metadata=schema(minimum=1))
+    kind: str | Absent = field(
+        default=ABSENT, metadata=schema(enum=[kind.value for kind in EntryKind])
+    )
+    body: str | Absent = ABSENT
+    html: str | Absent = ABSENT
+    speaker: Annotated[JSONObject, Speaker] | Absent | None = field(
+        # As clients send it: the name may be left out.
+        default=ABSENT,
+        metadata=schema(required=["role"], additionalProperties=False),
+    )
+    occurred_at: str | Absent = field(default=ABSENT, metadata=TIME)
+    correction: str | Absent | None = ABSENT
+
+
+@dataclass(frozen=True, slots=True)
+class EntryVersions:
+    id: str = field(metadata=schema(format="uuid"))
+    revisions: list[Version]
 
 
 # A write's answer

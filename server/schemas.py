@@ -67,8 +67,10 @@ def _type_schema(hint: Any, refs: Refs) -> JSONObject:
     if origin is Literal:
         (constant,) = typing.get_args(hint)
         return {"const": constant}
-    if origin is dict:
-        return {"type": "object"}
+    if origin is dict:  # dict[str, X]: X for every member, unless X is Any
+        _, value = typing.get_args(hint)
+        values = {} if value is Any else {"additionalProperties": _type_schema(value, refs)}
+        return {"type": "object", **values}
     if origin in (list, tuple):
         item, *_ = typing.get_args(hint)  # list[X], or tuple[X, ...]
         return {"type": "array", "items": _type_schema(item, refs)}
