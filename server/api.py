@@ -13,14 +13,13 @@ from starlette.routing import Route
 from courtwire import inputs
 from courtwire.audit import Query, as_csv
 from courtwire.auth import (
-    check_password,
-    check_username,
     is_username,
     new_password,
     parse_account_changes,
+    parse_credentials,
     parse_display_name,
+    parse_new_user,
     parse_password_change,
-    parse_role,
 )
 from courtwire.bylines import bylines_tag
 from courtwire.caching import REVALIDATE, not_modified
@@ -43,7 +42,32 @@ from courtwire.model import Role
 from courtwire.openapi import openapi_json
 from courtwire.records import Actor, Hearing
 from courtwire.register import parse_restriction
+from courtwire.replies import (
+    AccountChange,
+    AuditPage,
+    AuditRecord,
+    BylinesReply,
+    EntriesPage,
+    EntryVersions,
+    EventsPage,
+    Health,
+    Hearings,
+    NewUser,
+    PasswordSet,
+    Queue,
+    RestrictionAdded,
+    RestrictionLifted,
+    Restrictions,
+    Revoked,
+    SignedIn,
+    User,
+    UserReply,
+    Users,
+    Withheld,
+    WrittenReply,
+)
 from courtwire.revisions import public_versions
+from courtwire.schemas import members
 from courtwire.services import Services
 from courtwire.store import Written
 
@@ -139,12 +163,7 @@ async def login(request: Request) -> Response:
     found = services(request)
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise UnsupportedMediaType("Send the credentials as application/json.")
-    payload = await read_json(request)
-    if not isinstance(payload, dict):
-        raise BadRequest('Expected {"username", "password"}.')
-    username, password = payload.get("username"), payload.get("password")
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise BadRequest('Expected {"username", "password"} as text.', code="bad_request")
+    username, password = parse_credentials(await read_json(request))
     if not is_username(username):
         raise Unauthorized("Wrong username or password.", code="bad_credentials")
     address = request.client.host if request.client else "unknown"
@@ -159,8 +178,7 @@ async def login(request: Request) -> Response:
         raise
     await found.login_throttle.succeeded(attempt)
     logger.info("login username=%s role=%s", actor.username, actor.role.label)
-    user = {"username": actor.username, "role": actor.role.label}
-    return JSONResponse({"token": token, "user": user})
+    return JSONResponse(members(SignedIn(token, User.named(actor.username, actor.role))))
 
 
 async def logout(request: Request) -> Response:
@@ -173,35 +191,27 @@ async def logout(request: Request) -> Response:
 
 async def me(request: Request) -> Response:
     actor = await require(request, Role.REPORTER)
-    return JSONResponse({"user": {"username": actor.username, "role": actor.role.label}})
+    return JSONResponse(members(UserReply(User.named(actor.username, actor.role))))
 
 
 async def list_users(request: Request) -> Response:
     await require(request, Role.EDITOR)
     accounts = await services(request).accounts.accounts()
-    return JSONResponse({"users": [account.view() for account in accounts]}, headers=NO_STORE)
+    users = Users([account.view() for account in accounts])
+    return JSONResponse(members(users), headers=NO_STORE)
 
 
 async def create_user(request: Request) -> Response:
     """Editors add reporters and editors; only an admin adds an admin."""
     actor = await require(request, Role.EDITOR)
-    payload = await read_json(request)
-    if not isinstance(payload, dict):
-        raise Invalid('Expected {"username", "role", "password"}.')
-    role = parse_role(payload.get("role", "reporter"))
+    username, role, chosen = parse_new_user(await read_json(request))
     if role > actor.role:
         raise Forbidden(f"Only an admin adds {role.label} accounts.", field="role")
-    password = payload.get("password") or new_password()
-    created = await services(request).accounts.add_user(
-        check_username(payload.get("username")),
-        check_password(password),
-        role,
-        by=actor.username,
-    )
-    body: dict[str, Any] = {"user": {"username": created.username, "role": created.role.label}}
-    if not payload.get("password"):
-        body["password"] = password
-    return JSONResponse(body, status_code=201)
+    password = chosen or new_password()
+    created = await services(request).accounts.add_user(username, password, role, by=actor.username)
+    user = User.named(created.username, created.role)
+    reply = NewUser(user) if chosen else NewUser(user, password)
+    return JSONResponse(members(reply), status_code=201)
 
 
 async def update_user(request: Request) -> Response:
@@ -212,7 +222,7 @@ async def update_user(request: Request) -> Response:
     accounts = services(request).accounts
     revoked = await accounts.change(actor, username, disabled=disabled, role=role)
     account = await accounts.account(username)
-    return JSONResponse({"user": account.view(), "revoked": revoked}, headers=NO_STORE)
+    return JSONResponse(members(AccountChange(account.view(), revoked)), headers=NO_STORE)
 
 
 async def set_password(request: Request) -> Response:
@@ -245,10 +255,9 @@ async def set_password(request: Request) -> Response:
     if attempt is not None:
         await found.login_throttle.succeeded(attempt)
     account = await found.accounts.account(username)
-    body: dict[str, Any] = {"user": account.view(), "revoked": revoked}
-    if generated:
-        body["password"] = password
-    return JSONResponse(body, headers=NO_STORE)
+    changed = PasswordSet(account.view(), revoked)
+    reply = replace(changed, password=password) if generated else changed
+    return JSONResponse(members(reply), headers=NO_STORE)
 
 
 async def set_display_name(request: Request) -> Response:
@@ -259,7 +268,7 @@ async def set_display_name(request: Request) -> Response:
     accounts = services(request).accounts
     await accounts.set_display_name(actor, username, name)
     account = await accounts.account(username)
-    return JSONResponse({"user": account.view()}, headers=NO_STORE)
+    return JSONResponse(members(UserReply(account.view())), headers=NO_STORE)
 
 
 async def revoke_user_tokens(request: Request) -> Response:
@@ -267,7 +276,7 @@ async def revoke_user_tokens(request: Request) -> Response:
     actor = await require(request, Role.REPORTER)
     username = request.path_params["username"]
     revoked = await services(request).accounts.revoke_user_tokens(username, actor)
-    return JSONResponse({"revoked": revoked})
+    return JSONResponse(members(Revoked(revoked)))
 
 
 # Hearings
@@ -276,7 +285,7 @@ async def revoke_user_tokens(request: Request) -> Response:
 async def list_hearings(request: Request) -> Response:
     actor = await reader_or_staff(request)
     hearings = await services(request).store.hearings()
-    return JSONResponse({"hearings": [hearing_view(h, actor) for h in hearings]})
+    return JSONResponse(members(Hearings([hearing_view(h, actor) for h in hearings])))
 
 
 async def get_hearing(request: Request) -> Response:
@@ -311,7 +320,7 @@ async def update_hearing(request: Request) -> Response:
 async def list_restrictions(request: Request) -> Response:
     await require(request, Role.EDITOR)
     hearing = await services(request).store.hearing(request.path_params["slug"])
-    return JSONResponse({"restrictions": [r.to_json() for r in hearing.restrictions]})
+    return JSONResponse(members(Restrictions(list(hearing.restrictions))))
 
 
 async def add_restriction(request: Request) -> Response:
@@ -325,12 +334,8 @@ async def add_restriction(request: Request) -> Response:
     changed = await services(request).store.add_restriction(
         request.path_params["slug"], new, changes, actor
     )
-    body = {
-        "restriction": changed.added[0].to_json(),
-        "withheld": changed.withheld,
-        "hearing": changed.hearing.for_staff(),
-    }
-    return JSONResponse(body, status_code=201)
+    added = RestrictionAdded(changed.added[0], changed.withheld, changed.hearing.for_staff())
+    return JSONResponse(members(added), status_code=201)
 
 
 async def remove_restriction(request: Request) -> Response:
@@ -343,9 +348,7 @@ async def remove_restriction(request: Request) -> Response:
     changed = await services(request).store.remove_restriction(
         request.path_params["slug"], restriction_id, actor
     )
-    return JSONResponse(
-        {"restriction": changed.removed[0].to_json(), "hearing": changed.hearing.for_staff()}
-    )
+    return JSONResponse(members(RestrictionLifted(changed.removed[0], changed.hearing.for_staff())))
 
 
 async def list_queue(request: Request) -> Response:
@@ -354,7 +357,7 @@ async def list_queue(request: Request) -> Response:
     actor = await require(request, Role.REPORTER)
     store = services(request).store
     hearing = await store.hearing(request.path_params["slug"])
-    return JSONResponse({"queue": await store.queue(hearing, actor)}, headers=NO_STORE)
+    return JSONResponse(members(Queue(await store.queue(hearing, actor))), headers=NO_STORE)
 
 
 async def release_queued(request: Request) -> Response:
@@ -377,7 +380,7 @@ async def list_withheld(request: Request) -> Response:
     await require(request, Role.EDITOR)
     store = services(request).store
     hearing = await store.hearing(request.path_params["slug"])
-    return JSONResponse({"withheld": await store.withheld_entries(hearing)})
+    return JSONResponse(members(Withheld(await store.withheld_entries(hearing))))
 
 
 # Entries
@@ -392,7 +395,7 @@ async def list_entries(request: Request) -> Response:
     entries, cursor = await found.store.entries(
         hearing, limit=limit, before_seq=query_int(request, "before", 0) or None
     )
-    return JSONResponse({"entries": entries, "last_seq": hearing.last_seq, "next_before": cursor})
+    return JSONResponse(members(EntriesPage(entries, hearing.last_seq, cursor)))
 
 
 async def entry_revisions(request: Request) -> Response:
@@ -409,7 +412,7 @@ async def entry_revisions(request: Request) -> Response:
         return unchanged
     events = await found.store.entry_events(hearing, entry_id)
     versions = public_versions(events, hearing.restricted_terms())
-    return JSONResponse({"id": entry_id, "revisions": versions}, headers=headers)
+    return JSONResponse(members(EntryVersions(entry_id, versions)), headers=headers)
 
 
 async def hearing_bylines(request: Request) -> Response:
@@ -422,7 +425,7 @@ async def hearing_bylines(request: Request) -> Response:
     unchanged = not_modified(request, headers)
     if unchanged is not None:
         return unchanged
-    return JSONResponse({"bylines": bylines}, headers=headers)
+    return JSONResponse(members(BylinesReply(bylines)), headers=headers)
 
 
 async def post_entry(request: Request) -> Response:
@@ -438,15 +441,12 @@ def written_response(written: Written, status: int = 200) -> JSONResponse:
     """An entry write's answer: `{"entry", "seq"}` once published; 202 `{"entry", "state",
     "release_at"}` while it waits; `{"entry", "state": "discarded"}` if it never will be."""
     if written.waiting is not None:
-        body = {
-            "entry": written.entry,
-            "state": written.waiting.reason.value,
-            "release_at": written.waiting.release_at,
-        }
-        return JSONResponse(body, status_code=202)
+        waits = written.waiting
+        reply = WrittenReply(written.entry, state=waits.reason.value, release_at=waits.release_at)
+        return JSONResponse(members(reply), status_code=202)
     if written.discarded:
-        return JSONResponse({"entry": written.entry, "state": "discarded"})
-    return JSONResponse({"entry": written.entry, "seq": written.seq}, status_code=status)
+        return JSONResponse(members(WrittenReply(written.entry, state="discarded")))
+    return JSONResponse(members(WrittenReply(written.entry, written.seq)), status_code=status)
 
 
 async def revise_entry(request: Request) -> Response:
@@ -488,7 +488,7 @@ async def list_events(request: Request) -> Response:
     if unchanged is not None:
         return unchanged
     texts = await found.store.events_after(hearing, after, limit)
-    body = '{"events":[' + ",".join(texts) + '],"last_seq":' + str(hearing.last_seq) + "}"
+    body = EventsPage.encoded(texts, hearing.last_seq)
     return Response(body, media_type="application/json", headers=headers)
 
 
@@ -556,26 +556,26 @@ async def list_audit(request: Request) -> Response:
     await require(request, Role.EDITOR)
     query = audit_query(request, query_int(request, "limit", 100, MAX_AUDIT_PAGE))
     records, last = await services(request).audit.records(query)
-    return JSONResponse({"records": records, "last_seq": last}, headers=NO_STORE)
+    return JSONResponse(members(AuditPage(records, last)), headers=NO_STORE)
 
 
 async def audit_csv(request: Request) -> Response:
     """Every matching record (in pages of the largest size) as one CSV download."""
     await require(request, Role.EDITOR)
     query = audit_query(request, MAX_AUDIT_PAGE)
-    found: list[dict[str, Any]] = []
+    found: list[AuditRecord] = []
     while True:
         page, _ = await services(request).audit.records(query)
         found.extend(page)
         if len(page) < MAX_AUDIT_PAGE:
             break
-        query = replace(query, after=page[-1]["seq"])
+        query = replace(query, after=page[-1].seq)
     headers = NO_STORE | {"Content-Disposition": 'attachment; filename="courtwire-audit.csv"'}
     return Response(as_csv(found), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 async def healthz(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
+    return JSONResponse(members(Health("ok")))
 
 
 NO_STORE = {"Cache-Control": "no-store"}

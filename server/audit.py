@@ -12,15 +12,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from courtwire.db import Database, Row, Transaction
 from courtwire.events import encode_json
+from courtwire.replies import AuditRecord
 from courtwire.times import format_time, now
-from courtwire.types import JSONObject
 
-FIELDS = ("seq", "at", "actor", "action", "hearing", "target", "before", "after", "reason")
+FIELDS = tuple(f.name for f in fields(AuditRecord))
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,12 @@ def _append(tx: Transaction, records: list[tuple[Record, str]]) -> None:
     )
 
 
-def _row(row: Row) -> JSONObject:
+def _row(row: Row) -> AuditRecord:
     found = {name: row[name] for name in FIELDS}
     for name in ("before", "after"):
         if found[name] is not None:
             found[name] = json.loads(found[name])
-    return found
+    return AuditRecord(**found)
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class AuditTrail:
     async def append(self, entry: Record) -> None:
         await self.db.write(lambda tx: record(tx, entry))
 
-    async def records(self, query: Query) -> tuple[list[JSONObject], int]:
+    async def records(self, query: Query) -> tuple[list[AuditRecord], int]:
         """Records after `query.after`, oldest first, and the trail's last seq."""
         sql = "SELECT * FROM audit WHERE seq > ?"
         params: list[Any] = [query.after]
@@ -109,18 +109,17 @@ class AuditTrail:
         return [_row(row) for row in rows], int(last[0][0])
 
 
-def as_csv(records: list[JSONObject]) -> str:
+def as_csv(records: list[AuditRecord]) -> str:
     """The records as CSV, one row each; `before` and `after` as JSON text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(FIELDS)
     for found in records:
+        values = [getattr(found, name) for name in FIELDS]
         writer.writerow(
             [
-                found[name]
-                if name not in ("before", "after") or found[name] is None
-                else encode_json(found[name])
-                for name in FIELDS
+                value if name not in ("before", "after") or value is None else encode_json(value)
+                for name, value in zip(FIELDS, values, strict=True)
             ]
         )
     return out.getvalue()

@@ -31,10 +31,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from courtwire import audit
 from courtwire.db import Connection, Database, Row, Transaction
 from courtwire.dialect import Dialect
-from courtwire.exceptions import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from courtwire.exceptions import BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from courtwire.inputs import known_fields
 from courtwire.known_tokens import KnownTokens
 from courtwire.model import Role
 from courtwire.records import Actor
+from courtwire.replies import User
 from courtwire.times import format_time, now
 from courtwire.types import JSONObject
 
@@ -117,17 +119,17 @@ class Account:
     tokens: int
     """Tokens that are neither revoked nor expired."""
 
-    def view(self) -> JSONObject:
-        return {
-            "username": self.username,
-            "role": self.role.label,
-            "display_name": self.display_name,
-            "disabled": self.disabled_at is not None,
-            "disabled_at": self.disabled_at,
-            "created_at": self.created_at,
-            "last_seen": self.last_seen,
-            "tokens": self.tokens,
-        }
+    def view(self) -> User:
+        return User(
+            self.username,
+            self.role.label,
+            display_name=self.display_name,
+            disabled=self.disabled_at is not None,
+            disabled_at=self.disabled_at,
+            created_at=self.created_at,
+            last_seen=self.last_seen,
+            tokens=self.tokens,
+        )
 
 
 def accounts_sql(dialect: Dialect) -> str:
@@ -219,19 +221,47 @@ def parse_role(value: object) -> Role:
         raise Invalid("role is reporter, editor or admin.", field="role") from None
 
 
-def _only(payload: object, allowed: tuple[str, ...], expected: str) -> dict[str, Any]:
+LOGIN_FIELDS = frozenset({"username", "password"})
+NEW_USER_FIELDS = frozenset({"username", "role", "password"})
+ACCOUNT_CHANGE_FIELDS = frozenset({"disabled", "role"})
+DISPLAY_NAME_FIELDS = frozenset({"display_name"})
+PASSWORD_FIELDS = frozenset({"password", "old_password"})
+
+
+def _only(payload: object, allowed: frozenset[str], expected: str) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise Invalid(f"Expected {expected}.")
-    for name in payload:
-        if name not in allowed:
-            raise Invalid(f"Unknown field {name!r}.", field=name, code="unknown_field")
-    return payload
+    return known_fields(payload, allowed)
+
+
+def parse_credentials(payload: object) -> tuple[str, str]:
+    """`{"username", "password"}` → both; a body of any other shape is a 400, as a
+    request no sign-in form sends."""
+    if not isinstance(payload, dict):
+        raise BadRequest('Expected {"username", "password"}.')
+    known_fields(payload, LOGIN_FIELDS)
+    username, password = payload.get("username"), payload.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise BadRequest('Expected {"username", "password"} as text.', code="bad_request")
+    return username, password
+
+
+def parse_new_user(payload: object) -> tuple[str, Role, str | None]:
+    """`{"username", "role", "password"}` (role reporter and password generated when
+    absent) → (username, role, password or None)."""
+    found = _only(payload, NEW_USER_FIELDS, '{"username", "role", "password"}')
+    password = found.get("password") or None
+    return (
+        check_username(found.get("username")),
+        parse_role(found.get("role", "reporter")),
+        None if password is None else check_password(password),
+    )
 
 
 def parse_account_changes(payload: object) -> tuple[bool | None, Role | None]:
     """`{"disabled", "role"}` (either or both) → (disabled, role), None where absent."""
     expected = '{"disabled": true | false, "role"}'
-    found = _only(payload, ("disabled", "role"), expected)
+    found = _only(payload, ACCOUNT_CHANGE_FIELDS, expected)
     if not found:
         raise Invalid(f"Expected {expected}.")
     disabled = found.get("disabled")
@@ -246,7 +276,7 @@ MAX_DISPLAY_NAME_CHARS = 80
 def parse_display_name(payload: object) -> str | None:
     """`{"display_name": "Amina Sadykova"}` → the name, trimmed; null or "" → None (no
     byline). One line of text: no control or formatting characters."""
-    found = _only(payload, ("display_name",), '{"display_name": text or null}')
+    found = _only(payload, DISPLAY_NAME_FIELDS, '{"display_name": text or null}')
     if "display_name" not in found:
         raise Invalid('Expected {"display_name": text or null}.', field="display_name")
     name = found["display_name"]
@@ -264,7 +294,7 @@ def parse_display_name(payload: object) -> str | None:
 
 def parse_password_change(payload: object) -> tuple[str | None, str | None]:
     """`{"password", "old_password"}` (both optional) → (password, old_password)."""
-    found = _only(payload, ("password", "old_password"), '{"password", "old_password"}')
+    found = _only(payload, PASSWORD_FIELDS, '{"password", "old_password"}')
     password, old = found.get("password"), found.get("old_password")
     if password is not None:
         check_password(password)

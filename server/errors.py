@@ -12,6 +12,8 @@ from starlette.routing import Route
 
 from courtwire.audit import Record
 from courtwire.exceptions import CourtwireError, RateLimited, RestrictedTerm
+from courtwire.replies import ErrorDetail, ErrorReply
+from courtwire.schemas import members
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +22,7 @@ def error_response(error: CourtwireError) -> JSONResponse:
     headers = {}
     if isinstance(error, RateLimited):
         headers["Retry-After"] = str(error.retry_after)
-    body = {"error": {"code": error.code, "message": error.message, "field": error.field}}
+    body = members(ErrorReply(ErrorDetail(error.code, error.message, error.field)))
     body.update(error.extra)
     return JSONResponse(body, status_code=error.status, headers=headers)
 

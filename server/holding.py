@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from courtwire.db import Connection, Row
 from courtwire.model import EntryKind, QueueReason, Reporting
 from courtwire.records import Hearing
+from courtwire.replies import QueueItem
 from courtwire.times import format_time
-from courtwire.types import JSONObject
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,7 @@ QUEUE = (
 )
 
 
-def queue_item(hearing: Hearing, row: Row) -> JSONObject:
+def queue_item(hearing: Hearing, row: Row) -> QueueItem:
     waits = Waiting(QueueReason(row["reason"]), row["release_at"])
     entry = json.loads(row["entry"])
-    return {
-        "entry": entry,
-        "state": waits.reason.value,
-        "release_at": waits.release_at,
-        "reason": waits.describe(hearing),
-    }
+    return QueueItem(entry, waits.reason, waits.release_at, waits.describe(hearing))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from courtwire.exceptions import BadRequest
+from courtwire.exceptions import BadRequest, Invalid
 
 MAX_DIGITS = 15
 """Longest whole number taken: past any seq or limit, and well inside SQLite's integers."""
@@ -47,6 +47,16 @@ def query_int(
     if maximum is not None and value > maximum:
         raise BadRequest(f"{name} is at most {maximum}.", field=name)
     return value
+
+
+def known_fields(payload: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+    """`payload` if it sets no field but `allowed` (the field set its validator takes,
+    which the OpenAPI document's request body is checked against); 422 `unknown_field`
+    naming the first other one."""
+    for name in payload:
+        if name not in allowed:
+            raise Invalid(f"Unknown field {name!r}.", field=name, code="unknown_field")
+    return payload
 
 
 def nesting_depth(body: bytes, stop_past: int | None = None) -> int:

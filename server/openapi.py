@@ -2,14 +2,15 @@
 
 `document(routes)` generates the paths from the routing table (path, methods, path
 parameters) and each handler's contract in `operations()`, keyed by the handler's name; a
-route without one fails at import. The Entry, Hearing, Speaker, Restriction and Event
-schemas are derived from the classes the server writes its JSON with (courtwire.records,
-courtwire.register, courtwire.events, via courtwire.schemas), request bodies are checked
-against the field sets their validators accept, and the Error schema's `code` enum comes
-from the registry `courtwire.exceptions.ERROR_CODES`. tests/test_openapi.py checks the
-document names exactly the API's routes and runs schemathesis on every operation.
-The WebSocket (`/ws/hearings/{slug}`) is outside OpenAPI; API.md describes it.
-"""
+route without one fails at import. Every reply's schema is generated (courtwire.schemas)
+from the class the handler builds it with: entries and hearings from courtwire.records,
+restrictions and events from courtwire.register and courtwire.events, everything else
+(errors, accounts, the audit trail, the queue, pages, a write's answer, photos) from
+courtwire.replies. Request bodies are checked against the field sets their validators
+accept, and the Error schema's `code` enum comes from the registry
+`courtwire.exceptions.ERROR_CODES`. tests/test_openapi.py checks the document names
+exactly the API's routes and runs schemathesis on every operation.
+The WebSocket (`/ws/hearings/{slug}`) is outside OpenAPI; API.md describes it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from courtwire.auth import (
+    ACCOUNT_CHANGE_FIELDS,
+    DISPLAY_NAME_FIELDS,
+    LOGIN_FIELDS,
+    MAX_DISPLAY_NAME_CHARS,
+    MIN_PASSWORD_CHARS,
+    NEW_USER_FIELDS,
+    PASSWORD_FIELDS,
+)
 from courtwire.entries import (
     CHANGE_FIELDS,
     MAX_ALT_CHARS,
@@ -31,7 +41,6 @@ from courtwire.entries import (
     Speaker,
 )
 from courtwire.events import Event
-from courtwire.exceptions import ERROR_CODES
 from courtwire.hearings import CHANGE_FIELDS as HEARING_CHANGE_FIELDS
 from courtwire.hearings import CREATE_FIELDS as HEARING_CREATE_FIELDS
 from courtwire.hearings import TEXT_LIMITS
@@ -39,7 +48,6 @@ from courtwire.images import DECLARABLE
 from courtwire.inputs import MAX_DIGITS
 from courtwire.model import (
     EntryKind,
-    QueueReason,
     Role,
 )
 from courtwire.records import Entry, PublicHearing, StaffHearing
@@ -50,13 +58,59 @@ from courtwire.register import (
     NewRestriction,
     Restriction,
 )
-from courtwire.schemas import object_schema, property_schemas
+from courtwire.replies import (
+    VARIANT_TYPES,
+    AccountChange,
+    AuditPage,
+    AuditRecord,
+    BylinesReply,
+    EntriesPage,
+    EntryPhoto,
+    EntryVersions,
+    ErrorReply,
+    EventsPage,
+    Health,
+    Hearings,
+    NewUser,
+    PasswordSet,
+    Photo,
+    Queue,
+    RestrictionAdded,
+    RestrictionLifted,
+    Restrictions,
+    Revoked,
+    SignedIn,
+    Tombstone,
+    Uploaded,
+    UploadProgress,
+    User,
+    UserReply,
+    Users,
+    Withheld,
+    WrittenReply,
+)
+from courtwire.schemas import object_schema, property_schemas, ref
 
 JSON = "application/json"
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+COMPONENTS: dict[Any, str] = {
+    Entry: "Entry",
+    Tombstone: "Tombstone",
+    WrittenReply: "Written",
+    User: "User",
+    AuditRecord: "AuditRecord",
+    Photo: "Photo",
+    Restriction: "Restriction",
+    PublicHearing: "Hearing",
+    Event: "Event",
+}
+"""The classes written as a reference to their component schema, by its name."""
+
+
+def _reply(cls: Any) -> dict[str, Any]:
+    """The JSON object a reply class of courtwire.replies is written as."""
+    return object_schema(cls, refs=COMPONENTS)
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -64,7 +118,7 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _error(description: str) -> dict[str, Any]:
-    return _json(_ref("Error"), description)
+    return _json(ref("Error"), description)
 
 
 RATE_LIMITED = {
@@ -100,11 +154,6 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {JSON: {"schema": schema}}}
 
 
-def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    """A JSON object with these members, the `required` ones always present."""
-    return {"type": "object", "required": required, "properties": properties}
-
-
 def _input(fields: Iterable[str], properties: dict[str, Any], **keywords: Any) -> dict[str, Any]:
     """A request body: exactly the fields its validator takes (`fields`), each with its
     schema; a field the validator gains without one here fails at import."""
@@ -120,6 +169,7 @@ def _text(limit: int, *, nullable: bool = False) -> dict[str, Any]:
 
 
 TIME = {"type": "string", "format": "date-time"}
+ROLE = {"type": "string", "enum": [role.label for role in Role]}
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "slug": {"type": "string", "minLength": 1},
@@ -153,32 +203,9 @@ HEARING_FIELDS: dict[str, Any] = {
     "restricted_terms": {"type": "array", "maxItems": MAX_TERMS, "items": TERM},
 }
 RESTRICTION_INPUT = property_schemas(NewRestriction)
-WITHHELD_IDS = {
-    "type": "array",
-    "items": {"type": "string"},
-    "description": "Ids of the entries the change withheld.",
-}
 SPEAKER = object_schema(Speaker, optional=("name",)) | {
     "type": ["object", "null"],
     "additionalProperties": False,
-}
-# Photos (API.md "Photos")
-VARIANT_TYPES = ("image/avif", "image/webp", "image/jpeg")
-"""What a stored variant may be (a photo stored before AVIF has WebP and JPEG only)."""
-PHOTO_VARIANT = _object(
-    {
-        "width": {"type": "integer", "minimum": 1},
-        "height": {"type": "integer", "minimum": 1},
-        "type": {"type": "string", "enum": list(VARIANT_TYPES)},
-        "url": {"type": "string", "pattern": "^/media/"},
-    },
-    ["width", "height", "type", "url"],
-)
-PHOTO_STORED: dict[str, Any] = {
-    "id": {"type": "string"},
-    "width": {"type": "integer", "minimum": 1},
-    "height": {"type": "integer", "minimum": 1},
-    "variants": {"type": "array", "items": PHOTO_VARIANT},
 }
 PHOTO_REF = {
     "type": ["object", "null"],
@@ -204,59 +231,24 @@ ENTRY_CHANGES: dict[str, Any] = {
 }
 
 
+def _described(cls: Any, *, closed: bool = False) -> dict[str, Any]:
+    """A reply class's schema, with its docstring as the description."""
+    description = " ".join(str(cls.__doc__).split())
+    return object_schema(cls, refs=COMPONENTS, closed=closed) | {"description": description}
+
+
 def _entry_schema() -> dict[str, Any]:
-    """`Entry`'s fields; its speaker as clients send it (the name may be left out)."""
+    """`Entry`'s fields; its speaker as clients send it (the name may be left out), and
+    the photo it may carry."""
     entry = object_schema(Entry, optional=("revised_at",))
     entry["properties"]["speaker"] = SPEAKER
-    entry["properties"]["photo"] = _object(
-        {
-            **PHOTO_STORED,
-            "alt": {"type": "string"},
-            "caption": {"type": ["string", "null"]},
-        },
-        [*PHOTO_STORED, "alt", "caption"],
-    )
+    entry["properties"]["photo"] = object_schema(EntryPhoto)
     return entry
 
 
 SCHEMAS: dict[str, Any] = {
-    "Error": _object(
-        {
-            "error": {
-                "type": "object",
-                "required": ["code", "message", "field"],
-                "properties": {
-                    "code": {"type": "string", "enum": sorted(ERROR_CODES)},
-                    "message": {"type": "string"},
-                    "field": {"type": ["string", "null"]},
-                },
-            }
-        },
-        ["error"],
-    ),
-    "User": _object(
-        {
-            "username": {"type": "string"},
-            "role": {"type": "string", "enum": [role.label for role in Role]},
-            "display_name": {
-                "type": ["string", "null"],
-                "description": "The byline of its entries on public pages.",
-            },
-            "disabled": {"type": "boolean", "description": "In the staff list only."},
-            "disabled_at": NULLABLE_TIME,
-            "created_at": TIME,
-            "last_seen": {
-                **NULLABLE_TIME,
-                "description": "Last use of any of its tokens, to within a few minutes.",
-            },
-            "tokens": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Tokens neither revoked nor expired.",
-            },
-        },
-        ["username", "role"],
-    ),
+    "Error": _reply(ErrorReply),
+    "User": object_schema(User),
     "Hearing": object_schema(PublicHearing)
     | {
         "properties": {
@@ -267,56 +259,19 @@ SCHEMAS: dict[str, Any] = {
                 "description": "The description (Markdown) rendered and sanitized as entry"
                 " bodies are; in the answers to GET.",
             },
-            "withheld": WITHHELD_IDS,
+            "withheld": property_schemas(RestrictionAdded)["withheld"],
         },
         "description": (
             "publish_delay, review_kinds and restricted_terms are shown to staff only;"
             " withheld only in the answer to a PATCH; description_html only to GET."
         ),
     },
-    "AuditRecord": _object(
-        {
-            "seq": {"type": "integer", "minimum": 1},
-            "at": TIME,
-            "actor": {"type": "string"},
-            "action": {"type": "string"},
-            "hearing": {"type": ["string", "null"]},
-            "target": {"type": ["string", "null"]},
-            "before": {},
-            "after": {},
-            "reason": {"type": ["string", "null"]},
-        },
-        ["seq", "at", "actor", "action", "hearing", "target", "before", "after", "reason"],
-    ),
+    "AuditRecord": _reply(AuditRecord),
     "Restriction": object_schema(Restriction),
     "Entry": _entry_schema(),
-    "Photo": {"type": "object", "required": list(PHOTO_STORED), "properties": PHOTO_STORED},
-    "Tombstone": {
-        "type": "object",
-        "required": ["id"],
-        "properties": {
-            "id": {"type": "string"},
-            "deleted": {"const": True},
-            "withheld": {"const": True},
-            "discarded": {"const": True},
-        },
-        "additionalProperties": False,
-        "description": "A deleted or withheld entry: {id, deleted: true} or {id, withheld: true}.",
-    },
-    "Written": {
-        "type": "object",
-        "required": ["entry"],
-        "properties": {
-            "entry": {"anyOf": [_ref("Entry"), _ref("Tombstone")]},
-            "seq": {"type": "integer", "minimum": 1},
-            "state": {"type": "string", "enum": [*(r.value for r in QueueReason), "discarded"]},
-            "release_at": NULLABLE_TIME,
-        },
-        "description": (
-            "Published: entry and seq. Waiting (202): entry, state (held, delayed, review)"
-            " and release_at. Discarded: entry {id, discarded} and state discarded."
-        ),
-    },
+    "Photo": _reply(Photo),
+    "Tombstone": _described(Tombstone, closed=True),
+    "Written": _described(WrittenReply),
     "Event": object_schema(Event),
 }
 
@@ -356,7 +311,7 @@ def _writing(
     body: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A staff operation that answers with a `Written`: each status with its description."""
-    written = {str(status): _json(_ref("Written"), text) for status, text in answers.items()}
+    written = {str(status): _json(ref("Written"), text) for status, text in answers.items()}
     return _operation(summary, written | _errors(*errors), security=BEARER, body=body)
 
 
@@ -376,64 +331,26 @@ def _export(kind: str, media_type: str) -> dict[str, Any]:
 
 def _revisions_operation() -> dict[str, Any]:
     """The operation of GET /api/hearings/{slug}/entries/{entry_id}/revisions."""
-    revision = {
-        "type": "object",
-        "required": ["at"],
-        "properties": {
-            "at": TIME,
-            "withdrawn": {"const": True, "description": "Taken out of view: no content."},
-            "revision": {"type": "integer", "minimum": 1},
-            "kind": ENTRY_CHANGES["kind"],
-            "body": {"type": "string"},
-            "html": {"type": "string"},
-            "speaker": SPEAKER,
-            "occurred_at": TIME,
-            "correction": {"type": ["string", "null"]},
-        },
-    }
-    answer = {
-        "type": "object",
-        "required": ["id", "revisions"],
-        "properties": {
-            "id": {"type": "string", "format": "uuid"},
-            "revisions": {"type": "array", "items": revision},
-        },
-    }
     return {
         "entry_revisions": _operation(
             "A published entry's public versions, oldest first; the last is the current.",
-            {"200": _json(answer, "The versions."), **_errors(404, 422)},
+            {"200": _json(_reply(EntryVersions), "The versions."), **_errors(404, 422)},
         )
     }
 
 
 def _byline_operations() -> dict[str, Any]:
     """Bylines (courtwire.bylines): setting a display name, and a hearing's bylines."""
-    display_name = {
-        "type": "object",
-        "required": ["display_name"],
-        "properties": {"display_name": {"type": ["string", "null"], "maxLength": 80}},
-        "additionalProperties": False,
-    }
-    bylines = {
-        "type": "object",
-        "required": ["bylines"],
-        "properties": {
-            "bylines": {"type": "object", "additionalProperties": {"type": "string"}},
-        },
-    }
+    display_name = _input(
+        DISPLAY_NAME_FIELDS,
+        {"display_name": {"type": ["string", "null"], "maxLength": MAX_DISPLAY_NAME_CHARS}},
+        required=["display_name"],
+    )
     return {
         "set_display_name": _operation(
             "Set the byline of one's own entries, or anyone's as an admin (null: none).",
             {
-                "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["user"],
-                        "properties": {"user": _ref("User")},
-                    },
-                    "Set.",
-                ),
+                "200": _json(_reply(UserReply), "Set."),
                 **_errors(400, 401, 403, 404, 413, 422),
             },
             security=BEARER,
@@ -441,29 +358,14 @@ def _byline_operations() -> dict[str, Any]:
         ),
         "hearing_bylines": _operation(
             "The display names the hearing's entries are signed with, by author.",
-            {"200": _json(bylines, "The bylines."), **_errors(404)},
+            {"200": _json(_reply(BylinesReply), "The bylines."), **_errors(404)},
         ),
     }
 
 
 def operations() -> dict[str, dict[str, Any]]:
     """Each operation's contract, by the name of the handler `courtwire.api` routes it to."""
-    hearing = _ref("Hearing")
-    entries_page = _object(
-        {
-            "entries": {"type": "array", "items": _ref("Entry")},
-            "last_seq": {"type": "integer", "minimum": 0},
-            "next_before": {"type": ["integer", "null"]},
-        },
-        ["entries", "last_seq"],
-    )
-    events_page = _object(
-        {
-            "events": {"type": "array", "items": _ref("Event")},
-            "last_seq": {"type": "integer", "minimum": 0},
-        },
-        ["events", "last_seq"],
-    )
+    hearing = ref("Hearing")
     draft = _input(
         POST_FIELDS,
         {
@@ -495,45 +397,23 @@ def operations() -> dict[str, dict[str, Any]]:
         required=["title"],
     )
     hearing_changes = _input(HEARING_CHANGE_FIELDS, HEARING_FIELDS, minProperties=1)
-    user_reply = _object({"user": _ref("User")}, ["user"])
-    account_change: dict[str, Any] = _object(
-        {
-            "user": _ref("User"),
-            "revoked": {"type": "integer", "minimum": 0, "description": "Tokens revoked."},
-        },
-        ["user", "revoked"],
-    )
     return {
         "healthz": _operation(
             "Liveness.",
             {
-                "200": _json(
-                    _object({"status": {"const": "ok"}}, ["status"]),
-                    "Serving.",
-                )
+                "200": _json(_reply(Health), "Serving."),
             },
         ),
         "login": _operation(
             "A new token for a username and password.",
             {
-                "200": _json(
-                    _object(
-                        {
-                            "token": {"type": "string"},
-                            "user": _ref("User"),
-                        },
-                        ["token", "user"],
-                    ),
-                    "Signed in.",
-                ),
-                **_errors(400, 401, 413, 415, 429),
+                "200": _json(_reply(SignedIn), "Signed in."),
+                **_errors(400, 401, 413, 415, 422, 429),
             },
-            body=_object(
-                {
-                    "username": {"type": "string"},
-                    "password": {"type": "string"},
-                },
-                ["username", "password"],
+            body=_input(
+                LOGIN_FIELDS,
+                {"username": {"type": "string"}, "password": {"type": "string"}},
+                required=["username", "password"],
             ),
         ),
         "logout": _operation(
@@ -543,16 +423,13 @@ def operations() -> dict[str, dict[str, Any]]:
         ),
         "me": _operation(
             "The signed-in user.",
-            {"200": _json(user_reply, "The user."), **_errors(401)},
+            {"200": _json(_reply(UserReply), "The user."), **_errors(401)},
             security=BEARER,
         ),
         "list_users": _operation(
             "Every staff account (editors).",
             {
-                "200": _json(
-                    _object({"users": {"type": "array", "items": _ref("User")}}, ["users"]),
-                    "The accounts.",
-                ),
+                "200": _json(_reply(Users), "The accounts."),
                 **_errors(401, 403),
             },
             security=BEARER,
@@ -560,29 +437,14 @@ def operations() -> dict[str, dict[str, Any]]:
         "create_user": _operation(
             "Add an account (editors; admins for admin accounts).",
             {
-                "201": _json(
-                    _object(
-                        {
-                            "user": _ref("User"),
-                            "password": {
-                                "type": "string",
-                                "description": "Only when generated.",
-                            },
-                        },
-                        ["user"],
-                    ),
-                    "Added.",
-                ),
+                "201": _json(_reply(NewUser), "Added."),
                 **_errors(400, 401, 403, 409, 413, 422),
             },
             security=BEARER,
-            body=_object(
-                {
-                    "username": {"type": "string"},
-                    "role": {"type": "string", "enum": [r.label for r in Role]},
-                    "password": {"type": "string"},
-                },
-                ["username"],
+            body=_input(
+                NEW_USER_FIELDS,
+                {"username": {"type": "string"}, "role": ROLE, "password": {"type": "string"}},
+                required=["username"],
             ),
         ),
         "update_user": _operation(
@@ -590,57 +452,37 @@ def operations() -> dict[str, dict[str, Any]]:
             " but themselves) or change its role (admins). Disabling revokes every"
             " token of the account.",
             {
-                "200": _json(account_change, "Changed (or already so)."),
+                "200": _json(_reply(AccountChange), "Changed (or already so)."),
                 **_errors(400, 401, 403, 404, 409, 413, 422),
             },
             security=BEARER,
-            body={
-                "type": "object",
-                "minProperties": 1,
-                "properties": {
-                    "disabled": {"type": "boolean"},
-                    "role": {"type": "string", "enum": [r.label for r in Role]},
-                },
-                "additionalProperties": False,
-            },
+            body=_input(
+                ACCOUNT_CHANGE_FIELDS,
+                {"disabled": {"type": "boolean"}, "role": ROLE},
+                minProperties=1,
+            ),
         ),
         "set_password": _operation(
             "Set a password: one's own with old_password, anyone's as an admin (a"
             " reset). Without password one is generated and answered once. Revokes"
             " every other token of the account.",
             {
-                "200": _json(
-                    {
-                        **account_change,
-                        "properties": {
-                            **account_change["properties"],
-                            "password": {
-                                "type": "string",
-                                "description": "Only when generated.",
-                            },
-                        },
-                    },
-                    "Set.",
-                ),
+                "200": _json(_reply(PasswordSet), "Set."),
                 **_errors(400, 401, 403, 404, 409, 413, 422, 429),
             },
             security=BEARER,
-            body={
-                "type": "object",
-                "properties": {
-                    "password": {"type": "string", "minLength": 10},
+            body=_input(
+                PASSWORD_FIELDS,
+                {
+                    "password": {"type": "string", "minLength": MIN_PASSWORD_CHARS},
                     "old_password": {"type": "string"},
                 },
-                "additionalProperties": False,
-            },
+            ),
         ),
         "revoke_user_tokens": _operation(
             "Revoke every token of a user: one's own, a reporter's (editors), anyone's (admins).",
             {
-                "200": _json(
-                    _object({"revoked": {"type": "integer", "minimum": 0}}, ["revoked"]),
-                    "How many tokens were revoked.",
-                ),
+                "200": _json(_reply(Revoked), "How many tokens were revoked."),
                 **_errors(401, 403, 404),
             },
             security=BEARER,
@@ -648,10 +490,7 @@ def operations() -> dict[str, dict[str, Any]]:
         "list_hearings": _operation(
             "Every hearing, live ones first.",
             {
-                "200": _json(
-                    _object({"hearings": {"type": "array", "items": hearing}}, ["hearings"]),
-                    "The hearings.",
-                ),
+                "200": _json(_reply(Hearings), "The hearings."),
                 **_errors(401),
             },
             security=PUBLIC,
@@ -679,18 +518,7 @@ def operations() -> dict[str, dict[str, Any]]:
         "list_restrictions": _operation(
             "The hearing's register of reporting restrictions (editors).",
             {
-                "200": _json(
-                    _object(
-                        {
-                            "restrictions": {
-                                "type": "array",
-                                "items": _ref("Restriction"),
-                            }
-                        },
-                        ["restrictions"],
-                    ),
-                    "The register.",
-                ),
+                "200": _json(_reply(Restrictions), "The register."),
                 **_errors(401, 403, 404),
             },
             security=BEARER,
@@ -699,17 +527,7 @@ def operations() -> dict[str, dict[str, Any]]:
             "Add a restriction (editors); withholds every entry that names it, in the"
             " same transaction. `hearing` may rename fields that name the term.",
             {
-                "201": _json(
-                    _object(
-                        {
-                            "restriction": _ref("Restriction"),
-                            "withheld": WITHHELD_IDS,
-                            "hearing": hearing,
-                        },
-                        ["restriction", "withheld", "hearing"],
-                    ),
-                    "Added.",
-                ),
+                "201": _json(_reply(RestrictionAdded), "Added."),
                 **_errors(400, 401, 403, 404, 409, 413, 422),
             },
             security=BEARER,
@@ -722,16 +540,7 @@ def operations() -> dict[str, dict[str, Any]]:
         "remove_restriction": _operation(
             "Lift a restriction (editors); what it withheld stays withheld.",
             {
-                "200": _json(
-                    _object(
-                        {
-                            "restriction": _ref("Restriction"),
-                            "hearing": hearing,
-                        },
-                        ["restriction", "hearing"],
-                    ),
-                    "Lifted.",
-                ),
+                "200": _json(_reply(RestrictionLifted), "Lifted."),
                 **_errors(401, 403, 404),
             },
             security=BEARER,
@@ -739,16 +548,7 @@ def operations() -> dict[str, dict[str, Any]]:
         "list_audit": _operation(
             "The audit trail after `after`, oldest first (editors).",
             {
-                "200": _json(
-                    _object(
-                        {
-                            "records": {"type": "array", "items": _ref("AuditRecord")},
-                            "last_seq": {"type": "integer", "minimum": 0},
-                        },
-                        ["records", "last_seq"],
-                    ),
-                    "A page of records.",
-                ),
+                "200": _json(_reply(AuditPage), "A page of records."),
                 **_errors(400, 401, 403),
             },
             security=BEARER,
@@ -772,30 +572,7 @@ def operations() -> dict[str, dict[str, Any]]:
         "list_queue": _operation(
             "Posts waiting, in court order (editors: all; reporters: their own).",
             {
-                "200": _json(
-                    _object(
-                        {
-                            "queue": {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "required": ["entry", "state", "release_at", "reason"],
-                                    "properties": {
-                                        "entry": _ref("Entry"),
-                                        "state": {
-                                            "type": "string",
-                                            "enum": [r.value for r in QueueReason],
-                                        },
-                                        "release_at": NULLABLE_TIME,
-                                        "reason": {"type": "string"},
-                                    },
-                                },
-                            }
-                        },
-                        ["queue"],
-                    ),
-                    "The queue.",
-                ),
+                "200": _json(_reply(Queue), "The queue."),
                 **_errors(401, 403, 404),
             },
             security=BEARER,
@@ -813,33 +590,14 @@ def operations() -> dict[str, dict[str, Any]]:
         "list_withheld": _operation(
             "Withheld entries as they stood, and what each names (editors).",
             {
-                "200": _json(
-                    _object(
-                        {
-                            "withheld": {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "required": ["entry", "field", "message"],
-                                    "properties": {
-                                        "entry": _ref("Entry"),
-                                        "field": {"type": ["string", "null"]},
-                                        "message": {"type": ["string", "null"]},
-                                    },
-                                },
-                            }
-                        },
-                        ["withheld"],
-                    ),
-                    "Withheld entries.",
-                ),
+                "200": _json(_reply(Withheld), "Withheld entries."),
                 **_errors(401, 403, 404),
             },
             security=BEARER,
         ),
         "list_entries": _operation(
             "Visible entries, newest first; `before` pages to older ones.",
-            {"200": _json(entries_page, "A page of entries."), **_errors(400, 404)},
+            {"200": _json(_reply(EntriesPage), "A page of entries."), **_errors(400, 404)},
             parameters=[
                 _query_int("limit", "At most this many (default 50).", 200),
                 _query_int("before", "The seq that published the entry to page past."),
@@ -866,7 +624,7 @@ def operations() -> dict[str, dict[str, Any]]:
         ),
         "list_events": _operation(
             "The event log after `after`, in seq order.",
-            {"200": _json(events_page, "A page of events."), **_errors(400, 404)},
+            {"200": _json(_reply(EventsPage), "A page of events."), **_errors(400, 404)},
             parameters=[
                 _query_int("after", "Events with a greater seq (default 0)."),
                 {
@@ -884,11 +642,8 @@ def operations() -> dict[str, dict[str, Any]]:
             "Upload a photo (JPEG, PNG, WebP or HEIC by its content); a retry"
             " with the same Idempotency-Key returns the one stored.",
             {
-                "200": _json(
-                    {"type": "object", "properties": {"photo": _ref("Photo")}},
-                    "A retry: the photo as stored.",
-                ),
-                "201": _json({"type": "object", "properties": {"photo": _ref("Photo")}}, "Stored."),
+                "200": _json(_reply(Uploaded), "A retry: the photo as stored."),
+                "201": _json(_reply(Uploaded), "Stored."),
                 **_errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
             },
             security=BEARER,
@@ -932,16 +687,8 @@ def operations() -> dict[str, dict[str, Any]]:
 
 def _upload_operations() -> dict[str, dict[str, Any]]:
     """A photo uploaded in pieces (README "Photos"): open the upload, then send pieces."""
-    held = {
-        "type": "object",
-        "required": ["offset", "length"],
-        "properties": {
-            "offset": {"type": "integer", "minimum": 0},
-            "length": {"type": "integer", "minimum": 1},
-        },
-    }
-    progress = {"type": "object", "properties": {"upload": held}, "required": ["upload"]}
-    photo = {"type": "object", "properties": {"photo": _ref("Photo")}, "required": ["photo"]}
+    progress = _reply(UploadProgress)
+    photo = _reply(Uploaded)
     header = {"in": "header", "required": True}
     return {
         "start_upload": _operation(

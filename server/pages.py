@@ -246,9 +246,10 @@ async def desk(request: Request) -> Response:
 
 
 async def report(request: Request) -> Response:
-    """The reporter app: a static shell; it signs in and posts through the staff API. The
-    words and limits it shows come with it (#report-config), from the server's own, in
-    the language the browser asks for."""
+    """The reporter app: a static shell; it signs in and posts through the staff API, in
+    the language the browser asks for. Its labels come with every page's words
+    (#page-words); the server's limits on what it sends are rendered here, once, into
+    its fields (`maxlength`), where its script reads them too."""
     language = asked_language(request)
     said = page_words(words(language))
     limits = {
@@ -258,12 +259,6 @@ async def report(request: Request) -> Response:
         "photo_alt": MAX_ALT_CHARS,
         "photo_caption": MAX_CAPTION_CHARS,
     }
-    config = {
-        "kinds": said["kinds"],
-        "statuses": said["statuses"],
-        "roles": said["roles"],
-        "limits": limits,
-    }
     return render(
         "report.html",
         headers={"Vary": VARY},
@@ -271,7 +266,6 @@ async def report(request: Request) -> Response:
         kinds=list(said["kinds"].items()),
         roles=said["roles"],
         limits=limits,
-        config=json_ld(config),
     )
 
 

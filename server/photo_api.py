@@ -23,6 +23,8 @@ from courtwire.exceptions import BadRequest, Invalid, PayloadTooLarge, Unsupport
 from courtwire.images import DECLARABLE
 from courtwire.inputs import whole_number
 from courtwire.model import Role
+from courtwire.replies import Uploaded
+from courtwire.schemas import members
 from courtwire.uploads import Outcome
 
 MEDIA_CACHE = "public, max-age=31536000, immutable"
@@ -56,7 +58,7 @@ async def upload_photo(request: Request) -> Response:
     data = await read_body(request, found.settings.photo_bytes)
     declared = declared_type(request)
     photo, created = await found.photos.upload(hearing, data, declared, key, actor)
-    return JSONResponse({"photo": photo}, status_code=201 if created else 200)
+    return JSONResponse(members(Uploaded(photo)), status_code=201 if created else 200)
 
 
 def declared_type(request: Request) -> str:

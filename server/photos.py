@@ -28,6 +28,8 @@ from courtwire.exceptions import Conflict, Invalid, MediaUnavailable, NotFound
 from courtwire.media import MediaStore
 from courtwire.model import EntryState, HearingStatus
 from courtwire.records import Actor, Hearing
+from courtwire.replies import Photo, PhotoVariant
+from courtwire.schemas import members
 from courtwire.times import format_time, now
 from courtwire.types import JSONObject
 
@@ -36,14 +38,10 @@ logger = logging.getLogger(__name__)
 MEDIA_PREFIX = "/media/"
 
 
-def photo_view(row: Row) -> JSONObject:
+def photo_view(row: Row) -> Photo:
     """A stored photo as its upload answers it (and as an entry carries it, with alt text)."""
-    return {
-        "id": row["id"],
-        "width": row["width"],
-        "height": row["height"],
-        "variants": json.loads(row["variants"]),
-    }
+    variants = [PhotoVariant(**variant) for variant in json.loads(row["variants"])]
+    return Photo(row["id"], row["width"], row["height"], variants)
 
 
 # Parts of entry transactions, run on the writer thread.
@@ -71,7 +69,7 @@ def attach(
                 "This photo belongs to another update.", field="photo.id", code="photo_in_use"
             )
         conn.execute("UPDATE photos SET entry_id = ? WHERE id = ?", (entry_id, ref.id))
-        photo = photo_view(row) | {"alt": ref.alt, "caption": ref.caption}
+        photo = members(photo_view(row).carried(ref.alt, ref.caption))
     keep = ref.id if ref is not None else ""
     return photo, detached(conn, entry_id, keep)
 
@@ -119,7 +117,7 @@ class Photos:
 
     async def upload(
         self, hearing: Hearing, data: bytes, declared: str, key: str, actor: Actor
-    ) -> tuple[JSONObject, bool]:
+    ) -> tuple[Photo, bool]:
         """The photo stored for this upload, and whether it is new: a retry with the same
         key (and the same bytes) answers with the one stored the first time."""
         digest = hashlib.sha256(data).hexdigest()
@@ -146,7 +144,7 @@ class Photos:
                     digest,
                     width,
                     height,
-                    json.dumps(variants),
+                    json.dumps([members(variant) for variant in variants]),
                     format_time(now()),
                 ),
             )
@@ -171,26 +169,22 @@ class Photos:
             width,
             height,
         )
-        return {"id": photo_id, "width": width, "height": height, "variants": variants}, True
+        return Photo(photo_id, width, height, variants), True
 
     def _store_files(
         self, photo_id: str, data: bytes, declared: str
-    ) -> tuple[int, int, list[JSONObject]]:
+    ) -> tuple[int, int, list[PhotoVariant]]:
         """Identify, decode, render and write every variant (in the pool's thread)."""
         image = images.identify(data, declared, self.max_pixels)
         rendered = images.render(image)
-        variants: list[JSONObject] = []
+        variants: list[PhotoVariant] = []
         try:
             for variant in rendered.variants:
                 name = f"{secrets.token_urlsafe(12)}.{variant.extension}"
                 self.media.put(f"{photo_id}/{name}", variant.data)
+                url = f"{MEDIA_PREFIX}{photo_id}/{name}"
                 variants.append(
-                    {
-                        "width": variant.width,
-                        "height": variant.height,
-                        "type": variant.media_type,
-                        "url": f"{MEDIA_PREFIX}{photo_id}/{name}",
-                    }
+                    PhotoVariant(variant.width, variant.height, variant.media_type, url)
                 )
         except BaseException:
             self.media.remove(photo_id)
@@ -199,7 +193,7 @@ class Photos:
 
     async def by_key(
         self, actor: Actor, key: str, hearing: Hearing, digest: str | None = None
-    ) -> JSONObject | None:
+    ) -> Photo | None:
         """The photo `actor` stored under `key`, if any; refused (409) when it was another
         hearing's, or other bytes than those of `digest` (when given)."""
         async with self.db.read() as conn:

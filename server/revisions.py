@@ -13,33 +13,34 @@ key-event mark) make no new version.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from courtwire.entries import restriction_breach
 from courtwire.events import Event
-from courtwire.types import JSONObject
+from courtwire.replies import Version
 
 CONTENT = ("kind", "body", "html", "speaker", "occurred_at", "correction")
 """The fields that make a version: what a reader reads."""
 
 
-def public_versions(events: Iterable[Event], terms: list[str]) -> list[JSONObject]:
-    """The versions an entry's events showed, oldest first: each `{"at", "revision",
-    <CONTENT>}` (`at`: when it was published), or `{"at", "withdrawn": true}`."""
-    versions: list[JSONObject] = []
+def public_versions(events: Iterable[Event], terms: list[str]) -> list[Version]:
+    """The versions an entry's events showed, oldest first: each with its revision and
+    CONTENT (`at`: when it was published), or only `at` and `withdrawn`."""
+    versions: list[Version] = []
     for event in events:
         data = event.data
         if event.is_tombstone or restriction_breach(data, terms) is not None:
-            version: JSONObject = {"at": event.at, "withdrawn": True}
+            version = Version(event.at, withdrawn=True)
         else:
-            version = {"at": event.at, "revision": data["revision"]}
-            version |= {name: data.get(name) for name in CONTENT}
+            content: dict[str, Any] = {name: data.get(name) for name in CONTENT}
+            version = Version(event.at, revision=data["revision"], **content)
         if versions and _same(versions[-1], version):
             continue
         versions.append(version)
     return versions
 
 
-def _same(before: JSONObject, after: JSONObject) -> bool:
-    if before.get("withdrawn") or after.get("withdrawn"):
-        return bool(before.get("withdrawn") and after.get("withdrawn"))
-    return all(before[name] == after[name] for name in CONTENT)
+def _same(before: Version, after: Version) -> bool:
+    if before.withdrawn is True or after.withdrawn is True:
+        return before.withdrawn == after.withdrawn
+    return all(getattr(before, name) == getattr(after, name) for name in CONTENT)

@@ -47,6 +47,7 @@ from courtwire.model import LIVE_ORDER, EntryState, EventType, HearingStatus, Qu
 from courtwire.photos import attach, detached
 from courtwire.records import Actor, Entry, Hearing
 from courtwire.register import NewRestriction
+from courtwire.replies import QueueItem, WithheldItem
 from courtwire.times import format_time, now
 from courtwire.types import JSONObject
 from courtwire.withholding import tombstone_events
@@ -196,7 +197,7 @@ class Store:
             )
         return [json.loads(row[0]) | {"page_before": row[1]} for row in rows]
 
-    async def withheld_entries(self, hearing: Hearing) -> list[JSONObject]:
+    async def withheld_entries(self, hearing: Hearing) -> list[WithheldItem]:
         """Staff only: withheld entries as they stood, each with what it names now."""
         async with self.db.read() as conn:
             rows = list(
@@ -214,11 +215,11 @@ class Store:
             entry = json.loads(row["original"])["data"]
             breach = restriction_breach(entry, terms)
             found.append(
-                {
-                    "entry": entry | {"withheld": True},
-                    "field": breach.field if breach else None,
-                    "message": breach.message if breach else None,
-                }
+                WithheldItem(
+                    entry | {"withheld": True},
+                    breach.field if breach else None,
+                    breach.message if breach else None,
+                )
             )
         return found
 
@@ -310,7 +311,7 @@ class Store:
 
     # The queue: held, delayed and review posts
 
-    async def queue(self, hearing: Hearing, actor: Actor) -> list[JSONObject]:
+    async def queue(self, hearing: Hearing, actor: Actor) -> list[QueueItem]:
         """Waiting posts in court order: all of them for an editor, a reporter's own."""
         query = QUEUE
         params: list[Any] = [hearing.id]

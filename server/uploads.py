@@ -21,19 +21,10 @@ from courtwire.db import Database, Row, Transaction
 from courtwire.exceptions import Conflict, CourtwireError, NotFound, PayloadTooLarge
 from courtwire.photos import Photos, check_open
 from courtwire.records import Actor, Hearing
+from courtwire.replies import Photo, Uploaded, UploadHeld, UploadProgress
+from courtwire.schemas import members
 from courtwire.times import format_time, now
 from courtwire.types import JSONObject
-
-
-@dataclass(frozen=True)
-class Held:
-    """How much of an upload the server holds."""
-
-    offset: int
-    length: int
-
-    def to_json(self) -> JSONObject:
-        return {"offset": self.offset, "length": self.length}
 
 
 @dataclass(frozen=True)
@@ -41,16 +32,16 @@ class Outcome:
     """What an upload call answers: the photo once the upload is whole (`created` when
     this call stored it), else how much is held (`opened` when this call started it)."""
 
-    photo: JSONObject | None = None
-    held: Held | None = None
+    photo: Photo | None = None
+    held: UploadHeld | None = None
     created: bool = False
     opened: bool = False
 
     def to_json(self) -> JSONObject:
         if self.photo is not None:
-            return {"photo": self.photo}
+            return members(Uploaded(self.photo))
         assert self.held is not None
-        return {"upload": self.held.to_json()}
+        return members(UploadProgress(self.held))
 
     @property
     def status(self) -> int:
@@ -91,7 +82,7 @@ class Uploads:
                     declared,
                 ):
                     raise _key_conflict()
-                return Outcome(held=Held(row["received"], length))
+                return Outcome(held=UploadHeld(row["received"], length))
             tx.conn.execute(
                 "INSERT INTO uploads (id, hearing_id, uploader_id, idempotency_key, media_type,"
                 " length, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -105,7 +96,7 @@ class Uploads:
                     format_time(now()),
                 ),
             )
-            return Outcome(held=Held(0, length), opened=True)
+            return Outcome(held=UploadHeld(0, length), opened=True)
 
         return await self.db.write(open_session)
 
@@ -116,13 +107,13 @@ class Uploads:
         the photo. A piece at another offset than the one held is refused (409
         `upload_offset`, with what is held), unless it is one already held, byte for byte."""
 
-        def append(tx: Transaction) -> tuple[str, str, Held] | None:
+        def append(tx: Transaction) -> tuple[str, str, UploadHeld] | None:
             row = _session(tx, actor, key)
             if row is None:
                 return None
             if row["hearing_id"] != hearing.id or row["length"] != total:
                 raise _key_conflict()
-            held = Held(row["received"], row["length"])
+            held = UploadHeld(row["received"], row["length"])
             if start == held.offset:
                 if start + len(data) > held.length:
                     raise PayloadTooLarge(f"The piece goes past the upload's {total} bytes.")
@@ -130,7 +121,7 @@ class Uploads:
                     "INSERT INTO upload_pieces (upload_id, start, data) VALUES (?, ?, ?)",
                     (row["id"], start, data),
                 )
-                held = Held(start + len(data), held.length)
+                held = UploadHeld(start + len(data), held.length)
                 tx.conn.execute(
                     "UPDATE uploads SET received = ?, updated_at = ? WHERE id = ?",
                     (held.offset, format_time(now()), row["id"]),
@@ -141,7 +132,7 @@ class Uploads:
                     f" that starts there, not at {start}.",
                     field="Content-Range",
                     code="upload_offset",
-                    extra={"upload": held.to_json()},
+                    extra={"upload": members(held)},
                 )
             return row["id"], row["media_type"], held
 

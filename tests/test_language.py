@@ -146,10 +146,10 @@ def test_the_reporter_app_and_the_desk_follow_the_browser_s_language(server: Liv
     report = httpx.get(f"{server.url}/report", headers={"Accept-Language": "kk"}).text
     assert '<html lang="kk">' in report
     assert re.search(r">Жіберу<span", report), "the Send button"
-    config = re.search(r'id="report-config">(.*?)</script>', report, re.S)
-    assert config
-    assert '"ruling":"Қаулы"' in config.group(1)
-    assert '"judge":"Судья"' in config.group(1)
+    said = re.search(r'id="page-words">(.*?)</script>', report, re.S)
+    assert said
+    assert '"ruling":"Қаулы"' in said.group(1)
+    assert '"judge":"Судья"' in said.group(1)
     desk = httpx.get(f"{server.url}/desk", headers={"Accept-Language": "ru"}).text
     assert '<html lang="ru">' in desk
     assert '<option value="kk">Қазақ тілі</option>' in desk

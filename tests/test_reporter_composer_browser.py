@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
+from courtwire.entries import MAX_BODY_CHARS
 from tests.support import LiveServer, Staff, serious_violations
 from tests.test_reporter_app_browser import new_reporter, open_app, silence_live
 
@@ -357,4 +358,26 @@ def test_a_server_failure_still_waits_in_the_outbox_and_is_retried_with_the_same
     entry = stored(server, slug)["The usher calls the next witness."]
     assert len(sent) == 2
     assert sent[0] == sent[1] == entry["id"]
+    context.close()
+
+
+def test_the_body_s_limit_is_the_field_s_own_and_its_refusal_in_the_page_s_language(
+    browser: Browser, server: LiveServer, hearing: dict[str, Any]
+) -> None:
+    slug = hearing["slug"]
+    context, page = open_app(browser, server, new_reporter(server), slug, locale="ru-RU")
+    body = page.locator("#body")
+    limit = int(body.get_attribute("maxlength") or 0)
+    assert limit == MAX_BODY_CHARS
+    body.fill("а" * (limit - 10))
+    expect(page.locator("#body-count")).to_have_text(f"{limit - 10} / {limit}")
+    # A draft kept from before a lower limit can be longer than the field lets one type.
+    over = "б" * (limit + 5)
+    body.evaluate("(field, text) => { field.value = text; }", over)
+    page.click("#send")
+    expect(page.locator("#body-error")).to_have_text(
+        f"В тексте {limit + 5} знаков; можно не больше {limit}."
+    )
+    expect(page.locator("#outbox-list .item")).to_have_count(0)
+    assert over not in stored(server, slug)
     context.close()

@@ -89,14 +89,14 @@ def test_the_wheel_installs_a_courtwire_package_that_serves_its_pages_and_static
         # The catalogs ship as .po files and are compiled where the package is installed.
         kazakh = httpx.get(f"{server.url}/desk", headers={"Accept-Language": "kk"}, timeout=30)
         css = httpx.get(f"{server.url}/static/css/app.css", timeout=30)
-        script = httpx.get(f"{server.url}/static/js/reporter/config.js", timeout=30)
+        script = httpx.get(f"{server.url}/static/js/reporter/composer.js", timeout=30)
     finally:
         server.stop()
 
     assert {path: page.status_code for path, page in pages.items()} == dict.fromkeys(pages, 200)
     assert "zaysan-border-case" in pages["/"].text
     assert 'id="hearing-title"' in pages["/h/zaysan-border-case"].text
-    assert 'id="report-config"' in pages["/report"].text
+    assert 'id="page-words"' in pages["/report"].text
     assert "Editor desk" in pages["/desk"].text
     assert '<html lang="kk">' in kazakh.text
     assert ">Отырыстар<" in kazakh.text
@@ -105,7 +105,7 @@ def test_the_wheel_installs_a_courtwire_package_that_serves_its_pages_and_static
     assert css.headers["content-type"].startswith("text/css")
     assert css.content == (ROOT / "static/css/app.css").read_bytes()
     assert script.status_code == 200
-    assert script.content == (ROOT / "static/js/reporter/config.js").read_bytes()
+    assert script.content == (ROOT / "static/js/reporter/composer.js").read_bytes()
     # Its database: the SQLite file in the folder it ran in, or the suite's PostgreSQL.
     assert (run / "courtwire.db").exists() != ON_POSTGRESQL
     found = subprocess.check_output(

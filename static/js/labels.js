@@ -1,8 +1,8 @@
 // The words the pages show for the API's names (entry kinds, hearing statuses, speakers)
 // and for what their scripts build, in the page's language. The server sends them with
 // every page (#page-words, from its gettext catalogs: server/page_words.py), so a kind or
-// status reads the same on the page and in what a script adds to it. A page that the
-// server gives other tables too (the reporter app) makes its words with labelsFrom.
+// status reads the same on the page and in what a script adds to it. Limits are not
+// words: a page's script reads them from the fields the server rendered them into.
 
 const given = JSON.parse(document.getElementById("page-words").textContent);
 
@@ -79,31 +79,24 @@ export function phraseCount(key, count, values = {}) {
   return fill(form, { count, ...values });
 }
 
-/** The label functions for tables of kinds, statuses and speaker roles ({name: label}). */
-export function labelsFrom({ kinds, statuses, roles = {} }) {
-  /** The label of an entry kind (the kind itself when it is one this page does not know). */
-  function kindText(kind) {
-    return kinds[kind] || kind;
-  }
-
-  /** The label of a hearing status (the status itself when unknown). */
-  function statusText(status) {
-    return statuses[status] || status;
-  }
-
-  /** A speaker role's label, else the role capitalized: "judge" → "Judge". */
-  function roleText(role) {
-    return roles[role] || role.charAt(0).toUpperCase() + role.slice(1);
-  }
-
-  /** "Name (role)", or the role alone when unnamed; "" for no speaker. */
-  function speakerText(speaker) {
-    if (!speaker) return "";
-    if (speaker.name) return `${speaker.name} (${roleText(speaker.role).toLocaleLowerCase(LOCALE)})`;
-    return roleText(speaker.role);
-  }
-
-  return { kindText, statusText, roleText, speakerText };
+/** The label of an entry kind (the kind itself when it is one this page does not know). */
+export function kindText(kind) {
+  return KIND_LABELS[kind] || kind;
 }
 
-export const { kindText, statusText, roleText, speakerText } = labelsFrom(given);
+/** The label of a hearing status (the status itself when unknown). */
+export function statusText(status) {
+  return STATUS_LABELS[status] || status;
+}
+
+/** A speaker role's label, else the role with a capital first letter. */
+export function roleText(role) {
+  return ROLE_LABELS[role] || role.charAt(0).toUpperCase() + role.slice(1);
+}
+
+/** "Name (role)", or the role alone when unnamed; "" for no speaker. */
+export function speakerText(speaker) {
+  if (!speaker) return "";
+  if (speaker.name) return `${speaker.name} (${roleText(speaker.role).toLocaleLowerCase(LOCALE)})`;
+  return roleText(speaker.role);
+}

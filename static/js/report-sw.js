@@ -3,7 +3,7 @@
 // and its outbox. Network first, so a deploy is picked up at once; the cache answers
 // only when the network does not. The API is never cached.
 
-const CACHE = "courtwire-report-v17";
+const CACHE = "courtwire-report-v18";
 const SHELL = [
   "/report",
   "/static/favicon.svg",
@@ -13,7 +13,6 @@ const SHELL = [
   "/static/js/reporter/cast.js",
   "/static/js/reporter/clock.js",
   "/static/js/reporter/composer.js",
-  "/static/js/reporter/config.js",
   "/static/js/reporter/conflicts.js",
   "/static/js/reporter/edit.js",
   "/static/js/reporter/entrycard.js",

@@ -1,7 +1,7 @@
 // The hearing's cast as one-tap speakers: each person of the hearing (role and name, as
 // the desk keeps them) is a button that sets both at once; typing a name stays possible.
 
-import { roleText } from "./config.js";
+import { roleText } from "../labels.js";
 import { byId, state } from "./state.js";
 
 function cast() {

@@ -1,12 +1,11 @@
 // Composing: the update being written (text, kind, speaker, court time), kept as a draft
 // on the phone, with the server's reason on its fields when it came back refused.
 
-import { phrase } from "../labels.js";
+import { phrase, roleText } from "../labels.js";
 import { uuid } from "../outbox.js";
 import { rfc3339InZone } from "../zones.js";
 import { inCast, markCast } from "./cast.js";
 import { timeValue, withTime } from "./clock.js";
-import { LIMITS, roleText } from "./config.js";
 import { checkRestricted, clearFieldErrors, showServerError } from "./errors.js";
 import { altInput, captionInput, showPhoto } from "./photo.js";
 import { problemText } from "./shown.js";
@@ -188,7 +187,8 @@ export function draftOf(item) {
 
 function showCount() {
   const length = bodyInput.value.length;
-  byId("body-count").textContent = length > LIMITS.body - 500 ? `${length} / ${LIMITS.body}` : "";
+  const limit = bodyInput.maxLength; // the server's limit, rendered into the field
+  byId("body-count").textContent = length > limit - 500 ? `${length} / ${limit}` : "";
 }
 
 let checkTimer = null;

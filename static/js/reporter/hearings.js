@@ -2,13 +2,12 @@
 // hold and rules, and its live feed.
 
 import { courtDateTime } from "../courtdates.js";
-import { phrase } from "../labels.js";
+import { kindText, phrase, statusText } from "../labels.js";
 import { LiveFeed } from "../live.js";
 import { zoneLabel } from "../zones.js";
 import { renderCast } from "./cast.js";
 import { timeValue } from "./clock.js";
 import { restoreDraft, showSpeaker, timeInput } from "./composer.js";
-import { kindText, statusText } from "./config.js";
 import { refreshMine, renderMine } from "./mine.js";
 import { renderOutbox } from "./outboxview.js";
 import { takeBack } from "./sending.js";

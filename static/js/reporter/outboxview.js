@@ -3,8 +3,7 @@
 
 import { isChange } from "../outbox.js";
 import { courtClock } from "./clock.js";
-import { LOCALE, phrase, phraseCount, positionsIn } from "../labels.js";
-import { kindText } from "./config.js";
+import { LOCALE, kindText, phrase, phraseCount, positionsIn } from "../labels.js";
 import { compare, drawConflictBanner } from "./conflicts.js";
 import { noteChanges } from "./mine.js";
 import { drawRefusedBanner, editRefused } from "./refusals.js";

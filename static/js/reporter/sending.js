@@ -8,7 +8,6 @@ import {
   bodyInput, composeForm, composerBusy, composerPayload, currentDraft, draftOf, fillComposer, nameInput,
   resetComposer, roleSelect, timeInput, writeDraft,
 } from "./composer.js";
-import { LIMITS } from "./config.js";
 import { checkRestricted, clearFieldErrors, fieldError } from "./errors.js";
 import { composerPhoto } from "./photo.js";
 import { byId, outbox, state } from "./state.js";
@@ -22,8 +21,9 @@ export async function send(event) {
     fieldError({ errorEl: byId("body-error"), input: bodyInput, message: phrase("composer.empty") });
     return;
   }
-  if (body.length > LIMITS.body) {
-    fieldError({ errorEl: byId("body-error"), input: bodyInput, message: phrase("composer.too_long", { count: body.length, limit: LIMITS.body }) });
+  if (body.length > bodyInput.maxLength) {
+    const message = phrase("composer.too_long", { count: body.length, limit: bodyInput.maxLength });
+    fieldError({ errorEl: byId("body-error"), input: bodyInput, message });
     return;
   }
   const name = nameInput.value.trim();
