@@ -388,7 +388,13 @@ async def list_entries(request: Request) -> Response:
     entries, cursor = await found.store.entries(
         hearing, limit=limit, before_seq=query_int(request, "before", 0) or None
     )
-    return JSONResponse({"entries": entries, "last_seq": hearing.last_seq, "next_before": cursor})
+    return JSONResponse(
+        {
+            "entries": [entry.to_json() for entry in entries],
+            "last_seq": hearing.last_seq,
+            "next_before": cursor,
+        }
+    )
 
 
 async def entry_revisions(request: Request) -> Response:

@@ -28,6 +28,7 @@ from courtwire.bylines import Bylines
 from courtwire.events import Event, encode_json
 from courtwire.figures import fallback, figure_html
 from courtwire.i18n import Words, words
+from courtwire.records import Entry
 from courtwire.timeline import Timeline
 from courtwire.times import in_zone, zone_name
 from courtwire.types import JSONObject
@@ -95,7 +96,7 @@ def event_log(hearing: JSONObject, events: Sequence[Event]) -> str:
     return encode_json(log) + "\n"
 
 
-def court_order(timeline: Timeline) -> list[JSONObject]:
+def court_order(timeline: Timeline) -> list[Entry]:
     """The visible entries, oldest court time first: the order a transcript reads in."""
     return list(reversed(timeline.visible()))
 
@@ -104,25 +105,25 @@ def _status(hearing: JSONObject, timeline: Timeline, said: Words) -> str:
     return said.status(str(timeline.hearing.get("status") or hearing.get("status") or ""))
 
 
-def _marks(entry: JSONObject, said: Words) -> list[str]:
+def _marks(entry: Entry, said: Words) -> list[str]:
     marks = []
-    if entry.get("key"):
+    if entry.key:
         marks.append(said.gettext("Key event"))
-    if entry.get("pinned"):
+    if entry.pinned:
         marks.append(said.gettext("Pinned"))
     return marks
 
 
 def _by_day(
-    entries: Iterable[JSONObject], timezone: str, said: Words
-) -> list[tuple[str, str, list[tuple[datetime, JSONObject]]]]:
+    entries: Iterable[Entry], timezone: str, said: Words
+) -> list[tuple[str, str, list[tuple[datetime, Entry]]]]:
     """The entries in runs of one court day: (key for the anchor, heading, entries)."""
-    days: list[tuple[str, str, list[tuple[datetime, JSONObject]]]] = []
+    days: list[tuple[str, str, list[tuple[datetime, Entry]]]] = []
     for entry in entries:
-        moment = in_zone(entry["occurred_at"], timezone)
+        moment = in_zone(entry.occurred_at, timezone)
         key = moment.date().isoformat()
         if not days or days[-1][0] != key:
-            days.append((key, said.day(entry["occurred_at"], timezone), []))
+            days.append((key, said.day(entry.occurred_at, timezone), []))
         days[-1][2].append((moment, entry))
     return days
 
@@ -164,17 +165,17 @@ def markdown_transcript(hearing: JSONObject, timeline: Timeline, bylines: Byline
     for _, day, items in _by_day(entries, timezone, said):
         lines += [f"## {day}", ""]
         for _, entry in items:
-            parts = [f"**{said.clock(entry['occurred_at'], timezone)}**", said.kind(entry["kind"])]
-            if speaker := said.speaker(entry.get("speaker")):
+            parts = [f"**{said.clock(entry.occurred_at, timezone)}**", said.kind(entry.kind)]
+            if speaker := said.speaker(entry.speaker):
                 parts.append(_markdown_text(speaker))
-            if byline := bylines.get(str(entry.get("author"))):
+            if byline := bylines.get(entry.author):
                 parts.append(f"{said.gettext('by')} {_markdown_text(byline)}")
             parts += [f"**{mark}**" for mark in _marks(entry, said)]
-            body = md.from_html(str(entry["html"]))
-            if photo := entry.get("photo"):
-                body += ["", *_markdown_photo(photo)]
-            if entry.get("correction"):
-                note = md.plain(str(entry["correction"]))
+            body = md.from_html(entry.html)
+            if entry.photo:
+                body += ["", *_markdown_photo(entry.photo)]
+            if entry.correction:
+                note = md.plain(entry.correction)
                 body += ["", f"**{said.gettext('Correction:')}** {note[0]}", *note[1:]]
             lines += [" · ".join(parts), "", *md.quoted(body), ""]
     lines.append(f"*{_footer(timeline, said)}*")
@@ -232,8 +233,8 @@ def html_transcript(
     for key, day, items in days:
         out += ["<section>", f'<h2 id="day-{key}">{escape(day)}</h2>']
         for moment, entry in items:
-            clock = said.clock(entry["occurred_at"], timezone)
-            byline = bylines.get(str(entry.get("author")))
+            clock = said.clock(entry.occurred_at, timezone)
+            byline = bylines.get(entry.author)
             out.append(_html_entry(moment, entry, clock, said, byline, embed))
         out.append("</section>")
     zone_note = said.gettext("Times are court times (%(zone)s).") % {"zone": timezone}
@@ -253,34 +254,34 @@ def _footer(timeline: Timeline, said: Words) -> str:
 
 def _html_entry(
     moment: datetime,
-    entry: JSONObject,
+    entry: Entry,
     clock: str,
     said: Words,
     byline: str | None,
     embed: Callable[[str], bytes | None] | None,
 ) -> str:
-    classes = "entry key" if entry.get("key") else "entry"
+    classes = "entry key" if entry.key else "entry"
     header = [
         f'<time datetime="{escape(moment.isoformat(timespec="seconds"))}">{clock}</time>',
-        f'<span class="kind">{escape(said.kind(entry["kind"]))}</span>',
+        f'<span class="kind">{escape(said.kind(entry.kind))}</span>',
     ]
-    if speaker := said.speaker(entry.get("speaker")):
+    if speaker := said.speaker(entry.speaker):
         header.append(f'<span class="speaker">{escape(speaker)}</span>')
     if byline:
         header.append(f'<span class="byline">{escape(said.gettext("by"))} {escape(byline)}</span>')
     header += [f'<span class="mark">{escape(mark)}</span>' for mark in _marks(entry, said)]
     parts = [
-        f'<article class="{classes}" id="entry-{escape(str(entry["id"]))}">',
+        f'<article class="{classes}" id="entry-{escape(entry.id)}">',
         f"<header>{' '.join(header)}</header>",
         # entry.html was sanitized by courtwire.markup (nh3) when the entry was written.
-        f'<div class="body">{entry["html"]}</div>',
+        f'<div class="body">{entry.html}</div>',
     ]
-    if entry.get("photo"):
-        parts.append(figure_html(entry["photo"], embed=embed))
-    if entry.get("correction"):
+    if entry.photo:
+        parts.append(figure_html(entry.photo, embed=embed))
+    if entry.correction:
         parts.append(
             f'<p class="correction"><strong>{escape(said.gettext("Correction:"))}</strong> '
-            f"{escape(str(entry['correction']))}</p>"
+            f"{escape(entry.correction)}</p>"
         )
     parts.append("</article>")
     return "\n".join(parts)

@@ -11,9 +11,11 @@ import re
 from html import escape
 from urllib.parse import urlsplit
 
+from courtwire.bylines import Bylines
 from courtwire.figures import figure_html, image_object
 from courtwire.i18n import Words, words
 from courtwire.markup import cut_at_word, plain_text
+from courtwire.records import Entry
 from courtwire.types import JSONObject
 
 FEED_ENTRIES = 100
@@ -31,17 +33,17 @@ def _x(text: object) -> str:
     return escape(_NOT_XML.sub("", str(text)), quote=True)
 
 
-def updated_at(entry: JSONObject) -> str:
+def updated_at(entry: Entry) -> str:
     """When an entry last changed for readers: its last revision, else its publication."""
-    return str(entry.get("revised_at") or entry["published_at"])
+    return entry.revised_at or entry.published_at
 
 
-def entry_title(entry: JSONObject, said: Words) -> str:
+def entry_title(entry: Entry, said: Words) -> str:
     """A one-line title: kind, speaker, and the start of the text as a reader sees it."""
-    label = said.kind(entry["kind"])
-    speaker = said.speaker(entry.get("speaker"))
+    label = said.kind(entry.kind)
+    speaker = said.speaker(entry.speaker)
     lead = f"{label} · {speaker}" if speaker else label
-    return f"{lead}: {cut_at_word(plain_text(entry['html']), TITLE_CHARS)}"
+    return f"{lead}: {cut_at_word(plain_text(entry.html), TITLE_CHARS)}"
 
 
 def origin(page_url: str) -> str:
@@ -50,34 +52,38 @@ def origin(page_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def entry_content(entry: JSONObject, said: Words, base: str = "") -> str:
+def entry_content(entry: Entry, said: Words, base: str = "") -> str:
     """The entry's sanitized HTML, its photo, and its correction note when it has one."""
-    content = str(entry["html"])
-    if entry.get("photo"):
-        content += figure_html(entry["photo"], base=base)
-    if entry.get("correction"):
+    content = entry.html
+    if entry.photo:
+        content += figure_html(entry.photo, base=base)
+    if entry.correction:
         label = escape(said.gettext("Correction:"))
-        content += f"<p><strong>{label}</strong> {escape(str(entry['correction']))}</p>"
+        content += f"<p><strong>{label}</strong> {escape(entry.correction)}</p>"
     return content
 
 
-def _atom_author(entry: JSONObject) -> list[str]:
+def _atom_author(byline: str | None) -> list[str]:
     """An entry's own `<author>` when it has a byline (`courtwire.bylines`); without one,
     the feed's author (Courtwire) stands for it."""
-    byline = entry.get("byline")
     return [f"<author><name>{_x(byline)}</name></author>"] if byline else []
 
 
-def author(entry: JSONObject) -> JSONObject:
+def author(byline: str | None) -> JSONObject:
     """schema.org `author`: the byline as a Person, or else Courtwire as the publisher."""
-    byline = entry.get("byline")
     if byline:
         return {"@type": "Person", "name": byline}
     return {"@type": "Organization", "name": "Courtwire"}
 
 
 def atom_feed(
-    hearing: JSONObject, entries: list[JSONObject], *, page_url: str, feed_url: str, updated: str
+    hearing: JSONObject,
+    entries: list[Entry],
+    bylines: Bylines,
+    *,
+    page_url: str,
+    feed_url: str,
+    updated: str,
 ) -> str:
     """An Atom feed (RFC 4287) of `entries`, newest first as given, at most
     `FEED_ENTRIES`. Entry ids are `urn:uuid:<entry id>`, stable across revisions;
@@ -99,16 +105,16 @@ def atom_feed(
         "<generator>Courtwire</generator>",
     ]
     for entry in entries[:FEED_ENTRIES]:
-        link = f"{page_url}#entry-{entry['id']}"
+        link = f"{page_url}#entry-{entry.id}"
         lines += [
             "<entry>",
-            f"<id>urn:uuid:{_x(entry['id'])}</id>",
+            f"<id>urn:uuid:{_x(entry.id)}</id>",
             f"<title>{_x(entry_title(entry, said))}</title>",
             f"<updated>{_x(updated_at(entry))}</updated>",
-            f"<published>{_x(entry['published_at'])}</published>",
-            *_atom_author(entry),
+            f"<published>{_x(entry.published_at)}</published>",
+            *_atom_author(bylines.get(entry.author)),
             f'<link rel="alternate" type="text/html" href="{_x(link)}"/>',
-            f'<category term="{_x(entry["kind"])}"/>',
+            f'<category term="{_x(entry.kind)}"/>',
             f'<content type="html">{_x(entry_content(entry, said, origin(page_url)))}</content>',
             "</entry>",
         ]
@@ -117,7 +123,12 @@ def atom_feed(
 
 
 def live_blog_data(
-    hearing: JSONObject, entries: list[JSONObject], *, page_url: str, closed_at: str | None
+    hearing: JSONObject,
+    entries: list[Entry],
+    bylines: Bylines,
+    *,
+    page_url: str,
+    closed_at: str | None,
 ) -> JSONObject:
     """schema.org `LiveBlogPosting`, so search engines see the coverage as live: the
     newest `LIVE_BLOG_UPDATES` entries as `BlogPosting`s, in plain text."""
@@ -129,7 +140,7 @@ def live_blog_data(
         "url": page_url,
         "inLanguage": hearing["language"],
     }
-    start = hearing["scheduled_start"] or (entries[-1]["occurred_at"] if entries else None)
+    start = hearing["scheduled_start"] or (entries[-1].occurred_at if entries else None)
     if start:
         data["coverageStartTime"] = start
     if hearing["status"] == "closed" and closed_at:
@@ -137,14 +148,14 @@ def live_blog_data(
     data["liveBlogUpdate"] = [
         {
             "@type": "BlogPosting",
-            "headline": cut_at_word(plain_text(entry["html"]), HEADLINE_CHARS),
-            "articleBody": plain_text(entry["html"]),
-            "datePublished": entry["published_at"],
+            "headline": cut_at_word(plain_text(entry.html), HEADLINE_CHARS),
+            "articleBody": plain_text(entry.html),
+            "datePublished": entry.published_at,
             "dateModified": updated_at(entry),
-            "author": author(entry),
-            "url": f"{page_url}#entry-{entry['id']}",
+            "author": author(bylines.get(entry.author)),
+            "url": f"{page_url}#entry-{entry.id}",
         }
-        | ({"image": image_object(entry["photo"], origin(page_url))} if entry.get("photo") else {})
+        | ({"image": image_object(entry.photo, origin(page_url))} if entry.photo else {})
         for entry in entries[:LIVE_BLOG_UPDATES]
     ]
     return data

@@ -201,7 +201,7 @@ ENTRY_CHANGES: dict[str, Any] = {
 
 def _entry_schema() -> dict[str, Any]:
     """`Entry`'s fields; its speaker as clients send it (the name may be left out)."""
-    entry = object_schema(Entry, optional=("revised_at",))
+    entry = object_schema(Entry, optional=("revised_at", "photo"))
     entry["properties"]["speaker"] = SPEAKER
     entry["properties"]["photo"] = _object(
         {

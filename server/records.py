@@ -64,6 +64,8 @@ class Entry:
     revision: int = field(metadata=schema(minimum=1))
     correction: str | None
     revised_at: str | None = field(metadata=schema(**TIME))
+    photo: JSONObject | None = None
+    """The photo as stored (`courtwire.photos`); the JSON has no `photo` member without one."""
 
     @classmethod
     def posted(
@@ -98,15 +100,42 @@ class Entry:
             revised_at=None,
         )
 
+    @classmethod
+    def from_json(cls, entry: JSONObject) -> Entry:
+        """An entry from the JSON `to_json` wrote: as stored, or as an event carries it."""
+        speaker = entry["speaker"]
+        return cls(
+            entry["id"],
+            _KINDS[entry["kind"]],
+            entry["body"],
+            entry["html"],
+            Speaker(_ROLES[speaker["role"]], speaker["name"]) if speaker else None,
+            entry["occurred_at"],
+            entry["published_at"],
+            entry["author"],
+            entry["key"],
+            entry["pinned"],
+            entry["revision"],
+            entry["correction"],
+            entry["revised_at"],
+            entry.get("photo"),
+        )
+
     def to_json(self) -> JSONObject:
-        """The entry's JSON object, its members in field order."""
+        """The entry's JSON object, its members in field order (`photo` only with one)."""
         entry = _entry_members(self)
         entry["kind"] = self.kind.value
         entry["speaker"] = self.speaker.to_json() if self.speaker else None
+        if self.photo is not None:
+            entry["photo"] = self.photo
         return entry
 
 
 ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+_KINDS = {kind.value: kind for kind in EntryKind}
+_ROLES = {role.value: role for role in SpeakerRole}
+"""Enum members by value: a dict lookup is several times faster than calling the enum,
+and every entry read is decoded through them."""
 
 
 def _members_reader(names: tuple[str, ...]) -> Callable[[Any], JSONObject]:
@@ -120,7 +149,7 @@ def _members_reader(names: tuple[str, ...]) -> Callable[[Any], JSONObject]:
     return reader
 
 
-_entry_members = _members_reader(ENTRY_FIELDS)
+_entry_members = _members_reader(tuple(name for name in ENTRY_FIELDS if name != "photo"))
 
 
 @dataclass(frozen=True, slots=True)
