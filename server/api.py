@@ -123,7 +123,7 @@ def query_int(request: Request, name: str, default: int, maximum: int | None = N
 
 
 def hearing_view(hearing: Hearing, actor: Actor | None) -> dict[str, Any]:
-    return hearing.for_staff() if actor is not None else hearing.public()
+    return hearing.for_staff() if actor is not None else hearing.public().to_json()
 
 
 # Accounts

@@ -28,7 +28,7 @@ from courtwire.bylines import Bylines
 from courtwire.events import Event, encode_json
 from courtwire.figures import fallback, figure_html
 from courtwire.i18n import Words, words
-from courtwire.records import Entry
+from courtwire.records import Entry, PublicHearing
 from courtwire.timeline import Timeline
 from courtwire.times import in_zone, zone_name
 from courtwire.types import JSONObject
@@ -84,12 +84,12 @@ def file_name(slug: str, suffix: str) -> str:
     return f"{slug}-{suffix}"
 
 
-def event_log(hearing: JSONObject, events: Sequence[Event]) -> str:
+def event_log(hearing: PublicHearing, events: Sequence[Event]) -> str:
     """The JSON event log: `{"hearing", "last_seq", "events"}`, events in seq order as the
     events API serves them (deleted entries' events are tombstones)."""
     last_seq = events[-1].seq if events else 0
     log: JSONObject = {
-        "hearing": hearing | {"last_seq": last_seq},
+        "hearing": hearing.to_json() | {"last_seq": last_seq},
         "last_seq": last_seq,
         "events": [event.to_json() for event in events],
     }
@@ -101,8 +101,8 @@ def court_order(timeline: Timeline) -> list[Entry]:
     return list(reversed(timeline.visible()))
 
 
-def _status(hearing: JSONObject, timeline: Timeline, said: Words) -> str:
-    return said.status(str(timeline.hearing.get("status") or hearing.get("status") or ""))
+def _status(hearing: PublicHearing, timeline: Timeline, said: Words) -> str:
+    return said.status(str(timeline.hearing.get("status") or hearing.status))
 
 
 def _marks(entry: Entry, said: Words) -> list[str]:
@@ -128,13 +128,13 @@ def _by_day(
     return days
 
 
-def _facts(hearing: JSONObject, timeline: Timeline, said: Words) -> list[tuple[str, str]]:
+def _facts(hearing: PublicHearing, timeline: Timeline, said: Words) -> list[tuple[str, str]]:
     facts = [
-        (said.gettext("Court"), str(hearing.get("court") or "")),
-        (said.gettext("Case"), str(hearing.get("case_ref") or "")),
-        (said.gettext("Location"), str(hearing.get("location") or "")),
+        (said.gettext("Court"), hearing.court),
+        (said.gettext("Case"), hearing.case_ref),
+        (said.gettext("Location"), hearing.location),
         (said.gettext("Status"), _status(hearing, timeline, said)),
-        (said.gettext("Court times"), zone_name(str(hearing["timezone"]))),
+        (said.gettext("Court times"), zone_name(hearing.timezone)),
     ]
     return [(name, value) for name, value in facts if value]
 
@@ -144,21 +144,21 @@ def _markdown_text(text: str) -> str:
     return md.escape(text).strip()
 
 
-def markdown_transcript(hearing: JSONObject, timeline: Timeline, bylines: Bylines) -> str:
+def markdown_transcript(hearing: PublicHearing, timeline: Timeline, bylines: Bylines) -> str:
     """A Markdown transcript. Nothing users typed is copied as it was (see
     `courtwire.markdown_escape`): each entry's body is written back from its sanitized
     HTML into a block quote of its own, every line prefixed, under the entry's line
     (time, kind, speaker, marks), with its correction note last in the same quote; no
     heading, rule, entry line or HTML can start in it. Every other text (title, facts,
     speaker names, notes) is escaped as plain text."""
-    timezone = str(hearing["timezone"])
-    said = words(hearing.get("language"))
-    lines = [f"# {_markdown_text(str(hearing['title']))}", ""]
+    timezone = hearing.timezone
+    said = words(hearing.language)
+    lines = [f"# {_markdown_text(hearing.title)}", ""]
     facts = _facts(hearing, timeline, said)
     lines += [f"- **{name}:** {_markdown_text(value)}" for name, value in facts]
     lines.append("")
-    if hearing.get("description"):
-        lines += [*md.plain(str(hearing["description"])), ""]
+    if hearing.description:
+        lines += [*md.plain(hearing.description), ""]
     entries = court_order(timeline)
     if not entries:
         lines += [said.gettext("No updates were published."), ""]
@@ -191,16 +191,16 @@ def _markdown_photo(photo: JSONObject) -> list[str]:
 
 
 def html_transcript(
-    hearing: JSONObject,
+    hearing: PublicHearing,
     timeline: Timeline,
     bylines: Bylines,
     embed: Callable[[str], bytes | None] | None = None,
 ) -> str:
     """A standalone HTML transcript: inline style, no script, bodies from `entry.html`,
     photos embedded (`embed`: a variant's bytes by its address)."""
-    timezone = str(hearing["timezone"])
-    said = words(hearing.get("language"))
-    title = escape(str(hearing["title"]))
+    timezone = hearing.timezone
+    said = words(hearing.language)
+    title = escape(hearing.title)
     out = [
         "<!doctype html>",
         f'<html lang="{said.language}">',
@@ -219,8 +219,8 @@ def html_transcript(
     for name, value in _facts(hearing, timeline, said):
         out.append(f"<dt>{escape(name)}</dt><dd>{escape(value)}</dd>")
     out.append("</dl>")
-    if hearing.get("description"):
-        out.append(f'<p class="description">{escape(str(hearing["description"]))}</p>')
+    if hearing.description:
+        out.append(f'<p class="description">{escape(hearing.description)}</p>')
     out += ["</header>", "<main>"]
     entries = court_order(timeline)
     if not entries:

@@ -15,7 +15,8 @@ from courtwire.bylines import Bylines
 from courtwire.figures import figure_html, image_object
 from courtwire.i18n import Words, words
 from courtwire.markup import cut_at_word, plain_text
-from courtwire.records import Entry
+from courtwire.model import HearingStatus
+from courtwire.records import Entry, PublicHearing
 from courtwire.types import JSONObject
 
 FEED_ENTRIES = 100
@@ -77,7 +78,7 @@ def author(byline: str | None) -> JSONObject:
 
 
 def atom_feed(
-    hearing: JSONObject,
+    hearing: PublicHearing,
     entries: list[Entry],
     bylines: Bylines,
     *,
@@ -88,15 +89,15 @@ def atom_feed(
     """An Atom feed (RFC 4287) of `entries`, newest first as given, at most
     `FEED_ENTRIES`. Entry ids are `urn:uuid:<entry id>`, stable across revisions;
     `updated` is the feed's own (the time of the hearing's last event)."""
-    said = words(hearing.get("language"))
+    said = words(hearing.language)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{_x(said.language)}">',
         f"<id>{_x(page_url)}</id>",
-        f"<title>{_x(hearing['title'])}</title>",
+        f"<title>{_x(hearing.title)}</title>",
     ]
-    if hearing["description"]:
-        lines.append(f"<subtitle>{_x(hearing['description'])}</subtitle>")
+    if hearing.description:
+        lines.append(f"<subtitle>{_x(hearing.description)}</subtitle>")
     lines += [
         f"<updated>{_x(updated)}</updated>",
         f'<link rel="self" type="application/atom+xml" href="{_x(feed_url)}"/>',
@@ -123,7 +124,7 @@ def atom_feed(
 
 
 def live_blog_data(
-    hearing: JSONObject,
+    hearing: PublicHearing,
     entries: list[Entry],
     bylines: Bylines,
     *,
@@ -135,15 +136,15 @@ def live_blog_data(
     data: JSONObject = {
         "@context": "https://schema.org",
         "@type": "LiveBlogPosting",
-        "headline": hearing["title"],
+        "headline": hearing.title,
         "description": page_description(hearing),
         "url": page_url,
-        "inLanguage": hearing["language"],
+        "inLanguage": hearing.language.value,
     }
-    start = hearing["scheduled_start"] or (entries[-1].occurred_at if entries else None)
+    start = hearing.scheduled_start or (entries[-1].occurred_at if entries else None)
     if start:
         data["coverageStartTime"] = start
-    if hearing["status"] == "closed" and closed_at:
+    if hearing.status == HearingStatus.CLOSED and closed_at:
         data["coverageEndTime"] = closed_at
     data["liveBlogUpdate"] = [
         {
@@ -161,23 +162,23 @@ def live_blog_data(
     return data
 
 
-def page_description(hearing: JSONObject) -> str:
+def page_description(hearing: PublicHearing) -> str:
     """The hearing's description, or a sentence made of its facts when it has none."""
-    if hearing["description"]:
-        return str(hearing["description"])
-    said = words(hearing.get("language"))
-    where = ", ".join(part for part in (hearing["court"], hearing["location"]) if part)
+    if hearing.description:
+        return hearing.description
+    said = words(hearing.language)
+    where = ", ".join(part for part in (hearing.court, hearing.location) if part)
     if where:
         text = said.gettext("Live coverage of %(title)s at %(where)s.")
-        return text % {"title": hearing["title"], "where": where}
-    return said.gettext("Live coverage of %(title)s.") % {"title": hearing["title"]}
+        return text % {"title": hearing.title, "where": where}
+    return said.gettext("Live coverage of %(title)s.") % {"title": hearing.title}
 
 
-def oembed_html(embed_url: str, hearing: JSONObject, width: int, height: int) -> str:
+def oembed_html(embed_url: str, hearing: PublicHearing, width: int, height: int) -> str:
     """The iframe an oEmbed consumer (or the desk's snippet) puts on its page."""
-    label = words(hearing.get("language")).gettext("Live coverage: %(title)s")
+    label = words(hearing.language).gettext("Live coverage: %(title)s")
     return (
         f'<iframe src="{escape(embed_url)}" width="{width}" height="{height}"'
-        f' title="{escape(label % {"title": hearing["title"]})}" loading="lazy"'
+        f' title="{escape(label % {"title": hearing.title})}" loading="lazy"'
         ' style="border:0;max-width:100%"></iframe>'
     )

@@ -200,7 +200,7 @@ async def hearing_page(request: Request) -> Response:
         rendered_at=now(),
         days=hearing_days(
             await found.store.court_times(hearing),
-            str(public["timezone"]),
+            public.timezone,
             PAGE_ENTRIES,
             words(language).day,
         ),

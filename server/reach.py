@@ -83,7 +83,7 @@ async def embed(request: Request) -> Response:
         entries=entries,
         pinned=[],
         key_events=[],
-        today=today(str(public["timezone"])),
+        today=today(public.timezone),
         rendered_at=now(),
         days=[],
         before=None,

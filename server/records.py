@@ -160,6 +160,9 @@ class CastMember:
     role: SpeakerRole
     name: str = field(metadata=schema(minLength=1, maxLength=MAX_CAST_NAME))
 
+    def to_json(self) -> JSONObject:
+        return {"role": self.role.value, "name": self.name}
+
 
 @dataclass(frozen=True, slots=True)
 class PublicHearing:
@@ -186,6 +189,32 @@ class PublicHearing:
     )
     last_seq: int = field(metadata=schema(minimum=0))
 
+    @classmethod
+    def from_json(cls, hearing: JSONObject) -> PublicHearing:
+        """The public fields of a hearing's JSON (as stored, or a `Hearing`'s fields)."""
+        public = {name: hearing[name] for name in PUBLIC_HEARING_FIELDS}
+        return cls(
+            **public
+            | {
+                "language": Language(public["language"]),
+                "status": HearingStatus(public["status"]),
+                "reporting": Reporting(public["reporting"]),
+                "cast": [
+                    CastMember(SpeakerRole(person["role"]), person["name"])
+                    for person in public["cast"]
+                ],
+            }
+        )
+
+    def to_json(self) -> JSONObject:
+        """The hearing's public JSON object, its members in field order."""
+        return _public_members(self) | {
+            "language": self.language.value,
+            "status": self.status.value,
+            "reporting": self.reporting.value,
+            "cast": [person.to_json() for person in self.cast],
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class StaffHearing:
@@ -202,6 +231,7 @@ class StaffHearing:
 
 PUBLIC_HEARING_FIELDS = tuple(f.name for f in fields(PublicHearing))
 STAFF_HEARING_FIELDS = tuple(f.name for f in fields(StaffHearing))
+_public_members = _members_reader(PUBLIC_HEARING_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -224,9 +254,9 @@ class Hearing:
         """Every term and alias in force now (or at `moment`)."""
         return active_terms(self.restrictions, moment or now())
 
-    def public(self) -> JSONObject:
-        return {name: self.fields[name] for name in PUBLIC_HEARING_FIELDS}
+    def public(self) -> PublicHearing:
+        return PublicHearing.from_json(self.fields)
 
     def for_staff(self) -> JSONObject:
         staff = {name: self.fields[name] for name in STAFF_HEARING_FIELDS}
-        return self.public() | staff | {"restricted_terms": self.restricted_terms()}
+        return self.public().to_json() | staff | {"restricted_terms": self.restricted_terms()}
