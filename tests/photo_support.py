@@ -6,11 +6,12 @@ import io
 import random
 import struct
 from pathlib import Path
+from typing import Any
 
 import pillow_heif
 from PIL import ExifTags, Image, ImageCms
 
-from tests.support import LiveServer, new_id
+from tests.support import LiveServer, Staff, new_id
 
 # The tests write HEIC themselves, whether or not the server's modules were imported here.
 pillow_heif.register_heif_opener()
@@ -89,3 +90,15 @@ def upload_headers(
         "Content-Type": media_type,
         "Idempotency-Key": key or new_id(),
     }
+
+
+def upload_photo(staff: Staff, slug: str, seed: int) -> dict[str, Any]:
+    """A small JPEG uploaded to the hearing by `staff`: the photo as its upload answers."""
+    answer = staff.client.post(
+        f"/api/hearings/{slug}/photos",
+        content=encode(noise(seed, (96, 64)), "JPEG"),
+        headers=upload_headers(staff.token),
+    )
+    assert answer.status_code == 201, answer.text
+    photo: dict[str, Any] = answer.json()["photo"]
+    return photo
