@@ -1,8 +1,12 @@
 """The public shapes of an entry and a hearing, and the actor who changes them: each defined
 once, here.
 
-The store builds an entry's JSON from `Entry`, the hearing's public and staff fields are
-`PublicHearing`'s and `StaffHearing`'s fields, and the OpenAPI document derives its `Entry`
+The store builds an entry's JSON from `Entry` and reads stored entries back as `Entry`
+records (`from_json`), a hearing's public fields are read as a `PublicHearing`: the pages,
+the feed and the exports read their attributes, and JSON is made only at the edge (a JSON
+response, an event) by `to_json`, byte for byte the stored text. The hearing's public and
+staff fields are `PublicHearing`'s and `StaffHearing`'s fields, and the OpenAPI document
+derives its `Entry`
 and `Hearing` schemas from these classes (type hints, plus the `schema` metadata for what a
 type hint cannot say: formats and limits). A new entry field is one more field of `Entry`
 (in the order it appears in the JSON); a new hearing field one more of `PublicHearing` (or
