@@ -150,7 +150,7 @@ def query_int(request: Request, name: str, default: int, maximum: int | None = N
 def hearing_view(hearing: Hearing, actor: Actor | None) -> dict[str, Any]:
     """The hearing as `actor` (None: a reader) may see it, with its description rendered
     as the reader page shows it (only here: the log keeps the text alone)."""
-    view = hearing.for_staff() if actor is not None else hearing.public()
+    view = hearing.for_staff() if actor is not None else hearing.public().to_json()
     return view | {"description_html": render_text(str(view["description"]))}
 
 
@@ -395,7 +395,8 @@ async def list_entries(request: Request) -> Response:
     entries, cursor = await found.store.entries(
         hearing, limit=limit, before_seq=query_int(request, "before", 0) or None
     )
-    return JSONResponse(members(EntriesPage(entries, hearing.last_seq, cursor)))
+    page = EntriesPage([entry.to_json() for entry in entries], hearing.last_seq, cursor)
+    return JSONResponse(members(page))
 
 
 async def entry_revisions(request: Request) -> Response:

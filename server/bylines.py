@@ -15,7 +15,6 @@ import hashlib
 from collections.abc import Iterable
 
 from courtwire.restrictions import find_restricted
-from courtwire.types import JSONObject
 
 Bylines = dict[str, str]
 """Display names by username."""
@@ -24,11 +23,6 @@ Bylines = dict[str, str]
 def safe_bylines(names: Iterable[tuple[str, str]], terms: list[str]) -> Bylines:
     """(username, display name) pairs → the bylines that name none of `terms`."""
     return {user: name for user, name in names if find_restricted(name, terms) is None}
-
-
-def signed(entry: JSONObject, bylines: Bylines) -> JSONObject:
-    """The entry with its `byline` (None: none to show)."""
-    return entry | {"byline": bylines.get(str(entry.get("author")))}
 
 
 def bylines_tag(bylines: Bylines) -> str:

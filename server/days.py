@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from courtwire.records import Entry
 from courtwire.times import day_key, in_zone, now
-from courtwire.types import JSONObject
 
 Formatter = Callable[[str, str], str]
 """A stored time and a time zone → text in the page's language (`courtwire.i18n.Words`)."""
@@ -57,14 +57,14 @@ def hearing_days(
 
 
 def by_day(
-    entries: list[JSONObject], timezone: str, label: Formatter
-) -> list[tuple[str, str, list[JSONObject]]]:
+    entries: list[Entry], timezone: str, label: Formatter
+) -> list[tuple[str, str, list[Entry]]]:
     """Entries in runs of one court day, in the order given: (key, label, entries)."""
-    runs: list[tuple[str, str, list[JSONObject]]] = []
+    runs: list[tuple[str, str, list[Entry]]] = []
     for entry in entries:
-        moment = in_zone(entry["occurred_at"], timezone)
+        moment = in_zone(entry.occurred_at, timezone)
         key = day_key(moment)
         if not runs or runs[-1][0] != key:
-            runs.append((key, label(entry["occurred_at"], timezone), []))
+            runs.append((key, label(entry.occurred_at, timezone), []))
         runs[-1][2].append(entry)
     return runs

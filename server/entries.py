@@ -122,14 +122,13 @@ def _reject_unknown(payload: JSONObject, allowed: frozenset[str]) -> None:
             raise Invalid(f"Unknown field {name!r}.", field=name, code="unknown_field")
 
 
-def speaker_text(speaker: JSONObject | None, role_label: Callable[[str], str]) -> str:
+def speaker_text(speaker: Speaker | None, role_label: Callable[[str], str]) -> str:
     """How a speaker reads on a page or in a transcript: "Name (role)" or "Role", with
     the role's label in the page's language."""
     if not speaker:
         return ""
-    label = role_label(str(speaker["role"]))
-    name = speaker.get("name")
-    return f"{name} ({label.lower()})" if name else label
+    label = role_label(speaker.role.value)
+    return f"{speaker.name} ({label.lower()})" if speaker.name else label
 
 
 def parse_entry_id(value: object) -> str:

@@ -29,6 +29,7 @@ from courtwire.events import Event, encode_json
 from courtwire.figures import fallback, figure_html
 from courtwire.i18n import Words, words
 from courtwire.markup import render_text
+from courtwire.records import Entry, PublicHearing
 from courtwire.timeline import Timeline
 from courtwire.times import in_zone, zone_name
 from courtwire.types import JSONObject
@@ -84,57 +85,57 @@ def file_name(slug: str, suffix: str) -> str:
     return f"{slug}-{suffix}"
 
 
-def event_log(hearing: JSONObject, events: Sequence[Event]) -> str:
+def event_log(hearing: PublicHearing, events: Sequence[Event]) -> str:
     """The JSON event log: `{"hearing", "last_seq", "events"}`, events in seq order as the
     events API serves them (deleted entries' events are tombstones)."""
     last_seq = events[-1].seq if events else 0
     log: JSONObject = {
-        "hearing": hearing | {"last_seq": last_seq},
+        "hearing": hearing.to_json() | {"last_seq": last_seq},
         "last_seq": last_seq,
         "events": [event.to_json() for event in events],
     }
     return encode_json(log) + "\n"
 
 
-def court_order(timeline: Timeline) -> list[JSONObject]:
+def court_order(timeline: Timeline) -> list[Entry]:
     """The visible entries, oldest court time first: the order a transcript reads in."""
     return list(reversed(timeline.visible()))
 
 
-def _status(hearing: JSONObject, timeline: Timeline, said: Words) -> str:
-    return said.status(str(timeline.hearing.get("status") or hearing.get("status") or ""))
+def _status(hearing: PublicHearing, timeline: Timeline, said: Words) -> str:
+    return said.status(str(timeline.hearing.get("status") or hearing.status))
 
 
-def _marks(entry: JSONObject, said: Words) -> list[str]:
+def _marks(entry: Entry, said: Words) -> list[str]:
     marks = []
-    if entry.get("key"):
+    if entry.key:
         marks.append(said.gettext("Key event"))
-    if entry.get("pinned"):
+    if entry.pinned:
         marks.append(said.gettext("Pinned"))
     return marks
 
 
 def _by_day(
-    entries: Iterable[JSONObject], timezone: str, said: Words
-) -> list[tuple[str, str, list[tuple[datetime, JSONObject]]]]:
+    entries: Iterable[Entry], timezone: str, said: Words
+) -> list[tuple[str, str, list[tuple[datetime, Entry]]]]:
     """The entries in runs of one court day: (key for the anchor, heading, entries)."""
-    days: list[tuple[str, str, list[tuple[datetime, JSONObject]]]] = []
+    days: list[tuple[str, str, list[tuple[datetime, Entry]]]] = []
     for entry in entries:
-        moment = in_zone(entry["occurred_at"], timezone)
+        moment = in_zone(entry.occurred_at, timezone)
         key = moment.date().isoformat()
         if not days or days[-1][0] != key:
-            days.append((key, said.day(entry["occurred_at"], timezone), []))
+            days.append((key, said.day(entry.occurred_at, timezone), []))
         days[-1][2].append((moment, entry))
     return days
 
 
-def _facts(hearing: JSONObject, timeline: Timeline, said: Words) -> list[tuple[str, str]]:
+def _facts(hearing: PublicHearing, timeline: Timeline, said: Words) -> list[tuple[str, str]]:
     facts = [
-        (said.gettext("Court"), str(hearing.get("court") or "")),
-        (said.gettext("Case"), str(hearing.get("case_ref") or "")),
-        (said.gettext("Location"), str(hearing.get("location") or "")),
+        (said.gettext("Court"), hearing.court),
+        (said.gettext("Case"), hearing.case_ref),
+        (said.gettext("Location"), hearing.location),
         (said.gettext("Status"), _status(hearing, timeline, said)),
-        (said.gettext("Court times"), zone_name(str(hearing["timezone"]))),
+        (said.gettext("Court times"), zone_name(hearing.timezone)),
     ]
     return [(name, value) for name, value in facts if value]
 
@@ -144,38 +145,38 @@ def _markdown_text(text: str) -> str:
     return md.escape(text).strip()
 
 
-def markdown_transcript(hearing: JSONObject, timeline: Timeline, bylines: Bylines) -> str:
+def markdown_transcript(hearing: PublicHearing, timeline: Timeline, bylines: Bylines) -> str:
     """A Markdown transcript. Nothing users typed is copied as it was (see
     `courtwire.markdown_escape`): each entry's body is written back from its sanitized
     HTML into a block quote of its own, every line prefixed, under the entry's line
     (time, kind, speaker, marks), with its correction note last in the same quote; no
     heading, rule, entry line or HTML can start in it. Every other text (title, facts,
     speaker names, notes) is escaped as plain text."""
-    timezone = str(hearing["timezone"])
-    said = words(hearing.get("language"))
-    lines = [f"# {_markdown_text(str(hearing['title']))}", ""]
+    timezone = hearing.timezone
+    said = words(hearing.language)
+    lines = [f"# {_markdown_text(hearing.title)}", ""]
     facts = _facts(hearing, timeline, said)
     lines += [f"- **{name}:** {_markdown_text(value)}" for name, value in facts]
     lines.append("")
-    if hearing.get("description"):
-        lines += [*md.from_html(render_text(str(hearing["description"]))), ""]
+    if hearing.description:
+        lines += [*md.from_html(render_text(hearing.description)), ""]
     entries = court_order(timeline)
     if not entries:
         lines += [said.gettext("No updates were published."), ""]
     for _, day, items in _by_day(entries, timezone, said):
         lines += [f"## {day}", ""]
         for _, entry in items:
-            parts = [f"**{said.clock(entry['occurred_at'], timezone)}**", said.kind(entry["kind"])]
-            if speaker := said.speaker(entry.get("speaker")):
+            parts = [f"**{said.clock(entry.occurred_at, timezone)}**", said.kind(entry.kind)]
+            if speaker := said.speaker(entry.speaker):
                 parts.append(_markdown_text(speaker))
-            if byline := bylines.get(str(entry.get("author"))):
+            if byline := bylines.get(entry.author):
                 parts.append(f"{said.gettext('by')} {_markdown_text(byline)}")
             parts += [f"**{mark}**" for mark in _marks(entry, said)]
-            body = md.from_html(str(entry["html"]))
-            if photo := entry.get("photo"):
-                body += ["", *_markdown_photo(photo)]
-            if entry.get("correction"):
-                note = md.plain(str(entry["correction"]))
+            body = md.from_html(entry.html)
+            if entry.photo:
+                body += ["", *_markdown_photo(entry.photo)]
+            if entry.correction:
+                note = md.plain(entry.correction)
                 body += ["", f"**{said.gettext('Correction:')}** {note[0]}", *note[1:]]
             lines += [" · ".join(parts), "", *md.quoted(body), ""]
     lines.append(f"*{_markdown_text(_footer(timeline, timezone, said))}*")
@@ -191,16 +192,16 @@ def _markdown_photo(photo: JSONObject) -> list[str]:
 
 
 def html_transcript(
-    hearing: JSONObject,
+    hearing: PublicHearing,
     timeline: Timeline,
     bylines: Bylines,
     embed: Callable[[str], bytes | None] | None = None,
 ) -> str:
     """A standalone HTML transcript: inline style, no script, bodies from `entry.html`,
     photos embedded (`embed`: a variant's bytes by its address)."""
-    timezone = str(hearing["timezone"])
-    said = words(hearing.get("language"))
-    title = escape(str(hearing["title"]))
+    timezone = hearing.timezone
+    said = words(hearing.language)
+    title = escape(hearing.title)
     out = [
         "<!doctype html>",
         f'<html lang="{said.language}">',
@@ -219,9 +220,9 @@ def html_transcript(
     for name, value in _facts(hearing, timeline, said):
         out.append(f"<dt>{escape(name)}</dt><dd>{escape(value)}</dd>")
     out.append("</dl>")
-    if hearing.get("description"):
+    if hearing.description:
         # Rendered and sanitized by courtwire.markup, as entry bodies are.
-        out.append(f'<div class="description">{render_text(str(hearing["description"]))}</div>')
+        out.append(f'<div class="description">{render_text(hearing.description)}</div>')
     out += ["</header>", "<main>"]
     entries = court_order(timeline)
     if not entries:
@@ -234,8 +235,8 @@ def html_transcript(
     for key, day, items in days:
         out += ["<section>", f'<h2 id="day-{key}">{escape(day)}</h2>']
         for moment, entry in items:
-            clock = said.clock(entry["occurred_at"], timezone)
-            byline = bylines.get(str(entry.get("author")))
+            clock = said.clock(entry.occurred_at, timezone)
+            byline = bylines.get(entry.author)
             out.append(_html_entry(moment, entry, clock, said, byline, embed))
         out.append("</section>")
     zone_note = said.gettext("Times are court times (%(zone)s).") % {"zone": timezone}
@@ -258,34 +259,34 @@ def _footer(timeline: Timeline, timezone: str, said: Words) -> str:
 
 def _html_entry(
     moment: datetime,
-    entry: JSONObject,
+    entry: Entry,
     clock: str,
     said: Words,
     byline: str | None,
     embed: Callable[[str], bytes | None] | None,
 ) -> str:
-    classes = "entry key" if entry.get("key") else "entry"
+    classes = "entry key" if entry.key else "entry"
     header = [
         f'<time datetime="{escape(moment.isoformat(timespec="seconds"))}">{clock}</time>',
-        f'<span class="kind">{escape(said.kind(entry["kind"]))}</span>',
+        f'<span class="kind">{escape(said.kind(entry.kind))}</span>',
     ]
-    if speaker := said.speaker(entry.get("speaker")):
+    if speaker := said.speaker(entry.speaker):
         header.append(f'<span class="speaker">{escape(speaker)}</span>')
     if byline:
         header.append(f'<span class="byline">{escape(said.gettext("by"))} {escape(byline)}</span>')
     header += [f'<span class="mark">{escape(mark)}</span>' for mark in _marks(entry, said)]
     parts = [
-        f'<article class="{classes}" id="entry-{escape(str(entry["id"]))}">',
+        f'<article class="{classes}" id="entry-{escape(entry.id)}">',
         f"<header>{' '.join(header)}</header>",
         # entry.html was sanitized by courtwire.markup (nh3) when the entry was written.
-        f'<div class="body">{entry["html"]}</div>',
+        f'<div class="body">{entry.html}</div>',
     ]
-    if entry.get("photo"):
-        parts.append(figure_html(entry["photo"], embed=embed))
-    if entry.get("correction"):
+    if entry.photo:
+        parts.append(figure_html(entry.photo, embed=embed))
+    if entry.correction:
         parts.append(
             f'<p class="correction"><strong>{escape(said.gettext("Correction:"))}</strong> '
-            f"{escape(str(entry['correction']))}</p>"
+            f"{escape(entry.correction)}</p>"
         )
     parts.append("</article>")
     return "\n".join(parts)

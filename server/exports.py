@@ -21,9 +21,8 @@ from typing import Protocol
 from courtwire.bylines import Bylines, bylines_tag
 from courtwire.events import Event
 from courtwire.export import event_log, html_transcript, markdown_transcript
-from courtwire.records import Hearing
+from courtwire.records import Hearing, PublicHearing
 from courtwire.timeline import replay
-from courtwire.types import JSONObject
 
 KEEP = 64
 """Exports kept at most."""
@@ -36,15 +35,17 @@ Embed = Callable[[str], bytes | None]
 """A photo variant's bytes by its `/media/…` address (the HTML transcript embeds them)."""
 
 
-def _events_json(hearing: JSONObject, events: list[Event], bylines: Bylines, embed: Embed) -> str:
+def _events_json(
+    hearing: PublicHearing, events: list[Event], bylines: Bylines, embed: Embed
+) -> str:
     return event_log(hearing, events)
 
 
-def _markdown(hearing: JSONObject, events: list[Event], bylines: Bylines, embed: Embed) -> str:
+def _markdown(hearing: PublicHearing, events: list[Event], bylines: Bylines, embed: Embed) -> str:
     return markdown_transcript(hearing, replay(events), bylines)
 
 
-def _html(hearing: JSONObject, events: list[Event], bylines: Bylines, embed: Embed) -> str:
+def _html(hearing: PublicHearing, events: list[Event], bylines: Bylines, embed: Embed) -> str:
     return html_transcript(hearing, replay(events), bylines, embed)
 
 
@@ -52,7 +53,7 @@ def _no_media(url: str) -> bytes | None:
     return None
 
 
-BUILDERS: dict[str, Callable[[JSONObject, list[Event], Bylines, Embed], str]] = {
+BUILDERS: dict[str, Callable[[PublicHearing, list[Event], Bylines, Embed], str]] = {
     "events.json": _events_json,
     "transcript.md": _markdown,
     "transcript.html": _html,
@@ -62,7 +63,7 @@ BUILDERS: dict[str, Callable[[JSONObject, list[Event], Bylines, Embed], str]] = 
 
 def build(
     suffix: str,
-    hearing: JSONObject,
+    hearing: PublicHearing,
     texts: list[str],
     bylines: Bylines,
     embed: Embed = _no_media,

@@ -220,7 +220,7 @@ def change(
     for entry_id, rewritten in withheld.entries:
         log.append(updated, EventType.ENTRY_WITHHELD, {"id": entry_id, "withheld": True}, rewritten)
     if request.event or request.fields or withheld.history:
-        public = updated.public() | {"last_seq": log.last(updated) + 1}
+        public = updated.public().to_json() | {"last_seq": log.last(updated) + 1}
         log.append(updated, EventType.HEARING_UPDATED, public, tuple(withheld.history))
     if fields["slug"] != old_slug:
         rename(tx, updated, old_slug)

@@ -26,10 +26,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from courtwire.entries import speaker_text
+from courtwire.entries import Speaker, speaker_text
 from courtwire.model import KIND_LABELS, ROLE_LABELS, STATUS_LABELS, Language
 from courtwire.times import in_zone
-from courtwire.types import JSONObject
 
 DOMAIN = "courtwire"
 
@@ -114,7 +113,7 @@ class Words:
     def role(self, role: str) -> str:
         return self.gettext(ROLE_LABELS[role]) if role in ROLE_LABELS else role.capitalize()
 
-    def speaker(self, speaker: JSONObject | None) -> str:
+    def speaker(self, speaker: Speaker | None) -> str:
         return speaker_text(speaker, self.role)
 
     def clock(self, value: str | None, timezone: str) -> str:

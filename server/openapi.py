@@ -240,7 +240,7 @@ def _described(cls: Any, *, closed: bool = False) -> dict[str, Any]:
 def _entry_schema() -> dict[str, Any]:
     """`Entry`'s fields; its speaker as clients send it (the name may be left out), and
     the photo it may carry."""
-    entry = object_schema(Entry, optional=("revised_at",))
+    entry = object_schema(Entry, optional=("revised_at", "photo"))
     entry["properties"]["speaker"] = SPEAKER
     entry["properties"]["photo"] = object_schema(EntryPhoto)
     return entry

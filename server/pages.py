@@ -15,7 +15,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
 from courtwire.assets import STATIC_DIR, asset, import_map
-from courtwire.bylines import bylines_tag, signed
+from courtwire.bylines import bylines_tag
 from courtwire.caching import ARCHIVE, BOOT, REVALIDATE, not_modified
 from courtwire.days import by_day, entry_time, hearing_days, today
 from courtwire.entries import (
@@ -185,11 +185,14 @@ async def hearing_page(request: Request) -> Response:
     if unchanged is not None:
         return unchanged
     entries, older = await found.store.entries(hearing, limit=PAGE_ENTRIES, before_seq=before)
-    entries = [signed(entry, bylines) for entry in entries]
     canonical = page_url(request, hearing.slug)
     public = hearing.public()
     data = live_blog_data(
-        public, entries, page_url=canonical, closed_at=await found.store.closed_at(hearing)
+        public,
+        entries,
+        bylines,
+        page_url=canonical,
+        closed_at=await found.store.closed_at(hearing),
     )
     return render(
         "hearing.html",
@@ -200,14 +203,14 @@ async def hearing_page(request: Request) -> Response:
         description=page_description(public),
         entries=entries,
         # From the whole hearing, however long: not only the entries of this page.
-        pinned=[signed(e, bylines) for e in await found.store.marked_entries(hearing, "pinned")],
+        pinned=[marked.entry for marked in await found.store.marked_entries(hearing, "pinned")],
         key_events=await found.store.marked_entries(hearing, "key"),
-        shown={entry["id"] for entry in entries},
+        shown={entry.id for entry in entries},
         today=day,
         rendered_at=now(),
         days=hearing_days(
             await found.store.court_times(hearing),
-            str(public["timezone"]),
+            public.timezone,
             PAGE_ENTRIES,
             words(language).day,
         ),
@@ -215,7 +218,8 @@ async def hearing_page(request: Request) -> Response:
         older=older,
         epoch=found.db.epoch,
         live_blog=json_ld(data),
-        bylines=encode_json(bylines),
+        bylines=bylines,
+        bylines_json=encode_json(bylines),
         headers=headers,
     )
 

@@ -19,7 +19,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from courtwire.bylines import signed
 from courtwire.caching import REVALIDATE, not_modified
 from courtwire.days import today
 from courtwire.events import Event, encode_json
@@ -40,13 +39,13 @@ async def feed(request: Request) -> Response:
     hearing = await found.store.hearing(request.path_params["slug"])
     entries, _ = await found.store.entries(hearing, limit=FEED_ENTRIES)
     bylines = await found.store.bylines(hearing)
-    entries = [signed(entry, bylines) for entry in entries]
     last = await found.store.events_after(hearing, max(0, hearing.last_seq - 1), 1)
     updated = last_event_at(last) or hearing.fields["scheduled_start"] or "1970-01-01T00:00:00Z"
     canonical = page_url(request, hearing.slug)
     body = atom_feed(
         hearing.public(),
         entries,
+        bylines,
         page_url=canonical,
         feed_url=f"{canonical}/feed.atom",
         updated=updated,
@@ -71,7 +70,6 @@ async def embed(request: Request) -> Response:
         return not_found(request, error)
     entries, older = await found.store.entries(hearing, limit=EMBED_ENTRIES)
     bylines = await found.store.bylines(hearing)
-    entries = [signed(entry, bylines) for entry in entries]
     public = hearing.public()
     canonical = page_url(request, hearing.slug)
     response = render(
@@ -85,13 +83,14 @@ async def embed(request: Request) -> Response:
         entries=entries,
         pinned=[],
         key_events=[],
-        today=today(str(public["timezone"])),
+        today=today(public.timezone),
         rendered_at=now(),
         days=[],
         before=None,
         older=older,
         epoch=found.db.epoch,
-        bylines=encode_json(bylines),
+        bylines=bylines,
+        bylines_json=encode_json(bylines),
     )
     csp = content_security_policy(found.settings.embed_origins)
     response.headers["Content-Security-Policy"] = csp

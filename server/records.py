@@ -1,8 +1,12 @@
 """The public shapes of an entry and a hearing, and the actor who changes them: each defined
 once, here.
 
-The store builds an entry's JSON from `Entry`, the hearing's public and staff fields are
-`PublicHearing`'s and `StaffHearing`'s fields, and the OpenAPI document derives its `Entry`
+The store builds an entry's JSON from `Entry` and reads stored entries back as `Entry`
+records (`from_json`), a hearing's public fields are read as a `PublicHearing`: the pages,
+the feed and the exports read their attributes, and JSON is made only at the edge (a JSON
+response, an event) by `to_json`, byte for byte the stored text. The hearing's public and
+staff fields are `PublicHearing`'s and `StaffHearing`'s fields, and the OpenAPI document
+derives its `Entry`
 and `Hearing` schemas from these classes (type hints, plus the `schema` metadata for what a
 type hint cannot say: formats and limits). A new entry field is one more field of `Entry`
 (in the order it appears in the JSON); a new hearing field one more of `PublicHearing` (or
@@ -64,6 +68,8 @@ class Entry:
     revision: int = field(metadata=schema(minimum=1))
     correction: str | None
     revised_at: str | None = field(metadata=schema(**TIME))
+    photo: JSONObject | None = None
+    """The photo as stored (`courtwire.photos`); the JSON has no `photo` member without one."""
 
     @classmethod
     def posted(
@@ -98,15 +104,42 @@ class Entry:
             revised_at=None,
         )
 
+    @classmethod
+    def from_json(cls, entry: JSONObject) -> Entry:
+        """An entry from the JSON `to_json` wrote: as stored, or as an event carries it."""
+        speaker = entry["speaker"]
+        return cls(
+            entry["id"],
+            _KINDS[entry["kind"]],
+            entry["body"],
+            entry["html"],
+            Speaker(_ROLES[speaker["role"]], speaker["name"]) if speaker else None,
+            entry["occurred_at"],
+            entry["published_at"],
+            entry["author"],
+            entry["key"],
+            entry["pinned"],
+            entry["revision"],
+            entry["correction"],
+            entry["revised_at"],
+            entry.get("photo"),
+        )
+
     def to_json(self) -> JSONObject:
-        """The entry's JSON object, its members in field order."""
+        """The entry's JSON object, its members in field order (`photo` only with one)."""
         entry = _entry_members(self)
         entry["kind"] = self.kind.value
         entry["speaker"] = self.speaker.to_json() if self.speaker else None
+        if self.photo is not None:
+            entry["photo"] = self.photo
         return entry
 
 
 ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+_KINDS = {kind.value: kind for kind in EntryKind}
+_ROLES = {role.value: role for role in SpeakerRole}
+"""Enum members by value: a dict lookup is several times faster than calling the enum,
+and every entry read is decoded through them."""
 
 
 def _members_reader(names: tuple[str, ...]) -> Callable[[Any], JSONObject]:
@@ -120,7 +153,7 @@ def _members_reader(names: tuple[str, ...]) -> Callable[[Any], JSONObject]:
     return reader
 
 
-_entry_members = _members_reader(ENTRY_FIELDS)
+_entry_members = _members_reader(tuple(name for name in ENTRY_FIELDS if name != "photo"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +163,9 @@ class CastMember:
 
     role: SpeakerRole
     name: str = field(metadata=schema(minLength=1, maxLength=MAX_CAST_NAME))
+
+    def to_json(self) -> JSONObject:
+        return {"role": self.role.value, "name": self.name}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +193,32 @@ class PublicHearing:
     )
     last_seq: int = field(metadata=schema(minimum=0))
 
+    @classmethod
+    def from_json(cls, hearing: JSONObject) -> PublicHearing:
+        """The public fields of a hearing's JSON (as stored, or a `Hearing`'s fields)."""
+        public = {name: hearing[name] for name in PUBLIC_HEARING_FIELDS}
+        return cls(
+            **public
+            | {
+                "language": Language(public["language"]),
+                "status": HearingStatus(public["status"]),
+                "reporting": Reporting(public["reporting"]),
+                "cast": [
+                    CastMember(SpeakerRole(person["role"]), person["name"])
+                    for person in public["cast"]
+                ],
+            }
+        )
+
+    def to_json(self) -> JSONObject:
+        """The hearing's public JSON object, its members in field order."""
+        return _public_members(self) | {
+            "language": self.language.value,
+            "status": self.status.value,
+            "reporting": self.reporting.value,
+            "cast": [person.to_json() for person in self.cast],
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class StaffHearing:
@@ -173,6 +235,7 @@ class StaffHearing:
 
 PUBLIC_HEARING_FIELDS = tuple(f.name for f in fields(PublicHearing))
 STAFF_HEARING_FIELDS = tuple(f.name for f in fields(StaffHearing))
+_public_members = _members_reader(PUBLIC_HEARING_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -195,9 +258,9 @@ class Hearing:
         """Every term and alias in force now (or at `moment`)."""
         return active_terms(self.restrictions, moment or now())
 
-    def public(self) -> JSONObject:
-        return {name: self.fields[name] for name in PUBLIC_HEARING_FIELDS}
+    def public(self) -> PublicHearing:
+        return PublicHearing.from_json(self.fields)
 
     def for_staff(self) -> JSONObject:
         staff = {name: self.fields[name] for name in STAFF_HEARING_FIELDS}
-        return self.public() | staff | {"restricted_terms": self.restricted_terms()}
+        return self.public().to_json() | staff | {"restricted_terms": self.restricted_terms()}

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from courtwire import audit, markup
@@ -69,6 +69,14 @@ class Written:
     discarded: bool = False
 
 
+class Marked(NamedTuple):
+    """A pinned or key entry, and where the reader page shows it."""
+
+    entry: Entry
+    page_before: int | None
+    """The `before` cursor of the page of entries that the entry opens (None: the first)."""
+
+
 def _utc_key(moment: str) -> str:
     """Sortable text for a time: UTC, fixed width."""
     return datetime.fromisoformat(moment).astimezone(UTC).isoformat(timespec="microseconds")
@@ -115,7 +123,7 @@ class Store:
 
     async def entries(
         self, hearing: Hearing, *, limit: int, before_seq: int | None = None
-    ) -> tuple[list[JSONObject], int | None]:
+    ) -> tuple[list[Entry], int | None]:
         """A page of published entries, newest court time first, and the cursor for the
         next (older) page or None. `before_seq` is such a cursor: the seq that published
         the last entry of the previous page."""
@@ -132,7 +140,7 @@ class Store:
         async with self.db.read() as conn:
             rows = list(await conn.execute_fetchall(query, params))
         cursor = int(rows[limit - 1][1]) if len(rows) > limit else None
-        return [json.loads(row[0]) for row in rows[:limit]], cursor
+        return [Entry.from_json(json.loads(row[0])) for row in rows[:limit]], cursor
 
     async def bylines(self, hearing: Hearing) -> Bylines:
         """The bylines of the authors of the hearing's published entries (`courtwire.bylines`:
@@ -179,10 +187,9 @@ class Store:
                 await conn.execute_fetchall(query, (hearing.id, EntryState.PUBLISHED.value))
             )
 
-    async def marked_entries(self, hearing: Hearing, mark: str) -> list[JSONObject]:
+    async def marked_entries(self, hearing: Hearing, mark: str) -> list[Marked]:
         """Published entries with `mark` ("pinned" or "key") from the whole hearing, newest
-        court time first; each with `page_before`, the `before` cursor of the page of
-        entries that it opens (None: the first page)."""
+        court time first, each with the page of entries that it opens."""
         assert mark in ("pinned", "key")
         async with self.db.read() as conn:
             rows = await conn.execute_fetchall(
@@ -195,7 +202,7 @@ class Store:
                 " ORDER BY e.occurred_utc DESC, e.published_seq DESC LIMIT 200",
                 (hearing.id, EntryState.PUBLISHED.value, mark),
             )
-        return [json.loads(row[0]) | {"page_before": row[1]} for row in rows]
+        return [Marked(Entry.from_json(json.loads(row[0])), row[1]) for row in rows]
 
     async def withheld_entries(self, hearing: Hearing) -> list[WithheldItem]:
         """Staff only: withheld entries as they stood, each with what it names now."""

@@ -12,13 +12,14 @@ from datetime import datetime
 
 from courtwire.events import Event
 from courtwire.model import EventType
+from courtwire.records import Entry
 from courtwire.types import JSONObject
 
 
 @dataclass
 class Timeline:
     hearing: JSONObject = field(default_factory=dict)
-    entries: dict[str, JSONObject] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
     """Entries by id in publication order; deleted and withheld ones are removed."""
     last_seq: int = 0
     last_at: str | None = None
@@ -35,18 +36,15 @@ class Timeline:
         ):
             self.entries.pop(event.data["id"], None)
         else:
-            self.entries[event.data["id"]] = dict(event.data)
+            self.entries[event.data["id"]] = Entry.from_json(event.data)
 
-    def visible(self) -> list[JSONObject]:
+    def visible(self) -> list[Entry]:
         """Entries as readers see them: newest court time first."""
         return sorted(self.entries.values(), key=_court_order, reverse=True)
 
 
-def _court_order(entry: JSONObject) -> tuple[datetime, datetime]:
-    return (
-        datetime.fromisoformat(entry["occurred_at"]),
-        datetime.fromisoformat(entry["published_at"]),
-    )
+def _court_order(entry: Entry) -> tuple[datetime, datetime]:
+    return datetime.fromisoformat(entry.occurred_at), datetime.fromisoformat(entry.published_at)
 
 
 def replay(events: Iterable[Event], until: datetime | None = None) -> Timeline:

@@ -150,3 +150,15 @@ def post_photo(
     posted = staff.post(slug, alt, photo={"id": photo["id"], "alt": alt, "caption": caption})
     assert posted.status_code == 201, posted.text
     return photo, posted.json()["entry"]
+
+
+def upload_photo(staff: Staff, slug: str, seed: int) -> dict[str, Any]:
+    """A small JPEG uploaded to the hearing by `staff`: the photo as its upload answers."""
+    answer = staff.client.post(
+        f"/api/hearings/{slug}/photos",
+        content=encode(noise(seed, (96, 64)), "JPEG"),
+        headers=upload_headers(staff.token),
+    )
+    assert answer.status_code == 201, answer.text
+    photo: dict[str, Any] = answer.json()["photo"]
+    return photo

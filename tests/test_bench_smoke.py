@@ -1,14 +1,17 @@
-"""A small run of the fan-out benchmark (bench/), so that it cannot rot: 200 swarm
-readers, 5 updates through the real API, against Courtwire and against the
-websockets.broadcast() reference, and against Courtwire with the Redis broker (its
-redis-server started and stopped with it); every update reaches every reader, once, in
-order."""
+"""Small runs of the benchmarks (bench/), so that they cannot rot: 200 swarm readers, 5
+updates through the real API, against Courtwire, the websockets.broadcast() reference and
+Courtwire with the Redis broker (its redis-server started and stopped with it), every
+update reaching every reader, once, in order; and the read path's."""
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
+from bench import entries
 from bench.run import connect_readers, fan_out, new_hearings, running
+from tests.support import run
 
 READERS = 200
 UPDATES = 5
@@ -31,3 +34,12 @@ def test_every_update_reaches_every_swarm_reader(kind: str) -> None:
     assert ("broker_cpu_us_per_delivery" in row) == (kind == "courtwire-redis")
     if kind != "reference":
         assert row["gc_collections"] >= 0  # the server's bench figures came back
+
+
+def test_the_read_path_benchmark_times_every_case() -> None:
+    """bench/entries.py on a small hearing: the page and the reader page answer with the
+    entries (it checks that before timing), and every case gets one figure per run."""
+    args = argparse.Namespace(entries=12, page=10, runs=2, number=1)
+    results = run(entries.measure(args))
+    assert len(results) == 5
+    assert all(len(runs) == 2 and min(runs) >= 0 for runs in results.values())

@@ -12,22 +12,11 @@ from typing import Any
 import httpx
 
 from courtwire.model import Role
-from tests.photo_support import encode, noise, upload_headers
+from tests.photo_support import upload_photo
 from tests.support import LiveServer, Staff, new_id
 from tests.test_withholding import TERM, assert_no_trace, public_outputs
 
 SEED = 4021
-
-
-def _photo(staff: Staff, slug: str, seed: int) -> dict[str, Any]:
-    answer = staff.client.post(
-        f"/api/hearings/{slug}/photos",
-        content=encode(noise(seed, (96, 64)), "JPEG"),
-        headers=upload_headers(staff.token),
-    )
-    assert answer.status_code == 201, answer.text
-    photo: dict[str, Any] = answer.json()["photo"]
-    return photo
 
 
 def _post(staff: Staff, slug: str, body: str, status: int, **fields: Any) -> dict[str, Any]:
@@ -76,7 +65,7 @@ def test_a_restricted_name_leaves_photos_versions_bylines_and_queued_or_deleted_
         Staff(server, server.staff(signer, Role.REPORTER)) as byline,
     ):
         # A published entry whose photo's caption names the person: withheld later.
-        captioned_photo = _photo(phone, slug, SEED)
+        captioned_photo = upload_photo(phone, slug, SEED)
         captioned = _post(
             phone,
             slug,
@@ -85,7 +74,7 @@ def test_a_restricted_name_leaves_photos_versions_bylines_and_queued_or_deleted_
             photo={"id": captioned_photo["id"], "alt": "A crowd.", "caption": f"{TERM} waves."},
         )
         # A published entry whose photo's alt text names the person.
-        alt_photo = _photo(phone, slug, SEED + 1)
+        alt_photo = upload_photo(phone, slug, SEED + 1)
         alt = _post(phone, slug, "A car arrives.", 201, photo={"id": alt_photo["id"], "alt": TERM})
         # An entry that named the person in its second version, then was corrected.
         corrected = _post(phone, slug, "A witness was called.", 201)
@@ -96,7 +85,7 @@ def test_a_restricted_name_leaves_photos_versions_bylines_and_queued_or_deleted_
         )
         assert clean.status_code == 200, clean.text
         # A queued verdict with a photo naming the person: never public.
-        queued_photo = _photo(phone, slug, SEED + 2)
+        queued_photo = upload_photo(phone, slug, SEED + 2)
         queued = _post(
             phone,
             slug,
@@ -106,7 +95,7 @@ def test_a_restricted_name_leaves_photos_versions_bylines_and_queued_or_deleted_
             photo={"id": queued_photo["id"], "alt": f"{TERM} leaves court."},
         )
         # A deleted entry with a photo naming the person.
-        deleted_photo = _photo(phone, slug, SEED + 3)
+        deleted_photo = upload_photo(phone, slug, SEED + 3)
         deleted = _post(
             phone, slug, "Lunch break.", 201, photo={"id": deleted_photo["id"], "alt": TERM}
         )
@@ -115,7 +104,7 @@ def test_a_restricted_name_leaves_photos_versions_bylines_and_queued_or_deleted_
         # A clean entry signed by a reporter whose display name is the person's name.
         named = byline.client.put(f"/api/users/{signer}/display_name", json={"display_name": TERM})
         assert named.status_code == 200, named.text
-        kept_photo = _photo(byline, slug, SEED + 4)
+        kept_photo = upload_photo(byline, slug, SEED + 4)
         kept = _post(
             byline, slug, "Court resumes.", 201, photo={"id": kept_photo["id"], "alt": "The door."}
         )

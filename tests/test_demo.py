@@ -59,5 +59,5 @@ def test_demo_hearing_loads_on_an_empty_database_and_replays_to_the_current_stat
     assert "Akhatova" in page
 
     state = replay(Event.decode(json.dumps(e)) for e in events)
-    assert state.visible() == entries
+    assert [entry.to_json() for entry in state.visible()] == entries
     assert state.hearing["status"] == "closed"

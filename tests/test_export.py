@@ -16,8 +16,9 @@ from courtwire.bylines import bylines_tag
 from courtwire.events import Event
 from courtwire.export import html_transcript, markdown_transcript, style_hash
 from courtwire.exports import Exports
+from courtwire.hearings import parse_new_hearing
 from courtwire.model import EventType
-from courtwire.records import PUBLIC_HEARING_FIELDS, Hearing
+from courtwire.records import Hearing, PublicHearing
 from courtwire.timeline import replay
 from tests.support import LiveServer, Staff, entry_json, new_id, run
 
@@ -179,7 +180,7 @@ def test_exports_of_an_unknown_hearing_are_404_errors(server: LiveServer) -> Non
 
 
 def test_transcripts_of_a_hearing_without_entries_say_so() -> None:
-    hearing = {"slug": "empty", "title": "R v Nobody", "timezone": "Europe/London"}
+    hearing = public_hearing(slug="empty", title="R v Nobody", timezone="Europe/London")
     events = [
         Event(1, EventType.HEARING_UPDATED, "2024-05-01T09:00:00Z", "empty", {"status": "live"})
     ]
@@ -244,9 +245,17 @@ class CountingSource:
         return self.texts[after : after + limit]
 
 
+def hearing_fields(**fields: Any) -> dict[str, Any]:
+    """A new hearing's fields as stored: the defaults, these, a slug and no events yet."""
+    return parse_new_hearing(fields) | {"slug": fields["slug"], "last_seq": 0}
+
+
+def public_hearing(**fields: Any) -> PublicHearing:
+    return PublicHearing.from_json(hearing_fields(**fields))
+
+
 def cached_hearing(last_seq: int, hearing_id: int = 1) -> Hearing:
-    fields = {name: None for name in PUBLIC_HEARING_FIELDS}
-    fields |= {"slug": f"h{hearing_id}", "title": "R v Memory", "timezone": "UTC"}
+    fields = hearing_fields(slug=f"h{hearing_id}", title="R v Memory", timezone="UTC")
     return Hearing(hearing_id, fields | {"last_seq": last_seq})
 
 

@@ -3,7 +3,6 @@ the browser (static/js/timeline.js) giving the same state for the same events.""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -61,7 +60,7 @@ EVENTS = log(
 
 
 def ids(timeline: Timeline) -> list[str]:
-    return [item["id"] for item in timeline.visible()]
+    return [item.id for item in timeline.visible()]
 
 
 def moment(text: str) -> datetime:
@@ -83,14 +82,14 @@ def test_a_late_post_about_an_earlier_moment_takes_its_court_time_place() -> Non
 def test_revise_replaces_the_entry_in_place_with_its_correction() -> None:
     timeline = replay(EVENTS[:5])
     assert list(timeline.entries) == ["a", "b", "c"]
-    assert timeline.entries["b"]["body"] == "The prosecutor asks for 18 months."
-    assert timeline.entries["b"]["correction"] == "Was 2 years."
-    assert timeline.entries["b"]["revision"] == 2
+    assert timeline.entries["b"].body == "The prosecutor asks for 18 months."
+    assert timeline.entries["b"].correction == "Was 2 years."
+    assert timeline.entries["b"].revision == 2
 
 
 def test_pinning_is_a_revision() -> None:
-    assert replay(EVENTS[:7]).entries["c"]["pinned"] is False
-    assert replay(EVENTS[:8]).entries["c"]["pinned"] is True
+    assert replay(EVENTS[:7]).entries["c"].pinned is False
+    assert replay(EVENTS[:8]).entries["c"].pinned is True
 
 
 def test_a_tombstone_never_shows_and_a_deletion_removes_the_entry() -> None:
@@ -107,7 +106,7 @@ def test_until_folds_only_the_events_at_or_before_that_moment() -> None:
     assert ids(replay(EVENTS, until=moment("2020-01-20T04:09:59Z"))) == ["b", "a"]
     at_sentence = replay(EVENTS, until=moment("2020-01-20T04:10:00Z"))
     assert ids(at_sentence) == ["c", "b", "a"]
-    assert at_sentence.entries["b"]["revision"] == 1
+    assert at_sentence.entries["b"].revision == 1
     before_deletion = replay(EVENTS, until=moment("2020-01-20T10:39:00+06:00"))
     assert ids(before_deletion) == ["c", "b", "d", "a"]
     assert replay(EVENTS, until=moment("2020-01-20T03:00:00Z")).last_seq == 0
@@ -147,7 +146,7 @@ def test_the_browser_fold_mirrors_the_server_fold(browser: Browser, server: Live
         py = replay(EVENTS, until=None if until is None else moment(until))
         assert js["ids"] == ids(py), until
         assert js["order"] == list(py.entries), until
-        assert js["entries"] == json.loads(json.dumps(py.entries)), until
+        assert js["entries"] == {key: e.to_json() for key, e in py.entries.items()}, until
         assert js["hearing"] == py.hearing, until
         assert js["lastSeq"] == py.last_seq, until
 
