@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pillow_heif
 from PIL import ExifTags, Image, ImageCms
 
@@ -152,13 +153,21 @@ def post_photo(
     return photo, posted.json()["entry"]
 
 
-def upload_photo(staff: Staff, slug: str, seed: int) -> dict[str, Any]:
-    """A small JPEG uploaded to the hearing by `staff`: the photo as its upload answers."""
+def upload_photo(
+    staff: Staff, slug: str, seed: int, size: tuple[int, int] = (96, 64)
+) -> dict[str, Any]:
+    """A JPEG (small by default) uploaded to the hearing by `staff`: the photo as its
+    upload answers."""
     answer = staff.client.post(
         f"/api/hearings/{slug}/photos",
-        content=encode(noise(seed, (96, 64)), "JPEG"),
+        content=encode(noise(seed, size), "JPEG"),
         headers=upload_headers(staff.token),
     )
     assert answer.status_code == 201, answer.text
     photo: dict[str, Any] = answer.json()["photo"]
     return photo
+
+
+def variant_statuses(server: LiveServer, photo: dict[str, Any]) -> set[int]:
+    """The statuses a reader gets for the photo's variants: {200} served, {404} gone."""
+    return {httpx.get(server.url + v["url"]).status_code for v in photo["variants"]}

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from courtwire.model import Role
-from tests.photo_support import upload_photo
+from tests.photo_support import upload_photo, variant_statuses
 from tests.support import LiveServer, Staff, new_id
 from tests.test_withholding import TERM, assert_no_trace, public_outputs
 
@@ -24,10 +24,6 @@ def _post(staff: Staff, slug: str, body: str, status: int, **fields: Any) -> dic
     assert answer.status_code == status, answer.text
     entry: dict[str, Any] = answer.json()["entry"]
     return entry
-
-
-def _media_statuses(server: LiveServer, photo: dict[str, Any]) -> set[int]:
-    return {httpx.get(server.url + v["url"]).status_code for v in photo["variants"]}
 
 
 def _newer_channels(server: LiveServer, slug: str, entry_ids: list[str]) -> dict[str, str]:
@@ -128,8 +124,8 @@ def test_a_restricted_name_leaves_photos_versions_bylines_and_queued_or_deleted_
 
     # Withheld, queued and deleted entries' photos are not served; the clean one still is.
     for photo in (captioned_photo, alt_photo, queued_photo, deleted_photo):
-        assert _media_statuses(server, photo) == {404}, photo["id"]
-    assert _media_statuses(server, kept_photo) == {200}
+        assert variant_statuses(server, photo) == {404}, photo["id"]
+    assert variant_statuses(server, kept_photo) == {200}
     # The corrected entry stays, its naming version withdrawn with no text.
     versions = httpx.get(
         f"{server.url}/api/hearings/{slug}/entries/{corrected['id']}/revisions"

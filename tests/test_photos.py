@@ -28,6 +28,8 @@ from tests.photo_support import (
     phone_jpeg,
     photo_rows,
     upload_headers,
+    upload_photo,
+    variant_statuses,
     wait_until,
 )
 from tests.support import LiveServer, Staff, new_id
@@ -273,38 +275,27 @@ def _folders(server: LiveServer) -> set[str]:
     return {path.parent.name for path in media_files(server)}
 
 
-def _photo(staff: Staff, slug: str, seed: int) -> dict[str, Any]:
-    answer = upload(staff, slug, encode(noise(seed, (640, 480)), "JPEG"))
-    assert answer.status_code == 201, answer.text
-    photo: dict[str, Any] = answer.json()["photo"]
-    return photo
-
-
 def _entry_with_photo(
     desk: Staff, phone: Staff, title: str, seed: int
 ) -> tuple[dict[str, Any], str]:
     """A photo posted on an update of a new live hearing, and the update's address."""
     slug = desk.create_hearing(title, status="live")["slug"]
-    photo = _photo(phone, slug, seed)
+    photo = upload_photo(phone, slug, seed, (640, 480))
     entry = post_with_photo(phone, slug, photo["id"]).json()["entry"]
     return photo, f"/api/hearings/{slug}/entries/{entry['id']}"
-
-
-def _status(server: LiveServer, photo: dict[str, Any]) -> set[int]:
-    return {httpx.get(server.url + v["url"]).status_code for v in photo["variants"]}
 
 
 def test_a_deleted_entry_s_photo_is_gone_and_its_files_removed(
     photo_server: LiveServer, desk: Staff, phone: Staff
 ) -> None:
     slug = desk.create_hearing("R v Deleted", status="live")["slug"]
-    photo = _photo(phone, slug, SEED + 3)
+    photo = upload_photo(phone, slug, SEED + 3, (640, 480))
     entry = post_with_photo(phone, slug, photo["id"]).json()["entry"]
-    assert _status(photo_server, photo) == {200}
+    assert variant_statuses(photo_server, photo) == {200}
     taken = post_with_photo(phone, slug, photo["id"])
     assert (taken.status_code, taken.json()["error"]["code"]) == (409, "photo_in_use")
     assert phone.client.delete(f"/api/hearings/{slug}/entries/{entry['id']}").status_code == 200
-    assert _status(photo_server, photo) == {404}
+    assert variant_statuses(photo_server, photo) == {404}
     wait_until(lambda: photo["id"] not in _folders(photo_server))
     events = httpx.get(f"{photo_server.url}/api/hearings/{slug}/events").text
     assert photo["id"] not in events
@@ -314,31 +305,31 @@ def test_a_withheld_or_queued_entry_s_photo_is_not_served(
     photo_server: LiveServer, desk: Staff, phone: Staff
 ) -> None:
     slug = desk.create_hearing("R v Hidden", status="live")["slug"]
-    withheld = _photo(phone, slug, SEED + 4)
+    withheld = upload_photo(phone, slug, SEED + 4, (640, 480))
     assert (
         post_with_photo(phone, slug, withheld["id"], alt="Tomas Vell outside.").status_code == 201
     )
-    assert _status(photo_server, withheld) == {200}
+    assert variant_statuses(photo_server, withheld) == {200}
     restricted = desk.client.post(f"/api/hearings/{slug}/restrictions", json={"term": "Tomas Vell"})
     assert restricted.json()["withheld"]
-    assert _status(photo_server, withheld) == {404}
+    assert variant_statuses(photo_server, withheld) == {404}
     assert withheld["id"] in _folders(photo_server)  # kept: an editor may republish it
 
     desk.client.patch(f"/api/hearings/{slug}", json={"reporting": "held"})
-    queued = _photo(phone, slug, SEED + 5)
+    queued = upload_photo(phone, slug, SEED + 5, (640, 480))
     waiting = post_with_photo(phone, slug, queued["id"])
     assert waiting.status_code == 202
-    assert _status(photo_server, queued) == {404}
+    assert variant_statuses(photo_server, queued) == {404}
     entry_id = waiting.json()["entry"]["id"]
     released = desk.client.post(f"/api/hearings/{slug}/queue/{entry_id}/release")
     assert released.status_code == 201
-    assert _status(photo_server, queued) == {200}
+    assert variant_statuses(photo_server, queued) == {200}
 
     # A queued post discarded by an editor is never published: its files go.
-    dropped = _photo(phone, slug, SEED + 10)
+    dropped = upload_photo(phone, slug, SEED + 10, (640, 480))
     entry_id = post_with_photo(phone, slug, dropped["id"]).json()["entry"]["id"]
     assert desk.client.delete(f"/api/hearings/{slug}/queue/{entry_id}").status_code == 200
-    assert _status(photo_server, dropped) == {404}
+    assert variant_statuses(photo_server, dropped) == {404}
     wait_until(lambda: dropped["id"] not in _folders(photo_server))
 
 
@@ -346,7 +337,7 @@ def test_alt_text_or_a_caption_naming_a_restriction_is_refused_and_nothing_store
     photo_server: LiveServer, desk: Staff, phone: Staff
 ) -> None:
     slug = desk.create_hearing("R v Alt", status="live", restricted_terms=["Ilse Marten"])["slug"]
-    photo = _photo(phone, slug, SEED + 6)
+    photo = upload_photo(phone, slug, SEED + 6, (640, 480))
     for fields in ({"alt": "Ilse Marten leaves."}, {"caption": "ilse  MARTEN outside"}):
         refused = post_with_photo(phone, slug, photo["id"], **fields)
         assert refused.status_code == 422, refused.text
@@ -355,7 +346,7 @@ def test_alt_text_or_a_caption_naming_a_restriction_is_refused_and_nothing_store
         assert error["field"] == f"photo.{next(iter(fields))}"
         assert "Marten" not in refused.text
     assert httpx.get(f"{photo_server.url}/api/hearings/{slug}/entries").json()["entries"] == []
-    assert _status(photo_server, photo) == {404}
+    assert variant_statuses(photo_server, photo) == {404}
     missing_alt = phone.post(slug, "Outside.", photo={"id": photo["id"], "alt": " "})
     assert (missing_alt.status_code, missing_alt.json()["error"]["field"]) == (422, "photo.alt")
     unknown = post_with_photo(phone, slug, "no-such-photo")
@@ -375,7 +366,7 @@ def test_an_editor_corrects_alt_text_and_removes_a_photo(
     assert changed.json()["entry"]["photo"]["variants"] == photo["variants"]
     removed = desk.client.patch(path, json={"photo": None})
     assert "photo" not in removed.json()["entry"]
-    assert _status(photo_server, photo) == {404}
+    assert variant_statuses(photo_server, photo) == {404}
     wait_until(lambda: photo["id"] not in _folders(photo_server))
 
 
@@ -393,7 +384,7 @@ def test_media_directory_is_where_the_setting_says(tmp_path: Path) -> None:
             assert slug.status_code == 403  # a reporter creates no hearing
         with Staff(server, server.staff("desk-dir", Role.EDITOR)) as editor:
             slug = editor.create_hearing("R v Dir", status="live")["slug"]
-            assert _photo(editor, slug, SEED + 8)["id"]
+            assert upload_photo(editor, slug, SEED + 8, (640, 480))["id"]
         assert list((tmp_path / "elsewhere").rglob("*.webp"))
         assert not (tmp_path / "media").exists()
     finally:
@@ -404,7 +395,7 @@ def test_pages_feed_json_ld_and_exports_carry_the_photo(
     photo_server: LiveServer, desk: Staff, phone: Staff
 ) -> None:
     slug = desk.create_hearing("R v Pages", status="live")["slug"]
-    photo = _photo(phone, slug, SEED + 9)
+    photo = upload_photo(phone, slug, SEED + 9, (640, 480))
     alt = 'Supporters sing "the anthem" <outside>.'
     posted = post_with_photo(phone, slug, photo["id"], alt=alt, caption="After the verdict & more.")
     assert posted.status_code == 201
@@ -469,7 +460,7 @@ def test_the_page_s_first_photo_is_fetched_at_once_and_the_others_lazily(
     photo_server: LiveServer, desk: Staff, phone: Staff
 ) -> None:
     slug = desk.create_hearing("R v Several", status="live")["slug"]
-    photos = [_photo(phone, slug, SEED + 20 + number) for number in range(3)]
+    photos = [upload_photo(phone, slug, SEED + 20 + number, (640, 480)) for number in range(3)]
     entries = [post_with_photo(phone, slug, photo["id"]).json()["entry"] for photo in photos]
     pin = desk.client.patch(
         f"/api/hearings/{slug}/entries/{entries[0]['id']}", json={"pinned": True}
