@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
-SCRUB_BUSY_MS = 200
+SCRUB_BUSY_MS = 1000
+"""How long the writer waits for readers to finish before it empties the WAL after a
+redaction: redactions are rare, and the old page images must not stay behind."""
 
 
 def statements(sql: str) -> list[str]:
@@ -89,17 +91,19 @@ def migrate(path: Path) -> str:
         conn.close()
 
 
-def _truncate_wal(conn: sqlite3.Connection) -> None:
+def _truncate_wal(conn: sqlite3.Connection) -> bool:
     """Copy the WAL into the file and empty it, so that page images from before a
-    redaction do not stay in it. A reader in the middle of a read makes this give up
-    (briefly busy); the next redaction, or SQLite's own checkpoints, catch up."""
+    redaction stay neither in it nor, copied halfway, in the file. A reader in the middle
+    of a read for longer than SCRUB_BUSY_MS makes this give up: False, and the writer
+    tries again after its next transaction."""
     conn.execute(f"PRAGMA busy_timeout = {SCRUB_BUSY_MS}")
     try:
         busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     finally:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if busy:
-        logger.warning("wal not truncated after a redaction: readers busy")
+        logger.warning("wal not truncated after a redaction: readers busy, tried again later")
+    return not busy
 
 
 class SQLiteConnection(sqlite3.Connection):
@@ -118,6 +122,7 @@ class SQLiteDatabase(Database):
         super().__init__()
         self.path = path
         self.where = str(path)
+        self._scrub_pending = False  # a redaction's WAL not emptied yet (writer thread only)
 
     def migrate(self) -> str:
         return migrate(self.path)
@@ -138,8 +143,8 @@ class SQLiteDatabase(Database):
             if conn.in_transaction:
                 conn.rollback()
             raise
-        if tx.scrub_wal:
-            _truncate_wal(conn)
+        if tx.scrub_wal or self._scrub_pending:
+            self._scrub_pending = not _truncate_wal(conn)
         return result
 
     def _close_writer(self, conn: Connection) -> None:
