@@ -357,6 +357,7 @@ SCRIPT_WORDS = {
     "mine.not_deleted": N_("Not deleted: %(reason)s"),
     "mine.deleted": N_("Deleted."),
     "photo.preparing": N_("Preparing the photo…"),
+    "photo.still_preparing": N_("The photo is still being prepared: send it in a moment."),
     "photo.attached": N_("Photo attached (%(size)s)."),
     "photo.megabytes": N_("%(size)s MB"),
     "photo.kilobytes": N_("%(size)s kB"),

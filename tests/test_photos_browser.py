@@ -134,6 +134,69 @@ def test_a_photo_attached_offline_reaches_the_reader_live_once_with_its_alt_text
     reader.close()
 
 
+HELD_DECODE = """() => {
+  // Decoding waits for the test's word: the photo stays "being prepared" meanwhile.
+  const decode = window.createImageBitmap.bind(window);
+  window.releaseDecode = null;
+  const released = new Promise((resolve) => { window.releaseDecode = resolve; });
+  window.createImageBitmap = async (...args) => { await released; return decode(...args); };
+}"""
+
+
+def test_what_is_typed_while_the_photo_is_prepared_stays_and_send_waits_for_it(
+    browser: Browser, server: LiveServer, hearing: dict[str, Any]
+) -> None:
+    slug = hearing["slug"]
+    context, page = open_app(
+        browser,
+        server,
+        new_reporter(server),
+        slug,
+        prepare=lambda c: c.add_init_script(f"({HELD_DECODE})()"),
+    )
+    page.fill("#body", "Counsel speaks to the press.")
+    page.set_input_files(
+        "#photo-gallery",
+        files=[
+            {
+                "name": "press.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": phone_jpeg(SEED, (3200, 2400)),
+            }
+        ],
+    )
+    expect(page.locator("#photo-name")).to_have_text("Preparing the photo…")
+    expect(page.locator("#photo-alt")).to_be_focused()
+    page.fill("#photo-alt", "A lawyer speaks at a bank of microphones.")
+    page.fill("#photo-caption", "On the court steps.")
+    page.check("#photo-outside")
+    # Send before the photo is ready: refused on the phone, nothing queued, nothing lost.
+    page.click("#send")
+    expect(page.locator("#photo-error")).to_have_text(
+        "The photo is still being prepared: send it in a moment."
+    )
+    expect(page.locator("#outbox-list .item")).to_have_count(0)
+    expect(page.locator("#body")).to_have_value("Counsel speaks to the press.")
+
+    page.evaluate("window.releaseDecode()")
+    expect(page.locator("#photo-name")).to_contain_text("Photo attached")
+    expect(page.locator("#photo-alt")).to_have_value("A lawyer speaks at a bank of microphones.")
+    expect(page.locator("#photo-caption")).to_have_value("On the court steps.")
+    expect(page.locator("#photo-outside")).to_be_checked()
+    page.click("#send")
+    expect(page.locator("#outbox-list .item[data-state='published']")).to_have_count(1)
+    entries = httpx.get(f"{server.url}/api/hearings/{slug}/entries").json()["entries"]
+    assert [(e["body"], e["photo"]["alt"], e["photo"]["caption"]) for e in entries] == [
+        (
+            "Counsel speaks to the press.",
+            "A lawyer speaks at a bank of microphones.",
+            "On the court steps.",
+        )
+    ]
+    assert photos_of(server, slug) == [(1920, 2560)]
+    context.close()
+
+
 def test_a_hearing_without_the_courtroom_confirmation_takes_a_photo_without_it(
     browser: Browser, server: LiveServer, editor: Staff
 ) -> None:

@@ -21,8 +21,13 @@ export const captionInput = byId("photo-caption");
 const outsideInput = byId("photo-outside");
 const errorEl = byId("photo-error");
 
-let attached = null;
 /** {blob, id?, key?} of the attached photo (id and key once it went to the server). */
+let attached = null;
+/** Counts the photos chosen or shown, so that one still being prepared when another is
+ * chosen, or the photo removed, is dropped when it is ready. */
+let choice = 0;
+/** A chosen photo is being made smaller: not attached yet, and Send waits. */
+let preparing = false;
 
 function sizeText(bytes) {
   const number = (value, digits) => value.toLocaleString(LOCALE, { maximumFractionDigits: digits });
@@ -55,26 +60,42 @@ export async function prepared(file) {
   }
 }
 
+/** A photo chosen: its description is asked for at once, and what the reporter types
+ * while the image is made smaller stays. */
 async function onChosen(event) {
   const [file] = event.target.files;
   event.target.value = "";
   if (!file) return;
+  const mine = ++choice;
+  attached = null;
+  preparing = true;
   errorEl.hidden = true;
+  showFields();
   byId("photo-name").textContent = phrase("photo.preparing");
-  details.hidden = false;
-  showPhoto({ blob: await prepared(file) });
   altInput.focus();
+  const blob = await prepared(file);
+  if (mine !== choice) return; // removed, or another one chosen, meanwhile
+  preparing = false;
+  attached = { blob, id: null };
+  byId("photo-name").textContent = phrase("photo.attached", { size: sizeText(blob.size) });
+}
+
+/** The photo's fields shown (or hidden: `shown` false), the attach buttons the other way. */
+function showFields(shown = true) {
+  details.hidden = !shown;
+  byId("photo-attach").hidden = shown;
+  byId("photo-outside-field").hidden = state.hearing?.photo_confirmation === false;
 }
 
 /** Show `photo` ({blob, alt, caption, id, key}) as the attached one, or none. */
 export function showPhoto(photo) {
+  choice += 1;
+  preparing = false;
   attached = photo ? { blob: photo.blob, id: photo.id || null, key: photo.key } : null;
-  details.hidden = !attached;
-  byId("photo-attach").hidden = Boolean(attached);
+  showFields(Boolean(attached));
   altInput.value = photo?.alt || "";
   captionInput.value = photo?.caption || "";
   outsideInput.checked = Boolean(photo?.alt); // it was confirmed when it was first sent
-  byId("photo-outside-field").hidden = state.hearing?.photo_confirmation === false;
   byId("photo-name").textContent = attached ? phrase("photo.attached", { size: sizeText(attached.blob.size) }) : "";
   if (!photo) errorEl.hidden = true;
 }
@@ -82,6 +103,10 @@ export function showPhoto(photo) {
 /** The attached photo as the outbox keeps it, or null; checked first (alt text, the
  * confirmation, restricted terms): false when something is missing. */
 export function composerPhoto() {
+  if (preparing) {
+    fieldError({ errorEl, input: altInput, message: phrase("photo.still_preparing") });
+    return false;
+  }
   if (!attached) return null;
   if (!altInput.value.trim()) {
     fieldError({ errorEl, input: altInput, message: phrase("photo.alt_needed") });
