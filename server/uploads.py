@@ -14,6 +14,7 @@ Sessions and pieces are rows of the database, so every node sees them; the sweep
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -25,6 +26,14 @@ from courtwire.replies import Photo, Uploaded, UploadHeld, UploadProgress
 from courtwire.schemas import members
 from courtwire.times import format_time, now
 from courtwire.types import JSONObject
+
+logger = logging.getLogger(__name__)
+
+OPEN_PER_ACCOUNT = 8
+"""Unfinished uploads an account may hold. The reporter app sends one photo at a time, so
+more are abandoned (an update discarded on the phone); opening one more drops the one
+left untouched longest, which bounds what an account can leave in the database at
+OPEN_PER_ACCOUNT × COURTWIRE_PHOTO_BYTES without ever refusing a reporter."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,23 @@ class Outcome:
     @property
     def status(self) -> int:
         return 201 if self.created or self.opened else 200
+
+
+def _drop_the_oldest_beyond(tx: Transaction, actor: Actor, kept: int) -> None:
+    """Remove the account's unfinished uploads but the `kept` touched last (their pieces
+    go with them)."""
+    rows = tx.conn.execute(
+        "SELECT id FROM uploads WHERE uploader_id = ? ORDER BY updated_at DESC, id",
+        (actor.id,),
+    ).fetchall()
+    dropped = [str(row[0]) for row in rows[kept:]]
+    if not dropped:
+        return
+    marks = ", ".join("?" for _ in dropped)
+    tx.conn.execute(f"DELETE FROM uploads WHERE id IN ({marks})", dropped)  # noqa: S608
+    logger.info(
+        "uploads dropped username=%s count=%d reason=open_per_account", actor.username, len(dropped)
+    )
 
 
 def _key_conflict() -> Conflict:
@@ -83,6 +109,7 @@ class Uploads:
                 ):
                     raise _key_conflict()
                 return Outcome(held=UploadHeld(row["received"], length))
+            _drop_the_oldest_beyond(tx, actor, OPEN_PER_ACCOUNT - 1)
             tx.conn.execute(
                 "INSERT INTO uploads (id, hearing_id, uploader_id, idempotency_key, media_type,"
                 " length, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from courtwire.model import Role
+from courtwire.uploads import OPEN_PER_ACCOUNT
 from tests.photo_support import (
     BYTES,
     SECRET_PLACE,
@@ -167,6 +168,45 @@ def test_a_piece_sent_twice_is_held_once(
     assert answers[-1].json() == answers[-2].json()
     assert photo_rows(upload_server) == rows + 1
     assert received(upload_server, key) is None  # the upload and its pieces are gone
+
+
+def test_an_account_holds_at_most_eight_unfinished_uploads_the_oldest_dropped(
+    upload_server: LiveServer, slug: str, phone: Staff
+) -> None:
+    """Opening one more than OPEN_PER_ACCOUNT drops the upload left untouched longest,
+    with its pieces; the others, and another account's, keep what they hold."""
+    data = encode(noise(SEED + 30, (900, 700)), "JPEG", quality=95)
+    with Staff(upload_server, upload_server.staff(f"other-{new_id()[:8]}")) as other:
+        theirs = new_id()
+        assert start(other, slug, theirs, len(data)).status_code == 201
+        assert send(other, slug, theirs, data, 0).status_code == 200
+        keys = [new_id() for _ in range(OPEN_PER_ACCOUNT + 1)]
+        for key in keys[:OPEN_PER_ACCOUNT]:
+            assert start(phone, slug, key, len(data)).status_code == 201
+            assert send(phone, slug, key, data, 0).status_code == 200
+        # The first one is touched again: the second is now the oldest.
+        assert send(phone, slug, keys[0], data, PIECE).status_code == 200
+        assert start(phone, slug, keys[-1], len(data)).status_code == 201
+        assert [received(upload_server, key) for key in keys] == [
+            2 * PIECE,
+            None,
+            *[PIECE] * (OPEN_PER_ACCOUNT - 2),
+            0,
+        ]
+        assert received(upload_server, theirs) == PIECE
+        # The dropped one's pieces went with it; a piece for it is refused, and the app's
+        # next try opens it anew from the start.
+        gone = send(phone, slug, keys[1], data, PIECE)
+        assert (gone.status_code, gone.json()["error"]["code"]) == (404, "upload_not_found")
+        again = start(phone, slug, keys[1], len(data))
+        assert (again.status_code, again.json()["upload"]["offset"]) == (201, 0)
+        assert received(upload_server, keys[2]) is None  # the oldest now, dropped in turn
+        assert received(upload_server, keys[0]) == 2 * PIECE
+        with upload_server.connect() as db:
+            orphans = db.execute(
+                "SELECT count(*) FROM upload_pieces WHERE upload_id NOT IN (SELECT id FROM uploads)"
+            ).fetchone()[0]
+        assert orphans == 0
 
 
 def test_an_upload_resumes_after_a_dropped_connection_from_the_offset_held(
