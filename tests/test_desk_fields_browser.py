@@ -1,6 +1,6 @@
 """The desk's forms show every field's whole value: an update's court time (date, time and
-seconds, in the hearing's zone) and a hearing's scheduled start are not cut at a
-laptop's 1366 px, at 1024 px nor on a phone."""
+seconds, in the hearing's zone), a hearing's scheduled start and a long time zone's name
+are not cut at a laptop's 1366 px, at 1024 px nor on a phone of 320 px."""
 
 from __future__ import annotations
 
@@ -86,8 +86,8 @@ def test_the_scheduled_start_shows_its_whole_value(
 ) -> None:
     hearing = editor.create_hearing(
         f"R v Wide Details {width}",
-        timezone="Asia/Almaty",
-        scheduled_start="2025-12-28T23:58:00+05:00",
+        timezone="America/Argentina/Buenos_Aires",
+        scheduled_start="2025-12-28T23:58:00-03:00",
     )
     context = browser.new_context(viewport={"width": width, "height": height})
     context.add_init_script(f"localStorage.setItem('courtwire.token', {editor.token!r})")
