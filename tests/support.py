@@ -122,6 +122,7 @@ class LiveServer:
                     return
             except httpx.HTTPError:
                 time.sleep(0.05)
+        self.stop()  # not left running behind the failed test
         raise RuntimeError(f"server did not start: {self.log()}")
 
     def log(self) -> str:
@@ -220,6 +221,7 @@ class RedisServer:
                         return
             except OSError:
                 time.sleep(0.02)
+        self.stop()  # not left running behind the failed test
         raise RuntimeError(f"redis-server did not start on port {self.port}")
 
     def __enter__(self) -> RedisServer:
