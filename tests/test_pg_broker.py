@@ -7,12 +7,14 @@ import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from courtwire.exceptions import RateLimited
 from courtwire.hub.base import UNCARRIED
-from courtwire.hub.pg_broker import PAYLOAD_LIMIT, PgBroker
+from courtwire.hub.pg_broker import PAYLOAD_LIMIT, SEND_TIMEOUT, PgBroker
 from courtwire.messages import Message
 from courtwire.pg_limits import APPLICATION, PgLimits
 from courtwire.postgres_db import migrate
@@ -107,6 +109,89 @@ def test_a_listener_terminated_reconnects_and_the_outbox_goes_out() -> None:
     assert seqs[0] == 1
     assert seqs[-1] >= 12
     assert b.broker.connections > 1
+
+
+class Stalling:
+    """A TCP proxy to the run's PostgreSQL (on its Unix socket) whose `stall()` makes the
+    connections it holds stop carrying bytes while they stay open, as after a partition
+    or a NAT that forgot them; new connections go through."""
+
+    def __init__(self, database_url: str) -> None:
+        address = urlsplit(database_url)
+        query = dict(parse_qsl(address.query))
+        self.socket = f"{query['host']}/.s.PGSQL.{query['port']}"
+        self.database = address.path.lstrip("/")
+        self.held: list[dict[str, bool]] = []
+        self.carrying: set[asyncio.Task[Any]] = set()
+        self.server: asyncio.Server | None = None
+
+    async def start(self) -> str:
+        """Listening; the address of the database through the proxy."""
+        self.server = await asyncio.start_server(self._carry, "127.0.0.1", 0)
+        port = self.server.sockets[0].getsockname()[1]
+        return f"postgresql://postgres@127.0.0.1:{port}/{self.database}"
+
+    def stall(self) -> None:
+        for connection in self.held:
+            connection["stalled"] = True
+
+    async def _carry(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self.carrying.add(task)
+        up_reader, up_writer = await asyncio.open_unix_connection(self.socket)
+        connection = {"stalled": False}
+        self.held.append(connection)
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            while data := await source.read(65536):
+                if not connection["stalled"]:
+                    sink.write(data)
+                    await sink.drain()
+
+        try:
+            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        except (OSError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+            up_writer.close()
+
+    async def close(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for task in self.carrying:
+            task.cancel()
+        await asyncio.gather(*self.carrying, return_exceptions=True)
+
+
+def test_a_sender_whose_connection_stops_answering_sends_on_a_new_one() -> None:
+    """A NOTIFY on a connection that no longer carries bytes fails no call: the sender
+    gives it up after SEND_TIMEOUT and sends the outbox, in order, on a new connection."""
+    url = postgres().new_database()
+    proxy = Stalling(url)
+
+    async def scenario() -> tuple[Node, float]:
+        a, b = Node(await proxy.start()), Node(url)
+        try:
+            await until(lambda: a.broker.connected and b.broker.connected)
+            a.broker.publish(Message("r-v-stall", 1, "{}"))
+            await until(lambda: len(b.messages) == 1)
+            proxy.stall()
+            stalled_at = asyncio.get_running_loop().time()
+            for seq in range(2, 6):
+                a.broker.publish(Message("r-v-stall", seq, "{}"))
+            await until(lambda: len(b.messages) == 5, timeout=SEND_TIMEOUT * 5)
+            return b, asyncio.get_running_loop().time() - stalled_at
+        finally:
+            await a.broker.close()
+            await b.broker.close()
+            await proxy.close()
+
+    b, took = run(scenario())
+    assert [message.seq for message in b.messages] == [1, 2, 3, 4, 5]
+    assert took >= SEND_TIMEOUT * 0.9  # it waited for the stalled connection first
+    print(f"stalled send recovered in {took:.2f} s")
 
 
 def test_a_broker_address_of_another_database_is_refused_at_start(tmp_path: Path) -> None:

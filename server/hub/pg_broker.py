@@ -18,7 +18,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 import psycopg
 from psycopg import sql
@@ -35,6 +35,10 @@ PAYLOAD_LIMIT = 8000
 """Bytes a NOTIFY payload must stay under (PostgreSQL's build default)."""
 APPLICATION = "courtwire-broker"
 """The broker's connections' `application_name`, as `pg_stat_activity` shows them."""
+SEND_TIMEOUT = 2.0
+"""Seconds a NOTIFY may take before its connection is given up and the payload sent on a
+new one: a connection that stopped carrying bytes (a partition, a NAT that forgot it)
+fails no call of its own, it only stops answering."""
 
 
 def fits(payload: str) -> bool:
@@ -46,9 +50,29 @@ def channel(namespace: str) -> str:
 
 
 async def connect(url: str) -> psycopg.AsyncConnection[tuple[object, ...]]:
+    # TCP keepalives (libpq's): an idle connection to a peer that is gone fails within
+    # about 11 s, not the system's two hours.
     return await psycopg.AsyncConnection.connect(
-        url, autocommit=True, application_name=APPLICATION, connect_timeout=2
+        url,
+        autocommit=True,
+        application_name=APPLICATION,
+        connect_timeout=2,
+        keepalives=1,
+        keepalives_idle=5,
+        keepalives_interval=2,
+        keepalives_count=3,
     )
+
+
+async def _given_up(sending: asyncio.Future[None]) -> None:
+    """Stop a NOTIFY that gets no answer. psycopg answers a first cancellation by asking
+    the server to cancel the query and waiting for that (seconds, on a dead path); a
+    second one makes it close the connection at once."""
+    for _ in range(2):
+        sending.cancel()
+        await asyncio.wait({sending}, timeout=0.1)
+    with suppress(asyncio.CancelledError, *ERRORS):
+        await sending
 
 
 async def notify(
@@ -91,8 +115,13 @@ class PgBroker(RemoteBroker):
     async def _transmit(self, payload: str) -> None:
         if self._sender is None or self._sender.closed:
             self._sender = await connect(self.url)
+        sending = asyncio.ensure_future(notify(self._sender, self.channel, payload))
         try:
-            await notify(self._sender, self.channel, payload)
+            done, _ = await asyncio.wait({sending}, timeout=SEND_TIMEOUT)
+            if not done:
+                await _given_up(sending)
+                raise TimeoutError(f"NOTIFY unanswered after {SEND_TIMEOUT} s")
+            sending.result()
         except ERRORS:
             await self._release()  # the next payload opens a new connection
             raise
