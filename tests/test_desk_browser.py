@@ -168,7 +168,7 @@ def test_replay_of_the_demo_scrubs_before_the_sentence_and_plays_to_the_readers_
     expect(page.locator("#panel-replay")).to_have_attribute("data-applied", str(line["sentence"]))
     expect(page.locator("#replay-clock")).to_have_text("Mon, 20 Jan 2020, 12:00:59")
     before = replay(events, until=datetime.fromisoformat(sentence.at) - timedelta(seconds=1))
-    assert replay_ids(page) == [entry["id"] for entry in before.visible()]
+    assert replay_ids(page) == [entry.id for entry in before.visible()]
     assert len(before.visible()) > 10
     expect(page.locator("#replay-entries .kind-sentence")).to_have_count(0)
     assert "One year" not in page.locator("#replay-entries").inner_text()

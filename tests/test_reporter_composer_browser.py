@@ -376,7 +376,7 @@ def test_the_body_s_limit_is_the_field_s_own_and_its_refusal_in_the_page_s_langu
     body.evaluate("(field, text) => { field.value = text; }", over)
     page.click("#send")
     expect(page.locator("#body-error")).to_have_text(
-        f"В тексте {limit + 5} знаков; можно не больше {limit}."
+        f"В тексте {limit + 5} симв.; допустимо не более {limit}."
     )
     expect(page.locator("#outbox-list .item")).to_have_count(0)
     assert over not in stored(server, slug)
