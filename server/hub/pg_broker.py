@@ -18,7 +18,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
 import psycopg
 from psycopg import sql
@@ -67,12 +67,20 @@ async def connect(url: str) -> psycopg.AsyncConnection[tuple[object, ...]]:
 async def _given_up(sending: asyncio.Future[None]) -> None:
     """Stop a NOTIFY that gets no answer. psycopg answers a first cancellation by asking
     the server to cancel the query and waiting for that (seconds, on a dead path); a
-    second one makes it close the connection at once."""
-    for _ in range(2):
+    second one, once it is at that, makes it close the connection at once. Cancelled
+    again until it is done, for at most about a second; a call that still lingers ends on
+    its own, its outcome collected then."""
+    sending.add_done_callback(_collected)
+    for _ in range(10):
+        if sending.done():
+            return
         sending.cancel()
         await asyncio.wait({sending}, timeout=0.1)
-    with suppress(asyncio.CancelledError, *ERRORS):
-        await sending
+
+
+def _collected(sending: asyncio.Future[None]) -> None:
+    if not sending.cancelled():
+        sending.exception()
 
 
 async def notify(
@@ -125,6 +133,10 @@ class PgBroker(RemoteBroker):
         except ERRORS:
             await self._release()  # the next payload opens a new connection
             raise
+        finally:
+            if not sending.done():  # this call cancelled itself: the broker is closing
+                sending.add_done_callback(_collected)
+                sending.cancel()
 
     async def _release(self) -> None:
         sender, self._sender = self._sender, None
