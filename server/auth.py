@@ -21,7 +21,7 @@ import secrets
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
@@ -37,6 +37,7 @@ from courtwire.known_tokens import KnownTokens
 from courtwire.model import Role
 from courtwire.records import Actor
 from courtwire.replies import User
+from courtwire.schemas import ABSENT, Absent, field_names, schema
 from courtwire.times import format_time, now
 from courtwire.types import JSONObject
 
@@ -221,11 +222,61 @@ def parse_role(value: object) -> Role:
         raise Invalid("role is reporter, editor or admin.", field="role") from None
 
 
-LOGIN_FIELDS = frozenset({"username", "password"})
-NEW_USER_FIELDS = frozenset({"username", "role", "password"})
-ACCOUNT_CHANGE_FIELDS = frozenset({"disabled", "role"})
-DISPLAY_NAME_FIELDS = frozenset({"display_name"})
-PASSWORD_FIELDS = frozenset({"password", "old_password"})
+# The JSON bodies the account operations take, each as the one definition of its shape:
+# the parsers below accept exactly their fields, and the OpenAPI document is written from
+# them (courtwire.openapi).
+
+ROLE_LABEL = schema(type="string", enum=[role.label for role in Role])
+NEW_PASSWORD = schema(minLength=MIN_PASSWORD_CHARS)
+MAX_DISPLAY_NAME_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A sign-in."""
+
+    username: str
+    password: str
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """A staff account: a reporter unless a role is given; without a password, one is
+    generated and shown once."""
+
+    username: str
+    role: str | Absent = field(default=ABSENT, metadata=ROLE_LABEL)
+    password: str | Absent = field(default=ABSENT, metadata=NEW_PASSWORD)
+
+
+@dataclass(frozen=True)
+class AccountChanges:
+    """An account disabled or enabled, or given another role (either or both)."""
+
+    disabled: bool | Absent = ABSENT
+    role: str | Absent = field(default=ABSENT, metadata=ROLE_LABEL)
+
+
+@dataclass(frozen=True)
+class DisplayName:
+    """The byline of one's entries; null: none."""
+
+    display_name: str | None = field(metadata=schema(maxLength=MAX_DISPLAY_NAME_CHARS))
+
+
+@dataclass(frozen=True)
+class PasswordChange:
+    """A new password; one's own is changed with the old one."""
+
+    password: str | Absent = field(default=ABSENT, metadata=NEW_PASSWORD)
+    old_password: str | Absent = ABSENT
+
+
+LOGIN_FIELDS = field_names(Credentials)
+NEW_USER_FIELDS = field_names(NewAccount)
+ACCOUNT_CHANGE_FIELDS = field_names(AccountChanges)
+DISPLAY_NAME_FIELDS = field_names(DisplayName)
+PASSWORD_FIELDS = field_names(PasswordChange)
 
 
 def _only(payload: object, allowed: frozenset[str], expected: str) -> dict[str, Any]:
@@ -268,9 +319,6 @@ def parse_account_changes(payload: object) -> tuple[bool | None, Role | None]:
     if "disabled" in found and not isinstance(disabled, bool):
         raise Invalid("disabled is true or false.", field="disabled")
     return disabled, parse_role(found["role"]) if "role" in found else None
-
-
-MAX_DISPLAY_NAME_CHARS = 80
 
 
 def parse_display_name(payload: object) -> str | None:

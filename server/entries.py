@@ -17,7 +17,7 @@ from courtwire.events import encode_json
 from courtwire.exceptions import Invalid, RestrictedTerm
 from courtwire.model import EntryKind, SpeakerRole
 from courtwire.register import breach
-from courtwire.schemas import schema
+from courtwire.schemas import ABSENT, Absent, field_names, members, schema
 from courtwire.times import format_time, parse_time
 from courtwire.types import JSONObject
 
@@ -26,19 +26,22 @@ MAX_NAME_CHARS = 200
 MAX_CORRECTION_CHARS = 1000
 MAX_ALT_CHARS = 1000
 MAX_CAPTION_CHARS = 1000
-PHOTO_REF_FIELDS = frozenset({"id", "alt", "caption"})
 
 
 @dataclass(frozen=True)
 class PhotoRef:
-    """An entry's photo as the client sends it."""
+    """A photo uploaded to the hearing, with its alt text (required), as a client sends
+    it with an entry."""
 
-    id: str
-    alt: str
-    caption: str | None
+    id: str = field(metadata=schema(minLength=1))
+    alt: str = field(metadata=schema(minLength=1, maxLength=MAX_ALT_CHARS))
+    caption: str | None = field(metadata=schema(maxLength=MAX_CAPTION_CHARS))
 
     def to_json(self) -> JSONObject:
         return {"id": self.id, "alt": self.alt, "caption": self.caption}
+
+
+PHOTO_REF_FIELDS = field_names(PhotoRef)
 
 
 def parse_photo_ref(value: object) -> PhotoRef | None:
@@ -70,17 +73,15 @@ def parse_photo_ref(value: object) -> PhotoRef | None:
     return PhotoRef(photo_id, alt.strip(), (caption or "").strip() or None)
 
 
+MAX_REVISION = 2**31
 FUTURE_SLACK = timedelta(minutes=15)
 """How far ahead of the server's clock a court time may be (a phone's clock runs fast)."""
-
-POST_FIELDS = frozenset({"id", "kind", "body", "speaker", "occurred_at", "key", "pinned", "photo"})
-CHANGE_FIELDS = frozenset(
-    {"body", "kind", "speaker", "occurred_at", "key", "pinned", "correction", "photo"}
-)
 
 
 @dataclass(frozen=True)
 class Speaker:
+    """Who is speaking: a role, and the name when it is known (it may be left out)."""
+
     role: SpeakerRole
     name: str | None = field(metadata=schema(maxLength=MAX_NAME_CHARS))
 
@@ -88,18 +89,26 @@ class Speaker:
         return {"role": self.role.value, "name": self.name}
 
 
+BODY = schema(minLength=1, maxLength=MAX_BODY_CHARS)
+
+
 @dataclass(frozen=True)
 class Draft:
     """A new entry as the client sent it (absent fields are None)."""
 
-    id: str
+    id: str = field(metadata=schema(format="uuid"))
     kind: EntryKind
-    body: str
+    body: str = field(metadata=BODY)
     speaker: Speaker | None
-    occurred_at: str | None
+    occurred_at: str | None = field(
+        metadata=schema(format="date-time", description="In court; absent or null: on receipt.")
+    )
     key: bool
     pinned: bool
     photo: PhotoRef | None = None
+
+    OPTIONAL = ("kind", "speaker", "occurred_at", "key", "pinned", "photo")
+    """The fields a client may leave out: a note, by no one named, at the time received."""
 
     def fingerprint(self) -> str:
         """Identifies "the same content" for idempotent retries."""
@@ -114,6 +123,9 @@ class Draft:
         if self.photo is not None:
             content["photo"] = self.photo.to_json()
         return hashlib.sha256(encode_json(content).encode()).hexdigest()
+
+
+POST_FIELDS = field_names(Draft)
 
 
 def _reject_unknown(payload: JSONObject, allowed: frozenset[str]) -> None:
@@ -219,12 +231,58 @@ def parse_draft(payload: Any) -> Draft:
     )
 
 
+def _kept_occurred_at(value: object) -> str | None:
+    if value is None:
+        raise Invalid("occurred_at cannot be removed.", field="occurred_at")
+    return _occurred_at(value)
+
+
+@dataclass(frozen=True)
+class EntryChanges:
+    """A PATCH of an entry: the fields it changes (at least one; null removes an optional
+    one) and the revision it was written against."""
+
+    body: str | Absent = field(default=ABSENT, metadata=BODY)
+    kind: EntryKind | Absent = ABSENT
+    speaker: Speaker | Absent | None = ABSENT
+    occurred_at: str | Absent = field(default=ABSENT, metadata=schema(format="date-time"))
+    key: bool | Absent = ABSENT
+    pinned: bool | Absent = ABSENT
+    correction: str | Absent | None = field(
+        default=ABSENT, metadata=schema(maxLength=MAX_CORRECTION_CHARS)
+    )
+    photo: PhotoRef | Absent | None = ABSENT
+    revision: int | Absent = field(
+        default=ABSENT,
+        metadata=schema(
+            minimum=1,
+            maximum=MAX_REVISION,
+            description="The revision changed: another one is 409 revision_conflict.",
+        ),
+    )
+
+
+_CHANGES: dict[str, Callable[[object], Any]] = {
+    "body": _body,
+    "kind": _kind,
+    "speaker": _speaker,
+    "occurred_at": _kept_occurred_at,
+    "key": lambda value: _flag(value, "key"),
+    "pinned": lambda value: _flag(value, "pinned"),
+    "correction": _correction,
+    "photo": parse_photo_ref,
+}
+"""Each field a PATCH may change, with the check that reads it."""
+CHANGE_FIELDS = frozenset(_CHANGES)
+assert CHANGE_FIELDS | {"revision"} == field_names(EntryChanges), "a change without its check"
+
+
 def parse_revision(payload: Any) -> int | None:
     """The optional `revision` of a PATCH: the revision the client saw and changed."""
     if not isinstance(payload, dict) or "revision" not in payload:
         return None
     value = payload["revision"]
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 2**31:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_REVISION:
         raise Invalid("revision is the entry's revision you changed (1, 2, …).", field="revision")
     return value
 
@@ -238,27 +296,7 @@ def parse_changes(payload: Any) -> JSONObject:
     payload = {name: value for name, value in payload.items() if name != "revision"}
     if not payload:
         raise Invalid("Nothing to change.", code="no_changes")
-    changes: JSONObject = {}
-    for name, value in payload.items():
-        if name == "body":
-            changes[name] = _body(value)
-        elif name == "kind":
-            changes[name] = _kind(value).value
-        elif name == "speaker":
-            speaker = _speaker(value)
-            changes[name] = speaker.to_json() if speaker else None
-        elif name == "occurred_at":
-            if value is None:
-                raise Invalid("occurred_at cannot be removed.", field=name)
-            changes[name] = _occurred_at(value)
-        elif name in ("key", "pinned"):
-            changes[name] = _flag(value, name)
-        elif name == "photo":
-            ref = parse_photo_ref(value)
-            changes[name] = ref.to_json() if ref else None
-        else:
-            changes[name] = _correction(value)
-    return changes
+    return members(EntryChanges(**{name: _CHANGES[name](value) for name, value in payload.items()}))
 
 
 def already_applied(entry: JSONObject, changes: JSONObject) -> bool:

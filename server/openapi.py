@@ -6,8 +6,10 @@ route without one fails at import. Every reply's schema is generated (courtwire.
 from the class the handler builds it with: entries and hearings from courtwire.records,
 restrictions and events from courtwire.register and courtwire.events, everything else
 (errors, accounts, the audit trail, the queue, pages, a write's answer, photos) from
-courtwire.replies. Request bodies are checked against the field sets their validators
-accept, and the Error schema's `code` enum comes from the registry
+courtwire.replies. Request bodies are generated too: an entry's (`Draft`, `EntryChanges`)
+and the account operations' from the dataclasses whose fields their validators accept,
+a hearing's and a restriction's from the records' fields, checked against the field sets
+their validators accept. The Error schema's `code` enum comes from the registry
 `courtwire.exceptions.ERROR_CODES`. tests/test_openapi.py checks the document names
 exactly the API's routes and runs schemathesis on every operation.
 The WebSocket (`/ws/hearings/{slug}`) is outside OpenAPI; API.md describes it."""
@@ -23,33 +25,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from courtwire.auth import (
-    ACCOUNT_CHANGE_FIELDS,
-    DISPLAY_NAME_FIELDS,
-    LOGIN_FIELDS,
-    MAX_DISPLAY_NAME_CHARS,
-    MIN_PASSWORD_CHARS,
-    NEW_USER_FIELDS,
-    PASSWORD_FIELDS,
+    AccountChanges,
+    Credentials,
+    DisplayName,
+    NewAccount,
+    PasswordChange,
 )
-from courtwire.entries import (
-    CHANGE_FIELDS,
-    MAX_ALT_CHARS,
-    MAX_BODY_CHARS,
-    MAX_CAPTION_CHARS,
-    MAX_CORRECTION_CHARS,
-    POST_FIELDS,
-    Speaker,
-)
+from courtwire.entries import Draft, EntryChanges, PhotoRef, Speaker
 from courtwire.events import Event
 from courtwire.hearings import CHANGE_FIELDS as HEARING_CHANGE_FIELDS
 from courtwire.hearings import CREATE_FIELDS as HEARING_CREATE_FIELDS
 from courtwire.hearings import TEXT_LIMITS
 from courtwire.images import DECLARABLE
 from courtwire.inputs import MAX_DIGITS
-from courtwire.model import (
-    EntryKind,
-    Role,
-)
 from courtwire.records import Entry, PublicHearing, StaffHearing
 from courtwire.register import (
     MAX_TERM_CHARS,
@@ -95,6 +83,8 @@ JSON = "application/json"
 
 
 COMPONENTS: dict[Any, str] = {
+    Speaker: "Speaker",
+    PhotoRef: "PhotoRef",
     Entry: "Entry",
     Tombstone: "Tombstone",
     WrittenReply: "Written",
@@ -162,15 +152,6 @@ def _input(fields: Iterable[str], properties: dict[str, Any], **keywords: Any) -
     return {"type": "object", **keywords, "properties": properties, "additionalProperties": False}
 
 
-def _text(limit: int, *, nullable: bool = False) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string"}
-    schema["maxLength"] = limit
-    return schema
-
-
-TIME = {"type": "string", "format": "date-time"}
-ROLE = {"type": "string", "enum": [role.label for role in Role]}
-NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "slug": {"type": "string", "minLength": 1},
     "username": {"type": "string", "minLength": 1},
@@ -203,51 +184,34 @@ HEARING_FIELDS: dict[str, Any] = {
     "restricted_terms": {"type": "array", "maxItems": MAX_TERMS, "items": TERM},
 }
 RESTRICTION_INPUT = property_schemas(NewRestriction)
-SPEAKER = object_schema(Speaker, optional=("name",)) | {
-    "type": ["object", "null"],
-    "additionalProperties": False,
-}
-PHOTO_REF = {
-    "type": ["object", "null"],
-    "required": ["id", "alt"],
-    "properties": {
-        "id": {"type": "string", "minLength": 1},
-        "alt": {"type": "string", "minLength": 1, "maxLength": MAX_ALT_CHARS},
-        "caption": _text(MAX_CAPTION_CHARS, nullable=True),
-    },
-    "additionalProperties": False,
-    "description": "A photo uploaded to the hearing, with its alt text (required).",
-}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
-ENTRY_CHANGES: dict[str, Any] = {
-    "body": {"type": "string", "minLength": 1, "maxLength": MAX_BODY_CHARS},
-    "kind": {"type": "string", "enum": [kind.value for kind in EntryKind]},
-    "speaker": SPEAKER,
-    "occurred_at": TIME,
-    "key": {"type": "boolean"},
-    "pinned": {"type": "boolean"},
-    "photo": PHOTO_REF,
-}
+
+def _request(cls: Any, *, optional: Iterable[str] = (), **keywords: Any) -> dict[str, Any]:
+    """A request body written as the dataclass its validator builds: exactly its fields
+    (the validator refuses any other, `courtwire.schemas.field_names`)."""
+    closed = object_schema(cls, optional=tuple(optional), refs=COMPONENTS, closed=True)
+    return closed | keywords
 
 
-def _described(cls: Any, *, closed: bool = False) -> dict[str, Any]:
-    """A reply class's schema, with its docstring as the description."""
+def _described(cls: Any, *, optional: tuple[str, ...] = (), closed: bool = False) -> dict[str, Any]:
+    """A class's schema, with its docstring as the description."""
     description = " ".join(str(cls.__doc__).split())
-    return object_schema(cls, refs=COMPONENTS, closed=closed) | {"description": description}
+    shape = object_schema(cls, optional=optional, refs=COMPONENTS, closed=closed)
+    return shape | {"description": description}
 
 
 def _entry_schema() -> dict[str, Any]:
-    """`Entry`'s fields; its speaker as clients send it (the name may be left out), and
-    the photo it may carry."""
-    entry = object_schema(Entry, optional=("revised_at", "photo"))
-    entry["properties"]["speaker"] = SPEAKER
+    """`Entry`'s fields, and the photo it may carry."""
+    entry = object_schema(Entry, optional=("revised_at", "photo"), refs=COMPONENTS)
     entry["properties"]["photo"] = object_schema(EntryPhoto)
     return entry
 
 
 SCHEMAS: dict[str, Any] = {
     "Error": _reply(ErrorReply),
+    "Speaker": _described(Speaker, optional=("name",), closed=True),
+    "PhotoRef": _described(PhotoRef, optional=("caption",), closed=True),
     "User": object_schema(User),
     "Hearing": object_schema(PublicHearing)
     | {
@@ -341,11 +305,7 @@ def _revisions_operation() -> dict[str, Any]:
 
 def _byline_operations() -> dict[str, Any]:
     """Bylines (courtwire.bylines): setting a display name, and a hearing's bylines."""
-    display_name = _input(
-        DISPLAY_NAME_FIELDS,
-        {"display_name": {"type": ["string", "null"], "maxLength": MAX_DISPLAY_NAME_CHARS}},
-        required=["display_name"],
-    )
+    display_name = _request(DisplayName)
     return {
         "set_display_name": _operation(
             "Set the byline of one's own entries, or anyone's as an admin (null: none).",
@@ -366,28 +326,8 @@ def _byline_operations() -> dict[str, Any]:
 def operations() -> dict[str, dict[str, Any]]:
     """Each operation's contract, by the name of the handler `courtwire.api` routes it to."""
     hearing = ref("Hearing")
-    draft = _input(
-        POST_FIELDS,
-        {
-            "id": {"type": "string", "format": "uuid"},
-            **ENTRY_CHANGES,
-            "occurred_at": NULLABLE_TIME | {"description": "In court; absent or null: on receipt."},
-        },
-        required=["id", "body"],
-    )
-    changes = _input(
-        CHANGE_FIELDS | {"revision"},
-        {
-            **ENTRY_CHANGES,
-            "correction": _text(MAX_CORRECTION_CHARS, nullable=True),
-            "revision": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "The revision changed: another one is 409 revision_conflict.",
-            },
-        },
-        minProperties=1,
-    )
+    draft = _request(Draft, optional=Draft.OPTIONAL)
+    changes = _request(EntryChanges, minProperties=1)
     new_hearing = _input(
         HEARING_CREATE_FIELDS,
         {
@@ -410,11 +350,7 @@ def operations() -> dict[str, dict[str, Any]]:
                 "200": _json(_reply(SignedIn), "Signed in."),
                 **_errors(400, 401, 413, 415, 422, 429),
             },
-            body=_input(
-                LOGIN_FIELDS,
-                {"username": {"type": "string"}, "password": {"type": "string"}},
-                required=["username", "password"],
-            ),
+            body=_request(Credentials),
         ),
         "logout": _operation(
             "Revoke the token in use.",
@@ -441,11 +377,7 @@ def operations() -> dict[str, dict[str, Any]]:
                 **_errors(400, 401, 403, 409, 413, 422),
             },
             security=BEARER,
-            body=_input(
-                NEW_USER_FIELDS,
-                {"username": {"type": "string"}, "role": ROLE, "password": {"type": "string"}},
-                required=["username"],
-            ),
+            body=_request(NewAccount),
         ),
         "update_user": _operation(
             "Disable or enable an account (editors: reporters only; admins: anyone"
@@ -456,11 +388,7 @@ def operations() -> dict[str, dict[str, Any]]:
                 **_errors(400, 401, 403, 404, 409, 413, 422),
             },
             security=BEARER,
-            body=_input(
-                ACCOUNT_CHANGE_FIELDS,
-                {"disabled": {"type": "boolean"}, "role": ROLE},
-                minProperties=1,
-            ),
+            body=_request(AccountChanges, minProperties=1),
         ),
         "set_password": _operation(
             "Set a password: one's own with old_password, anyone's as an admin (a"
@@ -471,13 +399,7 @@ def operations() -> dict[str, dict[str, Any]]:
                 **_errors(400, 401, 403, 404, 409, 413, 422, 429),
             },
             security=BEARER,
-            body=_input(
-                PASSWORD_FIELDS,
-                {
-                    "password": {"type": "string", "minLength": MIN_PASSWORD_CHARS},
-                    "old_password": {"type": "string"},
-                },
-            ),
+            body=_request(PasswordChange),
         ),
         "revoke_user_tokens": _operation(
             "Revoke every token of a user: one's own, a reporter's (editors), anyone's (admins).",

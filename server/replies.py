@@ -257,11 +257,7 @@ class Version:
     )
     body: str | Absent = ABSENT
     html: str | Absent = ABSENT
-    speaker: Annotated[JSONObject, Speaker] | Absent | None = field(
-        # As clients send it: the name may be left out.
-        default=ABSENT,
-        metadata=schema(required=["role"], additionalProperties=False),
-    )
+    speaker: Annotated[JSONObject, Speaker] | Absent | None = ABSENT
     occurred_at: str | Absent = field(default=ABSENT, metadata=TIME)
     correction: str | Absent | None = ABSENT
 

@@ -53,6 +53,8 @@ def _union_schema(members: list[Any], refs: Refs) -> JSONObject:
     inner = _type_schema(present[0], refs)
     if not nullable:
         return inner
+    if "type" not in inner:  # a $ref: either it or null
+        return {"anyOf": [inner, {"type": "null"}]}
     kind = inner["type"]
     return inner | {"type": [*(kind if isinstance(kind, list) else [kind]), "null"]}
 
@@ -96,6 +98,11 @@ def property_schemas(cls: Any, *, refs: Refs | None = None) -> dict[str, JSONObj
         f.name: _type_schema(hints[f.name], refs or {}) | f.metadata.get("schema", {})
         for f in dataclasses.fields(cls)
     }
+
+
+def field_names(cls: Any) -> frozenset[str]:
+    """The members a dataclass's JSON object may have: what a validator of it accepts."""
+    return frozenset(f.name for f in dataclasses.fields(cls))
 
 
 def object_schema(

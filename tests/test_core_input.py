@@ -53,6 +53,23 @@ def test_changes_keep_only_validated_fields() -> None:
         parse_changes({"occurred_at": None})
 
 
+def test_changes_are_stored_in_their_json_form_and_need_one_change() -> None:
+    changes = parse_changes(
+        {"kind": "ruling", "photo": {"id": "p1", "alt": " Steps "}, "revision": 2, "body": "b"}
+    )
+    assert changes == {
+        "body": "b",
+        "kind": "ruling",
+        "photo": {"id": "p1", "alt": "Steps", "caption": None},
+    }
+    with pytest.raises(Invalid) as refused:
+        parse_changes({"revision": 2})
+    assert refused.value.code == "no_changes"
+    with pytest.raises(Invalid) as refused:
+        parse_changes({"photo": {"id": "p1", "alt": "Steps", "exif": "…"}})
+    assert refused.value.field == "photo.exif"
+
+
 def test_new_hearing_gets_defaults_and_checks_the_time_zone() -> None:
     hearing = parse_new_hearing({"title": " R v Smith ", "timezone": "Asia/Almaty"})
     assert hearing["title"] == "R v Smith"
