@@ -30,7 +30,7 @@ from starlette.responses import JSONResponse
 
 from courtwire import api, pages
 from courtwire.app import create_app
-from courtwire.entries import Draft, Speaker
+from courtwire.entries import Draft, EntryChanges, Speaker
 from courtwire.hearings import parse_new_hearing
 from courtwire.model import EntryKind, Role, SpeakerRole
 from courtwire.records import Actor
@@ -89,7 +89,7 @@ async def fill(found: Services, count: int) -> Actor:
         )
         await found.store.post_entry(SLUG, draft, editor)
         if n % 9 == 0:
-            changes = {"body": f"{n}: corrected. {QUOTE}", "correction": "The time was nine."}
+            changes = EntryChanges(body=f"{n}: corrected. {QUOTE}", correction="The time was nine.")
             await found.store.revise_entry(SLUG, draft.id, changes, editor)
     return editor
 

@@ -23,7 +23,7 @@ from courtwire.auth import (
 )
 from courtwire.bylines import bylines_tag
 from courtwire.caching import REVALIDATE, not_modified
-from courtwire.entries import parse_changes, parse_draft, parse_entry_id, parse_revision
+from courtwire.entries import parse_changes, parse_draft, parse_entry_id
 from courtwire.exceptions import (
     BadRequest,
     Forbidden,
@@ -454,10 +454,9 @@ async def revise_entry(request: Request) -> Response:
     actor = await require(request, Role.REPORTER)
     await services(request).post_limit.take(str(actor.id))
     entry_id = parse_entry_id(request.path_params["entry_id"])
-    payload = await read_json(request)
-    changes = parse_changes(payload)
+    changes = parse_changes(await read_json(request))
     written = await services(request).store.revise_entry(
-        request.path_params["slug"], entry_id, changes, actor, revision=parse_revision(payload)
+        request.path_params["slug"], entry_id, changes, actor
     )
     return written_response(written)
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from courtwire.auth import Accounts
 from courtwire.demo_script import HEARING, REPORTERS, STEPS, Post, Revise, Status
-from courtwire.entries import Draft, Speaker, parse_changes
+from courtwire.entries import Draft, EntryChanges, Speaker, parse_changes
 from courtwire.hearings import parse_new_hearing
 from courtwire.model import HearingStatus, Role
 from courtwire.records import Actor
@@ -63,7 +63,7 @@ async def load_demo(store: Store, accounts: Accounts) -> None:
             )
             await store.post_entry(hearing.slug, draft, authors[step.author], at=at)
             if step.pinned:
-                changes = {"pinned": True}
+                changes = EntryChanges(pinned=True)
                 pinned_at = at + timedelta(minutes=1)
                 await store.revise_entry(hearing.slug, draft.id, changes, desk, at=pinned_at)
         elif isinstance(step, Revise):

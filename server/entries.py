@@ -261,6 +261,23 @@ class EntryChanges:
         ),
     )
 
+    def stored(self) -> JSONObject:
+        """The changed fields in the entry's stored form (the revision is no change)."""
+        changed = members(self)
+        changed.pop("revision", None)
+        return changed
+
+    @property
+    def written_against(self) -> int | None:
+        """The revision the client saw and changed, if it said."""
+        return None if isinstance(self.revision, Absent) else self.revision
+
+
+def _revision(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_REVISION:
+        raise Invalid("revision is the entry's revision you changed (1, 2, …).", field="revision")
+    return value
+
 
 _CHANGES: dict[str, Callable[[object], Any]] = {
     "body": _body,
@@ -277,26 +294,18 @@ CHANGE_FIELDS = frozenset(_CHANGES)
 assert CHANGE_FIELDS | {"revision"} == field_names(EntryChanges), "a change without its check"
 
 
-def parse_revision(payload: Any) -> int | None:
-    """The optional `revision` of a PATCH: the revision the client saw and changed."""
-    if not isinstance(payload, dict) or "revision" not in payload:
-        return None
-    value = payload["revision"]
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_REVISION:
-        raise Invalid("revision is the entry's revision you changed (1, 2, …).", field="revision")
-    return value
-
-
-def parse_changes(payload: Any) -> JSONObject:
-    """Validated PATCH fields, in their stored form; at least one field (`revision`, the
-    precondition, is read by `parse_revision` and is not a change)."""
+def parse_changes(payload: Any) -> EntryChanges:
+    """A PATCH's fields, each checked; at least one change (`revision`, the precondition,
+    is not one)."""
     if not isinstance(payload, dict):
         raise Invalid("Expected a JSON object.")
     _reject_unknown(payload, CHANGE_FIELDS | {"revision"})
-    payload = {name: value for name, value in payload.items() if name != "revision"}
-    if not payload:
+    changed = {name: _CHANGES[name](value) for name, value in payload.items() if name != "revision"}
+    if not changed:
         raise Invalid("Nothing to change.", code="no_changes")
-    return members(EntryChanges(**{name: _CHANGES[name](value) for name, value in payload.items()}))
+    if "revision" in payload:
+        changed["revision"] = _revision(payload["revision"])
+    return EntryChanges(**changed)
 
 
 def already_applied(entry: JSONObject, changes: JSONObject) -> bool:

@@ -22,7 +22,7 @@ from courtwire.bylines import Bylines, safe_bylines
 from courtwire.db import Connection, Database, Row, Transaction
 from courtwire.entries import (
     Draft,
-    PhotoRef,
+    EntryChanges,
     already_applied,
     check_not_future,
     check_restrictions,
@@ -48,6 +48,7 @@ from courtwire.photos import attach, detached
 from courtwire.records import Actor, Entry, Hearing
 from courtwire.register import NewRestriction
 from courtwire.replies import QueueItem, WithheldItem
+from courtwire.schemas import Absent
 from courtwire.times import format_time, now
 from courtwire.types import JSONObject
 from courtwire.withholding import tombstone_events
@@ -496,25 +497,26 @@ class Store:
         self,
         slug: str,
         entry_id: str,
-        changes: JSONObject,
+        changes: EntryChanges,
         actor: Actor,
         *,
-        revision: int | None = None,
         at: datetime | None = None,
     ) -> Written:
         """Revise an entry; a withheld one whose revision names no term is published again.
 
-        With `revision` (the one the client changed): a retry whose change is already the
-        current revision answers with it and appends nothing; any other revision → 409
+        With the revision the client changed: a retry whose change is already the current
+        revision answers with it and appends nothing; any other revision → 409
         `revision_conflict`, carrying the entry as it stands."""
-        html = markup.render(changes["body"]) if "body" in changes else None
+        html = None if isinstance(changes.body, Absent) else markup.render(changes.body)
+        revision = changes.written_against
+        changed = changes.stored()
         moment = at or now()
 
         def revise(tx: Transaction) -> Written:
             hearing = hearing_in(tx.conn, slug)
             entry = _editable_entry(tx.conn, hearing, entry_id, actor)
             if revision is not None and revision != entry["revision"]:
-                if revision + 1 == entry["revision"] and already_applied(entry, changes):
+                if revision + 1 == entry["revision"] and already_applied(entry, changed):
                     return Written(entry, _last_event(tx.conn, hearing, entry_id), False)
                 raise Conflict(
                     f"The entry is at revision {entry['revision']}, not {revision}: someone"
@@ -523,21 +525,19 @@ class Store:
                     code="revision_conflict",
                     extra={"entry": entry},
                 )
-            if "pinned" in changes and actor.role < Role.EDITOR:
+            if "pinned" in changed and actor.role < Role.EDITOR:
                 raise Forbidden("Only editors pin entries.", field="pinned")
-            revised = entry | changes
+            revised = entry | changed
             if html is not None:
                 revised["html"] = html
-            if "photo" in changes:
-                ref = changes["photo"]
-                photo_ref = None if ref is None else PhotoRef(ref["id"], ref["alt"], ref["caption"])
-                revised["photo"], replaced = attach(tx.conn, hearing, entry_id, photo_ref)
+            if not isinstance(changes.photo, Absent):
+                revised["photo"], replaced = attach(tx.conn, hearing, entry_id, changes.photo)
                 if revised["photo"] is None:
                     del revised["photo"]
                 self._forget_photos(tx, replaced)
             revised["revision"] = entry["revision"] + 1
             revised["revised_at"] = format_time(moment)
-            if "occurred_at" in changes:
+            if "occurred_at" in changed:
                 check_not_future(revised["occurred_at"], moment)
             check_restrictions(revised, hearing.restricted_terms(moment))
             waits = waiting(tx.conn, entry_id)

@@ -43,7 +43,7 @@ def test_body_limit_is_in_characters_not_bytes() -> None:
 def test_changes_keep_only_validated_fields() -> None:
     changes = parse_changes(
         {"speaker": {"role": "judge", "name": "  "}, "correction": " Fixed. ", "key": True}
-    )
+    ).stored()
     assert changes == {
         "speaker": {"role": "judge", "name": None},
         "correction": "Fixed.",
@@ -57,11 +57,13 @@ def test_changes_are_stored_in_their_json_form_and_need_one_change() -> None:
     changes = parse_changes(
         {"kind": "ruling", "photo": {"id": "p1", "alt": " Steps "}, "revision": 2, "body": "b"}
     )
-    assert changes == {
+    assert changes.stored() == {
         "body": "b",
         "kind": "ruling",
         "photo": {"id": "p1", "alt": "Steps", "caption": None},
     }
+    assert changes.written_against == 2
+    assert parse_changes({"key": False}).written_against is None
     with pytest.raises(Invalid) as refused:
         parse_changes({"revision": 2})
     assert refused.value.code == "no_changes"
