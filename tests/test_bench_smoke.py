@@ -30,7 +30,8 @@ def test_every_update_reaches_every_swarm_reader(kind: str) -> None:
     assert row["gaps"] == 0
     assert row["dups"] == 0
     assert row["post_failures"] == 0
-    assert row["cpu_us_per_delivery"] > 0
+    # Counted in clock ticks (10 ms): the reference's 1000 deliveries may take less than one.
+    assert row["cpu_us_per_delivery"] >= 0
     assert ("broker_cpu_us_per_delivery" in row) == (kind == "courtwire-redis")
     if kind != "reference":
         assert row["gc_collections"] >= 0  # the server's bench figures came back
