@@ -28,12 +28,17 @@
 // the item (`progress`, a percent), under its own Idempotency-Key; every try resumes
 // from what the server holds (it stores one photo per key, however often an answer is
 // lost). Its id then goes into the update's payload, which is sent as any other.
+//
+// The photo of the update still being written is kept here too (`draft-photos`, one per
+// hearing), so that a reload or a closed tab loses no more of a draft than its text:
+// the composer keeps the text, the image is too large for anything but IndexedDB.
 
 import { errorText, phrase } from "./labels.js";
 import { backoffDelay } from "./live.js";
 
 const DB_NAME = "courtwire-reporter";
 const STORE = "outbox";
+const DRAFT_PHOTOS = "draft-photos";
 const CHANNEL = "courtwire-outbox";
 const LOCK = "courtwire-outbox-send";
 const KEEP_PUBLISHED = 20;
@@ -63,9 +68,11 @@ function done(request) {
 
 function openDatabase() {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
+    const request = indexedDB.open(DB_NAME, 2);
     request.onupgradeneeded = () => {
-      request.result.createObjectStore(STORE, { keyPath: "id" });
+      const db = request.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "id" });
+      db.createObjectStore(DRAFT_PHOTOS, { keyPath: "hearing" });
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
@@ -105,9 +112,9 @@ export class Outbox extends EventTarget {
 
   // Storage
 
-  async transaction(mode, work) {
-    const tx = this.db.transaction(STORE, mode, { durability: "strict" });
-    const result = work(tx.objectStore(STORE));
+  async transaction(mode, work, name = STORE) {
+    const tx = this.db.transaction(name, mode, { durability: "strict" });
+    const result = work(tx.objectStore(name));
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);
@@ -127,6 +134,21 @@ export class Outbox extends EventTarget {
 
   put(item) {
     return this.transaction("readwrite", (store) => store.put(item));
+  }
+
+  /** The image of the photo in `hearing`'s composer, kept across a reload, or null. */
+  async draftPhoto(hearing) {
+    const kept = await this.transaction("readonly", (store) => store.get(hearing), DRAFT_PHOTOS);
+    return kept?.blob || null;
+  }
+
+  /** Keep `blob` as the image of the photo in `hearing`'s composer (null: there is none). */
+  keepDraftPhoto(hearing, blob) {
+    return this.transaction(
+      "readwrite",
+      (store) => (blob ? store.put({ hearing, blob }) : store.delete(hearing)),
+      DRAFT_PHOTOS,
+    );
   }
 
   async update(id, changes) {
@@ -180,9 +202,10 @@ export class Outbox extends EventTarget {
     return (await this.items()).some((item) => targetOf(item) === entryId && !FINISHED.has(item.state));
   }
 
-  /** Keep a draft on the phone without sending it (with the refusal it carries, if any). */
-  hold({ hearing, username, payload, error = null }) {
-    return this.store({ hearing, username, payload, state: "held", error });
+  /** Keep a draft on the phone without sending it (with the refusal and the photo it
+   * carries, if any). */
+  hold({ hearing, username, payload, error = null, photo = null }) {
+    return this.store({ hearing, username, payload, state: "held", error, photo });
   }
 
   async store({ hearing, username, payload, state, error, op = "post", seen = null, photo = null }) {

@@ -54,7 +54,7 @@ function wire() {
   byId("menu-change").addEventListener("click", toPicker);
   byId("sign-in-again").addEventListener("click", () => showLogin(phrase("session.again")));
   composeForm.addEventListener("submit", send);
-  setUpPhoto();
+  setUpPhoto(saveDraft);
   composeForm.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) send(event);
   });

@@ -1,5 +1,6 @@
-// Composing: the update being written (text, kind, speaker, court time), kept as a draft
-// on the phone, with the server's reason on its fields when it came back refused.
+// Composing: the update being written (text, kind, speaker, court time, photo), kept as
+// a draft on the phone, with the server's reason on its fields when it came back refused.
+// The draft's text is in localStorage; its photo's image in the outbox's database.
 
 import { phrase, roleText } from "../labels.js";
 import { uuid } from "../outbox.js";
@@ -7,9 +8,9 @@ import { rfc3339InZone } from "../zones.js";
 import { inCast, markCast } from "./cast.js";
 import { timeValue, withTime } from "./clock.js";
 import { checkRestricted, clearFieldErrors, showServerError } from "./errors.js";
-import { altInput, captionInput, showPhoto } from "./photo.js";
+import { altInput, captionInput, draftPhoto, photoPending, showPhoto } from "./photo.js";
 import { problemText } from "./shown.js";
-import { byId, DRAFT_KEY, load, save, state } from "./state.js";
+import { byId, DRAFT_KEY, load, outbox, save, state } from "./state.js";
 
 const TIME_HINT = phrase("composer.time_hint");
 const TIME_HINT_KEPT = phrase("composer.time_hint_kept");
@@ -103,19 +104,34 @@ function draftKey() {
   return `${DRAFT_KEY}.${state.hearing?.slug}`;
 }
 
-/** The composer as a draft: what fillComposer takes back. */
+/** The composer as a draft: what fillComposer takes back (the photo without its image,
+ * which is kept apart). */
 export function currentDraft() {
+  const photo = draftPhoto();
   return {
     body: bodyInput.value, kind: selectedKind(), role: roleSelect.value, name: nameInput.value,
     key: keyInput.checked, stamp: state.stamp?.toISOString() || null, time: timeInput.value,
     refusal: state.refusal,
+    photo: photo && { alt: photo.alt, caption: photo.caption, outside: photo.outside, id: photo.id, key: photo.key },
   };
 }
 
+/** The image last kept for a hearing's draft; `blob` undefined: not known. */
+let kept = { hearing: null, blob: undefined };
+
+/** Keep the draft on the phone; resolves once its photo's image is kept too. */
 export function writeDraft() {
   clearTimeout(draftTimer);
-  if (!state.hearing) return;
-  save(draftKey(), bodyInput.value || nameInput.value || roleSelect.value ? currentDraft() : null);
+  if (!state.hearing) return Promise.resolve();
+  const hearing = state.hearing.slug;
+  const blob = draftPhoto()?.blob || null;
+  save(draftKey(), bodyInput.value || nameInput.value || roleSelect.value || blob ? currentDraft() : null);
+  if (kept.hearing === hearing && kept.blob === blob) return Promise.resolve();
+  kept = { hearing, blob };
+  return outbox.keepDraftPhoto(hearing, blob).catch((error) => {
+    kept = { hearing: null, blob: undefined };
+    console.error("draft photo", error);
+  });
 }
 
 let draftTimer = null;
@@ -124,8 +140,14 @@ export function saveDraft() {
   draftTimer = setTimeout(writeDraft, 250);
 }
 
-/** Put a draft ({body, kind, role, name, key, stamp, time, refusal}) in the composer. */
+/** Counts the drafts put in the composer: a photo restored late goes only into its own. */
+let filled = 0;
+/** The image of a restored draft's photo is being read: the composer is not empty. */
+let restoring = false;
+
+/** Put a draft ({body, kind, role, name, key, stamp, time, refusal, photo}) in the composer. */
 export function fillComposer(draft) {
+  filled += 1;
   clearTimeout(checkTimer); // a check of the text that was there would hide this one's errors
   clearFieldErrors(composeForm);
   bodyInput.value = draft?.body || "";
@@ -142,12 +164,32 @@ export function fillComposer(draft) {
   showRefusal(draft?.refusal || null);
 }
 
+/** The hearing's draft back in the composer: its text at once, its photo's image once
+ * read from the phone's database. */
 export function restoreDraft() {
-  fillComposer(load(draftKey()));
+  const draft = load(draftKey());
+  fillComposer(draft && { ...draft, photo: null });
+  kept = { hearing: state.hearing.slug, blob: undefined };
+  if (draft?.photo) restorePhoto(state.hearing.slug, draft.photo, filled);
+}
+
+async function restorePhoto(hearing, photo, fill) {
+  restoring = true;
+  try {
+    const blob = await outbox.draftPhoto(hearing);
+    if (!blob || fill !== filled || photoPending()) return; // another draft, or photo, since
+    kept = { hearing, blob };
+    showPhoto({ ...photo, blob });
+  } catch (error) {
+    console.error("draft photo", error);
+  } finally {
+    restoring = false;
+  }
 }
 
 /** After Send: the text, kind, key and stamp go; the speaker deliberately stays. */
 export function resetComposer() {
+  filled += 1;
   clearTimeout(checkTimer);
   bodyInput.value = "";
   keyInput.checked = false;
@@ -160,7 +202,7 @@ export function resetComposer() {
 }
 
 export function composerBusy() {
-  return Boolean(bodyInput.value.trim());
+  return Boolean(bodyInput.value.trim()) || photoPending() || restoring;
 }
 
 /** The composer as an update to send. */

@@ -28,6 +28,8 @@ let attached = null;
 let choice = 0;
 /** A chosen photo is being made smaller: not attached yet, and Send waits. */
 let preparing = false;
+/** Called once a chosen photo is attached (the draft keeps it). */
+let onAttached = () => {};
 
 function sizeText(bytes) {
   const number = (value, digits) => value.toLocaleString(LOCALE, { maximumFractionDigits: digits });
@@ -78,6 +80,7 @@ async function onChosen(event) {
   preparing = false;
   attached = { blob, id: null };
   byId("photo-name").textContent = phrase("photo.attached", { size: sizeText(blob.size) });
+  onAttached();
 }
 
 /** The photo's fields shown (or hidden: `shown` false), the attach buttons the other way. */
@@ -95,9 +98,27 @@ export function showPhoto(photo) {
   showFields(Boolean(attached));
   altInput.value = photo?.alt || "";
   captionInput.value = photo?.caption || "";
-  outsideInput.checked = Boolean(photo?.alt); // it was confirmed when it was first sent
+  // As it was confirmed in the draft; a photo that was sent was confirmed then.
+  outsideInput.checked = photo?.outside ?? Boolean(photo?.alt);
   byId("photo-name").textContent = attached ? phrase("photo.attached", { size: sizeText(attached.blob.size) }) : "";
   if (!photo) errorEl.hidden = true;
+}
+
+/** Whether a photo is attached or being prepared: the composer holds something. */
+export function photoPending() {
+  return preparing || Boolean(attached);
+}
+
+/** The attached photo as it stands, checked or not ({blob, alt, caption, outside, id?,
+ * key?}), or null: what a draft keeps of it. */
+export function draftPhoto() {
+  if (!attached) return null;
+  const photo = {
+    blob: attached.blob, alt: altInput.value.trim(), caption: captionInput.value.trim() || null,
+    outside: outsideInput.checked,
+  };
+  if (attached.id) Object.assign(photo, { id: attached.id, key: attached.key });
+  return photo;
 }
 
 /** The attached photo as the outbox keeps it, or null; checked first (alt text, the
@@ -117,16 +138,18 @@ export function composerPhoto() {
     return false;
   }
   if (checkRestricted([[altInput, errorEl], [captionInput, errorEl]], { focus: true })) return false;
-  const photo = { blob: attached.blob, alt: altInput.value.trim(), caption: captionInput.value.trim() || null };
-  if (attached.id) Object.assign(photo, { id: attached.id, key: attached.key });
-  return photo;
+  return draftPhoto();
 }
 
-export function setUpPhoto() {
+/** `changed()` is called when the photo or what is typed about it changes. */
+export function setUpPhoto(changed) {
+  onAttached = changed;
   cameraInput.addEventListener("change", onChosen);
   galleryInput.addEventListener("change", onChosen);
+  for (const input of [altInput, captionInput]) input.addEventListener("input", changed);
   byId("photo-remove").addEventListener("click", () => {
     showPhoto(null);
+    changed();
     byId("photo-attach").querySelector("label").focus();
   });
 }

@@ -9,7 +9,7 @@ import {
   resetComposer, roleSelect, timeInput, writeDraft,
 } from "./composer.js";
 import { checkRestricted, clearFieldErrors, fieldError } from "./errors.js";
-import { composerPhoto } from "./photo.js";
+import { composerPhoto, draftPhoto } from "./photo.js";
 import { byId, outbox, state } from "./state.js";
 
 export async function send(event) {
@@ -82,7 +82,7 @@ async function takeNext() {
 
 async function bringIn(item) {
   fillComposer(draftOf(item));
-  writeDraft(); // on the phone as a draft before it leaves the outbox
+  await writeDraft(); // on the phone as a draft, its photo too, before it leaves the outbox
   await outbox.discard(item.id);
   if (item.error) byId("refusal").focus();
   else bodyInput.focus();
@@ -101,6 +101,7 @@ async function swapNow(item) {
   if (composerBusy()) {
     await outbox.hold({
       hearing: state.hearing.slug, username: state.user.username, payload: composerPayload(), error: state.refusal,
+      photo: draftPhoto(),
     });
   }
   await bringIn(item);
