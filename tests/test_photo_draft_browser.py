@@ -1,7 +1,8 @@
 """The photo of an update still being written is part of its draft: a reload or a closed
 tab loses none of it (the image, its alt text, caption and confirmation), a draft set
 aside for a refused update keeps it, and Send takes it out of the draft. An outbox kept
-by the earlier version of the app opens with what it held. Real server, real Chromium."""
+by the earlier version of the app opens with what it held, and a tab of the app makes
+way for a newer version that needs the database. Real server, real Chromium."""
 
 from __future__ import annotations
 
@@ -205,4 +206,31 @@ def test_an_outbox_kept_by_the_earlier_app_opens_with_what_it_held(
     # The held draft comes into the empty composer, as it did before the upgrade.
     expect(page.locator("#body")).to_have_value("Set aside before the update.")
     kept_photos(page, 0)
+    context.close()
+
+
+NEWER_APP = """() => new Promise((resolve, reject) => {
+  let blocked = false;
+  const request = indexedDB.open("courtwire-reporter", 3);
+  request.onblocked = () => { blocked = true; };
+  request.onsuccess = () => { request.result.close(); resolve(blocked); };
+  request.onerror = () => reject(request.error);
+})"""
+"""A later version of the app opening the database in another tab: whether it was blocked."""
+
+
+def test_a_tab_of_the_app_makes_way_for_a_newer_version_and_keeps_its_draft(
+    browser: Browser, server: LiveServer, hearing: dict[str, Any]
+) -> None:
+    slug = hearing["slug"]
+    context, page = open_app(browser, server, new_reporter(server), slug)
+    page.fill("#body", "The jury returns.")
+    other = context.new_page()
+    other.goto(f"{server.url}/healthz")
+    with page.expect_navigation():
+        blocked = other.evaluate(NEWER_APP)
+    assert blocked is False
+    # The draft as it stood when the tab made way (before its 250 ms save was due).
+    draft = page.evaluate(f"JSON.parse(localStorage.getItem('courtwire.reporter.draft.{slug}'))")
+    assert draft["body"] == "The jury returns."
     context.close()

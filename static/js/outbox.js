@@ -101,6 +101,14 @@ export class Outbox extends EventTarget {
 
   async open() {
     this.db = await openDatabase();
+    // A newer version of the app, in another tab, needs to change the database: this
+    // tab makes way (an open connection would block it) and is told to reload into that
+    // version. Everything it holds is on the phone already; an item cut off mid-send is
+    // sent again, same id.
+    this.db.onversionchange = () => {
+      this.db.close();
+      this.dispatchEvent(new Event("outdated"));
+    };
     // An item left "sending" by a closed tab or a crash goes back in line, same id.
     for (const item of await this.items()) {
       if (item.state === "sending") await this.put({ ...item, state: "waiting" });

@@ -7,7 +7,7 @@ import { getToken, onUnauthorized } from "./api.js";
 import { Outbox } from "./outbox.js";
 import {
   bodyInput, clearSpeaker, composeForm, keyInput, nameInput, onBodyInput, onRoleChange, onTimeInput, pickSpeaker, roleSelect,
-  saveDraft, showSpeaker, stampNow, timeInput,
+  saveDraft, showSpeaker, stampNow, timeInput, writeDraft,
 } from "./reporter/composer.js";
 import { conflictDialog, decideConflict } from "./reporter/conflicts.js";
 import { editDialog, saveEdit } from "./reporter/edit.js";
@@ -103,6 +103,10 @@ function wire() {
     }
   });
   outbox.addEventListener("refused", takeBack);
+  outbox.addEventListener("outdated", () => {
+    writeDraft(); // the text as it stands this moment; the reload restores it
+    location.reload();
+  });
   outbox.addEventListener("conflict", (event) => {
     const { current } = event.detail;
     if (event.detail.hearing === state.hearing?.slug && current.author === state.user?.username) {
