@@ -135,3 +135,52 @@ def test_a_restricted_name_leaves_photos_versions_bylines_and_queued_or_deleted_
     entries = json.loads(outputs["entries"])["entries"]
     assert kept["id"] in {e["id"] for e in entries}
     assert signer not in json.loads(outputs["bylines"])["bylines"]
+
+
+def test_a_correction_that_names_a_restricted_person_is_refused_on_every_field_and_state(
+    server: LiveServer, editor: Staff
+) -> None:
+    """Each field a correction may change, checked by the table that reads it
+    (`entries.EntryChanges`), on a published entry, a queued one and with the `revision`
+    precondition: refused with its field, nothing stored, nothing in any channel."""
+    slug = editor.create_hearing(
+        "R v Corrected Safely", status="live", review_kinds=["verdict"], restricted_terms=[TERM]
+    )["slug"]
+    with Staff(server, server.staff(f"phone-{new_id()[:8]}", Role.REPORTER)) as phone:
+        published = _post(phone, slug, "The court resumes.", 201)
+        queued = _post(phone, slug, "Verdict reached.", 202, kind="verdict")
+        photo = upload_photo(phone, slug, SEED + 10)
+        deleted = _post(phone, slug, "Lunch.", 201)
+        gone = phone.client.delete(f"/api/hearings/{slug}/entries/{deleted['id']}")
+        assert gone.status_code == 200, gone.text
+        before = public_outputs(server, slug)
+        queue_before = editor.client.get(f"/api/hearings/{slug}/queue").json()
+        attempts = [
+            ({"body": f"{TERM} speaks."}, "body"),
+            ({"speaker": {"role": "witness", "name": TERM}}, "speaker.name"),
+            ({"correction": f"It was {TERM}."}, "correction"),
+            ({"photo": {"id": photo["id"], "alt": f"{TERM} outside."}}, "photo.alt"),
+            ({"photo": {"id": photo["id"], "alt": "A door.", "caption": TERM}}, "photo.caption"),
+        ]
+        for entry in (published, queued):
+            path = f"/api/hearings/{slug}/entries/{entry['id']}"
+            for changes, field in attempts:
+                for precondition in ({}, {"revision": entry["revision"]}):
+                    refused = phone.client.patch(path, json=changes | precondition)
+                    assert refused.status_code == 422, (entry["body"], changes, refused.text)
+                    error = refused.json()["error"]
+                    assert (error["code"], error["field"]) == ("restricted_term", field)
+        # A deleted entry is not revived by a correction, clean or not.
+        revived = phone.client.patch(
+            f"/api/hearings/{slug}/entries/{deleted['id']}", json={"body": f"{TERM} ate."}
+        )
+        assert revived.status_code in (404, 409), revived.text
+
+    after = public_outputs(server, slug)
+    assert after == before  # nothing stored or sent: every channel as it was
+    assert_no_trace(after | _newer_channels(server, slug, [published["id"], deleted["id"]]), TERM)
+    assert editor.client.get(f"/api/hearings/{slug}/queue").json() == queue_before
+    [shown] = json.loads(after["entries"])["entries"]
+    assert (shown["body"], shown["revision"]) == ("The court resumes.", 1)
+    # The photo was never attached: it is not served.
+    assert variant_statuses(server, photo) == {404}
