@@ -226,7 +226,7 @@ def parse_role(value: object) -> Role:
 # the parsers below accept exactly their fields, and the OpenAPI document is written from
 # them (courtwire.openapi).
 
-ROLE_LABEL = schema(type="string", enum=[role.label for role in Role])
+ROLE_LABEL = schema(enum=[role.label for role in Role])
 NEW_PASSWORD = schema(minLength=MIN_PASSWORD_CHARS)
 MAX_DISPLAY_NAME_CHARS = 80
 

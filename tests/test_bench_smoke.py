@@ -1,4 +1,4 @@
-"""Small runs of the benchmarks (bench/), so that they cannot rot: 200 swarm readers, 5
+"""Small runs of the benchmarks (bench/), so that they cannot rot: 200 swarm readers, 20
 updates through the real API, against Courtwire, the websockets.broadcast() reference and
 Courtwire with the Redis broker (its redis-server started and stopped with it), every
 update reaching every reader, once, in order; and the read path's."""
@@ -14,7 +14,9 @@ from bench.run import connect_readers, fan_out, new_hearings, running
 from tests.support import run
 
 READERS = 200
-UPDATES = 5
+UPDATES = 20
+"""4000 deliveries: tens of ms of any server's CPU, several clock ticks (10 ms), so a CPU
+figure of 0 means it was not counted."""
 
 
 @pytest.mark.parametrize("kind", ["courtwire", "reference", "courtwire-redis"])
@@ -30,8 +32,7 @@ def test_every_update_reaches_every_swarm_reader(kind: str) -> None:
     assert row["gaps"] == 0
     assert row["dups"] == 0
     assert row["post_failures"] == 0
-    # Counted in clock ticks (10 ms): the reference's 1000 deliveries may take less than one.
-    assert row["cpu_us_per_delivery"] >= 0
+    assert row["cpu_us_per_delivery"] > 0
     assert ("broker_cpu_us_per_delivery" in row) == (kind == "courtwire-redis")
     if kind != "reference":
         assert row["gc_collections"] >= 0  # the server's bench figures came back

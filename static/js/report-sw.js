@@ -3,7 +3,7 @@
 // and its outbox. Network first, so a deploy is picked up at once; the cache answers
 // only when the network does not. The API is never cached.
 
-const CACHE = "courtwire-report-v21";
+const CACHE = "courtwire-report-v22";
 const SHELL = [
   "/report",
   "/static/favicon.svg",

@@ -106,8 +106,7 @@ function draftKey() {
 
 /** The composer as a draft: what fillComposer takes back (the photo without its image,
  * which is kept apart). */
-export function currentDraft() {
-  const photo = draftPhoto();
+export function currentDraft(photo = draftPhoto()) {
   return {
     body: bodyInput.value, kind: selectedKind(), role: roleSelect.value, name: nameInput.value,
     key: keyInput.checked, stamp: state.stamp?.toISOString() || null, time: timeInput.value,
@@ -124,8 +123,9 @@ export function writeDraft() {
   clearTimeout(draftTimer);
   if (!state.hearing) return Promise.resolve();
   const hearing = state.hearing.slug;
-  const blob = draftPhoto()?.blob || null;
-  save(draftKey(), bodyInput.value || nameInput.value || roleSelect.value || blob ? currentDraft() : null);
+  const photo = draftPhoto();
+  const blob = photo?.blob || null;
+  save(draftKey(), bodyInput.value || nameInput.value || roleSelect.value || blob ? currentDraft(photo) : null);
   if (kept.hearing === hearing && kept.blob === blob) return Promise.resolve();
   kept = { hearing, blob };
   return outbox.keepDraftPhoto(hearing, blob).catch((error) => {
